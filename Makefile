@@ -27,8 +27,6 @@ ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso
 	--load-extension=pg_migrate
 
 PG_CPPFLAGS = -I$(srcdir)/src
-PG_CFLAGS = -Wall -Wmissing-prototypes -Wpointer-arith -Werror=vla \
-	-Wendif-labels -Wmissing-format-attribute -Wformat-security
 
 EXTRA_CLEAN = test/isolation/output_iso
 

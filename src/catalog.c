@@ -1,0 +1,741 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.c
+ *	  Reading and writing the migrate.* tables.
+ *
+ * Every query is schema-qualified and takes its values as parameters;
+ * plans are prepared once per backend and kept.  Queries run with the
+ * caller's privileges, so table grants decide who may read scripts (see
+ * migrate.grant_deploy / grant_monitor).  Results are copied into the
+ * caller's memory context before SPI_finish.
+ *
+ * Queries that read version state are not read-only SPI calls: at READ
+ * COMMITTED that gives each a fresh snapshot, so state read after the
+ * project mutex was granted includes what the previous holder committed.
+ *
+ * IDENTIFICATION
+ *	  src/catalog.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "common/cryptohash.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "pg_migrate.h"
+
+typedef enum PgmQuery
+{
+	Q_PROJECT_KEY,
+	Q_PROJECT_CREATE,
+	Q_LOAD_REVISIONS,
+	Q_LOAD_APPLIED,
+	Q_FETCH_SCRIPTS,
+	Q_INSERT_APPLIED,
+	Q_INSERT_STAMPED,
+	Q_DELETE_APPLIED,
+	Q_INSERT_EVENT,
+	Q_BUMP_STATE,
+	Q_LOCK_ROW,
+	Q_FIND_REVISION,
+	Q_NEXT_SEQ,
+	Q_INSERT_REVISION,
+	Q_UPDATE_REVISION,
+	Q_UPDATE_MESSAGE,
+	Q_DETAILS,
+	NUM_QUERIES
+} PgmQuery;
+
+typedef struct PgmQueryDef
+{
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[10];
+} PgmQueryDef;
+
+static const PgmQueryDef query_defs[NUM_QUERIES] = {
+	[Q_PROJECT_KEY] = {
+		"SELECT lock_key FROM migrate.projects WHERE project = $1",
+		1, {TEXTOID}
+	},
+	[Q_PROJECT_CREATE] = {
+		"INSERT INTO migrate.projects (project) VALUES ($1) "
+		"ON CONFLICT (project) DO NOTHING",
+		1, {TEXTOID}
+	},
+	[Q_LOAD_REVISIONS] = {
+		"SELECT id, message, parents, branch_labels, depends_on, "
+		"down_class IS NOT NULL, up_class, down_class, up_statements, "
+		"down_statements FROM migrate.revisions WHERE project = $1 ORDER BY seq",
+		1, {TEXTOID}
+	},
+	[Q_LOAD_APPLIED] = {
+		"SELECT revision, applied_at, applied_by FROM migrate.applied "
+		"WHERE project = $1",
+		1, {TEXTOID}
+	},
+	[Q_FETCH_SCRIPTS] = {
+		"SELECT up_script, down_script FROM migrate.revisions "
+		"WHERE project = $1 AND id = $2",
+		2, {TEXTOID, TEXTOID}
+	},
+	[Q_INSERT_APPLIED] = {
+		"INSERT INTO migrate.applied (project, revision, applied_via) "
+		"VALUES ($1, $2, 'up')",
+		2, {TEXTOID, TEXTOID}
+	},
+	[Q_INSERT_STAMPED] = {
+		"INSERT INTO migrate.applied (project, revision, applied_via) "
+		"VALUES ($1, $2, 'stamp')",
+		2, {TEXTOID, TEXTOID}
+	},
+	[Q_DELETE_APPLIED] = {
+		"DELETE FROM migrate.applied WHERE project = $1 AND revision = $2",
+		2, {TEXTOID, TEXTOID}
+	},
+	[Q_INSERT_EVENT] = {
+		"INSERT INTO migrate.events (project, revision, direction, started_at, "
+		"duration, outcome, current_user_name, session_user_name, "
+		"application_name, client_addr, backend_pid, transaction_id, wal_lsn) "
+		"VALUES ($1, $2, $3, $4, $5, 'success', CURRENT_USER, SESSION_USER, "
+		"pg_catalog.current_setting('application_name'), "
+		"pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), "
+		"pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn())",
+		5, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID}
+	},
+	[Q_BUMP_STATE] = {
+		"UPDATE migrate.projects SET state_version = state_version + 1, "
+		"changed_at = pg_catalog.now() WHERE project = $1",
+		1, {TEXTOID}
+	},
+	[Q_LOCK_ROW] = {
+		"SELECT 1 FROM migrate.projects WHERE project = $1 FOR UPDATE",
+		1, {TEXTOID}
+	},
+	[Q_FIND_REVISION] = {
+		"SELECT r.checksum, r.message, "
+		"EXISTS (SELECT 1 FROM migrate.applied a "
+		"WHERE a.project = r.project AND a.revision = r.id) "
+		"FROM migrate.revisions r WHERE r.project = $1 AND r.id = $2",
+		2, {TEXTOID, TEXTOID}
+	},
+	[Q_NEXT_SEQ] = {
+		"SELECT pg_catalog.coalesce(pg_catalog.max(seq), 0) + 1 "
+		"FROM migrate.revisions WHERE project = $1",
+		1, {TEXTOID}
+	},
+	[Q_INSERT_REVISION] = {
+		"INSERT INTO migrate.revisions (project, id, seq, parents, "
+		"branch_labels, depends_on, message, up_script, down_script, up_class, "
+		"down_class, up_statements, down_statements, checksum) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+		14, {TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTOID, TEXTOID, TEXTOID, TEXTOID}
+	},
+	[Q_UPDATE_REVISION] = {
+		"UPDATE migrate.revisions SET parents = $3, branch_labels = $4, "
+		"depends_on = $5, message = $6, up_script = $7, down_script = $8, "
+		"up_class = $9, down_class = $10, up_statements = $11, "
+		"down_statements = $12, checksum = $13, registered_at = pg_catalog.now(), "
+		"registered_by = CURRENT_USER WHERE project = $1 AND id = $2",
+		13, {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID}
+	},
+	[Q_UPDATE_MESSAGE] = {
+		"UPDATE migrate.revisions SET message = $3 WHERE project = $1 AND id = $2",
+		3, {TEXTOID, TEXTOID, TEXTOID}
+	},
+
+	[Q_DETAILS] = {
+		"SELECT up_script, down_script, checksum, registered_at, registered_by "
+		"FROM migrate.revisions WHERE project = $1 AND id = $2",
+		2, {TEXTOID, TEXTOID}
+	},
+};
+
+static SPIPlanPtr plans[NUM_QUERIES];
+
+/*
+ * Run one of the queries above.  Array initializers above cannot hold more
+ * than ten types, so the longer argument lists are completed here.
+ */
+static int
+run_query(PgmQuery q, Datum *values, const char *nulls, long count)
+{
+	int			ret;
+
+	if (plans[q] == NULL)
+	{
+		Oid			argtypes[16];
+		SPIPlanPtr	plan;
+		int			i;
+
+		for (i = 0; i < query_defs[q].nargs; i++)
+			argtypes[i] = i < 10 ? query_defs[q].argtypes[i] : InvalidOid;
+		if (q == Q_INSERT_REVISION)
+		{
+			argtypes[10] = TEXTOID;
+			argtypes[11] = INT4OID;
+			argtypes[12] = INT4OID;
+			argtypes[13] = TEXTOID;
+		}
+		else if (q == Q_UPDATE_REVISION)
+		{
+			argtypes[10] = INT4OID;
+			argtypes[11] = INT4OID;
+			argtypes[12] = TEXTOID;
+		}
+		plan = SPI_prepare(query_defs[q].sql, query_defs[q].nargs, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
+				 query_defs[q].sql, SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		plans[q] = plan;
+	}
+	ret = SPI_execute_plan(plans[q], values, nulls, false, count);
+	if (ret < 0)
+		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
+			 query_defs[q].sql, SPI_result_code_string(ret));
+	return ret;
+}
+
+static void
+connect_spi(void)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+}
+
+static void
+finish_spi(void)
+{
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+}
+
+/*
+ * Project names follow the revision id alphabet, so they can appear in
+ * messages and file names without quoting surprises.
+ */
+void
+pgm_check_project_name(const char *project)
+{
+	const char *p;
+
+	if (project[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("project name must not be empty")));
+	if (strlen(project) > PGM_MAX_PROJECT_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("project name \"%.*s...\" is too long", 32, project),
+				 errdetail("At most %d characters are allowed.", PGM_MAX_PROJECT_LEN)));
+	for (p = project; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("project name \"%s\" contains an invalid character", project),
+					 errdetail("Only letters, digits, \"_\", \"-\" and \".\" are allowed.")));
+}
+
+/*
+ * The lock key of a project, creating the project row when asked.
+ * Returns 0 for an unknown project that was not to be created.
+ */
+int
+pgm_project_key(const char *project, bool create)
+{
+	Datum		values[1];
+	int			key = 0;
+	bool		isnull;
+
+	values[0] = CStringGetTextDatum(project);
+	connect_spi();
+	run_query(Q_PROJECT_KEY, values, NULL, 1);
+	if (SPI_processed == 0 && create)
+	{
+		run_query(Q_PROJECT_CREATE, values, NULL, 0);
+		run_query(Q_PROJECT_KEY, values, NULL, 1);
+	}
+	if (SPI_processed > 0)
+	{
+		key = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull));
+		Assert(!isnull);
+	}
+	finish_spi();
+	return key;
+}
+
+/*
+ * Lock the project's state row.  At REPEATABLE READ or SERIALIZABLE this
+ * raises a serialization failure when another transaction changed the
+ * project after our snapshot was taken, which is what keeps stale
+ * snapshots from acting on old state.
+ */
+void
+pgm_lock_project_row(const char *project)
+{
+	Datum		values[1];
+
+	values[0] = CStringGetTextDatum(project);
+	connect_spi();
+	run_query(Q_LOCK_ROW, values, NULL, 0);
+	finish_spi();
+}
+
+static char **
+copy_text_array(HeapTuple tuple, TupleDesc desc, int col, int *n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
+	Datum	   *elems;
+	bool	   *nulls;
+	char	  **out;
+	int			i;
+
+	if (isnull)
+	{
+		*n = 0;
+		return NULL;
+	}
+	deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, n);
+	out = palloc(sizeof(char *) * Max(*n, 1));
+	for (i = 0; i < *n; i++)
+		out[i] = TextDatumGetCString(elems[i]);
+	return out;
+}
+
+static char *
+copy_text(HeapTuple tuple, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static PgmExecClass
+parse_class(const char *s)
+{
+	return (s && strcmp(s, "nontransactional") == 0) ?
+		PGM_EXEC_NONTRANSACTIONAL : PGM_EXEC_TRANSACTIONAL;
+}
+
+/* read the stored definitions, in registration order */
+static PgmRevisionDef *
+load_defs(const char *project, int *ndefs, MemoryContext cxt)
+{
+	Datum		values[1];
+	PgmRevisionDef *defs;
+	uint64		i;
+
+	values[0] = CStringGetTextDatum(project);
+	run_query(Q_LOAD_REVISIONS, values, NULL, 0);
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		*ndefs = (int) SPI_processed;
+		defs = palloc0(sizeof(PgmRevisionDef) * Max(*ndefs, 1));
+		for (i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			PgmRevisionDef *def = &defs[i];
+			bool		isnull;
+			Datum		d;
+
+			def->id = copy_text(tup, desc, 1);
+			def->message = copy_text(tup, desc, 2);
+			def->parents = copy_text_array(tup, desc, 3, &def->nparents);
+			def->labels = copy_text_array(tup, desc, 4, &def->nlabels);
+			def->deps = copy_text_array(tup, desc, 5, &def->ndeps);
+			def->has_down = DatumGetBool(SPI_getbinval(tup, desc, 6, &isnull));
+			def->up_class = parse_class(copy_text(tup, desc, 7));
+			def->down_class = parse_class(copy_text(tup, desc, 8));
+			def->up_statements = DatumGetInt32(SPI_getbinval(tup, desc, 9, &isnull));
+			d = SPI_getbinval(tup, desc, 10, &isnull);
+			def->down_statements = isnull ? 0 : DatumGetInt32(d);
+		}
+		MemoryContextSwitchTo(old);
+	}
+	return defs;
+}
+
+/*
+ * Load a project's graph and applied set.  An unknown project yields an
+ * empty graph.
+ */
+PgmState *
+pgm_load_state(const char *project)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmState   *state = palloc0(sizeof(PgmState));
+	PgmRevisionDef *defs;
+	int			ndefs;
+	Datum		values[1];
+	uint64		i;
+
+	connect_spi();
+	defs = load_defs(project, &ndefs, cxt);
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		state->graph = pgm_graph_build(pstrdup(project), defs, ndefs);
+		state->applied = palloc0(Max(ndefs, 1));
+		state->applied_at = palloc0(sizeof(TimestampTz) * Max(ndefs, 1));
+		state->applied_by = palloc0(sizeof(char *) * Max(ndefs, 1));
+		MemoryContextSwitchTo(old);
+	}
+	values[0] = CStringGetTextDatum(project);
+	run_query(Q_LOAD_APPLIED, values, NULL, 0);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *id = copy_text(tup, desc, 1);
+		int			rev = pgm_graph_find_id(state->graph, id);
+		bool		isnull;
+		MemoryContext old;
+
+		if (rev < 0)
+			elog(ERROR, "applied revision \"%s\" of project \"%s\" is not registered",
+				 id, project);
+		state->applied[rev] = true;
+		state->applied_at[rev] = DatumGetTimestampTz(SPI_getbinval(tup, desc, 2, &isnull));
+		old = MemoryContextSwitchTo(cxt);
+		state->applied_by[rev] = pstrdup(NameStr(*DatumGetName(SPI_getbinval(tup, desc, 3, &isnull))));
+		MemoryContextSwitchTo(old);
+	}
+	finish_spi();
+	return state;
+}
+
+void
+pgm_fetch_scripts(const char *project, const char *id, char **up, char **down)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	Datum		values[2];
+
+	values[0] = CStringGetTextDatum(project);
+	values[1] = CStringGetTextDatum(id);
+	connect_spi();
+	run_query(Q_FETCH_SCRIPTS, values, NULL, 1);
+	if (SPI_processed != 1)
+		elog(ERROR, "revision \"%s\" of project \"%s\" vanished", id, project);
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		*up = copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		*down = copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+		MemoryContextSwitchTo(old);
+	}
+	finish_spi();
+}
+
+PgmRevisionDetails *
+pgm_fetch_details(const char *project, const char *id)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmRevisionDetails *details = palloc0(sizeof(PgmRevisionDetails));
+	Datum		values[2];
+
+	values[0] = CStringGetTextDatum(project);
+	values[1] = CStringGetTextDatum(id);
+	connect_spi();
+	run_query(Q_DETAILS, values, NULL, 1);
+	if (SPI_processed != 1)
+		elog(ERROR, "revision \"%s\" of project \"%s\" vanished", id, project);
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		details->up = copy_text(tup, desc, 1);
+		details->down = copy_text(tup, desc, 2);
+		details->checksum = copy_text(tup, desc, 3);
+		details->registered_at = DatumGetTimestampTz(SPI_getbinval(tup, desc, 4, &isnull));
+		details->registered_by = pstrdup(NameStr(*DatumGetName(SPI_getbinval(tup, desc, 5, &isnull))));
+		MemoryContextSwitchTo(old);
+	}
+	finish_spi();
+	return details;
+}
+
+void
+pgm_record_applied(const char *project, const char *id, bool applied,
+				   bool via_stamp)
+{
+	Datum		values[2];
+
+	values[0] = CStringGetTextDatum(project);
+	values[1] = CStringGetTextDatum(id);
+	connect_spi();
+	if (!applied)
+		run_query(Q_DELETE_APPLIED, values, NULL, 0);
+	else
+		run_query(via_stamp ? Q_INSERT_STAMPED : Q_INSERT_APPLIED, values, NULL, 0);
+	finish_spi();
+}
+
+void
+pgm_record_event(const char *project, const char *id, PgmDirection direction,
+				 TimestampTz started, TimestampTz finished)
+{
+	Datum		values[5];
+	Interval   *duration = palloc0(sizeof(Interval));
+
+	duration->time = finished - started;
+	values[0] = CStringGetTextDatum(project);
+	values[1] = CStringGetTextDatum(id);
+	values[2] = CStringGetTextDatum(pgm_direction_name(direction));
+	values[3] = TimestampTzGetDatum(started);
+	values[4] = IntervalPGetDatum(duration);
+	connect_spi();
+	run_query(Q_INSERT_EVENT, values, NULL, 0);
+	finish_spi();
+}
+
+void
+pgm_bump_state_version(const char *project)
+{
+	Datum		values[1];
+
+	values[0] = CStringGetTextDatum(project);
+	connect_spi();
+	run_query(Q_BUMP_STATE, values, NULL, 0);
+	finish_spi();
+}
+
+/*
+ * The checksum covers everything that decides what a revision does: its
+ * scripts and its place in the graph.  The message is left out so that it
+ * can be corrected after the fact.
+ */
+static char *
+revision_checksum(const char *up, const char *down, ArrayType *parents,
+				  ArrayType *labels, ArrayType *deps)
+{
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	uint8		digest[32];
+	char	   *hex = palloc(7 + 64 + 1);
+	ArrayType  *arrays[3];
+	int			a,
+				i;
+
+	if (ctx == NULL || pg_cryptohash_init(ctx) < 0)
+		elog(ERROR, "could not initialize SHA-256 context");
+#define HASH_FIELD(ptr, len) \
+	do { \
+		uint32 l_ = (uint32) (len); \
+		if (pg_cryptohash_update(ctx, (const uint8 *) &l_, sizeof(l_)) < 0 || \
+			pg_cryptohash_update(ctx, (const uint8 *) (ptr), l_) < 0) \
+			elog(ERROR, "could not compute SHA-256 checksum"); \
+	} while (0)
+	HASH_FIELD(up, strlen(up));
+	if (down)
+		HASH_FIELD(down, strlen(down));
+	else
+		HASH_FIELD("\377null", 5);
+	arrays[0] = parents;
+	arrays[1] = labels;
+	arrays[2] = deps;
+	for (a = 0; a < 3; a++)
+	{
+		int			n;
+		char	  **items = pgm_text_array_arg(arrays[a], "array", &n);
+
+		HASH_FIELD("\377array", 6);
+		for (i = 0; i < n; i++)
+			HASH_FIELD(items[i], strlen(items[i]));
+	}
+#undef HASH_FIELD
+	if (pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not compute SHA-256 checksum");
+	pg_cryptohash_free(ctx);
+	memcpy(hex, "sha256:", 7);
+	hex_encode((const char *) digest, 32, hex + 7);
+	hex[7 + 64] = '\0';
+	return hex;
+}
+
+/*
+ * Register (or re-register) a revision.  The caller has validated the
+ * arguments' NULL-ness; here the graph is validated with the revision in
+ * place before anything is written, under the project mutex.
+ */
+char *
+pgm_register_revision(const char *project, const char *id, const char *up,
+					  const char *down, ArrayType *parents, const char *message,
+					  ArrayType *labels, ArrayType *deps)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmScriptInfo upinfo;
+	PgmScriptInfo downinfo;
+	char	   *checksum;
+	PgmRevisionDef *defs;
+	int			ndefs;
+	int			nparents,
+				nlabels,
+				ndeps;
+	char	  **parent_ids = pgm_text_array_arg(parents, "parents", &nparents);
+	char	  **label_names = pgm_text_array_arg(labels, "branch_labels", &nlabels);
+	char	  **dep_names = pgm_text_array_arg(deps, "depends_on", &ndeps);
+	int			key;
+	int			i;
+	int			pos = -1;
+	bool		exists = false;
+	bool		applied = false;
+	char	   *old_checksum = NULL;
+	char	   *old_message = NULL;
+	Datum		values[14];
+	char		nulls[14];
+
+	pgm_check_id(id, "revision id");
+	for (i = 0; i < nparents; i++)
+		pgm_check_id(parent_ids[i], "parent");
+	for (i = 0; i < nlabels; i++)
+		pgm_check_id(label_names[i], "branch label");
+	for (i = 0; i < ndeps; i++)
+		pgm_check_id(dep_names[i], "dependency");
+
+	pgm_parse_script(up, id, "up", false, &upinfo);
+	if (down)
+		pgm_parse_script(down, id, "down", false, &downinfo);
+	checksum = revision_checksum(up, down, parents, labels, deps);
+
+	key = pgm_project_key(project, true);
+	pgm_lock_project(project, key);
+
+	connect_spi();
+	values[0] = CStringGetTextDatum(project);
+	values[1] = CStringGetTextDatum(id);
+	run_query(Q_FIND_REVISION, values, NULL, 1);
+	if (SPI_processed == 1)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		bool		isnull;
+
+		exists = true;
+		old_checksum = copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		old_message = copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+		applied = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+											 SPI_tuptable->tupdesc, 3, &isnull));
+		MemoryContextSwitchTo(old);
+	}
+
+	if (exists && strcmp(old_checksum, checksum) == 0)
+	{
+		/* identical: a no-op, except that a message may be corrected */
+		if ((old_message == NULL) != (message == NULL) ||
+			(message && strcmp(old_message, message) != 0))
+		{
+			values[2] = message ? CStringGetTextDatum(message) : (Datum) 0;
+			nulls[0] = nulls[1] = ' ';
+			nulls[2] = message ? ' ' : 'n';
+			run_query(Q_UPDATE_MESSAGE, values, nulls, 0);
+			run_query(Q_BUMP_STATE, values, NULL, 0);
+		}
+		finish_spi();
+		return pstrdup(id);
+	}
+	if (exists && applied)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision \"%s\" of project \"%s\" is applied and cannot be changed",
+						id, project),
+				 errdetail("The stored checksum is %s; the new content has %s.",
+						   old_checksum, checksum),
+				 errhint("Register the change as a new revision, or downgrade below \"%s\" first.",
+						 id)));
+
+	/* validate the graph with the new definition in place */
+	defs = load_defs(project, &ndefs, cxt);
+	for (i = 0; i < ndefs; i++)
+		if (strcmp(defs[i].id, id) == 0)
+			pos = i;
+	if (pos < 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		defs = repalloc(defs, sizeof(PgmRevisionDef) * (ndefs + 1));
+		pos = ndefs++;
+		MemoryContextSwitchTo(old);
+	}
+	defs[pos].id = (char *) id;
+	defs[pos].message = (char *) message;
+	defs[pos].nparents = nparents;
+	defs[pos].parents = parent_ids;
+	defs[pos].nlabels = nlabels;
+	defs[pos].labels = label_names;
+	defs[pos].ndeps = ndeps;
+	defs[pos].deps = dep_names;
+	defs[pos].has_down = down != NULL;
+	defs[pos].up_class = upinfo.exec_class;
+	defs[pos].down_class = down ? downinfo.exec_class : PGM_EXEC_TRANSACTIONAL;
+	(void) pgm_graph_build(project, defs, ndefs);
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = CStringGetTextDatum(project);
+	values[1] = CStringGetTextDatum(id);
+	if (!exists)
+	{
+		bool		isnull;
+		int			seq;
+
+		run_query(Q_NEXT_SEQ, values, NULL, 1);
+		seq = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull));
+		values[2] = Int32GetDatum(seq);
+		values[3] = PointerGetDatum(parents);
+		values[4] = PointerGetDatum(labels);
+		values[5] = PointerGetDatum(deps);
+		values[6] = message ? CStringGetTextDatum(message) : (Datum) 0;
+		nulls[6] = message ? ' ' : 'n';
+		values[7] = CStringGetTextDatum(up);
+		values[8] = down ? CStringGetTextDatum(down) : (Datum) 0;
+		nulls[8] = down ? ' ' : 'n';
+		values[9] = CStringGetTextDatum(pgm_exec_class_name(upinfo.exec_class));
+		values[10] = down ? CStringGetTextDatum(pgm_exec_class_name(downinfo.exec_class)) : (Datum) 0;
+		nulls[10] = down ? ' ' : 'n';
+		values[11] = Int32GetDatum(upinfo.nstatements);
+		values[12] = down ? Int32GetDatum(downinfo.nstatements) : (Datum) 0;
+		nulls[12] = down ? ' ' : 'n';
+		values[13] = CStringGetTextDatum(checksum);
+		run_query(Q_INSERT_REVISION, values, nulls, 0);
+	}
+	else
+	{
+		values[2] = PointerGetDatum(parents);
+		values[3] = PointerGetDatum(labels);
+		values[4] = PointerGetDatum(deps);
+		values[5] = message ? CStringGetTextDatum(message) : (Datum) 0;
+		nulls[5] = message ? ' ' : 'n';
+		values[6] = CStringGetTextDatum(up);
+		values[7] = down ? CStringGetTextDatum(down) : (Datum) 0;
+		nulls[7] = down ? ' ' : 'n';
+		values[8] = CStringGetTextDatum(pgm_exec_class_name(upinfo.exec_class));
+		values[9] = down ? CStringGetTextDatum(pgm_exec_class_name(downinfo.exec_class)) : (Datum) 0;
+		nulls[9] = down ? ' ' : 'n';
+		values[10] = Int32GetDatum(upinfo.nstatements);
+		values[11] = down ? Int32GetDatum(downinfo.nstatements) : (Datum) 0;
+		nulls[11] = down ? ' ' : 'n';
+		values[12] = CStringGetTextDatum(checksum);
+		run_query(Q_UPDATE_REVISION, values, nulls, 0);
+	}
+	values[0] = CStringGetTextDatum(project);
+	run_query(Q_BUMP_STATE, values, NULL, 0);
+	finish_spi();
+	return pstrdup(id);
+}

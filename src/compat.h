@@ -1,0 +1,33 @@
+/*-------------------------------------------------------------------------
+ *
+ * compat.h
+ *	  Shims for the PostgreSQL versions pg_migrate builds against.
+ *
+ * IDENTIFICATION
+ *	  src/compat.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PG_MIGRATE_COMPAT_H
+#define PG_MIGRATE_COMPAT_H
+
+#include "parser/parser.h"
+
+#if PG_VERSION_NUM >= 140000
+#define pgm_raw_parser(str) raw_parser((str), RAW_PARSE_DEFAULT)
+#else
+#define pgm_raw_parser(str) raw_parser(str)
+#endif
+
+#if PG_VERSION_NUM >= 150000
+#define pgm_mark_guc_prefix_reserved(prefix) MarkGUCPrefixReserved(prefix)
+#else
+#define pgm_mark_guc_prefix_reserved(prefix) EmitWarningsOnPlaceholders(prefix)
+#endif
+
+/*
+ * XXX: InitMaterializedSRF() appeared in PostgreSQL 15; building for 14
+ * needs a local copy of its few lines here.
+ */
+
+#endif							/* PG_MIGRATE_COMPAT_H */

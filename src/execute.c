@@ -1,0 +1,105 @@
+/*-------------------------------------------------------------------------
+ *
+ * execute.c
+ *	  Run a revision's statements.
+ *
+ * Transaction classes.  A script is "transactional" when every statement
+ * may run inside a transaction block; the atomic path (SELECT
+ * migrate.upgrade(...)) runs such scripts one statement at a time through
+ * SPI inside the caller's transaction, so a failure anywhere undoes the
+ * whole command and the caller's ROLLBACK undoes everything.  A
+ * "nontransactional" script (CREATE INDEX CONCURRENTLY, VACUUM, ...)
+ * cannot run there at all: PostgreSQL refuses such statements inside a
+ * function, and the atomic path refuses the revision before running
+ * anything.
+ *
+ * Statements run with the caller's privileges.  Errors keep their
+ * SQLSTATE; an error-context line names the revision, the project and the
+ * statement number, and a cursor position is moved onto the statement's
+ * own text.
+ *
+ * IDENTIFICATION
+ *	  src/execute.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "utils/memutils.h"
+
+#include "pg_migrate.h"
+
+typedef struct RunErrorArg
+{
+	const char *project;
+	const char *revision;
+	const char *statement;
+	int			number;
+} RunErrorArg;
+
+static void
+run_error_callback(void *arg)
+{
+	RunErrorArg *a = (RunErrorArg *) arg;
+	int			position = geterrposition();
+
+	if (position > 0 && a->statement)
+	{
+		errposition(0);
+		internalerrposition(position);
+		internalerrquery(a->statement);
+	}
+	errcontext("revision \"%s\" (project \"%s\"), statement %d",
+			   a->revision, a->project, a->number);
+}
+
+void
+pgm_run_script(const char *project, const char *revision, const char *script)
+{
+	PgmScriptInfo info;
+	ErrorContextCallback errcallback;
+	RunErrorArg arg;
+	MemoryContext stmt_cxt;
+	MemoryContext old;
+	ListCell   *lc;
+
+	pgm_parse_script(script, revision, "stored", true, &info);
+
+	stmt_cxt = AllocSetContextCreate(CurrentMemoryContext,
+									 "pg_migrate statement",
+									 ALLOCSET_DEFAULT_SIZES);
+	arg.project = project;
+	arg.revision = revision;
+	arg.statement = NULL;
+	arg.number = 0;
+	errcallback.callback = run_error_callback;
+	errcallback.arg = &arg;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	foreach(lc, info.statements)
+	{
+		int			ret;
+
+		arg.statement = lfirst(lc);
+		arg.number++;
+		old = MemoryContextSwitchTo(stmt_cxt);
+		ret = SPI_execute(arg.statement, false, 0);
+		if (ret < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("statement could not be run in a migration: %s",
+							SPI_result_code_string(ret))));
+		SPI_freetuptable(SPI_tuptable);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(stmt_cxt);
+	}
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+
+	error_context_stack = errcallback.previous;
+	MemoryContextDelete(stmt_cxt);
+}

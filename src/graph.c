@@ -1,0 +1,775 @@
+/*-------------------------------------------------------------------------
+ *
+ * graph.c
+ *	  The revision graph: building, validation, ancestry and the ordering
+ *	  walk.
+ *
+ * A project's revisions form a DAG.  Each revision has an ordered list of
+ * parents (versioned edges) and a list of dependencies (ids or branch
+ * labels of other revisions).  Dependencies order execution and keep
+ * things applied but are never parents; a dependency on something that is
+ * already an ancestor through the other edges is normalized away.
+ *
+ * Revisions are kept in registration order, and an index into
+ * PgmGraph.revs is therefore also the registration rank that breaks ties
+ * everywhere.  Nothing here touches the catalog: the graph is built from
+ * plain PgmRevisionDef structs, so that it can be validated before a new
+ * revision is stored and reasoned about in isolation.
+ *
+ * The ordering walk (pgm_walk_order) is the single place that decides in
+ * which order revisions run.  Given a set R of revisions to process and a
+ * list H of start points, it walks from the start points down towards the
+ * bases:
+ *
+ *	  pending = start points in R, in registration order; idx = 0
+ *	  while pending is not empty:
+ *		  cand = pending[idx]
+ *		  if another pending entry has cand among its ancestors,
+ *			  switch to that entry (cand must wait until everything that
+ *			  needs it has been emitted) and continue
+ *		  emit cand
+ *		  next = cand's parents, then its dependencies, that are in R,
+ *				 not emitted and not pending
+ *		  if next is empty: drop cand from pending, idx = max(idx - 1, 0)
+ *		  else: replace cand by next[0], append the rest of next
+ *
+ * The output is a downgrade order (every revision before its ancestors);
+ * an upgrade runs its exact reverse.  Consequences: the branch of the
+ * last-registered head runs first on upgrade, a branch is finished before
+ * the next one starts, the last-listed parent of a merge runs first, and
+ * dependencies run before their dependents.
+ *
+ * IDENTIFICATION
+ *	  src/graph.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+
+#include "pg_migrate.h"
+
+static int	id_cmp_graph(const void *a, const void *b, void *arg);
+static int	label_cmp(const void *a, const void *b);
+static void check_cycles(PgmGraph *graph);
+static void normalize_deps(PgmGraph *graph);
+static void append_int(int **array, int *n, int value);
+static void new_visit(PgmGraph *graph);
+
+/*
+ * Validate the syntax of a revision id or branch label.  Ids appear in
+ * targets next to '@', '+', '-' and ':', so the alphabet is narrow, and the
+ * symbols of the target language are reserved.
+ */
+void
+pgm_check_id(const char *id, const char *what)
+{
+	size_t		len = strlen(id);
+	const char *p;
+
+	if (len == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be empty", what)));
+	if (len > PGM_MAX_ID_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s \"%.*s...\" is too long", what, 32, id),
+				 errdetail("It is %zu characters long; at most %d are allowed.",
+						   len, PGM_MAX_ID_LEN)));
+	for (p = id; *p; p++)
+	{
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s \"%s\" contains an invalid character", what, id),
+					 errdetail("Only letters, digits, \"_\", \"-\" and \".\" are allowed.")));
+	}
+	if (strcmp(id, "head") == 0 || strcmp(id, "heads") == 0 ||
+		strcmp(id, "base") == 0 || strcmp(id, "current") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s \"%s\" is a reserved word", what, id),
+				 errdetail("The words head, heads, base and current are symbols of the target language.")));
+	if (id[0] == '-' || id[0] == '+')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s \"%s\" must not start with \"%c\"", what, id, id[0]),
+				 errdetail("A leading sign would read as a relative target.")));
+}
+
+static int
+id_cmp_graph(const void *a, const void *b, void *arg)
+{
+	PgmGraph   *graph = (PgmGraph *) arg;
+
+	return strcmp(graph->revs[*(const int *) a].id,
+				  graph->revs[*(const int *) b].id);
+}
+
+static int
+label_cmp(const void *a, const void *b)
+{
+	return strcmp(((const PgmLabel *) a)->label, ((const PgmLabel *) b)->label);
+}
+
+static void
+append_int(int **array, int *n, int value)
+{
+	if (*n == 0)
+		*array = palloc(sizeof(int) * 4);
+	else if ((*n & (*n - 1)) == 0 && *n >= 4)
+		*array = repalloc(*array, sizeof(int) * (*n) * 2);
+	(*array)[(*n)++] = value;
+}
+
+/* start a new traversal: every visit[] mark becomes stale */
+static void
+new_visit(PgmGraph *graph)
+{
+	graph->visit_gen++;
+	if (graph->visit_gen == INT_MAX)
+	{
+		memset(graph->visit, 0, sizeof(int) * Max(graph->nrevs, 1));
+		graph->visit_gen = 1;
+	}
+}
+
+/*
+ * Build and validate a graph from revision definitions given in
+ * registration order.  Any inconsistency is a user error (42P17): the
+ * caller is about to store a revision that would break the graph.
+ */
+PgmGraph *
+pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
+{
+	PgmGraph   *graph = palloc0(sizeof(PgmGraph));
+	int			i,
+				j;
+
+	graph->project = project;
+	graph->nrevs = ndefs;
+	graph->revs = palloc0(sizeof(PgmRevision) * Max(ndefs, 1));
+	graph->by_id = palloc(sizeof(int) * Max(ndefs, 1));
+	graph->stack = palloc(sizeof(int) * Max(ndefs, 1));
+	graph->visit = palloc0(sizeof(int) * Max(ndefs, 1));
+
+	for (i = 0; i < ndefs; i++)
+	{
+		PgmRevision *rev = &graph->revs[i];
+
+		rev->id = defs[i].id;
+		rev->message = defs[i].message;
+		rev->nlabels = defs[i].nlabels;
+		rev->labels = defs[i].labels;
+		rev->has_down = defs[i].has_down;
+		rev->up_class = defs[i].up_class;
+		rev->down_class = defs[i].down_class;
+		rev->up_statements = defs[i].up_statements;
+		rev->down_statements = defs[i].down_statements;
+		graph->by_id[i] = i;
+	}
+	qsort_arg(graph->by_id, ndefs, sizeof(int), id_cmp_graph, graph);
+	for (i = 1; i < ndefs; i++)
+		if (strcmp(graph->revs[graph->by_id[i - 1]].id,
+				   graph->revs[graph->by_id[i]].id) == 0)
+			elog(ERROR, "duplicate revision id \"%s\"",
+				 graph->revs[graph->by_id[i]].id);
+
+	/* branch labels: unique, and never equal to a revision id */
+	for (i = 0; i < ndefs; i++)
+		graph->nlabels += defs[i].nlabels;
+	graph->labels = palloc(sizeof(PgmLabel) * Max(graph->nlabels, 1));
+	graph->nlabels = 0;
+	for (i = 0; i < ndefs; i++)
+	{
+		for (j = 0; j < defs[i].nlabels; j++)
+		{
+			int			other = pgm_graph_find_id(graph, defs[i].labels[j]);
+
+			if (other >= 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+						 errmsg("branch label \"%s\" of revision \"%s\" is the id of revision \"%s\"",
+								defs[i].labels[j], defs[i].id, graph->revs[other].id),
+						 errhint("Choose a branch label that is not a revision id.")));
+			graph->labels[graph->nlabels].label = defs[i].labels[j];
+			graph->labels[graph->nlabels].rev = i;
+			graph->nlabels++;
+		}
+	}
+	qsort(graph->labels, graph->nlabels, sizeof(PgmLabel), label_cmp);
+	for (i = 1; i < graph->nlabels; i++)
+		if (strcmp(graph->labels[i - 1].label, graph->labels[i].label) == 0)
+		{
+			PgmLabel   *a = &graph->labels[i - 1];
+			PgmLabel   *b = &graph->labels[i];
+
+			if (a->rev == b->rev)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+						 errmsg("revision \"%s\" declares branch label \"%s\" twice",
+								graph->revs[a->rev].id, a->label)));
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("branch label \"%s\" is used by revisions \"%s\" and \"%s\"",
+							a->label, graph->revs[Min(a->rev, b->rev)].id,
+							graph->revs[Max(a->rev, b->rev)].id),
+					 errhint("A branch label must name exactly one revision.")));
+		}
+
+	/* parents */
+	for (i = 0; i < ndefs; i++)
+	{
+		PgmRevision *rev = &graph->revs[i];
+
+		rev->parents = palloc(sizeof(int) * Max(defs[i].nparents, 1));
+		for (j = 0; j < defs[i].nparents; j++)
+		{
+			int			p = pgm_graph_find_id(graph, defs[i].parents[j]);
+			int			k;
+
+			if (p < 0)
+			{
+				int			l = pgm_graph_find_label(graph, defs[i].parents[j]);
+
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+						 errmsg("parent \"%s\" of revision \"%s\" is not registered",
+								defs[i].parents[j], rev->id),
+						 l >= 0 ?
+						 errhint("\"%s\" is a branch label of revision \"%s\"; parents must be revision ids.",
+								 defs[i].parents[j], graph->revs[l].id) :
+						 errhint("Register the parent revision first.")));
+			}
+			if (p == i)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+						 errmsg("revision \"%s\" cannot be its own parent", rev->id)));
+			for (k = 0; k < rev->nparents; k++)
+				if (rev->parents[k] == p)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+							 errmsg("revision \"%s\" lists parent \"%s\" twice",
+									rev->id, graph->revs[p].id)));
+			rev->parents[rev->nparents++] = p;
+		}
+	}
+
+	/* dependencies: ids or branch labels */
+	for (i = 0; i < ndefs; i++)
+	{
+		PgmRevision *rev = &graph->revs[i];
+
+		rev->deps = palloc(sizeof(int) * Max(defs[i].ndeps, 1));
+		for (j = 0; j < defs[i].ndeps; j++)
+		{
+			int			d = pgm_graph_find_id(graph, defs[i].deps[j]);
+			int			k;
+			bool		dup = false;
+
+			if (d < 0)
+				d = pgm_graph_find_label(graph, defs[i].deps[j]);
+			if (d < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+						 errmsg("dependency \"%s\" of revision \"%s\" is not registered",
+								defs[i].deps[j], rev->id),
+						 errhint("A dependency names a registered revision id or branch label.")));
+			if (d == i)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+						 errmsg("revision \"%s\" cannot depend on itself", rev->id)));
+			for (k = 0; k < rev->ndeps; k++)
+				if (rev->deps[k] == d)
+					dup = true;
+			if (!dup)
+				rev->deps[rev->ndeps++] = d;
+		}
+	}
+
+	check_cycles(graph);
+	normalize_deps(graph);
+
+	/* reverse edges, in registration order */
+	for (i = 0; i < ndefs; i++)
+	{
+		PgmRevision *rev = &graph->revs[i];
+
+		for (j = 0; j < rev->nparents; j++)
+		{
+			PgmRevision *p = &graph->revs[rev->parents[j]];
+
+			append_int(&p->children, &p->nchildren, i);
+		}
+		for (j = 0; j < rev->ndeps; j++)
+		{
+			PgmRevision *d = &graph->revs[rev->deps[j]];
+
+			append_int(&d->dependents, &d->ndependents, i);
+		}
+	}
+
+	return graph;
+}
+
+/*
+ * Reject parent or dependency cycles.  Registration requires parents and
+ * dependencies to exist already, so a cycle can only come from changing an
+ * unapplied revision; report the revisions on it.
+ */
+static void
+check_cycles(PgmGraph *graph)
+{
+	int			n = graph->nrevs;
+	char	   *color = palloc0(Max(n, 1));	/* 0 new, 1 on path, 2 done */
+	int		   *edge = palloc0(sizeof(int) * Max(n, 1));
+	int		   *path = palloc(sizeof(int) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		int			depth = 0;
+
+		if (color[i] != 0)
+			continue;
+		path[depth++] = i;
+		color[i] = 1;
+		while (depth > 0)
+		{
+			int			v = path[depth - 1];
+			PgmRevision *rev = &graph->revs[v];
+			int			e = edge[v]++;
+			int			w;
+
+			if (e >= rev->nparents + rev->ndeps)
+			{
+				color[v] = 2;
+				depth--;
+				continue;
+			}
+			w = e < rev->nparents ? rev->parents[e] : rev->deps[e - rev->nparents];
+			if (color[w] == 1)
+			{
+				StringInfoData buf;
+				int			k;
+
+				initStringInfo(&buf);
+				for (k = 0; k < depth; k++)
+					if (path[k] == w)
+						break;
+				for (; k < depth; k++)
+					appendStringInfo(&buf, "\"%s\" -> ", graph->revs[path[k]].id);
+				appendStringInfo(&buf, "\"%s\"", graph->revs[w].id);
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+						 errmsg("revision graph of project \"%s\" would contain a cycle",
+								graph->project),
+						 errdetail("The cycle is %s.", buf.data)));
+			}
+			if (color[w] == 0)
+			{
+				color[w] = 1;
+				path[depth++] = w;
+			}
+		}
+	}
+	pfree(color);
+	pfree(edge);
+	pfree(path);
+}
+
+/*
+ * Drop every dependency that is already an ancestor (or the same revision)
+ * of one of the revision's other edges: it adds no ordering constraint and
+ * would otherwise make dependency heads out of ordinary ancestors.
+ */
+static void
+normalize_deps(PgmGraph *graph)
+{
+	bool	   *anc = palloc(Max(graph->nrevs, 1));
+	int			i;
+
+	for (i = 0; i < graph->nrevs; i++)
+	{
+		PgmRevision *rev = &graph->revs[i];
+		int			j;
+		int			kept = 0;
+
+		if (rev->ndeps == 0)
+			continue;
+		for (j = 0; j < rev->ndeps; j++)
+		{
+			int		   *others = palloc(sizeof(int) * (rev->nparents + rev->ndeps));
+			int			nothers = 0;
+			int			k;
+
+			for (k = 0; k < rev->nparents; k++)
+				others[nothers++] = rev->parents[k];
+			for (k = 0; k < rev->ndeps; k++)
+				if (k != j && rev->deps[k] >= 0)
+					others[nothers++] = rev->deps[k];
+			memset(anc, 0, graph->nrevs);
+			pgm_ancestors(graph, others, nothers, true, anc);
+			if (anc[rev->deps[j]])
+				rev->deps[j] = -1;	/* implied by another edge */
+			pfree(others);
+		}
+		for (j = 0; j < rev->ndeps; j++)
+			if (rev->deps[j] >= 0)
+				rev->deps[kept++] = rev->deps[j];
+		rev->ndeps = kept;
+	}
+	pfree(anc);
+}
+
+int
+pgm_graph_find_id(PgmGraph *graph, const char *id)
+{
+	int			lo = 0,
+				hi = graph->nrevs - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = strcmp(graph->revs[graph->by_id[mid]].id, id);
+
+		if (c == 0)
+			return graph->by_id[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+int
+pgm_graph_find_label(PgmGraph *graph, const char *label)
+{
+	int			lo = 0,
+				hi = graph->nlabels - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = strcmp(graph->labels[mid].label, label);
+
+		if (c == 0)
+			return graph->labels[mid].rev;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/*
+ * Mark in out[] every revision reachable from "from" downwards (parents,
+ * and dependencies when with_deps), the start points included.  out[] is
+ * not cleared, so calls accumulate.
+ */
+void
+pgm_ancestors(PgmGraph *graph, const int *from, int nfrom, bool with_deps,
+			  bool *out)
+{
+	int			depth = 0;
+	int			i;
+
+	for (i = 0; i < nfrom; i++)
+		if (!out[from[i]])
+		{
+			out[from[i]] = true;
+			graph->stack[depth++] = from[i];
+		}
+	while (depth > 0)
+	{
+		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
+
+		for (i = 0; i < rev->nparents; i++)
+			if (!out[rev->parents[i]])
+			{
+				out[rev->parents[i]] = true;
+				graph->stack[depth++] = rev->parents[i];
+			}
+		if (with_deps)
+			for (i = 0; i < rev->ndeps; i++)
+				if (rev->deps[i] >= 0 && !out[rev->deps[i]])
+				{
+					out[rev->deps[i]] = true;
+					graph->stack[depth++] = rev->deps[i];
+				}
+	}
+}
+
+/* Like pgm_ancestors, upwards: children and (with_deps) dependents. */
+void
+pgm_descendants(PgmGraph *graph, const int *from, int nfrom, bool with_deps,
+				bool *out)
+{
+	int			depth = 0;
+	int			i;
+
+	for (i = 0; i < nfrom; i++)
+		if (!out[from[i]])
+		{
+			out[from[i]] = true;
+			graph->stack[depth++] = from[i];
+		}
+	while (depth > 0)
+	{
+		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
+
+		for (i = 0; i < rev->nchildren; i++)
+			if (!out[rev->children[i]])
+			{
+				out[rev->children[i]] = true;
+				graph->stack[depth++] = rev->children[i];
+			}
+		if (with_deps)
+			for (i = 0; i < rev->ndependents; i++)
+				if (!out[rev->dependents[i]])
+				{
+					out[rev->dependents[i]] = true;
+					graph->stack[depth++] = rev->dependents[i];
+				}
+	}
+}
+
+/*
+ * Is "anc" a proper ancestor of "desc" through parents and dependencies?
+ * The search is confined to revisions marked in within[] (NULL: all), which
+ * callers use when every path of interest stays inside a set.
+ */
+bool
+pgm_is_ancestor(PgmGraph *graph, int anc, int desc, const bool *within)
+{
+	int			depth = 0;
+
+	if (anc == desc)
+		return false;
+	new_visit(graph);
+	graph->visit[desc] = graph->visit_gen;
+	graph->stack[depth++] = desc;
+	while (depth > 0)
+	{
+		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
+		int			i;
+
+		for (i = 0; i < rev->nparents + rev->ndeps; i++)
+		{
+			int			w = i < rev->nparents ? rev->parents[i] :
+			rev->deps[i - rev->nparents];
+
+			if (w == anc)
+				return true;
+			if (graph->visit[w] == graph->visit_gen)
+				continue;
+			if (within && !within[w])
+				continue;
+			graph->visit[w] = graph->visit_gen;
+			graph->stack[depth++] = w;
+		}
+	}
+	return false;
+}
+
+/*
+ * The tips of an applied set: applied revisions with no applied child
+ * through a parent or dependency edge.  In registration order.
+ */
+List *
+pgm_tips(PgmGraph *graph, const bool *applied)
+{
+	List	   *tips = NIL;
+	int			i,
+				j;
+
+	for (i = 0; i < graph->nrevs; i++)
+	{
+		PgmRevision *rev = &graph->revs[i];
+		bool		tip = applied[i];
+
+		for (j = 0; tip && j < rev->nchildren; j++)
+			if (applied[rev->children[j]])
+				tip = false;
+		for (j = 0; tip && j < rev->ndependents; j++)
+			if (applied[rev->dependents[j]])
+				tip = false;
+		if (tip)
+			tips = lappend_int(tips, i);
+	}
+	return tips;
+}
+
+/* Revisions without a child through a parent edge (the symbol "head"). */
+List *
+pgm_versioned_heads(PgmGraph *graph)
+{
+	List	   *heads = NIL;
+	int			i;
+
+	for (i = 0; i < graph->nrevs; i++)
+		if (graph->revs[i].nchildren == 0)
+			heads = lappend_int(heads, i);
+	return heads;
+}
+
+/* Revisions without a child through any edge (the symbol "heads"). */
+List *
+pgm_real_heads(PgmGraph *graph)
+{
+	List	   *heads = NIL;
+	int			i;
+
+	for (i = 0; i < graph->nrevs; i++)
+		if (graph->revs[i].nchildren == 0 && graph->revs[i].ndependents == 0)
+			heads = lappend_int(heads, i);
+	return heads;
+}
+
+List *
+pgm_bases(PgmGraph *graph)
+{
+	List	   *bases = NIL;
+	int			i;
+
+	for (i = 0; i < graph->nrevs; i++)
+		if (graph->revs[i].nparents == 0)
+			bases = lappend_int(bases, i);
+	return bases;
+}
+
+/*
+ * The lineage of a branch named by a revision (or by a label it declares):
+ * all its descendants through parents, and its ancestors back to, not past,
+ * the nearest branch point or merge point.
+ */
+void
+pgm_lineage(PgmGraph *graph, int rev, bool *out)
+{
+	int			cur = rev;
+
+	pgm_descendants(graph, &rev, 1, false, out);
+	while (graph->revs[cur].nparents == 1)
+	{
+		PgmRevision *p = &graph->revs[graph->revs[cur].parents[0]];
+
+		if (p->nchildren > 1 || p->nparents > 1)
+			break;
+		cur = graph->revs[cur].parents[0];
+		out[cur] = true;
+	}
+}
+
+/* The applied set implied by a set of revisions: their closure. */
+void
+pgm_closure(PgmGraph *graph, const bool *applied, bool *out)
+{
+	int		   *from = palloc(sizeof(int) * Max(graph->nrevs, 1));
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < graph->nrevs; i++)
+		if (applied[i])
+			from[n++] = i;
+	pgm_ancestors(graph, from, n, true, out);
+	pfree(from);
+}
+
+/*
+ * The ordering walk described at the top of this file.  in_set marks the
+ * revisions to process, start lists the start points (any order; they are
+ * sorted by registration order).  Writes the downgrade order into out[]
+ * and returns its length.
+ */
+int
+pgm_walk_order(PgmGraph *graph, const bool *in_set, const int *start,
+			   int nstart, int *out)
+{
+	int			n = graph->nrevs;
+	int		   *pending = palloc(sizeof(int) * Max(n, 1));
+	bool	   *emitted = palloc0(Max(n, 1));
+	bool	   *in_pending = palloc0(Max(n, 1));
+	bool	   *is_start = palloc0(Max(n, 1));
+	int			npending = 0;
+	int			idx = 0;
+	int			nout = 0;
+	int			i;
+
+	for (i = 0; i < nstart; i++)
+		is_start[start[i]] = true;
+	for (i = 0; i < n; i++)
+		if (is_start[i] && in_set[i])
+		{
+			pending[npending++] = i;
+			in_pending[i] = true;
+		}
+
+	while (npending > 0)
+	{
+		int			cand = pending[idx];
+		PgmRevision *rev = &graph->revs[cand];
+		int			first = -1;
+		bool		moved = false;
+		int			j;
+
+		CHECK_FOR_INTERRUPTS();
+
+		for (j = 0; j < npending; j++)
+		{
+			if (j != idx && pgm_is_ancestor(graph, cand, pending[j], in_set))
+			{
+				idx = j;
+				moved = true;
+				break;
+			}
+		}
+		if (moved)
+			continue;
+
+		if (!emitted[cand])
+		{
+			emitted[cand] = true;
+			out[nout++] = cand;
+		}
+
+		in_pending[cand] = false;
+		for (j = 0; j < rev->nparents + rev->ndeps; j++)
+		{
+			int			w = j < rev->nparents ? rev->parents[j] :
+			rev->deps[j - rev->nparents];
+
+			if (!in_set[w] || emitted[w] || in_pending[w])
+				continue;
+			in_pending[w] = true;
+			if (first < 0)
+			{
+				first = w;
+				pending[idx] = w;
+			}
+			else
+				pending[npending++] = w;
+		}
+		if (first < 0)
+		{
+			/* nothing below cand: drop it */
+			memmove(&pending[idx], &pending[idx + 1],
+					sizeof(int) * (npending - idx - 1));
+			npending--;
+			idx = Max(idx - 1, 0);
+		}
+	}
+
+	pfree(pending);
+	pfree(emitted);
+	pfree(in_pending);
+	pfree(is_start);
+	return nout;
+}

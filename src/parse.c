@@ -1,0 +1,238 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse.c
+ *	  Split migration scripts into statements with PostgreSQL's raw parser
+ *	  and classify them.
+ *
+ * raw_parser() needs no catalog access, so a script can be checked at
+ * registration even though it names objects that do not exist yet.  A
+ * syntax error is reported against the script (not the outer query) with
+ * the line it is on.
+ *
+ * A script is "nontransactional" when one of its statements is refused
+ * inside a transaction block or function (CREATE INDEX CONCURRENTLY,
+ * VACUUM, ...; see POSTGRES-FACTS.md).  The atomic path refuses such
+ * revisions before running anything.  Transaction control and COPY from
+ * or to the client cannot work in a migration at all and are refused at
+ * registration.
+ *
+ * IDENTIFICATION
+ *	  src/parse.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "commands/defrem.h"
+#include "mb/pg_wchar.h"
+#include "nodes/parsenodes.h"
+#include "parser/parser.h"
+
+#include "compat.h"
+#include "pg_migrate.h"
+
+typedef struct ScriptErrorArg
+{
+	const char *script;
+	const char *revision;
+	const char *which;
+} ScriptErrorArg;
+
+/* scripts longer than this are not echoed back in syntax errors */
+#define MAX_ECHOED_SCRIPT 4096
+
+static bool
+option_true(List *options, const char *name, bool if_absent)
+{
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *opt = lfirst_node(DefElem, lc);
+
+		if (strcmp(opt->defname, name) == 0)
+			return defGetBoolean(opt);
+	}
+	return if_absent;
+}
+
+/*
+ * Would PostgreSQL refuse this statement inside a transaction block or a
+ * function?  Returns the statement's name for messages, or NULL.
+ */
+static const char *
+nontransactional_statement(Node *stmt)
+{
+	switch (nodeTag(stmt))
+	{
+		case T_IndexStmt:
+			return ((IndexStmt *) stmt)->concurrent ? "CREATE INDEX CONCURRENTLY" : NULL;
+		case T_DropStmt:
+			return ((DropStmt *) stmt)->concurrent ? "DROP INDEX CONCURRENTLY" : NULL;
+		case T_ReindexStmt:
+			{
+				ReindexStmt *r = (ReindexStmt *) stmt;
+
+				if (option_true(r->params, "concurrently", false))
+					return "REINDEX CONCURRENTLY";
+				if (r->kind == REINDEX_OBJECT_DATABASE || r->kind == REINDEX_OBJECT_SYSTEM)
+					return "REINDEX DATABASE";
+				return NULL;
+			}
+		case T_VacuumStmt:
+			return ((VacuumStmt *) stmt)->is_vacuumcmd ? "VACUUM" : NULL;
+		case T_ClusterStmt:
+			return ((ClusterStmt *) stmt)->relation == NULL ? "CLUSTER" : NULL;
+		case T_CreatedbStmt:
+			return "CREATE DATABASE";
+		case T_DropdbStmt:
+			return "DROP DATABASE";
+		case T_CreateTableSpaceStmt:
+			return "CREATE TABLESPACE";
+		case T_DropTableSpaceStmt:
+			return "DROP TABLESPACE";
+		case T_AlterSystemStmt:
+			return "ALTER SYSTEM";
+		case T_DiscardStmt:
+			return ((DiscardStmt *) stmt)->target == DISCARD_ALL ? "DISCARD ALL" : NULL;
+		case T_AlterDatabaseStmt:
+			{
+				ListCell   *lc;
+
+				foreach(lc, ((AlterDatabaseStmt *) stmt)->options)
+					if (strcmp(lfirst_node(DefElem, lc)->defname, "tablespace") == 0)
+						return "ALTER DATABASE SET TABLESPACE";
+				return NULL;
+			}
+		case T_CreateSubscriptionStmt:
+			{
+				CreateSubscriptionStmt *s = (CreateSubscriptionStmt *) stmt;
+
+				if (option_true(s->options, "connect", true) &&
+					option_true(s->options, "create_slot", true))
+					return "CREATE SUBSCRIPTION";
+				return NULL;
+			}
+		case T_AlterTableStmt:
+			{
+				ListCell   *lc;
+
+				foreach(lc, ((AlterTableStmt *) stmt)->cmds)
+				{
+					AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+
+					if (cmd->subtype == AT_DetachPartition &&
+						((PartitionCmd *) cmd->def)->concurrent)
+						return "ALTER TABLE DETACH PARTITION CONCURRENTLY";
+				}
+				return NULL;
+			}
+		default:
+			return NULL;
+	}
+}
+
+/* 1-based line of a 1-based character position */
+static int
+line_of_position(const char *script, int position)
+{
+	int			line = 1;
+	int			chars = 1;
+	const char *p = script;
+
+	while (*p && chars < position)
+	{
+		if (*p == '\n')
+			line++;
+		p += pg_mblen(p);
+		chars++;
+	}
+	return line;
+}
+
+static void
+script_error_callback(void *arg)
+{
+	ScriptErrorArg *a = (ScriptErrorArg *) arg;
+	int			position = geterrposition();
+
+	if (position > 0)
+	{
+		errposition(0);
+		if (strlen(a->script) <= MAX_ECHOED_SCRIPT)
+		{
+			internalerrposition(position);
+			internalerrquery(a->script);
+		}
+		errcontext("%s script of revision \"%s\", line %d",
+				   a->which, a->revision,
+				   line_of_position(a->script, position));
+	}
+	else
+		errcontext("%s script of revision \"%s\"", a->which, a->revision);
+}
+
+/*
+ * Parse a script: count its statements, find its execution class, and
+ * (when keep_statements) return the text of each statement.
+ */
+void
+pgm_parse_script(const char *script, const char *revision, const char *which,
+				 bool keep_statements, PgmScriptInfo *info)
+{
+	ErrorContextCallback errcallback;
+	ScriptErrorArg arg;
+	List	   *stmts;
+	ListCell   *lc;
+	int			n = 0;
+
+	arg.script = script;
+	arg.revision = revision;
+	arg.which = which;
+	errcallback.callback = script_error_callback;
+	errcallback.arg = &arg;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+
+	stmts = pgm_raw_parser(script);
+
+	info->nstatements = 0;
+	info->exec_class = PGM_EXEC_TRANSACTIONAL;
+	info->statements = NIL;
+	foreach(lc, stmts)
+	{
+		RawStmt    *raw = lfirst_node(RawStmt, lc);
+		Node	   *stmt = raw->stmt;
+		const char *what;
+
+		n++;
+		if (IsA(stmt, TransactionStmt))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("%s script of revision \"%s\" contains transaction control (statement %d)",
+							which, revision, n),
+					 errdetail("pg_migrate runs every revision inside a transaction it manages."),
+					 errhint("Remove BEGIN, COMMIT, ROLLBACK and similar statements from the script.")));
+		if (IsA(stmt, CopyStmt) && ((CopyStmt *) stmt)->filename == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("%s script of revision \"%s\" uses COPY with the client (statement %d)",
+							which, revision, n),
+					 errdetail("A migration runs inside the server, where there is no client to copy from or to."),
+					 errhint("Use INSERT statements, or COPY from a server-side file.")));
+		what = nontransactional_statement(stmt);
+		if (what != NULL)
+			info->exec_class = PGM_EXEC_NONTRANSACTIONAL;
+		if (keep_statements)
+		{
+			int			len = raw->stmt_len > 0 ? raw->stmt_len :
+			(int) strlen(script + raw->stmt_location);
+
+			info->statements = lappend(info->statements,
+									   pnstrdup(script + raw->stmt_location, len));
+		}
+	}
+	info->nstatements = n;
+
+	error_context_stack = errcallback.previous;
+}

@@ -1,0 +1,120 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_migrate.c
+ *	  Module entry point and argument helpers shared by the SQL functions.
+ *
+ * IDENTIFICATION
+ *	  src/pg_migrate.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+#include "compat.h"
+#include "pg_migrate.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	pgm_mark_guc_prefix_reserved("pg_migrate");
+}
+
+/*
+ * A required text argument.  The SQL functions are not STRICT so that a
+ * NULL gets a message naming the argument instead of a silent NULL result.
+ */
+char *
+pgm_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", argname)));
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+char *
+pgm_project_arg(FunctionCallInfo fcinfo, int argno)
+{
+	char	   *project = pgm_text_arg(fcinfo, argno, "project");
+
+	pgm_check_project_name(project);
+	return project;
+}
+
+/*
+ * Deconstruct a one-dimensional text[] without NULL elements.  A NULL
+ * array reads as empty.
+ */
+char	  **
+pgm_text_array_arg(ArrayType *array, const char *argname, int *nitems)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	char	  **out;
+	int			i;
+
+	*nitems = 0;
+	if (array == NULL)
+		return NULL;
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", argname)));
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, nitems);
+	out = palloc(sizeof(char *) * Max(*nitems, 1));
+	for (i = 0; i < *nitems; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain null elements", argname)));
+		out[i] = TextDatumGetCString(elems[i]);
+	}
+	return out;
+}
+
+/* Build a text[] from a List of C strings. */
+ArrayType *
+pgm_build_text_array(List *items)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(items), 1));
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, items)
+		elems[n++] = CStringGetTextDatum((char *) lfirst(lc));
+	return construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
+/* "a", "b", "c" for messages; long lists are cut short. */
+char *
+pgm_format_list(List *names)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+	int			i = 0;
+
+	initStringInfo(&buf);
+	foreach(lc, names)
+	{
+		if (i == 10)
+		{
+			appendStringInfo(&buf, " and %d more", list_length(names) - 10);
+			break;
+		}
+		appendStringInfo(&buf, "%s\"%s\"", i > 0 ? ", " : "", (char *) lfirst(lc));
+		i++;
+	}
+	return buf.data;
+}

@@ -1,0 +1,256 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_migrate.h
+ *	  Shared declarations of the pg_migrate extension.
+ *
+ * IDENTIFICATION
+ *	  src/pg_migrate.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PG_MIGRATE_H
+#define PG_MIGRATE_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "fmgr.h"
+#include "nodes/pg_list.h"
+#include "utils/array.h"
+
+#define PGM_SCHEMA			"migrate"
+#define PGM_MAX_ID_LEN		64
+#define PGM_MAX_PROJECT_LEN 63
+
+/* execution classes of a script */
+typedef enum PgmExecClass
+{
+	PGM_EXEC_TRANSACTIONAL,		/* may run inside a transaction block */
+	PGM_EXEC_NONTRANSACTIONAL	/* contains e.g. CREATE INDEX CONCURRENTLY */
+} PgmExecClass;
+
+/*
+ * One revision of the graph.  Edges are indexes into PgmGraph.revs, which
+ * is in registration order, so an index doubles as the registration rank.
+ */
+typedef struct PgmRevision
+{
+	char	   *id;
+	char	   *message;
+	int			nparents;
+	int		   *parents;		/* declared order */
+	int			ndeps;
+	int		   *deps;			/* normalized: no ancestors, no duplicates */
+	int			nlabels;
+	char	  **labels;
+	int			nchildren;
+	int		   *children;		/* through parent edges, registration order */
+	int			ndependents;
+	int		   *dependents;		/* through dependency edges */
+	bool		has_down;
+	PgmExecClass up_class;
+	PgmExecClass down_class;
+	int			up_statements;
+	int			down_statements;
+} PgmRevision;
+
+/* Raw description of a revision, as stored; input of pgm_graph_build */
+typedef struct PgmRevisionDef
+{
+	char	   *id;
+	char	   *message;
+	int			nparents;
+	char	  **parents;
+	int			nlabels;
+	char	  **labels;
+	int			ndeps;
+	char	  **deps;			/* ids or branch labels */
+	bool		has_down;
+	PgmExecClass up_class;
+	PgmExecClass down_class;
+	int			up_statements;
+	int			down_statements;
+} PgmRevisionDef;
+
+typedef struct PgmLabel
+{
+	char	   *label;
+	int			rev;
+} PgmLabel;
+
+typedef struct PgmGraph
+{
+	const char *project;
+	int			nrevs;
+	PgmRevision *revs;
+	int		   *by_id;			/* revision indexes sorted by id */
+	int			nlabels;
+	PgmLabel   *labels;			/* sorted by label */
+	/* scratch space for traversals */
+	int		   *stack;
+	int		   *visit;
+	int			visit_gen;
+} PgmGraph;
+
+/* What a target string resolved to (see target.c) */
+typedef enum PgmTargetKind
+{
+	PGM_TARGET_REVS,			/* a set of revisions (possibly empty) */
+	PGM_TARGET_BASE,			/* nothing applied */
+	PGM_TARGET_BELOW,			/* below the roots in revs: X@base */
+	PGM_TARGET_PATH_DOWN		/* relative downgrade of one branch */
+} PgmTargetKind;
+
+/* which command a target is resolved for: relative forms depend on it */
+typedef enum PgmTargetMode
+{
+	PGM_MODE_UPGRADE,
+	PGM_MODE_DOWNGRADE,
+	PGM_MODE_STAMP,
+	PGM_MODE_ANY
+} PgmTargetMode;
+
+typedef struct PgmTarget
+{
+	PgmTargetKind kind;
+	int			nrevs;
+	int		   *revs;
+	/* PGM_TARGET_PATH_DOWN: walk from path_from down to path_to (-1: base) */
+	int			path_from;
+	int			path_to;
+	/* how the target was written, for plan() direction and messages */
+	bool		relative_up;
+	bool		relative_down;
+} PgmTarget;
+
+typedef enum PgmDirection
+{
+	PGM_UP,
+	PGM_DOWN,
+	PGM_STAMP,
+	PGM_UNSTAMP
+} PgmDirection;
+
+typedef struct PgmStep
+{
+	int			rev;
+	PgmDirection direction;
+} PgmStep;
+
+typedef struct PgmPlan
+{
+	int			nsteps;
+	PgmStep    *steps;
+	bool	   *new_applied;	/* the applied set after the plan */
+} PgmPlan;
+
+/* in graph.c */
+extern PgmGraph *pgm_graph_build(const char *project, PgmRevisionDef *defs,
+								 int ndefs);
+extern int	pgm_graph_find_id(PgmGraph *graph, const char *id);
+extern int	pgm_graph_find_label(PgmGraph *graph, const char *label);
+extern void pgm_ancestors(PgmGraph *graph, const int *from, int nfrom,
+						  bool with_deps, bool *out);
+extern void pgm_descendants(PgmGraph *graph, const int *from, int nfrom,
+							bool with_deps, bool *out);
+extern bool pgm_is_ancestor(PgmGraph *graph, int anc, int desc,
+							const bool *within);
+extern List *pgm_tips(PgmGraph *graph, const bool *applied);
+extern List *pgm_versioned_heads(PgmGraph *graph);
+extern List *pgm_real_heads(PgmGraph *graph);
+extern List *pgm_bases(PgmGraph *graph);
+extern void pgm_lineage(PgmGraph *graph, int rev, bool *out);
+extern int	pgm_walk_order(PgmGraph *graph, const bool *in_set,
+						   const int *start, int nstart, int *out);
+extern void pgm_closure(PgmGraph *graph, const bool *applied, bool *out);
+extern void pgm_check_id(const char *id, const char *what);
+
+/* in target.c */
+extern PgmTarget *pgm_resolve_target(PgmGraph *graph, const bool *applied,
+									 const char *target, PgmTargetMode mode);
+extern int	pgm_resolve_revision(PgmGraph *graph, const char *name);
+extern void pgm_resolve_range(PgmGraph *graph, const bool *applied,
+							  const char *range, bool *lower_is_base,
+							  List **lower, List **upper);
+
+/* in plan.c */
+extern PgmPlan *pgm_plan_upgrade(PgmGraph *graph, const bool *applied,
+								 PgmTarget *target);
+extern PgmPlan *pgm_plan_downgrade(PgmGraph *graph, const bool *applied,
+								   PgmTarget *target, const char *target_text);
+extern PgmPlan *pgm_plan_stamp(PgmGraph *graph, const bool *applied,
+							   PgmTarget *target, bool purge);
+extern PgmPlan *pgm_plan_auto(PgmGraph *graph, const bool *applied,
+							  const char *target_text);
+extern void pgm_check_reversible(PgmGraph *graph, PgmPlan *plan);
+extern const char *pgm_direction_name(PgmDirection direction);
+extern const char *pgm_exec_class_name(PgmExecClass cls);
+
+/* in parse.c */
+typedef struct PgmScriptInfo
+{
+	int			nstatements;
+	PgmExecClass exec_class;
+	List	   *statements;		/* List of char * (only when requested) */
+} PgmScriptInfo;
+
+extern void pgm_parse_script(const char *script, const char *revision,
+							 const char *which, bool keep_statements,
+							 PgmScriptInfo *info);
+
+/* in catalog.c */
+typedef struct PgmState
+{
+	PgmGraph   *graph;
+	bool	   *applied;
+	TimestampTz *applied_at;	/* per revision, valid where applied */
+	char	  **applied_by;
+} PgmState;
+
+typedef struct PgmRevisionDetails
+{
+	char	   *up;
+	char	   *down;
+	char	   *checksum;
+	TimestampTz registered_at;
+	char	   *registered_by;
+} PgmRevisionDetails;
+
+extern void pgm_check_project_name(const char *project);
+extern int	pgm_project_key(const char *project, bool create);
+extern PgmState *pgm_load_state(const char *project);
+extern void pgm_lock_project_row(const char *project);
+extern PgmRevisionDetails *pgm_fetch_details(const char *project,
+											 const char *id);
+extern void pgm_fetch_scripts(const char *project, const char *id,
+							  char **up, char **down);
+extern void pgm_record_applied(const char *project, const char *id,
+							   bool applied, bool via_stamp);
+extern void pgm_record_event(const char *project, const char *id,
+							 PgmDirection direction, TimestampTz started,
+							 TimestampTz finished);
+extern void pgm_bump_state_version(const char *project);
+extern char *pgm_register_revision(const char *project, const char *id,
+								   const char *up, const char *down,
+								   ArrayType *parents, const char *message,
+								   ArrayType *labels, ArrayType *deps);
+
+/* in lock.c */
+extern void pgm_require_writable(const char *what);
+extern void pgm_require_deploy_privilege(const char *project);
+extern void pgm_lock_project(const char *project, int project_key);
+
+/* in execute.c */
+extern void pgm_run_script(const char *project, const char *revision,
+						   const char *script);
+
+/* in pg_migrate.c */
+extern char *pgm_text_arg(FunctionCallInfo fcinfo, int argno,
+						  const char *argname);
+extern char *pgm_project_arg(FunctionCallInfo fcinfo, int argno);
+extern char **pgm_text_array_arg(ArrayType *array, const char *argname,
+								 int *nitems);
+extern ArrayType *pgm_build_text_array(List *items);
+extern char *pgm_format_list(List *names);
+
+#endif							/* PG_MIGRATE_H */

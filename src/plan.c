@@ -1,0 +1,302 @@
+/*-------------------------------------------------------------------------
+ *
+ * plan.c
+ *	  Turn (applied set, target) into the ordered steps of an upgrade,
+ *	  downgrade or stamp.
+ *
+ * upgrade: the revisions to run are the ancestors of the target (through
+ * parents and dependencies) that are not applied; the ordering walk starts
+ * from the target revisions and the upgrade runs its reverse.
+ *
+ * downgrade: the revisions to revert are the applied proper descendants of
+ * the target (through parents and dependencies), or everything for "base",
+ * or the root and everything above it for "x@base".  A relative downgrade
+ * ("-N", "x@-N") moves one branch only: it reverts the walked path and
+ * whatever applied depends on it.  The walk starts from the current tips.
+ *
+ * stamp: each target revision replaces the current tips in its lineage
+ * (its ancestors and descendants through parent edges), and the result is
+ * normalized to a consistent set; the steps list the revisions that stop
+ * being applied, then those that start being applied.
+ *
+ * IDENTIFICATION
+ *	  src/plan.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "pg_migrate.h"
+
+static PgmPlan *
+new_plan(PgmGraph *graph, const bool *applied)
+{
+	PgmPlan    *plan = palloc0(sizeof(PgmPlan));
+
+	plan->steps = palloc(sizeof(PgmStep) * Max(graph->nrevs * 2, 1));
+	plan->new_applied = palloc(Max(graph->nrevs, 1));
+	memcpy(plan->new_applied, applied, graph->nrevs);
+	return plan;
+}
+
+static int *
+list_to_array(List *list, int *n)
+{
+	int		   *arr = palloc(sizeof(int) * Max(list_length(list), 1));
+	ListCell   *lc;
+
+	*n = 0;
+	foreach(lc, list)
+		arr[(*n)++] = lfirst_int(lc);
+	return arr;
+}
+
+/* append the walk of in_set from start, forwards or reversed */
+static void
+add_walk(PgmGraph *graph, PgmPlan *plan, const bool *in_set, const int *start,
+		 int nstart, PgmDirection direction, bool reversed)
+{
+	int		   *order = palloc(sizeof(int) * Max(graph->nrevs, 1));
+	int			n = pgm_walk_order(graph, in_set, start, nstart, order);
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		PgmStep    *step = &plan->steps[plan->nsteps++];
+
+		step->rev = reversed ? order[n - 1 - i] : order[i];
+		step->direction = direction;
+	}
+	pfree(order);
+}
+
+PgmPlan *
+pgm_plan_upgrade(PgmGraph *graph, const bool *applied, PgmTarget *target)
+{
+	PgmPlan    *plan = new_plan(graph, applied);
+	bool	   *todo;
+	int			i;
+
+	if (target->kind != PGM_TARGET_REVS || target->nrevs == 0)
+		return plan;			/* base and x@base need nothing applied */
+
+	todo = palloc0(Max(graph->nrevs, 1));
+	pgm_ancestors(graph, target->revs, target->nrevs, true, todo);
+	for (i = 0; i < graph->nrevs; i++)
+	{
+		todo[i] = todo[i] && !applied[i];
+		if (todo[i])
+			plan->new_applied[i] = true;
+	}
+	add_walk(graph, plan, todo, target->revs, target->nrevs, PGM_UP, true);
+	return plan;
+}
+
+PgmPlan *
+pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
+				   const char *target_text)
+{
+	PgmPlan    *plan = new_plan(graph, applied);
+	bool	   *todo = palloc0(Max(graph->nrevs, 1));
+	int		   *tips;
+	int			ntips;
+	int			i;
+
+	switch (target->kind)
+	{
+		case PGM_TARGET_REVS:
+			{
+				bool	   *keep = palloc0(Max(graph->nrevs, 1));
+
+				for (i = 0; i < target->nrevs; i++)
+					if (!applied[target->revs[i]])
+						ereport(ERROR,
+								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								 errmsg("revision \"%s\" is not a valid downgrade target from the current state",
+										graph->revs[target->revs[i]].id),
+								 errdetail("It is not applied in project \"%s\".",
+										   graph->project),
+								 errhint("Use upgrade() to move forward, or stamp() to rewrite the version state.")));
+				pgm_descendants(graph, target->revs, target->nrevs, true, todo);
+				pgm_ancestors(graph, target->revs, target->nrevs, true, keep);
+				for (i = 0; i < graph->nrevs; i++)
+					todo[i] = todo[i] && !keep[i];
+				break;
+			}
+		case PGM_TARGET_BASE:
+			memset(todo, true, graph->nrevs);
+			break;
+		case PGM_TARGET_BELOW:
+			pgm_descendants(graph, target->revs, target->nrevs, true, todo);
+			break;
+		case PGM_TARGET_PATH_DOWN:
+			{
+				List	   *path = NIL;
+				int		   *arr;
+				int			n;
+				int			cur = target->path_from;
+
+				while (cur >= 0 && cur != target->path_to)
+				{
+					path = lappend_int(path, cur);
+					cur = graph->revs[cur].nparents > 0 ?
+						graph->revs[cur].parents[0] : -1;
+				}
+				arr = list_to_array(path, &n);
+				pgm_descendants(graph, arr, n, true, todo);
+				break;
+			}
+	}
+	for (i = 0; i < graph->nrevs; i++)
+	{
+		todo[i] = todo[i] && applied[i];
+		if (todo[i])
+			plan->new_applied[i] = false;
+	}
+	tips = list_to_array(pgm_tips(graph, applied), &ntips);
+	add_walk(graph, plan, todo, tips, ntips, PGM_DOWN, false);
+	return plan;
+}
+
+PgmPlan *
+pgm_plan_stamp(PgmGraph *graph, const bool *applied, PgmTarget *target,
+			   bool purge)
+{
+	PgmPlan    *plan = new_plan(graph, applied);
+	bool	   *tip = palloc0(Max(graph->nrevs, 1));
+	bool	   *lineage = palloc(Max(graph->nrevs, 1));
+	bool	   *diff = palloc(Max(graph->nrevs, 1));
+	int		   *tips;
+	int			ntips;
+	int			i,
+				j;
+	ListCell   *lc;
+
+	if (!purge)
+		foreach(lc, pgm_tips(graph, applied))
+			tip[lfirst_int(lc)] = true;
+
+	switch (target->kind)
+	{
+		case PGM_TARGET_BASE:
+			memset(tip, false, graph->nrevs);
+			break;
+		case PGM_TARGET_BELOW:
+			memset(lineage, false, graph->nrevs);
+			pgm_descendants(graph, target->revs, target->nrevs, false, lineage);
+			for (i = 0; i < graph->nrevs; i++)
+				if (lineage[i])
+					tip[i] = false;
+			break;
+		case PGM_TARGET_REVS:
+		case PGM_TARGET_PATH_DOWN:
+			for (j = 0; j < target->nrevs; j++)
+			{
+				int			s = target->revs[j];
+
+				memset(lineage, false, graph->nrevs);
+				pgm_ancestors(graph, &s, 1, false, lineage);
+				pgm_descendants(graph, &s, 1, false, lineage);
+				for (i = 0; i < graph->nrevs; i++)
+					if (lineage[i])
+						tip[i] = false;
+			}
+			/* added only now, so that the higher of two on a line wins */
+			for (j = 0; j < target->nrevs; j++)
+				tip[target->revs[j]] = true;
+			break;
+	}
+
+	/* the new applied set: the closure of the remaining tips */
+	memset(plan->new_applied, false, graph->nrevs);
+	pgm_closure(graph, tip, plan->new_applied);
+
+	/* revisions that stop being applied, in downgrade order */
+	for (i = 0; i < graph->nrevs; i++)
+		diff[i] = applied[i] && !plan->new_applied[i];
+	tips = list_to_array(pgm_tips(graph, applied), &ntips);
+	add_walk(graph, plan, diff, tips, ntips, PGM_UNSTAMP, false);
+
+	/* revisions that start being applied, in upgrade order */
+	for (i = 0; i < graph->nrevs; i++)
+		diff[i] = plan->new_applied[i] && !applied[i];
+	tips = list_to_array(pgm_tips(graph, plan->new_applied), &ntips);
+	add_walk(graph, plan, diff, tips, ntips, PGM_STAMP, true);
+
+	return plan;
+}
+
+/*
+ * The plan that plan() shows: relative forms and "base" decide the
+ * direction themselves; otherwise upgrade when that would do anything,
+ * else downgrade to an applied target.
+ */
+PgmPlan *
+pgm_plan_auto(PgmGraph *graph, const bool *applied, const char *target_text)
+{
+	PgmTarget  *target = pgm_resolve_target(graph, applied, target_text,
+											PGM_MODE_ANY);
+	PgmPlan    *plan;
+	int			i;
+	bool		all_applied = true;
+
+	if (target->relative_down)
+		return pgm_plan_downgrade(graph, applied,
+								  pgm_resolve_target(graph, applied, target_text,
+													 PGM_MODE_DOWNGRADE),
+								  target_text);
+	if (target->kind == PGM_TARGET_BASE || target->kind == PGM_TARGET_BELOW)
+		return pgm_plan_downgrade(graph, applied, target, target_text);
+
+	plan = pgm_plan_upgrade(graph, applied, target);
+	if (plan->nsteps > 0 || target->relative_up)
+		return plan;
+	for (i = 0; i < target->nrevs; i++)
+		if (!applied[target->revs[i]])
+			all_applied = false;
+	if (!all_applied)
+		return plan;
+	return pgm_plan_downgrade(graph, applied, target, target_text);
+}
+
+/* Refuse, before anything runs, a downgrade through an irreversible revision. */
+void
+pgm_check_reversible(PgmGraph *graph, PgmPlan *plan)
+{
+	int			i;
+
+	for (i = 0; i < plan->nsteps; i++)
+	{
+		PgmRevision *rev = &graph->revs[plan->steps[i].rev];
+
+		if (plan->steps[i].direction == PGM_DOWN && !rev->has_down)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("revision \"%s\" is irreversible", rev->id),
+					 errdetail("It has no down script, and the downgrade would have to revert it."),
+					 errhint("Downgrade to a revision above it, or use stamp() to rewrite the version state without running SQL.")));
+	}
+}
+
+const char *
+pgm_direction_name(PgmDirection direction)
+{
+	switch (direction)
+	{
+		case PGM_UP:
+			return "up";
+		case PGM_DOWN:
+			return "down";
+		case PGM_STAMP:
+			return "stamp";
+		case PGM_UNSTAMP:
+			return "unstamp";
+	}
+	return "?";
+}
+
+const char *
+pgm_exec_class_name(PgmExecClass cls)
+{
+	return cls == PGM_EXEC_NONTRANSACTIONAL ? "nontransactional" : "transactional";
+}

@@ -1,0 +1,629 @@
+/*-------------------------------------------------------------------------
+ *
+ * status.c
+ *	  The read-only SQL functions: current, heads, branches, history, show,
+ *	  status, is_up_to_date, status_json, plan and script.
+ *
+ * None of them takes the project mutex: they read the last committed
+ * state through the caller's snapshot, so a monitor is never blocked by a
+ * running migration and never sees half of one.  They work on a standby.
+ *
+ * IDENTIFICATION
+ *	  src/status.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "compat.h"
+#include "pg_migrate.h"
+
+static ArrayType *
+ids_array(PgmGraph *graph, const int *revs, int n)
+{
+	List	   *names = NIL;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		names = lappend(names, graph->revs[revs[i]].id);
+	return pgm_build_text_array(names);
+}
+
+static ArrayType *
+ids_array_list(PgmGraph *graph, List *revs)
+{
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	foreach(lc, revs)
+		names = lappend(names, graph->revs[lfirst_int(lc)].id);
+	return pgm_build_text_array(names);
+}
+
+static ArrayType *
+cstring_array(char **items, int n)
+{
+	List	   *names = NIL;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		names = lappend(names, items[i]);
+	return pgm_build_text_array(names);
+}
+
+static void
+put_ids(ReturnSetInfo *rsinfo, PgmGraph *graph, List *revs)
+{
+	ListCell   *lc;
+
+	foreach(lc, revs)
+	{
+		Datum		value = CStringGetTextDatum(graph->revs[lfirst_int(lc)].id);
+		bool		isnull = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
+	}
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_current);
+
+Datum
+pg_migrate_current(PG_FUNCTION_ARGS)
+{
+	char	   *project = pgm_project_arg(fcinfo, 0);
+	PgmState   *state;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	state = pgm_load_state(project);
+	put_ids((ReturnSetInfo *) fcinfo->resultinfo, state->graph,
+			pgm_tips(state->graph, state->applied));
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_heads);
+
+Datum
+pg_migrate_heads(PG_FUNCTION_ARGS)
+{
+	char	   *project = pgm_project_arg(fcinfo, 0);
+	bool		resolve;
+	PgmState   *state;
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("resolve_dependencies must not be null")));
+	resolve = PG_GETARG_BOOL(1);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	state = pgm_load_state(project);
+	put_ids((ReturnSetInfo *) fcinfo->resultinfo, state->graph,
+			resolve ? pgm_real_heads(state->graph) :
+			pgm_versioned_heads(state->graph));
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_branches);
+
+Datum
+pg_migrate_branches(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *project = pgm_project_arg(fcinfo, 0);
+	PgmState   *state;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	state = pgm_load_state(project);
+	for (i = 0; i < state->graph->nrevs; i++)
+	{
+		PgmRevision *rev = &state->graph->revs[i];
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		if (rev->nchildren < 2)
+			continue;
+		values[0] = CStringGetTextDatum(rev->id);
+		values[1] = PointerGetDatum(ids_array(state->graph, rev->children,
+											  rev->nchildren));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+static ArrayType *
+flags_array(PgmGraph *graph, int r, const bool *tip)
+{
+	PgmRevision *rev = &graph->revs[r];
+	List	   *flags = NIL;
+
+	if (rev->nparents == 0)
+		flags = lappend(flags, "base");
+	if (rev->nparents > 1)
+		flags = lappend(flags, "mergepoint");
+	if (rev->nchildren > 1)
+		flags = lappend(flags, "branchpoint");
+	if (rev->nchildren == 0)
+		flags = lappend(flags, "head");
+	if (tip[r])
+		flags = lappend(flags, "current");
+	return pgm_build_text_array(flags);
+}
+
+static bool *
+tip_flags(PgmGraph *graph, const bool *applied)
+{
+	bool	   *tip = palloc0(Max(graph->nrevs, 1));
+	ListCell   *lc;
+
+	foreach(lc, pgm_tips(graph, applied))
+		tip[lfirst_int(lc)] = true;
+	return tip;
+}
+
+static int *
+list_ints(List *list, int *n)
+{
+	int		   *arr = palloc(sizeof(int) * Max(list_length(list), 1));
+	ListCell   *lc;
+
+	*n = 0;
+	foreach(lc, list)
+		arr[(*n)++] = lfirst_int(lc);
+	return arr;
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_history);
+
+/*
+ * migrate.history(range, project): revisions from the heads down to the
+ * bases in the order a full downgrade would revert them.
+ */
+Datum
+pg_migrate_history(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *range = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *project = pgm_project_arg(fcinfo, 1);
+	PgmState   *state;
+	PgmGraph   *graph;
+	bool	   *in_set;
+	bool	   *tip;
+	int		   *start;
+	int			nstart;
+	int		   *order;
+	int			norder;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	state = pgm_load_state(project);
+	graph = state->graph;
+	in_set = palloc0(Max(graph->nrevs, 1));
+
+	if (range == NULL || range[0] == '\0')
+	{
+		memset(in_set, true, graph->nrevs);
+		start = list_ints(pgm_real_heads(graph), &nstart);
+	}
+	else
+	{
+		bool		lower_is_base;
+		List	   *lower;
+		List	   *upper;
+		bool	   *below = palloc0(Max(graph->nrevs, 1));
+		int		   *lo;
+		int			nlo;
+
+		if (strchr(range, ':') == NULL)
+		{
+			/* a single revision: it and its ancestors */
+			PgmTarget  *t = pgm_resolve_target(graph, state->applied, range,
+											   PGM_MODE_ANY);
+
+			lower_is_base = true;
+			lower = NIL;
+			upper = NIL;
+			for (i = 0; i < t->nrevs; i++)
+				upper = lappend_int(upper, t->revs[i]);
+		}
+		else
+			pgm_resolve_range(graph, state->applied, range, &lower_is_base,
+							  &lower, &upper);
+		start = list_ints(upper, &nstart);
+		pgm_ancestors(graph, start, nstart, true, in_set);
+		if (!lower_is_base)
+		{
+			ListCell   *lc;
+
+			lo = list_ints(lower, &nlo);
+			foreach(lc, lower)
+				if (!in_set[lfirst_int(lc)])
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("revision \"%s\" is not an ancestor of the upper end of range \"%s\"",
+									graph->revs[lfirst_int(lc)].id, range),
+							 errhint("Write the lower revision first: \"older:newer\".")));
+			pgm_descendants(graph, lo, nlo, true, below);
+			for (i = 0; i < graph->nrevs; i++)
+				in_set[i] = in_set[i] && below[i];
+		}
+	}
+
+	tip = tip_flags(graph, state->applied);
+	order = palloc(sizeof(int) * Max(graph->nrevs, 1));
+	norder = pgm_walk_order(graph, in_set, start, nstart, order);
+	for (i = 0; i < norder; i++)
+	{
+		PgmRevision *rev = &graph->revs[order[i]];
+		Datum		values[8];
+		bool		nulls[8] = {false, false, false, false, false, false, false, false};
+		List	   *parents = NIL;
+		List	   *deps = NIL;
+		int			j;
+
+		for (j = 0; j < rev->nparents; j++)
+			parents = lappend_int(parents, rev->parents[j]);
+		for (j = 0; j < rev->ndeps; j++)
+			deps = lappend_int(deps, rev->deps[j]);
+		values[0] = CStringGetTextDatum(rev->id);
+		values[1] = PointerGetDatum(ids_array_list(graph, parents));
+		values[2] = PointerGetDatum(cstring_array(rev->labels, rev->nlabels));
+		values[3] = PointerGetDatum(ids_array_list(graph, deps));
+		if (rev->message)
+			values[4] = CStringGetTextDatum(rev->message);
+		else
+			nulls[4] = true;
+		values[5] = PointerGetDatum(flags_array(graph, order[i], tip));
+		values[6] = BoolGetDatum(state->applied[order[i]]);
+		if (state->applied[order[i]])
+			values[7] = TimestampTzGetDatum(state->applied_at[order[i]]);
+		else
+			nulls[7] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_show);
+
+Datum
+pg_migrate_show(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *name = pgm_text_arg(fcinfo, 0, "revision");
+	char	   *project = pgm_project_arg(fcinfo, 1);
+	PgmState   *state;
+	PgmGraph   *graph;
+	int			r;
+	PgmRevision *rev;
+	PgmRevisionDetails *d;
+	Datum		values[16];
+	bool		nulls[16];
+	List	   *ids = NIL;
+	int			j;
+
+	InitMaterializedSRF(fcinfo, 0);
+	state = pgm_load_state(project);
+	graph = state->graph;
+	r = pgm_resolve_revision(graph, name);
+	rev = &graph->revs[r];
+	d = pgm_fetch_details(project, rev->id);
+
+	memset(nulls, false, sizeof(nulls));
+	values[0] = CStringGetTextDatum(rev->id);
+	for (j = 0; j < rev->nparents; j++)
+		ids = lappend_int(ids, rev->parents[j]);
+	values[1] = PointerGetDatum(ids_array_list(graph, ids));
+	values[2] = PointerGetDatum(cstring_array(rev->labels, rev->nlabels));
+	ids = NIL;
+	for (j = 0; j < rev->ndeps; j++)
+		ids = lappend_int(ids, rev->deps[j]);
+	values[3] = PointerGetDatum(ids_array_list(graph, ids));
+	nulls[4] = rev->message == NULL;
+	values[4] = rev->message ? CStringGetTextDatum(rev->message) : (Datum) 0;
+	values[5] = CStringGetTextDatum(d->up);
+	nulls[6] = d->down == NULL;
+	values[6] = d->down ? CStringGetTextDatum(d->down) : (Datum) 0;
+	values[7] = CStringGetTextDatum(pgm_exec_class_name(rev->up_class));
+	nulls[8] = !rev->has_down;
+	values[8] = rev->has_down ? CStringGetTextDatum(pgm_exec_class_name(rev->down_class)) : (Datum) 0;
+	values[9] = CStringGetTextDatum(d->checksum);
+	values[10] = TimestampTzGetDatum(d->registered_at);
+	values[11] = DirectFunctionCall1(namein, CStringGetDatum(d->registered_by));
+	values[12] = BoolGetDatum(state->applied[r]);
+	nulls[13] = nulls[14] = !state->applied[r];
+	if (state->applied[r])
+	{
+		values[13] = TimestampTzGetDatum(state->applied_at[r]);
+		values[14] = DirectFunctionCall1(namein, CStringGetDatum(state->applied_by[r]));
+	}
+	values[15] = BoolGetDatum(rev->nchildren == 0);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_status);
+
+Datum
+pg_migrate_status(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *project = pgm_project_arg(fcinfo, 0);
+	PgmState   *state;
+	PgmGraph   *graph;
+	bool	   *tip;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	state = pgm_load_state(project);
+	graph = state->graph;
+	tip = tip_flags(graph, state->applied);
+	for (i = 0; i < graph->nrevs; i++)
+	{
+		PgmRevision *rev = &graph->revs[i];
+		Datum		values[7];
+		bool		nulls[7] = {false, false, false, false, false, false, false};
+
+		values[0] = CStringGetTextDatum(rev->id);
+		nulls[1] = rev->message == NULL;
+		values[1] = rev->message ? CStringGetTextDatum(rev->message) : (Datum) 0;
+		values[2] = CStringGetTextDatum(state->applied[i] ? "applied" : "pending");
+		nulls[3] = nulls[4] = !state->applied[i];
+		if (state->applied[i])
+		{
+			values[3] = TimestampTzGetDatum(state->applied_at[i]);
+			values[4] = DirectFunctionCall1(namein, CStringGetDatum(state->applied_by[i]));
+		}
+		values[5] = BoolGetDatum(rev->nchildren == 0);
+		values[6] = BoolGetDatum(tip[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+static PgmPlan *
+pending_plan(PgmState *state)
+{
+	PgmTarget  *t = pgm_resolve_target(state->graph, state->applied, "heads",
+									   PGM_MODE_UPGRADE);
+
+	return pgm_plan_upgrade(state->graph, state->applied, t);
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_is_up_to_date);
+
+Datum
+pg_migrate_is_up_to_date(PG_FUNCTION_ARGS)
+{
+	char	   *project = pgm_project_arg(fcinfo, 0);
+	PgmState   *state = pgm_load_state(project);
+
+	PG_RETURN_BOOL(pending_plan(state)->nsteps == 0);
+}
+
+static void
+append_json_ids(StringInfo buf, const char *key, PgmGraph *graph, List *revs)
+{
+	ListCell   *lc;
+	bool		first = true;
+
+	appendStringInfo(buf, ", \"%s\": [", key);
+	foreach(lc, revs)
+	{
+		if (!first)
+			appendStringInfoString(buf, ", ");
+		escape_json(buf, graph->revs[lfirst_int(lc)].id);
+		first = false;
+	}
+	appendStringInfoChar(buf, ']');
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_status_json);
+
+/*
+ * migrate.status_json(project): one document for health endpoints.
+ */
+Datum
+pg_migrate_status_json(PG_FUNCTION_ARGS)
+{
+	char	   *project = pgm_project_arg(fcinfo, 0);
+	PgmState   *state = pgm_load_state(project);
+	PgmPlan    *plan = pending_plan(state);
+	StringInfoData buf;
+	List	   *pending = NIL;
+	int			i;
+
+	for (i = 0; i < plan->nsteps; i++)
+		pending = lappend_int(pending, plan->steps[i].rev);
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"project\": ");
+	escape_json(&buf, project);
+	appendStringInfo(&buf, ", \"up_to_date\": %s", plan->nsteps == 0 ? "true" : "false");
+	append_json_ids(&buf, "current", state->graph,
+					pgm_tips(state->graph, state->applied));
+	append_json_ids(&buf, "heads", state->graph,
+					pgm_versioned_heads(state->graph));
+	append_json_ids(&buf, "pending", state->graph, pending);
+	appendStringInfo(&buf, ", \"revisions\": %d}", state->graph->nrevs);
+
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_plan);
+
+Datum
+pg_migrate_plan(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *target = pgm_text_arg(fcinfo, 0, "target");
+	char	   *project = pgm_project_arg(fcinfo, 1);
+	PgmState   *state;
+	PgmPlan    *plan;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	state = pgm_load_state(project);
+	plan = pgm_plan_auto(state->graph, state->applied, target);
+	for (i = 0; i < plan->nsteps; i++)
+	{
+		PgmStep    *step = &plan->steps[i];
+		PgmRevision *rev = &state->graph->revs[step->rev];
+		bool		up = step->direction == PGM_UP;
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
+
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = CStringGetTextDatum(rev->id);
+		values[2] = CStringGetTextDatum(pgm_direction_name(step->direction));
+		if (up || rev->has_down)
+		{
+			values[3] = CStringGetTextDatum(pgm_exec_class_name(up ? rev->up_class : rev->down_class));
+			values[4] = Int32GetDatum(up ? rev->up_statements : rev->down_statements);
+		}
+		else
+		{
+			/* irreversible: the downgrade would refuse it */
+			nulls[3] = nulls[4] = true;
+		}
+		nulls[5] = rev->message == NULL;
+		values[5] = rev->message ? CStringGetTextDatum(rev->message) : (Datum) 0;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* append a script so that it ends with a statement terminator */
+static void
+append_script(StringInfo buf, const char *script)
+{
+	int			len = strlen(script);
+
+	while (len > 0 && isspace((unsigned char) script[len - 1]))
+		len--;
+	if (len == 0)
+		return;
+	appendBinaryStringInfo(buf, script, len);
+	if (script[len - 1] != ';')
+		appendStringInfoString(buf, "\n;");
+	appendStringInfoChar(buf, '\n');
+}
+
+static void
+append_bookkeeping(StringInfo buf, const char *project, const char *id,
+				   PgmDirection direction)
+{
+	const char *qp = quote_literal_cstr(project);
+	const char *qi = quote_literal_cstr(id);
+
+	if (direction == PGM_UP)
+		appendStringInfo(buf,
+						 "INSERT INTO migrate.applied (project, revision, applied_via) VALUES (%s, %s, 'up');\n",
+						 qp, qi);
+	else
+		appendStringInfo(buf,
+						 "DELETE FROM migrate.applied WHERE project = %s AND revision = %s;\n",
+						 qp, qi);
+	appendStringInfo(buf,
+					 "INSERT INTO migrate.events (project, revision, direction, started_at, duration, outcome, "
+					 "current_user_name, session_user_name, application_name, client_addr, backend_pid, "
+					 "transaction_id, wal_lsn) VALUES (%s, %s, '%s', pg_catalog.clock_timestamp(), '0', "
+					 "'success', CURRENT_USER, SESSION_USER, pg_catalog.current_setting('application_name'), "
+					 "pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), pg_catalog.pg_current_xact_id(), "
+					 "pg_catalog.pg_current_wal_insert_lsn());\n",
+					 qp, qi, pgm_direction_name(direction));
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_script);
+
+/*
+ * migrate.script(target, project): the SQL an upgrade or downgrade would
+ * run, with the version bookkeeping, for review or for running by hand
+ * (like "alembic upgrade --sql").  A range "from:to" starts from the state
+ * where "from" is applied instead of the current state.
+ */
+Datum
+pg_migrate_script(PG_FUNCTION_ARGS)
+{
+	char	   *target = pgm_text_arg(fcinfo, 0, "target");
+	char	   *project = pgm_project_arg(fcinfo, 1);
+	PgmState   *state = pgm_load_state(project);
+	PgmGraph   *graph = state->graph;
+	bool	   *from = state->applied;
+	const char *to = target;
+	const char *colon = strchr(target, ':');
+	PgmPlan    *plan;
+	StringInfoData buf;
+	bool		in_xact = true;
+	int			i;
+
+	if (colon)
+	{
+		char	   *lo = pnstrdup(target, colon - target);
+
+		to = colon + 1;
+		if (to[0] == '\0')
+			to = "heads";
+		if (strchr(to, ':'))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid range \"%s\"", target),
+					 errhint("A range has the form \"from:to\".")));
+		from = palloc0(Max(graph->nrevs, 1));
+		if (strcmp(lo, "current") == 0)
+			memcpy(from, state->applied, graph->nrevs);
+		else if (lo[0] != '\0' && strcmp(lo, "base") != 0)
+		{
+			PgmTarget  *t = pgm_resolve_target(graph, state->applied, lo,
+											   PGM_MODE_ANY);
+
+			pgm_ancestors(graph, t->revs, t->nrevs, true, from);
+		}
+	}
+	plan = pgm_plan_auto(graph, from, to);
+	pgm_check_reversible(graph, plan);
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "-- pg_migrate script for project \"%s\", target \"%s\": %d revision%s\n",
+					 project, target, plan->nsteps, plan->nsteps == 1 ? "" : "s");
+	appendStringInfoString(&buf, "BEGIN;\n");
+	appendStringInfo(&buf, "-- the project mutex, as migrate.upgrade() takes it\n"
+					 "SELECT 1 FROM migrate.projects WHERE project = %s FOR UPDATE;\n",
+					 quote_literal_cstr(project));
+	for (i = 0; i < plan->nsteps; i++)
+	{
+		PgmStep    *step = &plan->steps[i];
+		PgmRevision *rev = &graph->revs[step->rev];
+		bool		up = step->direction == PGM_UP;
+		PgmExecClass cls = up ? rev->up_class : rev->down_class;
+		char	   *upscript;
+		char	   *downscript;
+
+		pgm_fetch_scripts(project, rev->id, &upscript, &downscript);
+		appendStringInfo(&buf, "\n-- %s %s%s%s\n", up ? "upgrade" : "downgrade",
+						 rev->id, rev->message ? ": " : "",
+						 rev->message ? rev->message : "");
+		if (cls == PGM_EXEC_NONTRANSACTIONAL && in_xact)
+		{
+			appendStringInfoString(&buf, "COMMIT;\n-- outside a transaction block\n");
+			in_xact = false;
+		}
+		else if (cls == PGM_EXEC_TRANSACTIONAL && !in_xact)
+		{
+			appendStringInfoString(&buf, "BEGIN;\n");
+			in_xact = true;
+		}
+		append_script(&buf, up ? upscript : downscript);
+		append_bookkeeping(&buf, project, rev->id, step->direction);
+	}
+	if (in_xact)
+		appendStringInfoString(&buf, "\nCOMMIT;\n");
+	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
+}

@@ -1,0 +1,722 @@
+/*-------------------------------------------------------------------------
+ *
+ * target.c
+ *	  The target language: parse and resolve "head", "heads", "base",
+ *	  ids, prefixes, branch labels, "x@head", "x@base", "x@rev", and the
+ *	  relative forms "+N", "-N", "x+N", "x@+N", "x@-N", "head-N", "base+N".
+ *
+ * The rules are those of REVISION-GRAPH.md sections 3 and 5.  Resolution
+ * is pure: it reads the graph and the applied set and returns a PgmTarget.
+ *
+ * Name resolution: an exact revision id or branch label always wins.
+ * Otherwise the name must be a case-sensitive prefix of exactly one
+ * candidate among the ids and labels longer than three characters (an id
+ * and a label of the same revision are two candidates).
+ *
+ * Relative walks move along parent edges only.  Walking up, every step
+ * must have exactly one child (none: out of range, several: ambiguous);
+ * walks inside a branch ("x@+N", "x@base+N") only consider children in the
+ * branch or below it.  Walking down, a merge point is ambiguous and a
+ * base steps to "below the bases"; one more step is out of range.
+ *
+ * IDENTIFICATION
+ *	  src/target.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "lib/stringinfo.h"
+#include "utils/varlena.h"
+
+#include "pg_migrate.h"
+
+#define BELOW_BASE (-1)
+
+typedef struct Candidate
+{
+	const char *name;
+	int			rev;
+	int			score;
+} Candidate;
+
+static PgmTarget *make_target(PgmTargetKind kind, List *revs);
+static bool parse_count(const char *s, int *count);
+static bool split_relative(const char *s, char **base, char *sign, int *count);
+static int	single_head(PgmGraph *graph, const char *target, List *heads);
+static int	walk_up(PgmGraph *graph, int start, int count, const bool *allowed,
+					const char *target);
+static int	walk_down(PgmGraph *graph, int start, int count, const char *target);
+static int	tip_in_branch(PgmGraph *graph, const bool *applied,
+						  const bool *lineage, const char *target,
+						  const char *branch);
+static PgmTarget *resolve_branch(PgmGraph *graph, const bool *applied,
+								 const char *target, const char *branch,
+								 const char *rest, PgmTargetMode mode);
+static void report_unknown(PgmGraph *graph, const char *name);
+static int	candidate_cmp(const void *a, const void *b);
+
+static PgmTarget *
+make_target(PgmTargetKind kind, List *revs)
+{
+	PgmTarget  *t = palloc0(sizeof(PgmTarget));
+	ListCell   *lc;
+
+	t->kind = kind;
+	t->revs = palloc(sizeof(int) * Max(list_length(revs), 1));
+	foreach(lc, revs)
+		t->revs[t->nrevs++] = lfirst_int(lc);
+	t->path_from = t->path_to = BELOW_BASE;
+	return t;
+}
+
+/* A relative step count: decimal digits only, at least 1. */
+static bool
+parse_count(const char *s, int *count)
+{
+	long		v = 0;
+	const char *p;
+
+	if (*s == '\0')
+		return false;
+	for (p = s; *p; p++)
+	{
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (*p - '0');
+		if (v > INT_MAX)
+			return false;
+	}
+	*count = (int) v;
+	return true;
+}
+
+/*
+ * Split "x+N" / "x-N" into its parts.  The sign is the last '+' or '-'
+ * followed only by digits.
+ */
+static bool
+split_relative(const char *s, char **base, char *sign, int *count)
+{
+	const char *p = s + strlen(s);
+
+	while (p > s && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	if (p == s || (p[-1] != '+' && p[-1] != '-') || *p == '\0')
+		return false;
+	if (!parse_count(p, count))
+		return false;
+	*sign = p[-1];
+	*base = pnstrdup(s, p - 1 - s);
+	return true;
+}
+
+static void
+check_count(const char *target, int count)
+{
+	if (count < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relative target \"%s\" is out of range", target),
+				 errdetail("A relative step count must be at least 1.")));
+}
+
+static int
+candidate_cmp(const void *a, const void *b)
+{
+	const Candidate *ca = a;
+	const Candidate *cb = b;
+
+	if (ca->score != cb->score)
+		return ca->score - cb->score;
+	return strcmp(ca->name, cb->name);
+}
+
+/* Raise "unknown revision" with the closest registered names as a hint. */
+static void
+report_unknown(PgmGraph *graph, const char *name)
+{
+	int			ncand = graph->nrevs + graph->nlabels;
+	Candidate  *cands = palloc(sizeof(Candidate) * Max(ncand, 1));
+	int			n = 0;
+	int			i;
+	int			len = strlen(name);
+	StringInfoData hint;
+
+	for (i = 0; i < ncand && len <= 2 * PGM_MAX_ID_LEN; i++)
+	{
+		const char *cand = i < graph->nrevs ? graph->revs[i].id :
+		graph->labels[i - graph->nrevs].label;
+		int			clen = strlen(cand);
+		int			score;
+		int			maxd = Max(2, Min(len, clen) / 3);
+
+		if (pg_strncasecmp(cand, name, len) == 0)
+			score = 0;			/* case mismatch of a prefix */
+		else
+		{
+			score = varstr_levenshtein_less_equal(name, len, cand, clen,
+												  1, 1, 1, maxd, true);
+			if (score > maxd)
+				continue;
+			score++;
+		}
+		cands[n].name = cand;
+		cands[n].score = score;
+		cands[n].rev = i;
+		n++;
+	}
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("revision \"%s\" is not registered in project \"%s\"",
+						name, graph->project)));
+	qsort(cands, n, sizeof(Candidate), candidate_cmp);
+	initStringInfo(&hint);
+	for (i = 0; i < n && i < 3; i++)
+		appendStringInfo(&hint, "%s\"%s\"", i == 0 ? "" : (i == n - 1 || i == 2) ? " or " : ", ",
+						 cands[i].name);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("revision \"%s\" is not registered in project \"%s\"",
+					name, graph->project),
+			 errhint("Perhaps you meant %s.", hint.data)));
+}
+
+/*
+ * Resolve a revision id, branch label or unique prefix to a revision.
+ */
+int
+pgm_resolve_revision(PgmGraph *graph, const char *name)
+{
+	int			rev;
+	int			len = strlen(name);
+	int			i;
+	List	   *matches = NIL;
+	int			match_rev = -1;
+
+	rev = pgm_graph_find_id(graph, name);
+	if (rev >= 0)
+		return rev;
+	rev = pgm_graph_find_label(graph, name);
+	if (rev >= 0)
+		return rev;
+
+	if (len > 0)
+	{
+		for (i = 0; i < graph->nrevs; i++)
+		{
+			const char *id = graph->revs[i].id;
+
+			if (strlen(id) > 3 && strncmp(id, name, len) == 0)
+			{
+				matches = lappend(matches, (void *) id);
+				match_rev = i;
+			}
+		}
+		for (i = 0; i < graph->nlabels; i++)
+		{
+			const char *label = graph->labels[i].label;
+
+			if (strlen(label) > 3 && strncmp(label, name, len) == 0)
+			{
+				matches = lappend(matches, (void *) label);
+				match_rev = graph->labels[i].rev;
+			}
+		}
+	}
+	if (list_length(matches) == 1)
+		return match_rev;
+	if (list_length(matches) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("revision prefix \"%s\" is ambiguous", name),
+				 errdetail("It matches %s.", pgm_format_list(matches)),
+				 errhint("Use more characters of the revision id or branch label.")));
+	report_unknown(graph, name);
+	return -1;					/* keep compiler quiet */
+}
+
+static int
+single_head(PgmGraph *graph, const char *target, List *heads)
+{
+	if (list_length(heads) > 1)
+	{
+		List	   *names = NIL;
+		ListCell   *lc;
+
+		foreach(lc, heads)
+			names = lappend(names, graph->revs[lfirst_int(lc)].id);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target \"%s\" matches multiple head revisions", target),
+				 errdetail("The heads are %s.", pgm_format_list(names)),
+				 errhint("Name a revision, use \"<branch>@head\", or use \"heads\".")));
+	}
+	if (heads == NIL)
+		return BELOW_BASE;
+	return linitial_int(heads);
+}
+
+static void
+report_ambiguous_walk(PgmGraph *graph, const char *target, int at,
+					  const int *revs, int nrevs, bool up)
+{
+	List	   *names = NIL;
+	int			i;
+
+	for (i = 0; i < nrevs; i++)
+		names = lappend(names, graph->revs[revs[i]].id);
+	if (at == BELOW_BASE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relative target \"%s\" is ambiguous", target),
+				 errdetail("There are several bases: %s.", pgm_format_list(names)),
+				 errhint("Start from a revision or a branch, e.g. \"<rev>+N\" or \"<branch>@base+N\".")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("relative target \"%s\" is ambiguous", target),
+			 up ?
+			 errdetail("Revision \"%s\" is a branch point with children %s.",
+					   graph->revs[at].id, pgm_format_list(names)) :
+			 errdetail("Revision \"%s\" is a merge point with parents %s.",
+					   graph->revs[at].id, pgm_format_list(names)),
+			 errhint("Name the branch, e.g. \"<branch>@%s\", or name a revision.",
+					 up ? "+N" : "-N")));
+}
+
+/*
+ * Walk "count" steps up parent edges from start (BELOW_BASE: below the
+ * bases).  allowed, when given, restricts the children considered.
+ */
+static int
+walk_up(PgmGraph *graph, int start, int count, const bool *allowed,
+		const char *target)
+{
+	int			cur = start;
+	int			step;
+	int		   *cands = palloc(sizeof(int) * Max(graph->nrevs, 1));
+
+	for (step = 0; step < count; step++)
+	{
+		int			ncands = 0;
+		int			i;
+
+		if (cur == BELOW_BASE)
+		{
+			for (i = 0; i < graph->nrevs; i++)
+				if (graph->revs[i].nparents == 0 && (!allowed || allowed[i]))
+					cands[ncands++] = i;
+		}
+		else
+		{
+			PgmRevision *rev = &graph->revs[cur];
+
+			for (i = 0; i < rev->nchildren; i++)
+				if (!allowed || allowed[rev->children[i]])
+					cands[ncands++] = rev->children[i];
+		}
+		if (ncands == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relative target \"%s\" is out of range", target),
+					 cur == BELOW_BASE ?
+					 errdetail("There is no revision to walk to.") :
+					 errdetail("Revision \"%s\" has no child; the walk stopped after %d of %d steps.",
+							   graph->revs[cur].id, step, count)));
+		if (ncands > 1)
+			report_ambiguous_walk(graph, target, cur, cands, ncands, true);
+		cur = cands[0];
+	}
+	pfree(cands);
+	return cur;
+}
+
+/* Walk "count" steps down parent edges; may end below the bases. */
+static int
+walk_down(PgmGraph *graph, int start, int count, const char *target)
+{
+	int			cur = start;
+	int			step;
+
+	for (step = 0; step < count; step++)
+	{
+		PgmRevision *rev;
+
+		if (cur == BELOW_BASE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relative target \"%s\" is out of range", target),
+					 errdetail("The walk went below the base after %d of %d steps.",
+							   step, count)));
+		rev = &graph->revs[cur];
+		if (rev->nparents > 1)
+			report_ambiguous_walk(graph, target, cur, rev->parents,
+								  rev->nparents, false);
+		cur = rev->nparents == 0 ? BELOW_BASE : rev->parents[0];
+	}
+	return cur;
+}
+
+static PgmTarget *
+target_for(int rev)
+{
+	if (rev == BELOW_BASE)
+		return make_target(PGM_TARGET_BASE, NIL);
+	return make_target(PGM_TARGET_REVS, list_make1_int(rev));
+}
+
+/* the single current tip inside a branch, or BELOW_BASE when none */
+static int
+tip_in_branch(PgmGraph *graph, const bool *applied, const bool *lineage,
+			  const char *target, const char *branch)
+{
+	List	   *tips = pgm_tips(graph, applied);
+	List	   *inside = NIL;
+	ListCell   *lc;
+
+	foreach(lc, tips)
+		if (lineage == NULL || lineage[lfirst_int(lc)])
+			inside = lappend_int(inside, lfirst_int(lc));
+	if (list_length(inside) > 1)
+	{
+		List	   *names = NIL;
+
+		foreach(lc, inside)
+			names = lappend(names, graph->revs[lfirst_int(lc)].id);
+		if (branch)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relative target \"%s\" is ambiguous", target),
+					 errdetail("Branch \"%s\" has several current revisions: %s.",
+							   branch, pgm_format_list(names))));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relative target \"%s\" is ambiguous with several current revisions",
+						target),
+				 errdetail("The current revisions are %s.", pgm_format_list(names)),
+				 errhint("Name the branch to move, e.g. \"<label>@%s\".",
+						 target)));
+	}
+	if (inside == NIL)
+		return BELOW_BASE;
+	return linitial_int(inside);
+}
+
+/*
+ * "branch@rest": branch is a label or revision naming a lineage.
+ */
+static PgmTarget *
+resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
+			   const char *branch, const char *rest, PgmTargetMode mode)
+{
+	int			r = pgm_resolve_revision(graph, branch);
+	bool	   *lineage = palloc0(graph->nrevs);
+	bool	   *reach = palloc0(graph->nrevs);
+	char	   *sym;
+	char		sign;
+	int			count;
+	int			i;
+
+	pgm_lineage(graph, r, lineage);
+
+	if (strcmp(rest, "head") == 0 || strcmp(rest, "heads") == 0)
+	{
+		List	   *heads = NIL;
+
+		pgm_descendants(graph, &r, 1, false, reach);
+		for (i = 0; i < graph->nrevs; i++)
+			if (reach[i] && graph->revs[i].nchildren == 0)
+				heads = lappend_int(heads, i);
+		if (rest[4] == 's')
+			return make_target(PGM_TARGET_REVS, heads);
+		return target_for(single_head(graph, target, heads));
+	}
+	if (strcmp(rest, "base") == 0)
+	{
+		List	   *roots = NIL;
+
+		pgm_ancestors(graph, &r, 1, false, reach);
+		for (i = 0; i < graph->nrevs; i++)
+			if (reach[i] && graph->revs[i].nparents == 0)
+				roots = lappend_int(roots, i);
+		return make_target(PGM_TARGET_BELOW, roots);
+	}
+	if (rest[0] == '+' || rest[0] == '-')
+	{
+		int			start;
+
+		if (!parse_count(rest + 1, &count))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid relative target \"%s\"", target),
+					 errhint("Write \"<branch>@+N\" or \"<branch>@-N\" with a whole number N.")));
+		check_count(target, count);
+		if ((rest[0] == '+' && mode == PGM_MODE_DOWNGRADE) ||
+			(rest[0] == '-' && mode == PGM_MODE_UPGRADE))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relative target \"%s\" is out of range", target),
+					 errdetail("%s moves the other way.",
+							   mode == PGM_MODE_UPGRADE ? "An upgrade" : "A downgrade")));
+		start = tip_in_branch(graph, applied, lineage, target, branch);
+		if (rest[0] == '+')
+		{
+			PgmTarget  *t;
+
+			if (start == BELOW_BASE)
+			{
+				/* from the branch point, or below the base */
+				int			low = r;
+
+				while (graph->revs[low].nparents == 1 &&
+					   lineage[graph->revs[low].parents[0]])
+					low = graph->revs[low].parents[0];
+				if (graph->revs[low].nparents > 1)
+					report_ambiguous_walk(graph, target, low,
+										  graph->revs[low].parents,
+										  graph->revs[low].nparents, false);
+				if (graph->revs[low].nparents == 1)
+					start = graph->revs[low].parents[0];
+			}
+			/* walk towards the branch: its members and what lies below */
+			pgm_ancestors(graph, &r, 1, false, reach);
+			for (i = 0; i < graph->nrevs; i++)
+				reach[i] = reach[i] || lineage[i];
+			t = target_for(walk_up(graph, start, count, reach, target));
+			t->relative_up = true;
+			return t;
+		}
+		else
+		{
+			PgmTarget  *t;
+
+			if (start == BELOW_BASE)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("relative target \"%s\" is out of range", target),
+						 errdetail("No revision of branch \"%s\" is applied.", branch)));
+			if (mode != PGM_MODE_DOWNGRADE)
+			{
+				t = target_for(walk_down(graph, start, count, target));
+				t->relative_down = true;
+				return t;
+			}
+			t = make_target(PGM_TARGET_PATH_DOWN, NIL);
+			t->path_from = start;
+			t->path_to = walk_down(graph, start, count, target);
+			t->relative_down = true;
+			return t;
+		}
+	}
+	if (split_relative(rest, &sym, &sign, &count) &&
+		(strcmp(sym, "head") == 0 || strcmp(sym, "base") == 0))
+	{
+		check_count(target, count);
+		if (sym[0] == 'h' && sign == '-')
+		{
+			List	   *heads = NIL;
+
+			pgm_descendants(graph, &r, 1, false, reach);
+			for (i = 0; i < graph->nrevs; i++)
+				if (reach[i] && graph->revs[i].nchildren == 0)
+					heads = lappend_int(heads, i);
+			return target_for(walk_down(graph, single_head(graph, target, heads),
+										count, target));
+		}
+		if (sym[0] == 'b' && sign == '+')
+		{
+			pgm_ancestors(graph, &r, 1, false, reach);
+			for (i = 0; i < graph->nrevs; i++)
+				reach[i] = reach[i] || lineage[i];
+			return target_for(walk_up(graph, BELOW_BASE, count, reach, target));
+		}
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relative target \"%s\" is out of range", target),
+				 errdetail("Nothing lies %s.", sym[0] == 'h' ? "above a head" : "below the base")));
+	}
+
+	/* branch@rev: rev must be in the lineage */
+	{
+		int			r2 = pgm_resolve_revision(graph, rest);
+
+		if (!lineage[r2])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("revision \"%s\" is not a member of branch \"%s\"",
+							graph->revs[r2].id, branch)));
+		return target_for(r2);
+	}
+}
+
+/*
+ * Resolve a target string (not a range) against the graph and applied set.
+ */
+PgmTarget *
+pgm_resolve_target(PgmGraph *graph, const bool *applied, const char *target,
+				   PgmTargetMode mode)
+{
+	const char *at;
+	int			rev;
+	int			count;
+	char	   *sym;
+	char		sign;
+
+	if (strchr(target, ':') != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("range \"%s\" is not allowed here", target),
+				 errhint("Ranges \"a:b\" are accepted only by history() and script().")));
+
+	if (strcmp(target, "heads") == 0)
+		return make_target(PGM_TARGET_REVS, pgm_real_heads(graph));
+	if (strcmp(target, "head") == 0)
+	{
+		List	   *heads = pgm_versioned_heads(graph);
+
+		if (heads == NIL)
+			return make_target(PGM_TARGET_REVS, NIL);
+		return target_for(single_head(graph, target, heads));
+	}
+	if (strcmp(target, "base") == 0)
+		return make_target(PGM_TARGET_BASE, NIL);
+	if (strcmp(target, "current") == 0)
+		return make_target(PGM_TARGET_REVS, pgm_tips(graph, applied));
+
+	/* an exact id or label wins over any other reading */
+	rev = pgm_graph_find_id(graph, target);
+	if (rev < 0)
+		rev = pgm_graph_find_label(graph, target);
+	if (rev >= 0)
+		return target_for(rev);
+
+	at = strchr(target, '@');
+	if (at != NULL)
+	{
+		char	   *branch = pnstrdup(target, at - target);
+
+		if (branch[0] == '\0' || at[1] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid target \"%s\"", target),
+					 errhint("Write \"<branch>@head\", \"<branch>@base\", \"<branch>@<revision>\" or \"<branch>@+N\".")));
+		return resolve_branch(graph, applied, target, branch, at + 1, mode);
+	}
+
+	/* "+N" / "-N": relative to the current version set */
+	if ((target[0] == '+' || target[0] == '-') && parse_count(target + 1, &count))
+	{
+		int			start;
+		PgmTarget  *t;
+
+		check_count(target, count);
+		if ((target[0] == '+' && mode == PGM_MODE_DOWNGRADE) ||
+			(target[0] == '-' && mode == PGM_MODE_UPGRADE))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relative target \"%s\" is out of range", target),
+					 errdetail("%s moves the other way.",
+							   mode == PGM_MODE_UPGRADE ? "An upgrade" : "A downgrade")));
+		start = tip_in_branch(graph, applied, NULL, target, NULL);
+		if (target[0] == '+')
+		{
+			t = target_for(walk_up(graph, start, count, NULL, target));
+			t->relative_up = true;
+			return t;
+		}
+		if (start == BELOW_BASE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relative target \"%s\" is out of range", target),
+					 errdetail("Nothing is applied.")));
+		if (mode != PGM_MODE_DOWNGRADE)
+		{
+			t = target_for(walk_down(graph, start, count, target));
+			t->relative_down = true;
+			return t;
+		}
+		t = make_target(PGM_TARGET_PATH_DOWN, NIL);
+		t->path_from = start;
+		t->path_to = walk_down(graph, start, count, target);
+		t->relative_down = true;
+		return t;
+	}
+
+	/* "x+N" / "x-N": relative to a symbol or revision */
+	if (split_relative(target, &sym, &sign, &count) && sym[0] != '\0')
+	{
+		int			start;
+
+		check_count(target, count);
+		if (strcmp(sym, "head") == 0)
+			start = single_head(graph, target, pgm_versioned_heads(graph));
+		else if (strcmp(sym, "heads") == 0)
+			start = single_head(graph, target, pgm_real_heads(graph));
+		else if (strcmp(sym, "base") == 0)
+			start = BELOW_BASE;
+		else
+			start = pgm_resolve_revision(graph, sym);
+		if (sign == '+')
+			return target_for(walk_up(graph, start, count, NULL, target));
+		if (start == BELOW_BASE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relative target \"%s\" is out of range", target),
+					 errdetail("Nothing lies below the base.")));
+		return target_for(walk_down(graph, start, count, target));
+	}
+
+	return target_for(pgm_resolve_revision(graph, target));
+}
+
+/*
+ * Resolve a range "lower:upper" for history() and script().  An empty or
+ * "base" lower end means the bases; an empty upper end means the heads;
+ * "current" is allowed on either side.
+ */
+void
+pgm_resolve_range(PgmGraph *graph, const bool *applied, const char *range,
+				  bool *lower_is_base, List **lower, List **upper)
+{
+	const char *colon = strchr(range, ':');
+	char	   *lo;
+	const char *hi;
+	PgmTarget  *t;
+	int			i;
+
+	Assert(colon != NULL);
+	if (strchr(colon + 1, ':') != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid range \"%s\"", range),
+				 errhint("A range has the form \"lower:upper\".")));
+	lo = pnstrdup(range, colon - range);
+	hi = colon + 1;
+
+	*lower = NIL;
+	*upper = NIL;
+	*lower_is_base = false;
+	if (lo[0] == '\0' || strcmp(lo, "base") == 0)
+		*lower_is_base = true;
+	else
+	{
+		t = pgm_resolve_target(graph, applied, lo, PGM_MODE_ANY);
+		if (t->kind != PGM_TARGET_REVS)
+			*lower_is_base = true;
+		for (i = 0; i < t->nrevs; i++)
+			*lower = lappend_int(*lower, t->revs[i]);
+		if (t->kind == PGM_TARGET_REVS && t->nrevs == 0)
+			*lower_is_base = true;	/* e.g. "current" with nothing applied */
+	}
+	if (hi[0] == '\0')
+		*upper = pgm_real_heads(graph);
+	else
+	{
+		t = pgm_resolve_target(graph, applied, hi, PGM_MODE_ANY);
+		for (i = 0; i < t->nrevs; i++)
+			*upper = lappend_int(*upper, t->revs[i]);
+	}
+}
