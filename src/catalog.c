@@ -126,7 +126,7 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		2, {TEXTOID, TEXTOID}
 	},
 	[Q_NEXT_SEQ] = {
-		"SELECT pg_catalog.coalesce(pg_catalog.max(seq), 0) + 1 "
+		"SELECT COALESCE(pg_catalog.max(seq), 0) + 1 "
 		"FROM migrate.revisions WHERE project = $1",
 		1, {TEXTOID}
 	},

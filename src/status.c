@@ -532,12 +532,13 @@ append_bookkeeping(StringInfo buf, const char *project, const char *id,
 						 "DELETE FROM migrate.applied WHERE project = %s AND revision = %s;\n",
 						 qp, qi);
 	appendStringInfo(buf,
-					 "INSERT INTO migrate.events (project, revision, direction, started_at, duration, outcome, "
-					 "current_user_name, session_user_name, application_name, client_addr, backend_pid, "
-					 "transaction_id, wal_lsn) VALUES (%s, %s, '%s', pg_catalog.clock_timestamp(), '0', "
-					 "'success', CURRENT_USER, SESSION_USER, pg_catalog.current_setting('application_name'), "
-					 "pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), pg_catalog.pg_current_xact_id(), "
-					 "pg_catalog.pg_current_wal_insert_lsn());\n",
+					 "INSERT INTO migrate.events (project, revision, direction, started_at, duration,\n"
+					 "    outcome, current_user_name, session_user_name, application_name, client_addr,\n"
+					 "    backend_pid, transaction_id, wal_lsn)\n"
+					 "  VALUES (%s, %s, '%s', pg_catalog.clock_timestamp(), '0', 'success',\n"
+					 "    CURRENT_USER, SESSION_USER, pg_catalog.current_setting('application_name'),\n"
+					 "    pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(),\n"
+					 "    pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn());\n",
 					 qp, qi, pgm_direction_name(direction));
 }
 
@@ -623,7 +624,15 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 		append_script(&buf, up ? upscript : downscript);
 		append_bookkeeping(&buf, project, rev->id, step->direction);
 	}
-	if (in_xact)
-		appendStringInfoString(&buf, "\nCOMMIT;\n");
+	if (plan->nsteps > 0)
+	{
+		if (!in_xact)
+			appendStringInfoString(&buf, "BEGIN;\n");
+		in_xact = true;
+		appendStringInfo(&buf, "\nUPDATE migrate.projects SET state_version = state_version + 1, "
+						 "changed_at = pg_catalog.now() WHERE project = %s;\n",
+						 quote_literal_cstr(project));
+	}
+	appendStringInfoString(&buf, "COMMIT;\n");
 	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
 }
