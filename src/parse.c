@@ -225,11 +225,16 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 			info->exec_class = PGM_EXEC_NONTRANSACTIONAL;
 		if (keep_statements)
 		{
-			int			len = raw->stmt_len > 0 ? raw->stmt_len :
-			(int) strlen(script + raw->stmt_location);
+			const char *start = script + raw->stmt_location;
+			int			len = raw->stmt_len > 0 ? raw->stmt_len : (int) strlen(start);
 
-			info->statements = lappend(info->statements,
-									   pnstrdup(script + raw->stmt_location, len));
+			/* the text runs from the previous semicolon: skip blanks */
+			while (len > 0 && isspace((unsigned char) *start))
+			{
+				start++;
+				len--;
+			}
+			info->statements = lappend(info->statements, pnstrdup(start, len));
 		}
 	}
 	info->nstatements = n;
