@@ -30,8 +30,10 @@ SELECT * FROM migrate.current('sec_nobody');
 SELECT count(*) FROM migrate.revisions;
 \echo :SQLSTATE
 -- The per-project mutex lives in tables the role cannot touch.
+BEGIN;
 LOCK TABLE migrate.projects IN ACCESS EXCLUSIVE MODE;
 \echo :SQLSTATE
+ROLLBACK;
 RESET ROLE;
 SELECT count(*) AS sec_nobody_revisions FROM migrate.revisions WHERE project = 'sec_nobody';
 

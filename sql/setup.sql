@@ -12,7 +12,7 @@ SELECT e.extname, e.extversion, e.extrelocatable, n.nspname AS schema
 -- Every function with its argument types, result and volatility.
 SELECT p.proname,
        pg_catalog.oidvectortypes(p.proargtypes) AS argument_types,
-       pg_catalog.pg_get_function_result(p.oid) AS result,
+       CASE WHEN p.proretset THEN 'setof ' ELSE '' END || p.prorettype::regtype AS returns,
        p.prokind, p.provolatile, p.proisstrict
   FROM pg_proc p
  WHERE p.pronamespace = 'migrate'::regnamespace
@@ -56,8 +56,9 @@ SELECT c.relname AS public_table_privilege
 
 SELECT c.relname AS public_sequence_privilege
   FROM pg_class c
- WHERE c.relnamespace = 'migrate'::regnamespace AND c.relkind = 'S'
-   AND has_sequence_privilege('public', c.oid, 'USAGE, SELECT, UPDATE');
+ WHERE c.relnamespace = 'migrate'::regnamespace
+   AND CASE WHEN c.relkind = 'S'
+            THEN has_sequence_privilege('public', c.oid, 'USAGE, SELECT, UPDATE') END;
 
 SELECT p.oid::regprocedure AS public_execute
   FROM pg_proc p

@@ -19,7 +19,7 @@ CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
 SELECT plan(103);
 SELECT has_extension('migrate', 'pg_migrate', 'extension pg_migrate is installed in schema migrate');
-SELECT ok(NOT extrelocatable, 'pg_migrate is not relocatable') FROM pg_extension WHERE extname = 'pg_migrate';
+SELECT ok((SELECT NOT extrelocatable FROM pg_extension WHERE extname = 'pg_migrate'), 'pg_migrate is not relocatable');
 SELECT has_schema('migrate', 'schema migrate exists');
 
 -- Tables, keys, and the columns that must always be filled in.
