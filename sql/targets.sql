@@ -115,8 +115,14 @@ SELECT t AS target, pg_temp.applies(t, 't_fork') AS applies
   FROM unnest(ARRAY['c1', 'd2', 'c1branch', 'c2branch', 'c1b', 'c2bra',
 					'heads', 'c1branch@head', 'c1branch@heads',
 					'c2branch@head', 'c1branch@d1', 'c1branch@c1',
-					'c1branch@b', 'c2branch@d2', 'c1@head', 'd2@head',
-					'c2@d2', 'base', 'c1branch@base']) AS t;
+					'c2branch@d2', 'c1@head', 'd2@head', 'c2@d2', 'base',
+					'c1branch@base']) AS t;
+-- The branch segment of a label reaches back to its branch point, which
+-- is why <label>@<branchpoint> is how one branch is removed (see
+-- downgrade.sql): c1branch@b is b.
+BEGIN;
+SELECT step, revision, direction FROM migrate.upgrade('c1branch@b', 't_fork');
+ROLLBACK;
 -- head with two versioned heads: multiple heads (22023); the hint says to
 -- name a revision, <branch>@head or heads
 SELECT step, revision, direction FROM migrate.upgrade('head', 't_fork');
@@ -133,8 +139,8 @@ SELECT step, revision, direction FROM migrate.upgrade('c', 't_fork');
 -- ids are case-sensitive
 SELECT step, revision, direction FROM migrate.upgrade('C1', 't_fork');
 \echo :SQLSTATE
--- unknown label before @
-SELECT step, revision, direction FROM migrate.upgrade('nosuch@head', 't_fork');
+-- unknown (misspelt) label before @
+SELECT step, revision, direction FROM migrate.upgrade('c1brnch@head', 't_fork');
 \echo :SQLSTATE
 -- <label>@<rev> and <rev>@<rev2> outside the branch: not a member (22023)
 SELECT step, revision, direction FROM migrate.upgrade('c1branch@d2', 't_fork');

@@ -236,7 +236,7 @@ pgm_check_project_name(const char *project)
 	if (strlen(project) > PGM_MAX_PROJECT_LEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("project name \"%.*s...\" is too long", 32, project),
+				 errmsg("project name \"%.*s...\" is too long", pgm_clip_len(project), project),
 				 errdetail("At most %d characters are allowed.", PGM_MAX_PROJECT_LEN)));
 	for (p = project; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||

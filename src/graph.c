@@ -78,7 +78,7 @@ pgm_check_id(const char *id, const char *what)
 	if (len > PGM_MAX_ID_LEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s \"%.*s...\" is too long", what, 32, id),
+				 errmsg("%s \"%.*s...\" is too long", what, pgm_clip_len(id), id),
 				 errdetail("It is %zu characters long; at most %d are allowed.",
 						   len, PGM_MAX_ID_LEN)));
 	for (p = id; *p; p++)

@@ -12,6 +12,7 @@
 
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
@@ -117,4 +118,11 @@ pgm_format_list(List *names)
 		i++;
 	}
 	return buf.data;
+}
+
+/* How many bytes of an overlong name to quote in a message. */
+int
+pgm_clip_len(const char *s)
+{
+	return pg_mbcliplen(s, strlen(s), 32);
 }

@@ -252,5 +252,6 @@ extern char **pgm_text_array_arg(ArrayType *array, const char *argname,
 								 int *nitems);
 extern ArrayType *pgm_build_text_array(List *items);
 extern char *pgm_format_list(List *names);
+extern int	pgm_clip_len(const char *s);
 
 #endif							/* PG_MIGRATE_H */

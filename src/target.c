@@ -197,6 +197,13 @@ pgm_resolve_revision(PgmGraph *graph, const char *name)
 	List	   *matches = NIL;
 	int			match_rev = -1;
 
+	if (len > PGM_MAX_ID_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("revision \"%.*s...\" is not registered in project \"%s\"",
+						pgm_clip_len(name), name, graph->project),
+				 errdetail("Revision ids and branch labels have at most %d characters.",
+						   PGM_MAX_ID_LEN)));
 	rev = pgm_graph_find_id(graph, name);
 	if (rev >= 0)
 		return rev;
@@ -565,6 +572,10 @@ pgm_resolve_target(PgmGraph *graph, const bool *applied, const char *target,
 	char	   *sym;
 	char		sign;
 
+	if (strlen(target) > 4 * PGM_MAX_ID_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target \"%.*s...\" is too long", pgm_clip_len(target), target)));
 	if (strchr(target, ':') != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
