@@ -30,10 +30,10 @@ PGM_REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 PGM_DEB_PACKAGES=(
 	build-essential
-	postgresql-$PGM_PG_MAJOR
-	postgresql-server-dev-$PGM_PG_MAJOR
-	postgresql-$PGM_PG_MAJOR-postgis-3
-	postgresql-$PGM_PG_MAJOR-pgtap
+	"postgresql-$PGM_PG_MAJOR"
+	"postgresql-server-dev-$PGM_PG_MAJOR"
+	"postgresql-$PGM_PG_MAJOR-postgis-3"
+	"postgresql-$PGM_PG_MAJOR-pgtap"
 	libtap-parser-sourcehandler-pgtap-perl
 	libipc-run-perl
 	libpq-dev
@@ -65,7 +65,7 @@ pgm_require_root_or_sudo() {
 	local script
 	script=$(readlink -f -- "$0")
 	pgm_log "not running as root: re-running with sudo"
-	exec sudo PGM_SUDO_REEXEC=1 -- bash "$script" "$@"
+	exec sudo -- env PGM_SUDO_REEXEC=1 bash "$script" "$@"
 }
 
 # True when a Debian package is installed (not just known, or removed with
@@ -210,10 +210,11 @@ pgm_start_cluster() {
 	chown postgres:postgres "$PGM_CLUSTER_DIR"
 	chmod 0755 "$PGM_CLUSTER_DIR"
 
-	# C locale: deterministic sorting and untranslated messages for the
-	# regression outputs; UTF8 so that any text can be stored.
+	# C.UTF-8 (built into glibc, so present on any Debian 12): code-point
+	# sorting and untranslated messages for the regression outputs whatever
+	# the caller's LANG, and UTF8 so that any text can be stored.
 	if ! pgm_as_postgres "$PGM_PGBIN/initdb" -D "$PGM_CLUSTER_DATA" -U postgres \
-		-A trust -E UTF8 --locale=C >"$PGM_CLUSTER_DIR/initdb.log" 2>&1; then
+		-A trust -E UTF8 --locale=C.UTF-8 >"$PGM_CLUSTER_DIR/initdb.log" 2>&1; then
 		cat "$PGM_CLUSTER_DIR/initdb.log" >&2
 		pgm_die "initdb failed"
 	fi

@@ -20,9 +20,12 @@ END;
 $$;
 
 --
--- 1. NULL for every argument of every function: 22004, except arguments
--- whose documented default is NULL (down, message, merge id, history
--- range), where NULL means that default.  Rows run in order.
+-- 1. NULL for every argument of every function: 22004 (null_value_not_allowed)
+-- with the argument's name, except where NULL has a documented meaning:
+-- down (irreversible), message (none; merge() then writes one), merge's id
+-- (a random 12-hex-digit id), history's range (everything), and the
+-- parents, branch_labels and depends_on arrays (none, like their '{}'
+-- default).  A NULL inside an array is 22004 too.  Rows run in order.
 --
 SELECT n, call, pg_temp.outcome(call) AS outcome
   FROM unnest(ARRAY[

@@ -142,6 +142,15 @@ INSERT INTO migrate.applied (project, revision) VALUES ('sec_deploy', 'd2');
 \echo :SQLSTATE
 DELETE FROM migrate.events WHERE project = 'sec_deploy';
 \echo :SQLSTATE
+-- Nor can it stall deploys by locking the rows or table behind the mutex.
+BEGIN;
+SELECT project FROM migrate.projects WHERE project = 'sec_deploy' FOR UPDATE;
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN;
+LOCK TABLE migrate.projects IN SHARE MODE;
+\echo :SQLSTATE
+ROLLBACK;
 RESET ROLE;
 -- Still exactly as the deploy role left it.
 SELECT * FROM migrate.current('sec_deploy');

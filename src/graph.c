@@ -156,7 +156,8 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 	graph->nrevs = ndefs;
 	graph->revs = palloc0(sizeof(PgmRevision) * Max(ndefs, 1));
 	graph->by_id = palloc(sizeof(int) * Max(ndefs, 1));
-	graph->stack = palloc(sizeof(int) * Max(ndefs, 1));
+	/* a traversal pushes each revision once, plus its start points */
+	graph->stack = palloc(sizeof(int) * Max(2 * ndefs, 1));
 	graph->visit = palloc0(sizeof(int) * Max(ndefs, 1));
 
 	for (i = 0; i < ndefs; i++)
@@ -482,12 +483,12 @@ pgm_ancestors(PgmGraph *graph, const int *from, int nfrom, bool with_deps,
 	int			depth = 0;
 	int			i;
 
+	/* start points are expanded even when an earlier call marked them */
 	for (i = 0; i < nfrom; i++)
-		if (!out[from[i]])
-		{
-			out[from[i]] = true;
-			graph->stack[depth++] = from[i];
-		}
+	{
+		out[from[i]] = true;
+		graph->stack[depth++] = from[i];
+	}
 	while (depth > 0)
 	{
 		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
@@ -516,12 +517,12 @@ pgm_descendants(PgmGraph *graph, const int *from, int nfrom, bool with_deps,
 	int			depth = 0;
 	int			i;
 
+	/* start points are expanded even when an earlier call marked them */
 	for (i = 0; i < nfrom; i++)
-		if (!out[from[i]])
-		{
-			out[from[i]] = true;
-			graph->stack[depth++] = from[i];
-		}
+	{
+		out[from[i]] = true;
+		graph->stack[depth++] = from[i];
+	}
 	while (depth > 0)
 	{
 		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
@@ -648,8 +649,10 @@ pgm_bases(PgmGraph *graph)
 
 /*
  * The lineage of a branch named by a revision (or by a label it declares):
- * all its descendants through parents, and its ancestors back to, not past,
- * the nearest branch point or merge point.
+ * all its descendants through parents, and its ancestors back to, not
+ * past, the nearest branch point or merge point.  The branch point itself
+ * belongs to the lineage, so that "label@branchpoint" names the spot to
+ * which one branch can be downgraded.
  */
 void
 pgm_lineage(PgmGraph *graph, int rev, bool *out)
@@ -659,12 +662,13 @@ pgm_lineage(PgmGraph *graph, int rev, bool *out)
 	pgm_descendants(graph, &rev, 1, false, out);
 	while (graph->revs[cur].nparents == 1)
 	{
-		PgmRevision *p = &graph->revs[graph->revs[cur].parents[0]];
+		PgmRevision *p;
 
+		cur = graph->revs[cur].parents[0];
+		p = &graph->revs[cur];
+		out[cur] = true;
 		if (p->nchildren > 1 || p->nparents > 1)
 			break;
-		cur = graph->revs[cur].parents[0];
-		out[cur] = true;
 	}
 }
 

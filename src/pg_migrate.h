@@ -118,6 +118,8 @@ typedef struct PgmTarget
 	/* PGM_TARGET_PATH_DOWN: walk from path_from down to path_to (-1: base) */
 	int			path_from;
 	int			path_to;
+	/* "branch@rev": the branch's lineage, which a downgrade stays in */
+	bool	   *branch;
 	/* how the target was written, for plan() direction and messages */
 	bool		relative_up;
 	bool		relative_down;

@@ -118,6 +118,20 @@ pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 										   graph->project),
 								 errhint("Use upgrade() to move forward, or stamp() to rewrite the version state.")));
 				pgm_descendants(graph, target->revs, target->nrevs, true, todo);
+				if (target->branch)
+				{
+					/* only the branch's part, and what depends on it */
+					int		   *seeds = palloc(sizeof(int) * Max(graph->nrevs, 1));
+					int			nseeds = 0;
+
+					for (i = 0; i < target->nrevs; i++)
+						todo[target->revs[i]] = false;
+					for (i = 0; i < graph->nrevs; i++)
+						if (todo[i] && target->branch[i])
+							seeds[nseeds++] = i;
+					memset(todo, false, graph->nrevs);
+					pgm_descendants(graph, seeds, nseeds, true, todo);
+				}
 				pgm_ancestors(graph, target->revs, target->nrevs, true, keep);
 				for (i = 0; i < graph->nrevs; i++)
 					todo[i] = todo[i] && !keep[i];

@@ -157,11 +157,18 @@ report_unknown(PgmGraph *graph, const char *name)
 			score = 0;			/* case mismatch of a prefix */
 		else
 		{
+			/* a typo in the whole name, or in a prefix of it */
+			int			pmaxd = Max(1, len / 4);
+			int			pd = (clen > len && len >= 3) ?
+				varstr_levenshtein_less_equal(name, len, cand, len,
+											  1, 1, 1, pmaxd, true) : pmaxd + 1;
+
 			score = varstr_levenshtein_less_equal(name, len, cand, clen,
 												  1, 1, 1, maxd, true);
-			if (score > maxd)
+			if (score > maxd && pd > pmaxd)
 				continue;
-			score++;
+			score = 1 + Min(score > maxd ? INT_MAX - 1 : score,
+							pd > pmaxd ? INT_MAX - 1 : pd);
 		}
 		cands[n].name = cand;
 		cands[n].score = score;
@@ -475,18 +482,21 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 
 			if (start == BELOW_BASE)
 			{
-				/* from the branch point, or below the base */
+				/*
+				 * No tip in the branch: start from its branch point (the
+				 * lowest revision of the lineage), or below its base.
+				 */
 				int			low = r;
 
 				while (graph->revs[low].nparents == 1 &&
 					   lineage[graph->revs[low].parents[0]])
 					low = graph->revs[low].parents[0];
-				if (graph->revs[low].nparents > 1)
+				if (low == r && graph->revs[low].nparents > 1)
 					report_ambiguous_walk(graph, target, low,
 										  graph->revs[low].parents,
 										  graph->revs[low].nparents, false);
-				if (graph->revs[low].nparents == 1)
-					start = graph->revs[low].parents[0];
+				if (low != r || graph->revs[low].nparents > 0)
+					start = low;
 			}
 			/* walk towards the branch: its members and what lies below */
 			pgm_ancestors(graph, &r, 1, false, reach);
@@ -550,12 +560,16 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 	{
 		int			r2 = pgm_resolve_revision(graph, rest);
 
+		PgmTarget  *t;
+
 		if (!lineage[r2])
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("revision \"%s\" is not a member of branch \"%s\"",
 							graph->revs[r2].id, branch)));
-		return target_for(r2);
+		t = target_for(r2);
+		t->branch = lineage;	/* a downgrade moves this branch only */
+		return t;
 	}
 }
 

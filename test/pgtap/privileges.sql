@@ -136,6 +136,10 @@ SELECT throws_ok($$SET LOCAL ROLE regress_tap_deployer; UPDATE migrate.events SE
 -- rolling back to a savepoint: what it did is captured in psql variables,
 -- asserted after the rollback, next to the proof that nothing is left.
 --
+SELECT coalesce(string_agg(format('%s %s %s %s %s', locktype, classid, objid, objsubid, mode), ', '
+                           ORDER BY locktype, classid, objid, objsubid, mode), '') AS locks_before
+  FROM pg_locks
+ WHERE pid = pg_backend_pid() AND locktype NOT IN ('relation', 'virtualxid', 'transactionid') \gset
 SAVEPOINT tap_upgrade;
 SET LOCAL ROLE regress_tap_deployer;
 SELECT migrate.revision('tap1', 'CREATE TABLE tap_app.widgets (id integer PRIMARY KEY)',
@@ -150,20 +154,22 @@ SELECT migrate.is_up_to_date('tap') AS during_up_to_date \gset
 ROLLBACK TO SAVEPOINT tap_upgrade;
 
 SELECT is(:'tap1' || ' ' || :'tap2', 'tap1 tap2', 'the deploy role registered two revisions');
-SELECT is(:'up_steps', 'tap1 up, tap2 up', 'upgrade(''heads'') applied both, in order');
-SELECT is(:'during_current', 'tap2', 'the version set was {tap2}');
-SELECT is(:during_rows, 2::bigint, 'the migrations ran with the deploy role''s rights');
+SELECT is(:'up_steps'::text, 'tap1 up, tap2 up', 'upgrade(''heads'') applied both, in order');
+SELECT is(:'during_current'::text, 'tap2', 'the version set was {tap2}');
+SELECT is(:during_rows::bigint, 2::bigint, 'the migrations ran with the deploy role''s rights');
 SELECT ok(:'during_up_to_date'::boolean, 'is_up_to_date() was true');
-SELECT is(current_user, session_user, 'the rollback restored the original role');
+SELECT is(current_user::text, session_user::text, 'the rollback restored the original role');
 SELECT hasnt_table('tap_app', 'widgets', 'the table the upgrade created is gone');
 SELECT is_empty($$SELECT * FROM migrate.current('tap')$$, 'no version is current');
 SELECT is_empty($$SELECT * FROM migrate.projects WHERE project = 'tap'$$, 'no project row is left');
 SELECT is_empty($$SELECT * FROM migrate.revisions WHERE project = 'tap'$$, 'no revision is left');
 SELECT is_empty($$SELECT * FROM migrate.applied WHERE project = 'tap'$$, 'no applied row is left');
 SELECT is_empty($$SELECT * FROM migrate.events WHERE project = 'tap'$$, 'no event is left');
-SELECT is_empty($$SELECT locktype, mode FROM pg_locks
-                    WHERE pid = pg_backend_pid() AND locktype NOT IN ('relation', 'virtualxid', 'transactionid')$$,
-                'no lock outlives the rollback');
+SELECT is(coalesce(string_agg(format('%s %s %s %s %s', locktype, classid, objid, objsubid, mode), ', '
+                              ORDER BY locktype, classid, objid, objsubid, mode), ''),
+          :'locks_before'::text, 'no lock (such as the project mutex) outlives the rollback')
+  FROM pg_locks
+ WHERE pid = pg_backend_pid() AND locktype NOT IN ('relation', 'virtualxid', 'transactionid');
 
 SELECT * FROM finish();
 ROLLBACK;
