@@ -18,8 +18,8 @@ EXTENSION = pg_migrate
 DATA = pg_migrate--0.1.0.sql
 PGFILEDESC = "pg_migrate - schema migrations managed inside the database"
 
-REGRESS = setup graph targets upgrade downgrade stamp relative status history \
-	script execute errors badinput security
+REGRESS = setup graph targets upgrade downgrade stamp relative history \
+	status script errors badinput security
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=pg_migrate
 
 ISOLATION = concurrent_upgrade
