@@ -13,7 +13,6 @@ CREATE SCHEMA sec_app AUTHORIZATION regress_deployer;
 CREATE SCHEMA sec_locked;
 -- The target of every injection attempt below.
 CREATE TABLE public.sec_sentinel (x integer);
-GRANT SELECT ON public.sec_sentinel TO PUBLIC;
 
 --
 -- 1. A role without grants is refused everything, before any lookup.

@@ -24,7 +24,7 @@ CREATE ROLE regress_tap_deployer NOLOGIN;
 CREATE ROLE regress_tap_monitor NOLOGIN;
 CREATE SCHEMA tap_app AUTHORIZATION regress_tap_deployer;
 
-SELECT plan(101);
+SELECT plan(102);
 SELECT lives_ok($$SELECT migrate.grant_deploy('regress_tap_deployer')$$, 'grant_deploy() grants a deploy role');
 SELECT lives_ok($$SELECT migrate.grant_monitor('regress_tap_monitor')$$, 'grant_monitor() grants a monitoring role');
 
@@ -150,13 +150,15 @@ SELECT string_agg(revision || ' ' || direction, ', ' ORDER BY step) AS up_steps
   FROM migrate.upgrade('heads', 'tap') \gset
 SELECT string_agg(c, ', ') AS during_current FROM migrate.current('tap') AS c \gset
 SELECT count(*) AS during_rows FROM tap_app.widgets \gset
+SELECT pg_get_userbyid(relowner) AS during_owner FROM pg_class WHERE oid = 'tap_app.widgets'::regclass \gset
 SELECT migrate.is_up_to_date('tap') AS during_up_to_date \gset
 ROLLBACK TO SAVEPOINT tap_upgrade;
 
 SELECT is(:'tap1' || ' ' || :'tap2', 'tap1 tap2', 'the deploy role registered two revisions');
 SELECT is(:'up_steps'::text, 'tap1 up, tap2 up', 'upgrade(''heads'') applied both, in order');
 SELECT is(:'during_current'::text, 'tap2', 'the version set was {tap2}');
-SELECT is(:during_rows::bigint, 2::bigint, 'the migrations ran with the deploy role''s rights');
+SELECT is(:during_rows::bigint, 2::bigint, 'both migrations ran');
+SELECT is(:'during_owner'::text, 'regress_tap_deployer', 'the migrations ran with the deploy role''s rights');
 SELECT ok(:'during_up_to_date'::boolean, 'is_up_to_date() was true');
 SELECT is(current_user::text, session_user::text, 'the rollback restored the original role');
 SELECT hasnt_table('tap_app', 'widgets', 'the table the upgrade created is gone');
