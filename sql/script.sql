@@ -71,6 +71,10 @@ SELECT migrate.script('r1', 'sc_lin');
 SELECT * FROM pg_temp.state('sc_lin');
 SELECT * FROM pg_temp.book('sc_lin');
 
+-- an empty project: nothing to do, and asking creates nothing
+SELECT migrate.script('heads', 'sc_empty');
+SELECT count(*) FROM migrate.projects WHERE project = 'sc_empty';
+
 --
 -- A downgrade through an irreversible revision (down script NULL) is
 -- refused with 55000 naming it, from the current state and as a range;
@@ -81,7 +85,6 @@ SELECT migrate.revision(id => 'i2', parents => '{i1}', project => 'sc_irr',
 						up => 'CREATE TABLE sc_irr_i2 (x int)', message => 'no way back');
 SELECT pg_temp.rev('sc_irr', 'i3', '{i2}');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'sc_irr');
-\set VERBOSITY default
 SELECT migrate.script('base', 'sc_irr');
 \echo :SQLSTATE
 SELECT migrate.script('heads:base', 'sc_irr');
@@ -133,8 +136,9 @@ SELECT * FROM pg_temp.book('sc_ref');
 SELECT * FROM migrate.current('sc_run');
 SELECT migrate.is_up_to_date('sc_run');
 -- the state version moved like upgrade()'s
-SELECT project, state_version FROM migrate.projects
- WHERE project IN ('sc_run', 'sc_ref') ORDER BY project;
+SELECT (SELECT state_version FROM migrate.projects WHERE project = 'sc_run') =
+	   (SELECT state_version FROM migrate.projects WHERE project = 'sc_ref')
+	   AS same_state_version;
 -- and the downgrade script takes it back to {r1}
 SELECT migrate.script('r1', 'sc_run') AS downgrade_script \gset
 :downgrade_script
@@ -151,6 +155,20 @@ SELECT * FROM pg_temp.state('sc_nt');
 SELECT * FROM pg_temp.book('sc_nt');
 SELECT indexname FROM pg_indexes WHERE tablename = 'sc_nt_n1';
 SELECT migrate.is_up_to_date('sc_nt');
+
+--
+-- A message of several lines stays a comment in the script: the script
+-- still runs and applies the revision.
+--
+SELECT migrate.revision(id => 'ml', project => 'sc_ml',
+						message => E'first line\nsecond line',
+						up => 'CREATE TABLE sc_ml_ml (x int)',
+						down => 'DROP TABLE sc_ml_ml');
+SELECT migrate.script('heads', 'sc_ml') AS ml_script \gset
+:ml_script
+SELECT * FROM pg_temp.state('sc_ml');
+SELECT * FROM pg_temp.book('sc_ml');
+SELECT message FROM migrate.show('ml', 'sc_ml');
 
 --
 -- merge(): registers an empty revision whose parents are the given
@@ -179,8 +197,9 @@ SELECT migrate.merge(ARRAY['heads'], project => 'sc_merge');
 \echo :SQLSTATE
 
 --
--- merge() with a generated id: 12 hexadecimal digits.  FOREST b1, b2,
--- named by id and by prefix-free exact ids.
+-- merge() with a generated id: 12 hexadecimal digits (random, so only its
+-- form is shown).  FOREST: merging b1 and b2 leaves one head; upgrade('head')
+-- runs the last-listed parent's tree first, then the merge.
 --
 SELECT pg_temp.rev('sc_merge2', 'a1');
 SELECT pg_temp.rev('sc_merge2', 'b1', '{a1}');
@@ -191,7 +210,9 @@ SELECT length(m) AS id_length, m ~ '^[0-9a-f]{12}$' AS hex_id
 SELECT h ~ '^[0-9a-f]{12}$' AS head_is_merge, s.parents, s.message
   FROM migrate.heads('sc_merge2') AS h, migrate.show(h, 'sc_merge2') AS s;
 SELECT count(*) AS heads FROM migrate.heads('sc_merge2');
-SELECT step, revision ~ '^[0-9a-f]{12}$' AS is_merge, direction
+SELECT step,
+	   CASE WHEN revision ~ '^[0-9a-f]{12}$' THEN '(merge)' ELSE revision END AS revision,
+	   direction
   FROM migrate.upgrade('head', 'sc_merge2');
 SELECT tables FROM pg_temp.state('sc_merge2');
 

@@ -49,6 +49,7 @@ typedef enum PgmQuery
 	Q_UPDATE_REVISION,
 	Q_UPDATE_MESSAGE,
 	Q_DETAILS,
+	Q_RELATED,
 	NUM_QUERIES
 } PgmQuery;
 
@@ -156,6 +157,12 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"SELECT up_script, down_script, checksum, registered_at, registered_by "
 		"FROM migrate.revisions WHERE project = $1 AND id = $2",
 		2, {TEXTOID, TEXTOID}
+	},
+	[Q_RELATED] = {
+		"SELECT id, branch_labels FROM migrate.revisions "
+		"WHERE project = $1 AND (id = ANY ($2) OR branch_labels && $2) "
+		"ORDER BY seq",
+		2, {TEXTOID, TEXTARRAYOID}
 	},
 };
 
@@ -366,6 +373,54 @@ load_defs(const char *project, int *ndefs, MemoryContext cxt)
 			def->up_statements = DatumGetInt32(SPI_getbinval(tup, desc, 9, &isnull));
 			d = SPI_getbinval(tup, desc, 10, &isnull);
 			def->down_statements = isnull ? 0 : DatumGetInt32(d);
+		}
+		MemoryContextSwitchTo(old);
+	}
+	return defs;
+}
+
+/*
+ * Stub definitions (ids and labels, no edges) of the stored revisions whose
+ * id or labels equal one of the names a new revision uses: enough for
+ * pgm_graph_build to check its parents, dependencies and labels.
+ */
+static PgmRevisionDef *
+load_related_defs(const char *project, const char *id, ArrayType *parents,
+				  ArrayType *labels, ArrayType *deps, int *ndefs,
+				  MemoryContext cxt)
+{
+	Datum		values[2];
+	List	   *names = list_make1((char *) id);
+	char	  **items;
+	int			n;
+	int			a,
+				i;
+	ArrayType  *arrays[3];
+	PgmRevisionDef *defs;
+
+	arrays[0] = parents;
+	arrays[1] = labels;
+	arrays[2] = deps;
+	for (a = 0; a < 3; a++)
+	{
+		items = pgm_text_array_arg(arrays[a], "array", &n);
+		for (i = 0; i < n; i++)
+			names = lappend(names, items[i]);
+	}
+	values[0] = CStringGetTextDatum(project);
+	values[1] = PointerGetDatum(pgm_build_text_array(names));
+	run_query(Q_RELATED, values, NULL, 0);
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		*ndefs = (int) SPI_processed;
+		defs = palloc0(sizeof(PgmRevisionDef) * (*ndefs + 1));
+		for (i = 0; i < *ndefs; i++)
+		{
+			defs[i].id = copy_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+			defs[i].labels = copy_text_array(SPI_tuptable->vals[i],
+											 SPI_tuptable->tupdesc, 2,
+											 &defs[i].nlabels);
 		}
 		MemoryContextSwitchTo(old);
 	}
@@ -660,8 +715,16 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 				 errhint("Register the change as a new revision, or downgrade below \"%s\" first.",
 						 id)));
 
-	/* validate the graph with the new definition in place */
-	defs = load_defs(project, &ndefs, cxt);
+	/*
+	 * Validate the graph with the new definition in place.  A new revision
+	 * cannot close a cycle (nothing refers to it yet), so it is checked
+	 * against the revisions its names can collide with or refer to; a
+	 * changed one is checked against the whole graph.
+	 */
+	if (exists)
+		defs = load_defs(project, &ndefs, cxt);
+	else
+		defs = load_related_defs(project, id, parents, labels, deps, &ndefs, cxt);
 	for (i = 0; i < ndefs; i++)
 		if (strcmp(defs[i].id, id) == 0)
 			pos = i;

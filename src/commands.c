@@ -68,6 +68,18 @@ pg_migrate_revision(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(result));
 }
 
+static bool
+is_parent_ancestor(PgmGraph *graph, int anc, int desc)
+{
+	bool	   *reach = palloc0(Max(graph->nrevs, 1));
+	bool		result;
+
+	pgm_ancestors(graph, &desc, 1, false, reach);
+	result = reach[anc];
+	pfree(reach);
+	return result;
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_merge);
 
 /*
@@ -108,9 +120,21 @@ pg_migrate_merge(PG_FUNCTION_ARGS)
 
 	for (i = 0; i < nnames; i++)
 	{
-		PgmTarget  *t = pgm_resolve_target(state->graph, state->applied,
-										   names[i], PGM_MODE_ANY);
+		PgmTarget  *t;
 		int			j;
+
+		/* "heads" here means every versioned head, like "alembic merge heads" */
+		if (strcmp(names[i], "heads") == 0)
+		{
+			ListCell   *hc;
+
+			foreach(hc, pgm_versioned_heads(state->graph))
+				if (!list_member_int(parents, lfirst_int(hc)))
+					parents = lappend_int(parents, lfirst_int(hc));
+			continue;
+		}
+		t = pgm_resolve_target(state->graph, state->applied, names[i],
+							   PGM_MODE_ANY);
 
 		if (t->kind != PGM_TARGET_REVS)
 			ereport(ERROR,
@@ -125,10 +149,11 @@ pg_migrate_merge(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a merge needs at least two distinct revisions"),
 				 errhint("Pass the heads to merge, e.g. ARRAY['heads'].")));
+	/* merges join lineages: only parent edges count here */
 	foreach(lc, parents)
 		foreach(lc2, parents)
 			if (lfirst_int(lc) != lfirst_int(lc2) &&
-				pgm_is_ancestor(state->graph, lfirst_int(lc), lfirst_int(lc2), NULL))
+				is_parent_ancestor(state->graph, lfirst_int(lc), lfirst_int(lc2)))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("revision \"%s\" is an ancestor of revision \"%s\"",

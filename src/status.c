@@ -542,6 +542,18 @@ append_bookkeeping(StringInfo buf, const char *project, const char *id,
 					 qp, qi, pgm_direction_name(direction));
 }
 
+/*
+ * Lock the project's row, which every pg_migrate command locks too, so the
+ * script and pg_migrate's own commands exclude each other.
+ */
+static void
+append_lock(StringInfo buf, const char *project)
+{
+	appendStringInfo(buf, "-- lock the project's row, as every pg_migrate command does\n"
+					 "SELECT 1 FROM migrate.projects WHERE project = %s FOR UPDATE;\n",
+					 quote_literal_cstr(project));
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_script);
 
 /*
@@ -595,9 +607,7 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 	appendStringInfo(&buf, "-- pg_migrate script for project \"%s\", target \"%s\": %d revision%s\n",
 					 project, target, plan->nsteps, plan->nsteps == 1 ? "" : "s");
 	appendStringInfoString(&buf, "BEGIN;\n");
-	appendStringInfo(&buf, "-- the project mutex, as migrate.upgrade() takes it\n"
-					 "SELECT 1 FROM migrate.projects WHERE project = %s FOR UPDATE;\n",
-					 quote_literal_cstr(project));
+	append_lock(&buf, project);
 	for (i = 0; i < plan->nsteps; i++)
 	{
 		PgmStep    *step = &plan->steps[i];
@@ -608,9 +618,21 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 		char	   *downscript;
 
 		pgm_fetch_scripts(project, rev->id, &upscript, &downscript);
-		appendStringInfo(&buf, "\n-- %s %s%s%s\n", up ? "upgrade" : "downgrade",
-						 rev->id, rev->message ? ": " : "",
-						 rev->message ? rev->message : "");
+		appendStringInfo(&buf, "\n-- %s %s", up ? "upgrade" : "downgrade", rev->id);
+		if (rev->message)
+		{
+			const char *p;
+
+			/* every line of the message stays inside the comment */
+			appendStringInfoString(&buf, ": ");
+			for (p = rev->message; *p; p++)
+			{
+				appendStringInfoChar(&buf, *p);
+				if (*p == '\n' || (*p == '\r' && p[1] != '\n'))
+					appendStringInfoString(&buf, "-- ");
+			}
+		}
+		appendStringInfoChar(&buf, '\n');
 		if (cls == PGM_EXEC_NONTRANSACTIONAL && in_xact)
 		{
 			appendStringInfoString(&buf, "COMMIT;\n-- outside a transaction block\n");
@@ -619,6 +641,7 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 		else if (cls == PGM_EXEC_TRANSACTIONAL && !in_xact)
 		{
 			appendStringInfoString(&buf, "BEGIN;\n");
+			append_lock(&buf, project);
 			in_xact = true;
 		}
 		append_script(&buf, up ? upscript : downscript);
@@ -627,7 +650,10 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 	if (plan->nsteps > 0)
 	{
 		if (!in_xact)
+		{
 			appendStringInfoString(&buf, "BEGIN;\n");
+			append_lock(&buf, project);
+		}
 		in_xact = true;
 		appendStringInfo(&buf, "\nUPDATE migrate.projects SET state_version = state_version + 1, "
 						 "changed_at = pg_catalog.now() WHERE project = %s;\n",
