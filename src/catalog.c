@@ -45,6 +45,7 @@ typedef enum PgmQuery
 	Q_LOCK_ROW,
 	Q_FIND_REVISION,
 	Q_NEXT_SEQ,
+	Q_FIND_SEQ,
 	Q_INSERT_REVISION,
 	Q_UPDATE_REVISION,
 	Q_UPDATE_MESSAGE,
@@ -131,6 +132,10 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"FROM migrate.revisions WHERE project = $1",
 		1, {TEXTOID}
 	},
+	[Q_FIND_SEQ] = {
+		"SELECT seq FROM migrate.revisions WHERE project = $1 AND id = $2",
+		2, {TEXTOID, TEXTOID}
+	},
 	[Q_INSERT_REVISION] = {
 		"INSERT INTO migrate.revisions (project, id, seq, parents, "
 		"branch_labels, depends_on, message, up_script, down_script, up_class, "
@@ -140,13 +145,14 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		TEXTOID, TEXTOID, TEXTOID, TEXTOID}
 	},
 	[Q_UPDATE_REVISION] = {
-		"UPDATE migrate.revisions SET parents = $3, branch_labels = $4, "
-		"depends_on = $5, message = $6, up_script = $7, down_script = $8, "
-		"up_class = $9, down_class = $10, up_statements = $11, "
-		"down_statements = $12, checksum = $13, registered_at = pg_catalog.now(), "
-		"registered_by = CURRENT_USER WHERE project = $1 AND id = $2",
-		13, {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-		TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID}
+		/* same parameters as Q_INSERT_REVISION; seq ($3) stays */
+		"UPDATE migrate.revisions SET parents = $4, branch_labels = $5, "
+		"depends_on = $6, message = $7, up_script = $8, down_script = $9, "
+		"up_class = $10, down_class = $11, up_statements = $12, "
+		"down_statements = $13, checksum = $14, registered_at = pg_catalog.now(), "
+		"registered_by = CURRENT_USER WHERE project = $1 AND id = $2 AND seq = $3",
+		14, {TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTOID, TEXTOID, TEXTOID, TEXTOID}
 	},
 	[Q_UPDATE_MESSAGE] = {
 		"UPDATE migrate.revisions SET message = $3 WHERE project = $1 AND id = $2",
@@ -185,18 +191,12 @@ run_query(PgmQuery q, Datum *values, const char *nulls, long count)
 
 		for (i = 0; i < query_defs[q].nargs; i++)
 			argtypes[i] = i < 10 ? query_defs[q].argtypes[i] : InvalidOid;
-		if (q == Q_INSERT_REVISION)
+		if (q == Q_INSERT_REVISION || q == Q_UPDATE_REVISION)
 		{
 			argtypes[10] = TEXTOID;
 			argtypes[11] = INT4OID;
 			argtypes[12] = INT4OID;
 			argtypes[13] = TEXTOID;
-		}
-		else if (q == Q_UPDATE_REVISION)
-		{
-			argtypes[10] = INT4OID;
-			argtypes[11] = INT4OID;
-			argtypes[12] = TEXTOID;
 		}
 		plan = SPI_prepare(query_defs[q].sql, query_defs[q].nargs, argtypes);
 		if (plan == NULL)
@@ -752,51 +752,30 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = CStringGetTextDatum(project);
 	values[1] = CStringGetTextDatum(id);
-	if (!exists)
+	/* a new revision goes last; a changed one keeps its place */
+	run_query(exists ? Q_FIND_SEQ : Q_NEXT_SEQ, values, NULL, 1);
 	{
 		bool		isnull;
-		int			seq;
 
-		run_query(Q_NEXT_SEQ, values, NULL, 1);
-		seq = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-										  SPI_tuptable->tupdesc, 1, &isnull));
-		values[2] = Int32GetDatum(seq);
-		values[3] = PointerGetDatum(parents);
-		values[4] = PointerGetDatum(labels);
-		values[5] = PointerGetDatum(deps);
-		values[6] = message ? CStringGetTextDatum(message) : (Datum) 0;
-		nulls[6] = message ? ' ' : 'n';
-		values[7] = CStringGetTextDatum(up);
-		values[8] = down ? CStringGetTextDatum(down) : (Datum) 0;
-		nulls[8] = down ? ' ' : 'n';
-		values[9] = CStringGetTextDatum(pgm_exec_class_name(upinfo.exec_class));
-		values[10] = down ? CStringGetTextDatum(pgm_exec_class_name(downinfo.exec_class)) : (Datum) 0;
-		nulls[10] = down ? ' ' : 'n';
-		values[11] = Int32GetDatum(upinfo.nstatements);
-		values[12] = down ? Int32GetDatum(downinfo.nstatements) : (Datum) 0;
-		nulls[12] = down ? ' ' : 'n';
-		values[13] = CStringGetTextDatum(checksum);
-		run_query(Q_INSERT_REVISION, values, nulls, 0);
+		values[2] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+								  1, &isnull);
 	}
-	else
-	{
-		values[2] = PointerGetDatum(parents);
-		values[3] = PointerGetDatum(labels);
-		values[4] = PointerGetDatum(deps);
-		values[5] = message ? CStringGetTextDatum(message) : (Datum) 0;
-		nulls[5] = message ? ' ' : 'n';
-		values[6] = CStringGetTextDatum(up);
-		values[7] = down ? CStringGetTextDatum(down) : (Datum) 0;
-		nulls[7] = down ? ' ' : 'n';
-		values[8] = CStringGetTextDatum(pgm_exec_class_name(upinfo.exec_class));
-		values[9] = down ? CStringGetTextDatum(pgm_exec_class_name(downinfo.exec_class)) : (Datum) 0;
-		nulls[9] = down ? ' ' : 'n';
-		values[10] = Int32GetDatum(upinfo.nstatements);
-		values[11] = down ? Int32GetDatum(downinfo.nstatements) : (Datum) 0;
-		nulls[11] = down ? ' ' : 'n';
-		values[12] = CStringGetTextDatum(checksum);
-		run_query(Q_UPDATE_REVISION, values, nulls, 0);
-	}
+	values[3] = PointerGetDatum(parents);
+	values[4] = PointerGetDatum(labels);
+	values[5] = PointerGetDatum(deps);
+	values[6] = message ? CStringGetTextDatum(message) : (Datum) 0;
+	nulls[6] = message ? ' ' : 'n';
+	values[7] = CStringGetTextDatum(up);
+	values[8] = down ? CStringGetTextDatum(down) : (Datum) 0;
+	nulls[8] = down ? ' ' : 'n';
+	values[9] = CStringGetTextDatum(pgm_exec_class_name(upinfo.exec_class));
+	values[10] = down ? CStringGetTextDatum(pgm_exec_class_name(downinfo.exec_class)) : (Datum) 0;
+	nulls[10] = down ? ' ' : 'n';
+	values[11] = Int32GetDatum(upinfo.nstatements);
+	values[12] = down ? Int32GetDatum(downinfo.nstatements) : (Datum) 0;
+	nulls[12] = down ? ' ' : 'n';
+	values[13] = CStringGetTextDatum(checksum);
+	run_query(exists ? Q_UPDATE_REVISION : Q_INSERT_REVISION, values, nulls, 0);
 	values[0] = CStringGetTextDatum(project);
 	run_query(Q_BUMP_STATE, values, NULL, 0);
 	finish_spi();

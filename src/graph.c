@@ -473,74 +473,57 @@ pgm_graph_find_label(PgmGraph *graph, const char *label)
 
 /*
  * Mark in out[] every revision reachable from "from" downwards (parents,
- * and dependencies when with_deps), the start points included.  out[] is
- * not cleared, so calls accumulate.
+ * and dependencies when with_deps) or upwards (children and dependents),
+ * the start points included.  out[] is not cleared, so calls accumulate;
+ * start points are expanded even when an earlier call marked them.
  */
+static void
+traverse(PgmGraph *graph, const int *from, int nfrom, bool with_deps,
+		 bool upwards, bool *out)
+{
+	int			depth = 0;
+	int			i;
+
+	for (i = 0; i < nfrom; i++)
+	{
+		out[from[i]] = true;
+		graph->stack[depth++] = from[i];
+	}
+	while (depth > 0)
+	{
+		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
+		int			nedges = upwards ? rev->nchildren : rev->nparents;
+		int			nextra = !with_deps ? 0 : upwards ? rev->ndependents : rev->ndeps;
+
+		for (i = 0; i < nedges + nextra; i++)
+		{
+			int			w;
+
+			if (i < nedges)
+				w = upwards ? rev->children[i] : rev->parents[i];
+			else
+				w = upwards ? rev->dependents[i - nedges] : rev->deps[i - nedges];
+			if (w >= 0 && !out[w])
+			{
+				out[w] = true;
+				graph->stack[depth++] = w;
+			}
+		}
+	}
+}
+
 void
 pgm_ancestors(PgmGraph *graph, const int *from, int nfrom, bool with_deps,
 			  bool *out)
 {
-	int			depth = 0;
-	int			i;
-
-	/* start points are expanded even when an earlier call marked them */
-	for (i = 0; i < nfrom; i++)
-	{
-		out[from[i]] = true;
-		graph->stack[depth++] = from[i];
-	}
-	while (depth > 0)
-	{
-		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
-
-		for (i = 0; i < rev->nparents; i++)
-			if (!out[rev->parents[i]])
-			{
-				out[rev->parents[i]] = true;
-				graph->stack[depth++] = rev->parents[i];
-			}
-		if (with_deps)
-			for (i = 0; i < rev->ndeps; i++)
-				if (rev->deps[i] >= 0 && !out[rev->deps[i]])
-				{
-					out[rev->deps[i]] = true;
-					graph->stack[depth++] = rev->deps[i];
-				}
-	}
+	traverse(graph, from, nfrom, with_deps, false, out);
 }
 
-/* Like pgm_ancestors, upwards: children and (with_deps) dependents. */
 void
 pgm_descendants(PgmGraph *graph, const int *from, int nfrom, bool with_deps,
 				bool *out)
 {
-	int			depth = 0;
-	int			i;
-
-	/* start points are expanded even when an earlier call marked them */
-	for (i = 0; i < nfrom; i++)
-	{
-		out[from[i]] = true;
-		graph->stack[depth++] = from[i];
-	}
-	while (depth > 0)
-	{
-		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
-
-		for (i = 0; i < rev->nchildren; i++)
-			if (!out[rev->children[i]])
-			{
-				out[rev->children[i]] = true;
-				graph->stack[depth++] = rev->children[i];
-			}
-		if (with_deps)
-			for (i = 0; i < rev->ndependents; i++)
-				if (!out[rev->dependents[i]])
-				{
-					out[rev->dependents[i]] = true;
-					graph->stack[depth++] = rev->dependents[i];
-				}
-	}
+	traverse(graph, from, nfrom, with_deps, true, out);
 }
 
 /*
