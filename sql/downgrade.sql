@@ -4,66 +4,6 @@
 -- revisions and atomicity (section 6).  Every scenario uses its own
 -- project (dn_*).
 --
--- rev(p, r, ...): register revision r in project p.  Its up script creates
--- table <p>_<r>, its down script drops it.
-CREATE FUNCTION pg_temp.rev(p text, r text, parents text[] DEFAULT '{}',
-							labels text[] DEFAULT '{}', deps text[] DEFAULT '{}')
-RETURNS text LANGUAGE sql AS $$
-	SELECT migrate.revision(id => r,
-							up => format('CREATE TABLE %I (x int)', p || '_' || r),
-							down => format('DROP TABLE %I', p || '_' || r),
-							parents => parents, branch_labels => labels,
-							depends_on => deps, project => p)
-$$;
--- state(p): the current version set (sorted) and the tables that exist.
-CREATE FUNCTION pg_temp.state(p text, OUT current text, OUT tables text)
-LANGUAGE sql AS $$
-	SELECT (SELECT coalesce(string_agg(c, ' ' ORDER BY c), '')
-			  FROM migrate.current(p) AS c),
-		   (SELECT coalesce(string_agg(substr(tablename, length(p) + 2), ' '
-									   ORDER BY tablename), '')
-			  FROM pg_catalog.pg_tables
-			 WHERE schemaname = 'public' AND starts_with(tablename, p || '_'))
-$$;
--- The example graphs of REVISION-GRAPH.md, registered in the order shown.
--- FORK  a -> b -> c1 -> d1 (label c1branch), b -> c2 -> d2 (label c2branch)
-CREATE FUNCTION pg_temp.fork(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a');
-	SELECT pg_temp.rev(p, 'b', '{a}');
-	SELECT pg_temp.rev(p, 'c1', '{b}', '{c1branch}');
-	SELECT pg_temp.rev(p, 'd1', '{c1}');
-	SELECT pg_temp.rev(p, 'c2', '{b}', '{c2branch}');
-	SELECT pg_temp.rev(p, 'd2', '{c2}');
-$$;
--- DIAM  a -> b1, a -> b2, m has parents (b1, b2)
-CREATE FUNCTION pg_temp.diam(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a');
-	SELECT pg_temp.rev(p, 'b1', '{a}');
-	SELECT pg_temp.rev(p, 'b2', '{a}');
-	SELECT pg_temp.rev(p, 'm', '{b1,b2}');
-$$;
--- FOREST  a1 -> b1 and a2 -> b2
-CREATE FUNCTION pg_temp.forest(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a1');
-	SELECT pg_temp.rev(p, 'b1', '{a1}');
-	SELECT pg_temp.rev(p, 'a2');
-	SELECT pg_temp.rev(p, 'b2', '{a2}');
-$$;
--- DEP  l1 (label lib) -> l2 ; p1 (label app) -> p2, p2 depends_on l2
-CREATE FUNCTION pg_temp.dep(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'l1', labels => '{lib}');
-	SELECT pg_temp.rev(p, 'l2', '{l1}');
-	SELECT pg_temp.rev(p, 'p1', labels => '{app}');
-	SELECT pg_temp.rev(p, 'p2', '{p1}', deps => '{l2}');
-$$;
-
--- LIN  r1 -> r2 -> r3 -> r4
-CREATE FUNCTION pg_temp.lin(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'r1');
-	SELECT pg_temp.rev(p, 'r2', '{r1}');
-	SELECT pg_temp.rev(p, 'r3', '{r2}');
-	SELECT pg_temp.rev(p, 'r4', '{r3}');
-$$;
 
 --
 -- downgrade('base') reverts everything, starting from the current tips in
@@ -71,10 +11,10 @@ $$;
 -- shared ancestor after every branch that needs it.
 -- FORK {d1, d2}: d1 c1 d2 c2 b a.
 --
-SELECT pg_temp.fork('dn_fork1');
+SELECT pgm_regress.fork('dn_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_fork1');
 SELECT step, revision, direction FROM migrate.downgrade('base', 'dn_fork1');
-SELECT * FROM pg_temp.state('dn_fork1');
+SELECT * FROM pgm_regress.state('dn_fork1');
 -- nothing applied: downgrade('base') is a no-op
 SELECT step, revision, direction FROM migrate.downgrade('base', 'dn_fork1');
 
@@ -83,22 +23,22 @@ SELECT step, revision, direction FROM migrate.downgrade('base', 'dn_fork1');
 -- leaves the target applied.  FORK {d1, d2} + downgrade('b') = d1 c1 d2 c2
 -- -> {b}.
 --
-SELECT pg_temp.fork('dn_fork2');
+SELECT pgm_regress.fork('dn_fork2');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_fork2');
 SELECT step, revision, direction FROM migrate.downgrade('b', 'dn_fork2');
-SELECT * FROM pg_temp.state('dn_fork2');
+SELECT * FROM pgm_regress.state('dn_fork2');
 
 --
 -- Only descendants of the target move: FORK {d1, d2} + downgrade('c1') = d1
 -- -> {c1, d2}.  A target that is applied with nothing above it is a no-op.
 --
-SELECT pg_temp.fork('dn_fork3');
+SELECT pgm_regress.fork('dn_fork3');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_fork3');
 SELECT step, revision, direction FROM migrate.downgrade('c1', 'dn_fork3');
-SELECT * FROM pg_temp.state('dn_fork3');
+SELECT * FROM pgm_regress.state('dn_fork3');
 SELECT step, revision, direction FROM migrate.downgrade('c1', 'dn_fork3');
 SELECT step, revision, direction FROM migrate.downgrade('d2', 'dn_fork3');
-SELECT * FROM pg_temp.state('dn_fork3');
+SELECT * FROM pgm_regress.state('dn_fork3');
 
 --
 -- A target that is not applied is not a valid downgrade target from the
@@ -106,94 +46,94 @@ SELECT * FROM pg_temp.state('dn_fork3');
 --
 SELECT step, revision, direction FROM migrate.downgrade('d1', 'dn_fork3');
 \echo :SQLSTATE
-SELECT pg_temp.fork('dn_empty');
+SELECT pgm_regress.fork('dn_empty');
 SELECT step, revision, direction FROM migrate.downgrade('a', 'dn_empty');
 \echo :SQLSTATE
-SELECT * FROM pg_temp.state('dn_fork3');
+SELECT * FROM pgm_regress.state('dn_fork3');
 
 --
 -- Dependents are reverted before their dependencies, and a revision that
 -- depends on the target is its descendant: DEP {p2} + downgrade('l1') =
 -- p2 l2 -> {l1, p1}.
 --
-SELECT pg_temp.dep('dn_dep1');
+SELECT pgm_regress.dep('dn_dep1');
 SELECT step, revision, direction FROM migrate.upgrade('p2', 'dn_dep1');
 SELECT step, revision, direction FROM migrate.downgrade('l1', 'dn_dep1');
-SELECT * FROM pg_temp.state('dn_dep1');
+SELECT * FROM pgm_regress.state('dn_dep1');
 
 --
 -- DEP {p2} + downgrade('base') = p2 p1 l2 l1, the exact reverse of
 -- upgrade('p2').
 --
-SELECT pg_temp.dep('dn_dep2');
+SELECT pgm_regress.dep('dn_dep2');
 SELECT step, revision, direction FROM migrate.upgrade('p2', 'dn_dep2');
 SELECT step, revision, direction FROM migrate.downgrade('base', 'dn_dep2');
-SELECT * FROM pg_temp.state('dn_dep2');
+SELECT * FROM pgm_regress.state('dn_dep2');
 
 --
 -- Unmerges split tips: DIAM {m} + downgrade('b1') applies only m's down ->
 -- {b1, b2}.  Then downgrade('base') from {b1, b2} = b1 b2 a.
 --
-SELECT pg_temp.diam('dn_diam1');
+SELECT pgm_regress.diam('dn_diam1');
 SELECT step, revision, direction FROM migrate.upgrade('m', 'dn_diam1');
 SELECT step, revision, direction FROM migrate.downgrade('b1', 'dn_diam1');
-SELECT * FROM pg_temp.state('dn_diam1');
+SELECT * FROM pgm_regress.state('dn_diam1');
 SELECT step, revision, direction FROM migrate.downgrade('base', 'dn_diam1');
-SELECT * FROM pg_temp.state('dn_diam1');
+SELECT * FROM pgm_regress.state('dn_diam1');
 
 --
 -- Merge parents downward: DIAM {m} + downgrade('base') = m b1 b2 a, the
 -- exact reverse of upgrade('m') = a b2 b1 m.
 --
-SELECT pg_temp.diam('dn_diam2');
+SELECT pgm_regress.diam('dn_diam2');
 SELECT step, revision, direction FROM migrate.upgrade('m', 'dn_diam2');
 SELECT step, revision, direction FROM migrate.downgrade('base', 'dn_diam2');
-SELECT * FROM pg_temp.state('dn_diam2');
+SELECT * FROM pgm_regress.state('dn_diam2');
 
 --
 -- FOREST {b1, b2} + downgrade('base') = b1 a1 b2 a2.
 --
-SELECT pg_temp.forest('dn_forest');
+SELECT pgm_regress.forest('dn_forest');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_forest');
 SELECT step, revision, direction FROM migrate.downgrade('base', 'dn_forest');
-SELECT * FROM pg_temp.state('dn_forest');
+SELECT * FROM pgm_regress.state('dn_forest');
 
 --
 -- <label>@base reverts from the root of the lineage, taking sibling
 -- branches along: FORK {d1} + downgrade('c2branch@base') = d1 c1 b a.
 --
-SELECT pg_temp.fork('dn_fork4');
+SELECT pgm_regress.fork('dn_fork4');
 SELECT step, revision, direction FROM migrate.upgrade('d1', 'dn_fork4');
 SELECT step, revision, direction FROM migrate.downgrade('c2branch@base', 'dn_fork4');
-SELECT * FROM pg_temp.state('dn_fork4');
+SELECT * FROM pgm_regress.state('dn_fork4');
 
 --
 -- To remove one branch, downgrade to <label>@<branchpoint>:
 -- FORK {d1, d2} + downgrade('c2branch@b') = d2 c2 -> {d1}.
 --
-SELECT pg_temp.fork('dn_fork5');
+SELECT pgm_regress.fork('dn_fork5');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_fork5');
 SELECT step, revision, direction FROM migrate.downgrade('c2branch@b', 'dn_fork5');
-SELECT * FROM pg_temp.state('dn_fork5');
+SELECT * FROM pgm_regress.state('dn_fork5');
 
 --
 -- A revision whose down script is NULL is irreversible: downgrading through
 -- it is an error naming it (55000), and nothing changes, although r4 and
 -- r3 (above it) could be reverted.  Downgrading to it is fine.
 --
-SELECT pg_temp.rev('dn_irrev', 'r1');
+SELECT pgm_regress.rev('dn_irrev', 'r1');
 SELECT migrate.revision(id => 'r2', parents => '{r1}', project => 'dn_irrev',
 						up => 'CREATE TABLE dn_irrev_r2 (x int)', down => NULL);
-SELECT pg_temp.rev('dn_irrev', 'r3', '{r2}');
-SELECT pg_temp.rev('dn_irrev', 'r4', '{r3}');
+SELECT pgm_regress.rev('dn_irrev', 'r3', '{r2}');
+SELECT pgm_regress.rev('dn_irrev', 'r4', '{r3}');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_irrev');
 SELECT step, revision, direction FROM migrate.downgrade('base', 'dn_irrev');
 \echo :SQLSTATE
 SELECT step, revision, direction FROM migrate.downgrade('r1', 'dn_irrev');
 \echo :SQLSTATE
-SELECT * FROM pg_temp.state('dn_irrev');
+SELECT * FROM pgm_regress.state('dn_irrev');
 SELECT step, revision, direction FROM migrate.downgrade('r2', 'dn_irrev');
-SELECT * FROM pg_temp.state('dn_irrev');
+SELECT * FROM pgm_regress.state('dn_irrev');
 
 --
 -- Atomicity: r3's down script fails at its second statement in the middle
@@ -201,16 +141,16 @@ SELECT * FROM pg_temp.state('dn_irrev');
 -- a context naming revision and statement; the version set is still {r4}
 -- and r4's table, dropped earlier in the same command, is back.
 --
-SELECT pg_temp.rev('dn_atom', 'r1');
-SELECT pg_temp.rev('dn_atom', 'r2', '{r1}');
+SELECT pgm_regress.rev('dn_atom', 'r1');
+SELECT pgm_regress.rev('dn_atom', 'r2', '{r1}');
 SELECT migrate.revision(id => 'r3', parents => '{r2}', project => 'dn_atom',
 						up => 'CREATE TABLE dn_atom_r3 (x int)',
 						down => 'DROP TABLE dn_atom_r3; DROP TABLE dn_atom_missing');
-SELECT pg_temp.rev('dn_atom', 'r4', '{r3}');
+SELECT pgm_regress.rev('dn_atom', 'r4', '{r3}');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_atom');
 SELECT step, revision, direction FROM migrate.downgrade('r1', 'dn_atom');
 \echo :SQLSTATE
-SELECT * FROM pg_temp.state('dn_atom');
+SELECT * FROM pgm_regress.state('dn_atom');
 -- reverting only what is above the broken down script works
 SELECT step, revision, direction FROM migrate.downgrade('r3', 'dn_atom');
-SELECT * FROM pg_temp.state('dn_atom');
+SELECT * FROM pgm_regress.state('dn_atom');

@@ -6,27 +6,6 @@
 -- refuses to register.  Every scenario uses its own project (g_*), so
 -- nothing here can see another test file's revisions.
 --
--- rev(p, r, ...): register revision r in project p.  Its up script creates
--- table <p>_<r>, its down script drops it.
-CREATE FUNCTION pg_temp.rev(p text, r text, parents text[] DEFAULT '{}',
-							labels text[] DEFAULT '{}', deps text[] DEFAULT '{}')
-RETURNS text LANGUAGE sql AS $$
-	SELECT migrate.revision(id => r,
-							up => format('CREATE TABLE %I (x int)', p || '_' || r),
-							down => format('DROP TABLE %I', p || '_' || r),
-							parents => parents, branch_labels => labels,
-							depends_on => deps, project => p)
-$$;
--- state(p): the current version set (sorted) and the tables that exist.
-CREATE FUNCTION pg_temp.state(p text, OUT current text, OUT tables text)
-LANGUAGE sql AS $$
-	SELECT (SELECT coalesce(string_agg(c, ' ' ORDER BY c), '')
-			  FROM migrate.current(p) AS c),
-		   (SELECT coalesce(string_agg(substr(tablename, length(p) + 2), ' '
-									   ORDER BY tablename), '')
-			  FROM pg_catalog.pg_tables
-			 WHERE schemaname = 'public' AND starts_with(tablename, p || '_'))
-$$;
 
 --
 -- LIN  r1 -> r2 -> r3 -> r4, registered with explicit revision() calls.
@@ -60,12 +39,12 @@ SELECT * FROM migrate.heads('g_lin');
 -- Two versioned heads, listed in registration order; b is the branch point
 -- and its children are c1 and c2.
 --
-SELECT pg_temp.rev('g_fork', 'a');
-SELECT pg_temp.rev('g_fork', 'b', '{a}');
-SELECT pg_temp.rev('g_fork', 'c1', '{b}', '{c1branch}');
-SELECT pg_temp.rev('g_fork', 'd1', '{c1}');
-SELECT pg_temp.rev('g_fork', 'c2', '{b}', '{c2branch}');
-SELECT pg_temp.rev('g_fork', 'd2', '{c2}');
+SELECT pgm_regress.rev('g_fork', 'a');
+SELECT pgm_regress.rev('g_fork', 'b', '{a}');
+SELECT pgm_regress.rev('g_fork', 'c1', '{b}', '{c1branch}');
+SELECT pgm_regress.rev('g_fork', 'd1', '{c1}');
+SELECT pgm_regress.rev('g_fork', 'c2', '{b}', '{c2branch}');
+SELECT pgm_regress.rev('g_fork', 'd2', '{c2}');
 SELECT * FROM migrate.heads('g_fork');
 SELECT * FROM migrate.heads('g_fork', resolve_dependencies => true);
 SELECT * FROM migrate.branches('g_fork');
@@ -74,10 +53,10 @@ SELECT * FROM migrate.branches('g_fork');
 -- DIAM  a -> b1, a -> b2, m has parents (b1, b2).
 -- The merge point m is the only head; a is the branch point.
 --
-SELECT pg_temp.rev('g_diam', 'a');
-SELECT pg_temp.rev('g_diam', 'b1', '{a}');
-SELECT pg_temp.rev('g_diam', 'b2', '{a}');
-SELECT pg_temp.rev('g_diam', 'm', '{b1,b2}');
+SELECT pgm_regress.rev('g_diam', 'a');
+SELECT pgm_regress.rev('g_diam', 'b1', '{a}');
+SELECT pgm_regress.rev('g_diam', 'b2', '{a}');
+SELECT pgm_regress.rev('g_diam', 'm', '{b1,b2}');
 SELECT * FROM migrate.heads('g_diam');
 SELECT * FROM migrate.branches('g_diam');
 
@@ -85,10 +64,10 @@ SELECT * FROM migrate.branches('g_diam');
 -- FOREST  a1 -> b1 and a2 -> b2: two roots (bases), two heads, no branch
 -- point.  The bases are flagged 'base' by history().
 --
-SELECT pg_temp.rev('g_forest', 'a1');
-SELECT pg_temp.rev('g_forest', 'b1', '{a1}');
-SELECT pg_temp.rev('g_forest', 'a2');
-SELECT pg_temp.rev('g_forest', 'b2', '{a2}');
+SELECT pgm_regress.rev('g_forest', 'a1');
+SELECT pgm_regress.rev('g_forest', 'b1', '{a1}');
+SELECT pgm_regress.rev('g_forest', 'a2');
+SELECT pgm_regress.rev('g_forest', 'b2', '{a2}');
 SELECT * FROM migrate.heads('g_forest');
 SELECT * FROM migrate.branches('g_forest');
 SELECT id FROM migrate.history(project => 'g_forest')
@@ -102,56 +81,56 @@ SELECT id FROM migrate.history(project => 'g_forest')
 -- l2 is an effective head, so the symbol 'head' sees two heads and fails,
 -- while 'heads' (the real heads) applies l1 l2 p1 p2.
 --
-SELECT pg_temp.rev('g_dep', 'l1', labels => '{lib}');
-SELECT pg_temp.rev('g_dep', 'l2', '{l1}');
-SELECT pg_temp.rev('g_dep', 'p1', labels => '{app}');
-SELECT pg_temp.rev('g_dep', 'p2', '{p1}', deps => '{l2}');
+SELECT pgm_regress.rev('g_dep', 'l1', labels => '{lib}');
+SELECT pgm_regress.rev('g_dep', 'l2', '{l1}');
+SELECT pgm_regress.rev('g_dep', 'p1', labels => '{app}');
+SELECT pgm_regress.rev('g_dep', 'p2', '{p1}', deps => '{l2}');
 SELECT * FROM migrate.heads('g_dep');
 SELECT * FROM migrate.heads('g_dep', resolve_dependencies => true);
 SELECT * FROM migrate.branches('g_dep');
 SELECT step, revision, direction FROM migrate.upgrade('head', 'g_dep');
 \echo :SQLSTATE
-SELECT * FROM pg_temp.state('g_dep');
+SELECT * FROM pgm_regress.state('g_dep');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'g_dep');
-SELECT * FROM pg_temp.state('g_dep');
+SELECT * FROM pgm_regress.state('g_dep');
 
 --
 -- A revision that has only depends_on (no parents) is a base, too.
 -- q2 depends on q1: both are bases and versioned heads, only q2 is a
 -- real head.
 --
-SELECT pg_temp.rev('g_deponly', 'q1');
-SELECT pg_temp.rev('g_deponly', 'q2', deps => '{q1}');
+SELECT pgm_regress.rev('g_deponly', 'q1');
+SELECT pgm_regress.rev('g_deponly', 'q2', deps => '{q1}');
 SELECT id, flags FROM migrate.history(project => 'g_deponly');
 SELECT * FROM migrate.heads('g_deponly');
 SELECT * FROM migrate.heads('g_deponly', resolve_dependencies => true);
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'g_deponly');
-SELECT * FROM pg_temp.state('g_deponly');
+SELECT * FROM pgm_regress.state('g_deponly');
 
 --
 -- A dependency on something that is already an ancestor is redundant: it is
 -- accepted (normalized away) and changes nothing.  n3 depends on its own
 -- grandparent n1.
 --
-SELECT pg_temp.rev('g_norm', 'n1');
-SELECT pg_temp.rev('g_norm', 'n2', '{n1}');
-SELECT pg_temp.rev('g_norm', 'n3', '{n2}', deps => '{n1}');
+SELECT pgm_regress.rev('g_norm', 'n1');
+SELECT pgm_regress.rev('g_norm', 'n2', '{n1}');
+SELECT pgm_regress.rev('g_norm', 'n3', '{n2}', deps => '{n1}');
 SELECT * FROM migrate.heads('g_norm');
 SELECT * FROM migrate.heads('g_norm', resolve_dependencies => true);
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'g_norm');
 SELECT step, revision, direction FROM migrate.downgrade('n1', 'g_norm');
-SELECT * FROM pg_temp.state('g_norm');
+SELECT * FROM pgm_regress.state('g_norm');
 
 --
 -- Registration order breaks ties and is recorded: heads() follows it, not
 -- the alphabet.  Re-registering a revision (identically, or with a new
 -- message while it is not applied) keeps its place.
 --
-SELECT pg_temp.rev('g_order', 'zeta');
-SELECT pg_temp.rev('g_order', 'alpha');
-SELECT pg_temp.rev('g_order', 'mid0');
+SELECT pgm_regress.rev('g_order', 'zeta');
+SELECT pgm_regress.rev('g_order', 'alpha');
+SELECT pgm_regress.rev('g_order', 'mid0');
 SELECT * FROM migrate.heads('g_order');
-SELECT pg_temp.rev('g_order', 'zeta');
+SELECT pgm_regress.rev('g_order', 'zeta');
 SELECT migrate.revision(id => 'zeta', up => 'CREATE TABLE g_order_zeta (x int)',
 						down => 'DROP TABLE g_order_zeta',
 						message => 'now with a message', project => 'g_order');
@@ -164,34 +143,34 @@ SELECT * FROM migrate.heads('g_order');
 -- by re-registering an unapplied revision), a label used twice, a label
 -- equal to another revision's id, and an id equal to an existing label.
 --
-SELECT pg_temp.rev('g_bad', 'cyc1');
-SELECT pg_temp.rev('g_bad', 'cyc2', '{cyc1}');
-SELECT pg_temp.rev('g_bad', 'dc1');
-SELECT pg_temp.rev('g_bad', 'dc2', deps => '{dc1}');
-SELECT pg_temp.rev('g_bad', 'lb1', labels => '{shared}');
+SELECT pgm_regress.rev('g_bad', 'cyc1');
+SELECT pgm_regress.rev('g_bad', 'cyc2', '{cyc1}');
+SELECT pgm_regress.rev('g_bad', 'dc1');
+SELECT pgm_regress.rev('g_bad', 'dc2', deps => '{dc1}');
+SELECT pgm_regress.rev('g_bad', 'lb1', labels => '{shared}');
 -- unknown parent
-SELECT pg_temp.rev('g_bad', 'x1', '{nosuch}');
+SELECT pgm_regress.rev('g_bad', 'x1', '{nosuch}');
 \echo :SQLSTATE
 -- unknown dependency
-SELECT pg_temp.rev('g_bad', 'x2', deps => '{nosuch}');
+SELECT pgm_regress.rev('g_bad', 'x2', deps => '{nosuch}');
 \echo :SQLSTATE
 -- self-parent
-SELECT pg_temp.rev('g_bad', 'x3', '{x3}');
+SELECT pgm_regress.rev('g_bad', 'x3', '{x3}');
 \echo :SQLSTATE
 -- parent cycle: cyc1 -> cyc2 -> cyc1
-SELECT pg_temp.rev('g_bad', 'cyc1', '{cyc2}');
+SELECT pgm_regress.rev('g_bad', 'cyc1', '{cyc2}');
 \echo :SQLSTATE
 -- dependency cycle: dc2 depends on dc1 which would depend on dc2
-SELECT pg_temp.rev('g_bad', 'dc1', deps => '{dc2}');
+SELECT pgm_regress.rev('g_bad', 'dc1', deps => '{dc2}');
 \echo :SQLSTATE
 -- the same label on two revisions
-SELECT pg_temp.rev('g_bad', 'lb2', labels => '{shared}');
+SELECT pgm_regress.rev('g_bad', 'lb2', labels => '{shared}');
 \echo :SQLSTATE
 -- a label equal to another revision's id
-SELECT pg_temp.rev('g_bad', 'lb3', labels => '{cyc1}');
+SELECT pgm_regress.rev('g_bad', 'lb3', labels => '{cyc1}');
 \echo :SQLSTATE
 -- an id equal to an existing label
-SELECT pg_temp.rev('g_bad', 'shared');
+SELECT pgm_regress.rev('g_bad', 'shared');
 \echo :SQLSTATE
 -- none of the refused registrations left anything behind
 SELECT id, parents, branch_labels, depends_on

@@ -6,73 +6,13 @@
 -- of b, either end may be omitted, and 'current' may be an endpoint.
 -- applied_at is never shown.  Every scenario uses its own project (h_*).
 --
--- rev(p, r, ...): register revision r in project p.  Its up script creates
--- table <p>_<r>, its down script drops it.
-CREATE FUNCTION pg_temp.rev(p text, r text, parents text[] DEFAULT '{}',
-							labels text[] DEFAULT '{}', deps text[] DEFAULT '{}')
-RETURNS text LANGUAGE sql AS $$
-	SELECT migrate.revision(id => r,
-							up => format('CREATE TABLE %I (x int)', p || '_' || r),
-							down => format('DROP TABLE %I', p || '_' || r),
-							parents => parents, branch_labels => labels,
-							depends_on => deps, project => p)
-$$;
--- state(p): the current version set (sorted) and the tables that exist.
-CREATE FUNCTION pg_temp.state(p text, OUT current text, OUT tables text)
-LANGUAGE sql AS $$
-	SELECT (SELECT coalesce(string_agg(c, ' ' ORDER BY c), '')
-			  FROM migrate.current(p) AS c),
-		   (SELECT coalesce(string_agg(substr(tablename, length(p) + 2), ' '
-									   ORDER BY tablename), '')
-			  FROM pg_catalog.pg_tables
-			 WHERE schemaname = 'public' AND starts_with(tablename, p || '_'))
-$$;
--- The example graphs of REVISION-GRAPH.md, registered in the order shown.
--- FORK  a -> b -> c1 -> d1 (label c1branch), b -> c2 -> d2 (label c2branch)
-CREATE FUNCTION pg_temp.fork(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a');
-	SELECT pg_temp.rev(p, 'b', '{a}');
-	SELECT pg_temp.rev(p, 'c1', '{b}', '{c1branch}');
-	SELECT pg_temp.rev(p, 'd1', '{c1}');
-	SELECT pg_temp.rev(p, 'c2', '{b}', '{c2branch}');
-	SELECT pg_temp.rev(p, 'd2', '{c2}');
-$$;
--- DIAM  a -> b1, a -> b2, m has parents (b1, b2)
-CREATE FUNCTION pg_temp.diam(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a');
-	SELECT pg_temp.rev(p, 'b1', '{a}');
-	SELECT pg_temp.rev(p, 'b2', '{a}');
-	SELECT pg_temp.rev(p, 'm', '{b1,b2}');
-$$;
--- FOREST  a1 -> b1 and a2 -> b2
-CREATE FUNCTION pg_temp.forest(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a1');
-	SELECT pg_temp.rev(p, 'b1', '{a1}');
-	SELECT pg_temp.rev(p, 'a2');
-	SELECT pg_temp.rev(p, 'b2', '{a2}');
-$$;
--- DEP  l1 (label lib) -> l2 ; p1 (label app) -> p2, p2 depends_on l2
-CREATE FUNCTION pg_temp.dep(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'l1', labels => '{lib}');
-	SELECT pg_temp.rev(p, 'l2', '{l1}');
-	SELECT pg_temp.rev(p, 'p1', labels => '{app}');
-	SELECT pg_temp.rev(p, 'p2', '{p1}', deps => '{l2}');
-$$;
-
--- LIN  r1 -> r2 -> r3 -> r4
-CREATE FUNCTION pg_temp.lin(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'r1');
-	SELECT pg_temp.rev(p, 'r2', '{r1}');
-	SELECT pg_temp.rev(p, 'r3', '{r2}');
-	SELECT pg_temp.rev(p, 'r4', '{r3}');
-$$;
 
 --
 -- FORK at {c1}: the whole graph, d1 c1 d2 c2 b a.  b is the branch point,
 -- d1 and d2 the heads, a the base; c1 is current; a, b, c1 are applied.
 -- Messages and labels come from registration.
 --
-SELECT pg_temp.fork('h_fork');
+SELECT pgm_regress.fork('h_fork');
 SELECT migrate.revision(id => 'b', parents => '{a}', project => 'h_fork',
 						message => 'the branch point',
 						up => 'CREATE TABLE h_fork_b (x int)',
@@ -110,7 +50,7 @@ SELECT id FROM migrate.history('d1:b', 'h_fork');
 --
 -- LIN at {r2}: ranges are inclusive at both ends.
 --
-SELECT pg_temp.lin('h_lin');
+SELECT pgm_regress.lin('h_lin');
 SELECT step, revision, direction FROM migrate.upgrade('r2', 'h_lin');
 SELECT id, flags, applied FROM migrate.history(project => 'h_lin');
 SELECT id FROM migrate.history('r2:r3', 'h_lin');
@@ -127,21 +67,21 @@ SELECT id FROM migrate.history('r3:r2', 'h_lin');
 -- DIAM at {m}: m is a merge point and a head, a is the base and the branch
 -- point; order m b1 b2 a, the reverse of upgrade('m').
 --
-SELECT pg_temp.diam('h_diam');
+SELECT pgm_regress.diam('h_diam');
 SELECT step, revision, direction FROM migrate.upgrade('m', 'h_diam');
 SELECT id, parents, flags, applied FROM migrate.history(project => 'h_diam');
 
 --
 -- FOREST: two trees, b1 a1 b2 a2.
 --
-SELECT pg_temp.forest('h_forest');
+SELECT pgm_regress.forest('h_forest');
 SELECT id, parents, flags, applied FROM migrate.history(project => 'h_forest');
 
 --
 -- DEP at {p2}: dependents before their dependencies, p2 p1 l2 l1.  l2 is a
 -- (versioned) head although p2 depends on it; only p2 is current.
 --
-SELECT pg_temp.dep('h_dep');
+SELECT pgm_regress.dep('h_dep');
 SELECT step, revision, direction FROM migrate.upgrade('p2', 'h_dep');
 SELECT id, parents, branch_labels, depends_on, flags, applied
   FROM migrate.history(project => 'h_dep');

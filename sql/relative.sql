@@ -4,87 +4,27 @@
 -- command behaves as it would for that revision.  Every scenario uses its
 -- own project (rel_*).
 --
--- rev(p, r, ...): register revision r in project p.  Its up script creates
--- table <p>_<r>, its down script drops it.
-CREATE FUNCTION pg_temp.rev(p text, r text, parents text[] DEFAULT '{}',
-							labels text[] DEFAULT '{}', deps text[] DEFAULT '{}')
-RETURNS text LANGUAGE sql AS $$
-	SELECT migrate.revision(id => r,
-							up => format('CREATE TABLE %I (x int)', p || '_' || r),
-							down => format('DROP TABLE %I', p || '_' || r),
-							parents => parents, branch_labels => labels,
-							depends_on => deps, project => p)
-$$;
--- state(p): the current version set (sorted) and the tables that exist.
-CREATE FUNCTION pg_temp.state(p text, OUT current text, OUT tables text)
-LANGUAGE sql AS $$
-	SELECT (SELECT coalesce(string_agg(c, ' ' ORDER BY c), '')
-			  FROM migrate.current(p) AS c),
-		   (SELECT coalesce(string_agg(substr(tablename, length(p) + 2), ' '
-									   ORDER BY tablename), '')
-			  FROM pg_catalog.pg_tables
-			 WHERE schemaname = 'public' AND starts_with(tablename, p || '_'))
-$$;
--- The example graphs of REVISION-GRAPH.md, registered in the order shown.
--- FORK  a -> b -> c1 -> d1 (label c1branch), b -> c2 -> d2 (label c2branch)
-CREATE FUNCTION pg_temp.fork(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a');
-	SELECT pg_temp.rev(p, 'b', '{a}');
-	SELECT pg_temp.rev(p, 'c1', '{b}', '{c1branch}');
-	SELECT pg_temp.rev(p, 'd1', '{c1}');
-	SELECT pg_temp.rev(p, 'c2', '{b}', '{c2branch}');
-	SELECT pg_temp.rev(p, 'd2', '{c2}');
-$$;
--- DIAM  a -> b1, a -> b2, m has parents (b1, b2)
-CREATE FUNCTION pg_temp.diam(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a');
-	SELECT pg_temp.rev(p, 'b1', '{a}');
-	SELECT pg_temp.rev(p, 'b2', '{a}');
-	SELECT pg_temp.rev(p, 'm', '{b1,b2}');
-$$;
--- FOREST  a1 -> b1 and a2 -> b2
-CREATE FUNCTION pg_temp.forest(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a1');
-	SELECT pg_temp.rev(p, 'b1', '{a1}');
-	SELECT pg_temp.rev(p, 'a2');
-	SELECT pg_temp.rev(p, 'b2', '{a2}');
-$$;
--- DEP  l1 (label lib) -> l2 ; p1 (label app) -> p2, p2 depends_on l2
-CREATE FUNCTION pg_temp.dep(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'l1', labels => '{lib}');
-	SELECT pg_temp.rev(p, 'l2', '{l1}');
-	SELECT pg_temp.rev(p, 'p1', labels => '{app}');
-	SELECT pg_temp.rev(p, 'p2', '{p1}', deps => '{l2}');
-$$;
-
--- LIN  r1 -> r2 -> r3 -> r4
-CREATE FUNCTION pg_temp.lin(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'r1');
-	SELECT pg_temp.rev(p, 'r2', '{r1}');
-	SELECT pg_temp.rev(p, 'r3', '{r2}');
-	SELECT pg_temp.rev(p, 'r4', '{r3}');
-$$;
 
 --
 -- +N from the single current tip (empty = below the bases), walking up
 -- parent edges; -N walks down from the tip and downgrades to the result.
 -- One step below a base is "base"; further is out of range (22023).
 --
-SELECT pg_temp.lin('rel_lin');
+SELECT pgm_regress.lin('rel_lin');
 SELECT step, revision, direction FROM migrate.upgrade('+1', 'rel_lin');
 SELECT step, revision, direction FROM migrate.upgrade('+2', 'rel_lin');
-SELECT * FROM pg_temp.state('rel_lin');
+SELECT * FROM pgm_regress.state('rel_lin');
 SELECT step, revision, direction FROM migrate.upgrade('+1', 'rel_lin');
-SELECT * FROM pg_temp.state('rel_lin');
+SELECT * FROM pgm_regress.state('rel_lin');
 -- at the head there is no child to walk to
 SELECT step, revision, direction FROM migrate.upgrade('+1', 'rel_lin');
 \echo :SQLSTATE
 SELECT step, revision, direction FROM migrate.downgrade('-2', 'rel_lin');
-SELECT * FROM pg_temp.state('rel_lin');
+SELECT * FROM pgm_regress.state('rel_lin');
 SELECT step, revision, direction FROM migrate.downgrade('-3', 'rel_lin');
 \echo :SQLSTATE
 SELECT step, revision, direction FROM migrate.downgrade('-2', 'rel_lin');
-SELECT * FROM pg_temp.state('rel_lin');
+SELECT * FROM pgm_regress.state('rel_lin');
 
 --
 -- upgrade('-N') and downgrade('+N') are errors: relative target out of
@@ -102,16 +42,16 @@ SELECT step, revision, direction FROM migrate.downgrade('+1', 'rel_lin');
 -- downgrade, downgraded to.
 --
 SELECT step, revision, direction FROM migrate.upgrade('base+2', 'rel_lin');
-SELECT * FROM pg_temp.state('rel_lin');
+SELECT * FROM pgm_regress.state('rel_lin');
 SELECT step, revision, direction FROM migrate.upgrade('r1+1', 'rel_lin');
 SELECT step, revision, direction FROM migrate.upgrade('head-1', 'rel_lin');
-SELECT * FROM pg_temp.state('rel_lin');
+SELECT * FROM pgm_regress.state('rel_lin');
 SELECT step, revision, direction FROM migrate.upgrade('r2+2', 'rel_lin');
-SELECT * FROM pg_temp.state('rel_lin');
+SELECT * FROM pgm_regress.state('rel_lin');
 SELECT step, revision, direction FROM migrate.downgrade('r4-2', 'rel_lin');
-SELECT * FROM pg_temp.state('rel_lin');
+SELECT * FROM pgm_regress.state('rel_lin');
 SELECT step, revision, direction FROM migrate.upgrade('r4-1', 'rel_lin');
-SELECT * FROM pg_temp.state('rel_lin');
+SELECT * FROM pgm_regress.state('rel_lin');
 -- walks off the graph: out of range (22023)
 SELECT step, revision, direction FROM migrate.upgrade('base+5', 'rel_lin');
 \echo :SQLSTATE
@@ -119,15 +59,15 @@ SELECT step, revision, direction FROM migrate.upgrade('r1-2', 'rel_lin');
 \echo :SQLSTATE
 SELECT step, revision, direction FROM migrate.upgrade('r3+2', 'rel_lin');
 \echo :SQLSTATE
-SELECT * FROM pg_temp.state('rel_lin');
+SELECT * FROM pgm_regress.state('rel_lin');
 
 --
 -- Every step of an upward walk needs exactly one child: FORK {b} +
 -- upgrade('+1') hits the branch point (ambiguous walk, 22023).
 --
-SELECT pg_temp.fork('rel_fork1');
+SELECT pgm_regress.fork('rel_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('+2', 'rel_fork1');
-SELECT * FROM pg_temp.state('rel_fork1');
+SELECT * FROM pgm_regress.state('rel_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('+1', 'rel_fork1');
 \echo :SQLSTATE
 SELECT step, revision, direction FROM migrate.upgrade('c1', 'rel_fork1');
@@ -138,7 +78,7 @@ SELECT step, revision, direction FROM migrate.upgrade('c1', 'rel_fork1');
 -- applies c2 -> {c1, c2}.
 --
 SELECT step, revision, direction FROM migrate.upgrade('c2branch@+1', 'rel_fork1');
-SELECT * FROM pg_temp.state('rel_fork1');
+SELECT * FROM pgm_regress.state('rel_fork1');
 
 --
 -- With several current tips, +N and -N are ambiguous relative targets
@@ -148,7 +88,7 @@ SELECT step, revision, direction FROM migrate.upgrade('+1', 'rel_fork1');
 \echo :SQLSTATE
 SELECT step, revision, direction FROM migrate.downgrade('-1', 'rel_fork1');
 \echo :SQLSTATE
-SELECT * FROM pg_temp.state('rel_fork1');
+SELECT * FROM pgm_regress.state('rel_fork1');
 
 --
 -- <label>@+N and <label>@-N move only their branch.
@@ -159,73 +99,73 @@ SELECT * FROM pg_temp.state('rel_fork1');
 --
 SELECT step, revision, direction FROM migrate.upgrade('c2branch@+1', 'rel_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('c1branch@+1', 'rel_fork1');
-SELECT * FROM pg_temp.state('rel_fork1');
+SELECT * FROM pgm_regress.state('rel_fork1');
 SELECT step, revision, direction FROM migrate.downgrade('c2branch@-2', 'rel_fork1');
-SELECT * FROM pg_temp.state('rel_fork1');
+SELECT * FROM pgm_regress.state('rel_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('c2branch@+2', 'rel_fork1');
-SELECT * FROM pg_temp.state('rel_fork1');
+SELECT * FROM pgm_regress.state('rel_fork1');
 SELECT step, revision, direction FROM migrate.downgrade('c1branch@-1', 'rel_fork1');
-SELECT * FROM pg_temp.state('rel_fork1');
+SELECT * FROM pgm_regress.state('rel_fork1');
 
 --
 -- <label>@head-N, and head-N with several heads (multiple heads, 22023).
 --
-SELECT pg_temp.fork('rel_fork2');
+SELECT pgm_regress.fork('rel_fork2');
 SELECT step, revision, direction FROM migrate.upgrade('head-1', 'rel_fork2');
 \echo :SQLSTATE
 SELECT step, revision, direction FROM migrate.upgrade('c1branch@head-1', 'rel_fork2');
-SELECT * FROM pg_temp.state('rel_fork2');
+SELECT * FROM pgm_regress.state('rel_fork2');
 
 --
 -- +1 can apply more than one migration: DIAM {b1} + upgrade('+1') walks to
 -- m and applies b2, m.  Walking down from a merge point is ambiguous
 -- (22023).
 --
-SELECT pg_temp.diam('rel_diam');
+SELECT pgm_regress.diam('rel_diam');
 SELECT step, revision, direction FROM migrate.upgrade('b1', 'rel_diam');
 SELECT step, revision, direction FROM migrate.upgrade('+1', 'rel_diam');
-SELECT * FROM pg_temp.state('rel_diam');
+SELECT * FROM pgm_regress.state('rel_diam');
 SELECT step, revision, direction FROM migrate.downgrade('-1', 'rel_diam');
 \echo :SQLSTATE
-SELECT * FROM pg_temp.state('rel_diam');
+SELECT * FROM pgm_regress.state('rel_diam');
 
 --
 -- Several bases: walking up from below them is ambiguous (22023).
 --
-SELECT pg_temp.forest('rel_forest');
+SELECT pgm_regress.forest('rel_forest');
 SELECT step, revision, direction FROM migrate.upgrade('+1', 'rel_forest');
 \echo :SQLSTATE
 SELECT step, revision, direction FROM migrate.upgrade('base+1', 'rel_forest');
 \echo :SQLSTATE
-SELECT * FROM pg_temp.state('rel_forest');
+SELECT * FROM pgm_regress.state('rel_forest');
 
 --
 -- Downgrading p2 by one step yields {l2, p1}: -1 walks down p2's parent
 -- edge to p1 and only that branch moves; l2 stays applied and becomes a tip.
 --
-SELECT pg_temp.dep('rel_dep1');
+SELECT pgm_regress.dep('rel_dep1');
 SELECT step, revision, direction FROM migrate.upgrade('p2', 'rel_dep1');
 SELECT step, revision, direction FROM migrate.downgrade('-1', 'rel_dep1');
-SELECT * FROM pg_temp.state('rel_dep1');
+SELECT * FROM pgm_regress.state('rel_dep1');
 
 --
 -- Label-relative targets on DEP.  A branch without a current tip walks up
 -- from below its base: lib@+1 = l1.  app@+2 walks p1, p2 and upgrades to
 -- p2, which needs l2 through its dependency.
 --
-SELECT pg_temp.dep('rel_dep2');
+SELECT pgm_regress.dep('rel_dep2');
 SELECT step, revision, direction FROM migrate.upgrade('lib@+1', 'rel_dep2');
-SELECT * FROM pg_temp.state('rel_dep2');
+SELECT * FROM pgm_regress.state('rel_dep2');
 SELECT step, revision, direction FROM migrate.upgrade('app@+2', 'rel_dep2');
-SELECT * FROM pg_temp.state('rel_dep2');
+SELECT * FROM pgm_regress.state('rel_dep2');
 
 --
 -- <label>@base+N and <label>@head-N: app@base+1 = p1, lib@head-1 = l1,
 -- then app@head = p2.
 --
-SELECT pg_temp.dep('rel_dep3');
+SELECT pgm_regress.dep('rel_dep3');
 SELECT step, revision, direction FROM migrate.upgrade('app@base+1', 'rel_dep3');
 SELECT step, revision, direction FROM migrate.upgrade('lib@head-1', 'rel_dep3');
-SELECT * FROM pg_temp.state('rel_dep3');
+SELECT * FROM pgm_regress.state('rel_dep3');
 SELECT step, revision, direction FROM migrate.upgrade('app@head', 'rel_dep3');
-SELECT * FROM pg_temp.state('rel_dep3');
+SELECT * FROM pgm_regress.state('rel_dep3');

@@ -3,28 +3,6 @@
 -- bookkeeping (SPEC.md section 3, like "alembic upgrade --sql"), and
 -- migrate.merge().  Every scenario uses its own project (sc_*).
 --
--- rev(p, r, ...): register revision r in project p with message 'add <r>'.
--- Its up script creates table <p>_<r>, its down script drops it.
-CREATE FUNCTION pg_temp.rev(p text, r text, parents text[] DEFAULT '{}',
-							labels text[] DEFAULT '{}', deps text[] DEFAULT '{}')
-RETURNS text LANGUAGE sql AS $$
-	SELECT migrate.revision(id => r,
-							up => format('CREATE TABLE %I (x int)', p || '_' || r),
-							down => format('DROP TABLE %I', p || '_' || r),
-							parents => parents, message => 'add ' || r,
-							branch_labels => labels, depends_on => deps,
-							project => p)
-$$;
--- state(p): the current version set (sorted) and the tables that exist.
-CREATE FUNCTION pg_temp.state(p text, OUT current text, OUT tables text)
-LANGUAGE sql AS $$
-	SELECT (SELECT coalesce(string_agg(c, ' ' ORDER BY c), '')
-			  FROM migrate.current(p) AS c),
-		   (SELECT coalesce(string_agg(substr(tablename, length(p) + 2), ' '
-									   ORDER BY tablename), '')
-			  FROM pg_catalog.pg_tables
-			 WHERE schemaname = 'public' AND starts_with(tablename, p || '_'))
-$$;
 -- book(p): the bookkeeping: applied revisions (how) and the audit trail.
 CREATE FUNCTION pg_temp.book(p text, OUT applied text, OUT events text)
 LANGUAGE sql AS $$
@@ -45,13 +23,13 @@ $$;
 -- each up script followed by its bookkeeping, and bumps the state version.
 -- A script without a final semicolon gets one.
 --
-SELECT pg_temp.rev('sc_lin', 'r1');
+SELECT pgm_regress.rev_msg('sc_lin', 'r1');
 SELECT migrate.revision(id => 'r2', parents => '{r1}', project => 'sc_lin',
 						message => 'two statements',
 						up => 'CREATE TABLE sc_lin_r2 (x int);
 INSERT INTO sc_lin_r2 VALUES (2);',
 						down => 'DROP TABLE sc_lin_r2;');
-SELECT pg_temp.rev('sc_lin', 'r3', '{r2}');
+SELECT pgm_regress.rev_msg('sc_lin', 'r3', '{r2}');
 SELECT step, revision, direction FROM migrate.upgrade('r1', 'sc_lin');
 SELECT migrate.script('heads', 'sc_lin');
 -- the default target is heads
@@ -68,7 +46,7 @@ SELECT migrate.script('r3:r1', 'sc_lin');
 SELECT migrate.script('base', 'sc_lin');
 SELECT migrate.script('r1', 'sc_lin');
 -- script() runs nothing
-SELECT * FROM pg_temp.state('sc_lin');
+SELECT * FROM pgm_regress.state('sc_lin');
 SELECT * FROM pg_temp.book('sc_lin');
 
 -- an empty project: nothing to do, and asking creates nothing
@@ -80,10 +58,10 @@ SELECT count(*) FROM migrate.projects WHERE project = 'sc_empty';
 -- refused with 55000 naming it, from the current state and as a range;
 -- a downgrade that stops above it is fine.
 --
-SELECT pg_temp.rev('sc_irr', 'i1');
+SELECT pgm_regress.rev_msg('sc_irr', 'i1');
 SELECT migrate.revision(id => 'i2', parents => '{i1}', project => 'sc_irr',
 						up => 'CREATE TABLE sc_irr_i2 (x int)', message => 'no way back');
-SELECT pg_temp.rev('sc_irr', 'i3', '{i2}');
+SELECT pgm_regress.rev_msg('sc_irr', 'i3', '{i2}');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'sc_irr');
 SELECT migrate.script('base', 'sc_irr');
 \echo :SQLSTATE
@@ -100,12 +78,12 @@ SELECT migrate.script('base:i3', 'sc_irr');
 -- transaction before it and runs outside a transaction block; the next
 -- transactional revision starts a new one.
 --
-SELECT pg_temp.rev('sc_nt', 'n1');
+SELECT pgm_regress.rev_msg('sc_nt', 'n1');
 SELECT migrate.revision(id => 'n2', parents => '{n1}', project => 'sc_nt',
 						message => 'index concurrently',
 						up => 'CREATE INDEX CONCURRENTLY sc_nt_n1_x ON sc_nt_n1 (x)',
 						down => 'DROP INDEX sc_nt_n1_x');
-SELECT pg_temp.rev('sc_nt', 'n3', '{n2}');
+SELECT pgm_regress.rev_msg('sc_nt', 'n3', '{n2}');
 SELECT migrate.script('heads', 'sc_nt');
 -- the last revision nontransactional: BEGIN again for the final update
 SELECT migrate.script('n2', 'sc_nt');
@@ -118,19 +96,19 @@ SELECT migrate.script('n2', 'sc_nt');
 --
 \pset format aligned
 \pset tuples_only off
-SELECT pg_temp.rev('sc_run', 'r1');
-SELECT pg_temp.rev('sc_run', 'r2', '{r1}');
-SELECT pg_temp.rev('sc_run', 'r3', '{r2}');
-SELECT pg_temp.rev('sc_ref', 'r1');
-SELECT pg_temp.rev('sc_ref', 'r2', '{r1}');
-SELECT pg_temp.rev('sc_ref', 'r3', '{r2}');
+SELECT pgm_regress.rev_msg('sc_run', 'r1');
+SELECT pgm_regress.rev_msg('sc_run', 'r2', '{r1}');
+SELECT pgm_regress.rev_msg('sc_run', 'r3', '{r2}');
+SELECT pgm_regress.rev_msg('sc_ref', 'r1');
+SELECT pgm_regress.rev_msg('sc_ref', 'r2', '{r1}');
+SELECT pgm_regress.rev_msg('sc_ref', 'r3', '{r2}');
 SELECT step, revision, direction FROM migrate.upgrade('r1', 'sc_run');
 SELECT step, revision, direction FROM migrate.upgrade('r1', 'sc_ref');
 SELECT migrate.script('heads', 'sc_run') AS upgrade_script \gset
 :upgrade_script
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'sc_ref');
-SELECT * FROM pg_temp.state('sc_run');
-SELECT * FROM pg_temp.state('sc_ref');
+SELECT * FROM pgm_regress.state('sc_run');
+SELECT * FROM pgm_regress.state('sc_ref');
 SELECT * FROM pg_temp.book('sc_run');
 SELECT * FROM pg_temp.book('sc_ref');
 SELECT * FROM migrate.current('sc_run');
@@ -142,7 +120,7 @@ SELECT (SELECT state_version FROM migrate.projects WHERE project = 'sc_run') =
 -- and the downgrade script takes it back to {r1}
 SELECT migrate.script('r1', 'sc_run') AS downgrade_script \gset
 :downgrade_script
-SELECT * FROM pg_temp.state('sc_run');
+SELECT * FROM pgm_regress.state('sc_run');
 SELECT * FROM pg_temp.book('sc_run');
 
 --
@@ -151,7 +129,7 @@ SELECT * FROM pg_temp.book('sc_run');
 --
 SELECT migrate.script('heads', 'sc_nt') AS nt_script \gset
 :nt_script
-SELECT * FROM pg_temp.state('sc_nt');
+SELECT * FROM pgm_regress.state('sc_nt');
 SELECT * FROM pg_temp.book('sc_nt');
 SELECT indexname FROM pg_indexes WHERE tablename = 'sc_nt_n1';
 SELECT migrate.is_up_to_date('sc_nt');
@@ -166,7 +144,7 @@ SELECT migrate.revision(id => 'ml', project => 'sc_ml',
 						down => 'DROP TABLE sc_ml_ml');
 SELECT migrate.script('heads', 'sc_ml') AS ml_script \gset
 :ml_script
-SELECT * FROM pg_temp.state('sc_ml');
+SELECT * FROM pgm_regress.state('sc_ml');
 SELECT * FROM pg_temp.book('sc_ml');
 SELECT message FROM migrate.show('ml', 'sc_ml');
 
@@ -176,12 +154,12 @@ SELECT message FROM migrate.show('ml', 'sc_ml');
 -- d2; afterwards there is one head and upgrade('head') works, running the
 -- last-listed parent's lineage first.
 --
-SELECT pg_temp.rev('sc_merge', 'a');
-SELECT pg_temp.rev('sc_merge', 'b', '{a}');
-SELECT pg_temp.rev('sc_merge', 'c1', '{b}', '{c1branch}');
-SELECT pg_temp.rev('sc_merge', 'd1', '{c1}');
-SELECT pg_temp.rev('sc_merge', 'c2', '{b}', '{c2branch}');
-SELECT pg_temp.rev('sc_merge', 'd2', '{c2}');
+SELECT pgm_regress.rev_msg('sc_merge', 'a');
+SELECT pgm_regress.rev_msg('sc_merge', 'b', '{a}');
+SELECT pgm_regress.rev_msg('sc_merge', 'c1', '{b}', '{c1branch}');
+SELECT pgm_regress.rev_msg('sc_merge', 'd1', '{c1}');
+SELECT pgm_regress.rev_msg('sc_merge', 'c2', '{b}', '{c2branch}');
+SELECT pgm_regress.rev_msg('sc_merge', 'd2', '{c2}');
 SELECT step, revision, direction FROM migrate.upgrade('head', 'sc_merge');
 \echo :SQLSTATE
 SELECT migrate.merge(ARRAY['heads'], 'join the branches', 'mg1', 'sc_merge');
@@ -191,7 +169,7 @@ SELECT id, parents, branch_labels, depends_on, message, up, down, up_class,
 SELECT * FROM migrate.heads('sc_merge');
 SELECT * FROM migrate.plan('head', 'sc_merge');
 SELECT step, revision, direction FROM migrate.upgrade('head', 'sc_merge');
-SELECT * FROM pg_temp.state('sc_merge');
+SELECT * FROM pgm_regress.state('sc_merge');
 -- merging again: one head only, so fewer than two revisions (22023)
 SELECT migrate.merge(ARRAY['heads'], project => 'sc_merge');
 \echo :SQLSTATE
@@ -201,10 +179,10 @@ SELECT migrate.merge(ARRAY['heads'], project => 'sc_merge');
 -- form is shown).  FOREST: merging b1 and b2 leaves one head; upgrade('head')
 -- runs the last-listed parent's tree first, then the merge.
 --
-SELECT pg_temp.rev('sc_merge2', 'a1');
-SELECT pg_temp.rev('sc_merge2', 'b1', '{a1}');
-SELECT pg_temp.rev('sc_merge2', 'a2');
-SELECT pg_temp.rev('sc_merge2', 'b2', '{a2}');
+SELECT pgm_regress.rev_msg('sc_merge2', 'a1');
+SELECT pgm_regress.rev_msg('sc_merge2', 'b1', '{a1}');
+SELECT pgm_regress.rev_msg('sc_merge2', 'a2');
+SELECT pgm_regress.rev_msg('sc_merge2', 'b2', '{a2}');
 SELECT length(m) AS id_length, m ~ '^[0-9a-f]{12}$' AS hex_id
   FROM migrate.merge(ARRAY['b1', 'b2'], project => 'sc_merge2') AS m;
 SELECT h ~ '^[0-9a-f]{12}$' AS head_is_merge, s.parents, s.message
@@ -214,17 +192,17 @@ SELECT step,
 	   CASE WHEN revision ~ '^[0-9a-f]{12}$' THEN '(merge)' ELSE revision END AS revision,
 	   direction
   FROM migrate.upgrade('head', 'sc_merge2');
-SELECT tables FROM pg_temp.state('sc_merge2');
+SELECT tables FROM pgm_regress.state('sc_merge2');
 
 --
 -- Bad merges change nothing: fewer than two distinct revisions (22023),
 -- a revision and its ancestor (22023), NULL revisions (22004), an unknown
 -- revision (42704).
 --
-SELECT pg_temp.rev('sc_merge3', 'a');
-SELECT pg_temp.rev('sc_merge3', 'b', '{a}');
-SELECT pg_temp.rev('sc_merge3', 'c1', '{b}');
-SELECT pg_temp.rev('sc_merge3', 'c2', '{b}');
+SELECT pgm_regress.rev_msg('sc_merge3', 'a');
+SELECT pgm_regress.rev_msg('sc_merge3', 'b', '{a}');
+SELECT pgm_regress.rev_msg('sc_merge3', 'c1', '{b}');
+SELECT pgm_regress.rev_msg('sc_merge3', 'c2', '{b}');
 SELECT migrate.merge(ARRAY['c1'], id => 'x1', project => 'sc_merge3');
 \echo :SQLSTATE
 SELECT migrate.merge(ARRAY['c1', 'c1'], id => 'x1', project => 'sc_merge3');

@@ -1,6 +1,7 @@
 --
 -- setup: the objects CREATE EXTENSION pg_migrate creates, what PUBLIC may
--- do with them (nothing), and the roles later files use.
+-- do with them (nothing), the roles later files use, and the helper
+-- functions later files share (schema pgm_regress).
 --
 -- pg_regress --load-extension=pg_migrate has already created the extension.
 --
@@ -121,3 +122,85 @@ SELECT p.oid::regprocedure AS grant_function,
  WHERE p.pronamespace = 'migrate'::regnamespace
    AND p.proname IN ('grant_deploy', 'grant_monitor', 'revoke_access')
  ORDER BY p.proname;
+
+--
+-- Helper functions shared by later files, in schema pgm_regress.  Every
+-- file runs in the same database, so what is created here stays for them.
+-- Dropping the schema first makes this file rerunnable; the NOTICE that
+-- DROP prints depends on whether the schema existed, so it is silenced.
+-- A helper used by one file only is defined in that file, in pg_temp.
+--
+SET client_min_messages = warning;
+DROP SCHEMA IF EXISTS pgm_regress CASCADE;
+RESET client_min_messages;
+CREATE SCHEMA pgm_regress;
+
+-- rev(p, r, ...): register revision r in project p.  Its up script creates
+-- table <p>_<r>, its down script drops it.  msg is the revision's message
+-- (none by default).
+CREATE FUNCTION pgm_regress.rev(p text, r text, parents text[] DEFAULT '{}',
+								labels text[] DEFAULT '{}', deps text[] DEFAULT '{}',
+								msg text DEFAULT NULL)
+RETURNS text LANGUAGE sql AS $$
+	SELECT migrate.revision(id => r,
+							up => format('CREATE TABLE %I (x int)', p || '_' || r),
+							down => format('DROP TABLE %I', p || '_' || r),
+							parents => parents, message => msg,
+							branch_labels => labels, depends_on => deps,
+							project => p)
+$$;
+-- rev_msg(p, r, ...): rev() with message 'add <r>'.
+CREATE FUNCTION pgm_regress.rev_msg(p text, r text, parents text[] DEFAULT '{}',
+									labels text[] DEFAULT '{}', deps text[] DEFAULT '{}')
+RETURNS text LANGUAGE sql AS $$
+	SELECT pgm_regress.rev(p, r, parents, labels, deps, 'add ' || r)
+$$;
+-- state(p): the current version set (sorted) and the tables that exist.
+CREATE FUNCTION pgm_regress.state(p text, OUT current text, OUT tables text)
+LANGUAGE sql AS $$
+	SELECT (SELECT coalesce(string_agg(c, ' ' ORDER BY c), '')
+			  FROM migrate.current(p) AS c),
+		   (SELECT coalesce(string_agg(substr(tablename, length(p) + 2), ' '
+									   ORDER BY tablename), '')
+			  FROM pg_catalog.pg_tables
+			 WHERE schemaname = 'public' AND starts_with(tablename, p || '_'))
+$$;
+-- The example graphs of REVISION-GRAPH.md, registered in the order shown,
+-- each in the project p given.
+-- FORK  a -> b -> c1 -> d1 (label c1branch), b -> c2 -> d2 (label c2branch)
+CREATE FUNCTION pgm_regress.fork(p text) RETURNS void LANGUAGE sql AS $$
+	SELECT pgm_regress.rev(p, 'a');
+	SELECT pgm_regress.rev(p, 'b', '{a}');
+	SELECT pgm_regress.rev(p, 'c1', '{b}', '{c1branch}');
+	SELECT pgm_regress.rev(p, 'd1', '{c1}');
+	SELECT pgm_regress.rev(p, 'c2', '{b}', '{c2branch}');
+	SELECT pgm_regress.rev(p, 'd2', '{c2}');
+$$;
+-- DIAM  a -> b1, a -> b2, m has parents (b1, b2)
+CREATE FUNCTION pgm_regress.diam(p text) RETURNS void LANGUAGE sql AS $$
+	SELECT pgm_regress.rev(p, 'a');
+	SELECT pgm_regress.rev(p, 'b1', '{a}');
+	SELECT pgm_regress.rev(p, 'b2', '{a}');
+	SELECT pgm_regress.rev(p, 'm', '{b1,b2}');
+$$;
+-- FOREST  a1 -> b1 and a2 -> b2
+CREATE FUNCTION pgm_regress.forest(p text) RETURNS void LANGUAGE sql AS $$
+	SELECT pgm_regress.rev(p, 'a1');
+	SELECT pgm_regress.rev(p, 'b1', '{a1}');
+	SELECT pgm_regress.rev(p, 'a2');
+	SELECT pgm_regress.rev(p, 'b2', '{a2}');
+$$;
+-- DEP  l1 (label lib) -> l2 ; p1 (label app) -> p2, p2 depends_on l2
+CREATE FUNCTION pgm_regress.dep(p text) RETURNS void LANGUAGE sql AS $$
+	SELECT pgm_regress.rev(p, 'l1', labels => '{lib}');
+	SELECT pgm_regress.rev(p, 'l2', '{l1}');
+	SELECT pgm_regress.rev(p, 'p1', labels => '{app}');
+	SELECT pgm_regress.rev(p, 'p2', '{p1}', deps => '{l2}');
+$$;
+-- LIN  r1 -> r2 -> r3 -> r4
+CREATE FUNCTION pgm_regress.lin(p text) RETURNS void LANGUAGE sql AS $$
+	SELECT pgm_regress.rev(p, 'r1');
+	SELECT pgm_regress.rev(p, 'r2', '{r1}');
+	SELECT pgm_regress.rev(p, 'r3', '{r2}');
+	SELECT pgm_regress.rev(p, 'r4', '{r3}');
+$$;

@@ -5,18 +5,6 @@
 -- message of an applied revision.  Every scenario uses its own project
 -- (su_*).  Timestamps are never printed, only whether they are set.
 --
--- rev(p, r, ...): register revision r in project p with message 'add <r>'.
--- Its up script creates table <p>_<r>, its down script drops it.
-CREATE FUNCTION pg_temp.rev(p text, r text, parents text[] DEFAULT '{}',
-							labels text[] DEFAULT '{}', deps text[] DEFAULT '{}')
-RETURNS text LANGUAGE sql AS $$
-	SELECT migrate.revision(id => r,
-							up => format('CREATE TABLE %I (x int)', p || '_' || r),
-							down => format('DROP TABLE %I', p || '_' || r),
-							parents => parents, message => 'add ' || r,
-							branch_labels => labels, depends_on => deps,
-							project => p)
-$$;
 -- st(p): status() without the timestamp.
 CREATE FUNCTION pg_temp.st(p text)
 RETURNS TABLE (revision text, message text, state text, applied_by name,
@@ -70,9 +58,9 @@ SELECT count(*) AS project_rows FROM migrate.projects WHERE project = 'su_empty'
 -- that applied the revision.  is_up_to_date() is true exactly when
 -- upgrade('heads') would do nothing.
 --
-SELECT pg_temp.rev('su_lin', 'r3');
-SELECT pg_temp.rev('su_lin', 'r1', '{r3}');
-SELECT pg_temp.rev('su_lin', 'r2', '{r1}');
+SELECT pgm_regress.rev_msg('su_lin', 'r3');
+SELECT pgm_regress.rev_msg('su_lin', 'r1', '{r3}');
+SELECT pgm_regress.rev_msg('su_lin', 'r2', '{r1}');
 SELECT * FROM pg_temp.st('su_lin');
 SELECT migrate.is_up_to_date('su_lin');
 SELECT migrate.status_json('su_lin');
@@ -96,12 +84,12 @@ SELECT pg_temp.tables('su_lin');
 -- c1, d2.  status_json lists current, heads and pending (in the order
 -- upgrade('heads') would apply them).
 --
-SELECT pg_temp.rev('su_fork', 'a');
-SELECT pg_temp.rev('su_fork', 'b', '{a}');
-SELECT pg_temp.rev('su_fork', 'c1', '{b}', '{c1branch}');
-SELECT pg_temp.rev('su_fork', 'd1', '{c1}');
-SELECT pg_temp.rev('su_fork', 'c2', '{b}', '{c2branch}');
-SELECT pg_temp.rev('su_fork', 'd2', '{c2}');
+SELECT pgm_regress.rev_msg('su_fork', 'a');
+SELECT pgm_regress.rev_msg('su_fork', 'b', '{a}');
+SELECT pgm_regress.rev_msg('su_fork', 'c1', '{b}', '{c1branch}');
+SELECT pgm_regress.rev_msg('su_fork', 'd1', '{c1}');
+SELECT pgm_regress.rev_msg('su_fork', 'c2', '{b}', '{c2branch}');
+SELECT pgm_regress.rev_msg('su_fork', 'd2', '{c2}');
 SELECT migrate.status_json('su_fork');
 SELECT step, revision, direction FROM migrate.upgrade('d2', 'su_fork');
 SELECT step, revision, direction FROM migrate.upgrade('c1', 'su_fork');
@@ -117,16 +105,16 @@ SELECT migrate.status_json('su_fork');
 --
 SELECT * FROM migrate.branches('su_fork');
 SELECT * FROM migrate.heads('su_fork');
-SELECT pg_temp.rev('su_forest', 'a1');
-SELECT pg_temp.rev('su_forest', 'b1', '{a1}');
-SELECT pg_temp.rev('su_forest', 'a2');
-SELECT pg_temp.rev('su_forest', 'b2', '{a2}');
+SELECT pgm_regress.rev_msg('su_forest', 'a1');
+SELECT pgm_regress.rev_msg('su_forest', 'b1', '{a1}');
+SELECT pgm_regress.rev_msg('su_forest', 'a2');
+SELECT pgm_regress.rev_msg('su_forest', 'b2', '{a2}');
 SELECT * FROM migrate.branches('su_forest');
 SELECT * FROM migrate.heads('su_forest');
 -- a forest with a branch point in each tree
-SELECT pg_temp.rev('su_forest', 'c1', '{a1}');
-SELECT pg_temp.rev('su_forest', 'c2', '{a2}');
-SELECT pg_temp.rev('su_forest', 'd2', '{a2}');
+SELECT pgm_regress.rev_msg('su_forest', 'c1', '{a1}');
+SELECT pgm_regress.rev_msg('su_forest', 'c2', '{a2}');
+SELECT pgm_regress.rev_msg('su_forest', 'd2', '{a2}');
 SELECT * FROM migrate.branches('su_forest');
 SELECT * FROM migrate.heads('su_forest');
 
@@ -138,10 +126,10 @@ SELECT * FROM migrate.heads('su_forest');
 -- set is {p2} (l2 is no tip), the project is up to date, and status
 -- marks l2 and p2 as heads but only p2 as current.
 --
-SELECT pg_temp.rev('su_dep', 'l1', labels => '{lib}');
-SELECT pg_temp.rev('su_dep', 'l2', '{l1}');
-SELECT pg_temp.rev('su_dep', 'p1', labels => '{app}');
-SELECT pg_temp.rev('su_dep', 'p2', '{p1}', deps => '{l2}');
+SELECT pgm_regress.rev_msg('su_dep', 'l1', labels => '{lib}');
+SELECT pgm_regress.rev_msg('su_dep', 'l2', '{l1}');
+SELECT pgm_regress.rev_msg('su_dep', 'p1', labels => '{app}');
+SELECT pgm_regress.rev_msg('su_dep', 'p2', '{p1}', deps => '{l2}');
 SELECT * FROM migrate.heads('su_dep');
 SELECT * FROM migrate.heads('su_dep', resolve_dependencies => true);
 SELECT * FROM migrate.heads(project => 'su_dep', resolve_dependencies => false);
@@ -190,7 +178,7 @@ SELECT * FROM migrate.show('create_users', 'su_empty');
 -- p2 has three statements; p3 builds an index CONCURRENTLY, so its up
 -- script is nontransactional (its down script is an ordinary DROP INDEX).
 --
-SELECT pg_temp.rev('su_plan', 'p1');
+SELECT pgm_regress.rev_msg('su_plan', 'p1');
 SELECT migrate.revision(id => 'p2', parents => '{p1}', project => 'su_plan',
 						message => 'three statements',
 						up => 'ALTER TABLE su_plan_p1 ADD y int;
@@ -201,7 +189,7 @@ SELECT migrate.revision(id => 'p3', parents => '{p2}', project => 'su_plan',
 						message => 'index concurrently',
 						up => 'CREATE INDEX CONCURRENTLY su_plan_p1_x ON su_plan_p1 (x)',
 						down => 'DROP INDEX su_plan_p1_x');
-SELECT pg_temp.rev('su_plan', 'p4', '{p3}');
+SELECT pgm_regress.rev_msg('su_plan', 'p4', '{p3}');
 -- upgrade plans from empty
 SELECT * FROM migrate.plan('heads', 'su_plan');
 SELECT * FROM migrate.plan(project => 'su_plan');

@@ -3,27 +3,6 @@
 -- errors it raises (section 7).  Relative targets (+N, -N) are in
 -- relative.sql.  Every scenario uses its own project (t_*).
 --
--- rev(p, r, ...): register revision r in project p.  Its up script creates
--- table <p>_<r>, its down script drops it.
-CREATE FUNCTION pg_temp.rev(p text, r text, parents text[] DEFAULT '{}',
-							labels text[] DEFAULT '{}', deps text[] DEFAULT '{}')
-RETURNS text LANGUAGE sql AS $$
-	SELECT migrate.revision(id => r,
-							up => format('CREATE TABLE %I (x int)', p || '_' || r),
-							down => format('DROP TABLE %I', p || '_' || r),
-							parents => parents, branch_labels => labels,
-							depends_on => deps, project => p)
-$$;
--- state(p): the current version set (sorted) and the tables that exist.
-CREATE FUNCTION pg_temp.state(p text, OUT current text, OUT tables text)
-LANGUAGE sql AS $$
-	SELECT (SELECT coalesce(string_agg(c, ' ' ORDER BY c), '')
-			  FROM migrate.current(p) AS c),
-		   (SELECT coalesce(string_agg(substr(tablename, length(p) + 2), ' '
-									   ORDER BY tablename), '')
-			  FROM pg_catalog.pg_tables
-			 WHERE schemaname = 'public' AND starts_with(tablename, p || '_'))
-$$;
 -- applies(target, p): what a target means, shown as the revisions that
 -- upgrade(target) applies, in order.  The upgrade runs in a subtransaction
 -- that is rolled back, so the project stays where it was.
@@ -51,11 +30,11 @@ $$;
 -- longer than 3 characters: abcd1, abc5 and even f resolve, c0ffee_s
 -- resolves through the label.
 --
-SELECT pg_temp.rev('t_prefix', 'abcd11112222');
-SELECT pg_temp.rev('t_prefix', 'abcd33334444');
-SELECT pg_temp.rev('t_prefix', 'abc5e0f1a2b3');
-SELECT pg_temp.rev('t_prefix', 'f00d33334444');
-SELECT pg_temp.rev('t_prefix', 'c0ffee123456', labels => '{c0ffee_side}');
+SELECT pgm_regress.rev('t_prefix', 'abcd11112222');
+SELECT pgm_regress.rev('t_prefix', 'abcd33334444');
+SELECT pgm_regress.rev('t_prefix', 'abc5e0f1a2b3');
+SELECT pgm_regress.rev('t_prefix', 'f00d33334444');
+SELECT pgm_regress.rev('t_prefix', 'c0ffee123456', labels => '{c0ffee_side}');
 SELECT t AS target, pg_temp.applies(t, 't_prefix') AS applies
   FROM unnest(ARRAY['abcd11112222', 'abcd1', 'abcd3', 'abc5', 'f',
 					'c0ffee1', 'c0ffee_side', 'c0ffee_s']) AS t;
@@ -74,7 +53,7 @@ SELECT step, revision, direction FROM migrate.upgrade('ABCD3333', 't_prefix');
 SELECT step, revision, direction FROM migrate.upgrade('abcd5', 't_prefix');
 \echo :SQLSTATE
 -- none of the errors applied anything
-SELECT * FROM pg_temp.state('t_prefix');
+SELECT * FROM pgm_regress.state('t_prefix');
 
 --
 -- An exact id or label wins over a longer candidate it is a prefix of:
@@ -82,10 +61,10 @@ SELECT * FROM pg_temp.state('t_prefix');
 -- label of feed01 (and a prefix of beef01).  Labels of 3 characters or
 -- fewer (ux) match only exactly.
 --
-SELECT pg_temp.rev('t_exact', 'beef');
-SELECT pg_temp.rev('t_exact', 'beef01');
-SELECT pg_temp.rev('t_exact', 'feed01', labels => '{beef0}');
-SELECT pg_temp.rev('t_exact', 'cafe01', labels => '{ux}');
+SELECT pgm_regress.rev('t_exact', 'beef');
+SELECT pgm_regress.rev('t_exact', 'beef01');
+SELECT pgm_regress.rev('t_exact', 'feed01', labels => '{beef0}');
+SELECT pgm_regress.rev('t_exact', 'cafe01', labels => '{ux}');
 SELECT t AS target, pg_temp.applies(t, 't_exact') AS applies
   FROM unnest(ARRAY['beef', 'beef0', 'beef01', 'ux', 'caf']) AS t;
 -- bee starts beef, beef01 and beef0
@@ -105,12 +84,12 @@ SELECT step, revision, direction FROM migrate.upgrade('u', 't_exact');
 -- base and <label>@base are below everything, so upgrading to them does
 -- nothing.
 --
-SELECT pg_temp.rev('t_fork', 'a');
-SELECT pg_temp.rev('t_fork', 'b', '{a}');
-SELECT pg_temp.rev('t_fork', 'c1', '{b}', '{c1branch}');
-SELECT pg_temp.rev('t_fork', 'd1', '{c1}');
-SELECT pg_temp.rev('t_fork', 'c2', '{b}', '{c2branch}');
-SELECT pg_temp.rev('t_fork', 'd2', '{c2}');
+SELECT pgm_regress.rev('t_fork', 'a');
+SELECT pgm_regress.rev('t_fork', 'b', '{a}');
+SELECT pgm_regress.rev('t_fork', 'c1', '{b}', '{c1branch}');
+SELECT pgm_regress.rev('t_fork', 'd1', '{c1}');
+SELECT pgm_regress.rev('t_fork', 'c2', '{b}', '{c2branch}');
+SELECT pgm_regress.rev('t_fork', 'd2', '{c2}');
 SELECT t AS target, pg_temp.applies(t, 't_fork') AS applies
   FROM unnest(ARRAY['c1', 'd2', 'c1branch', 'c2branch', 'c1b', 'c2bra',
 					'heads', 'c1branch@head', 'c1branch@heads',
@@ -158,18 +137,18 @@ SELECT step, revision, direction FROM migrate.downgrade('a:b', 't_fork');
 SELECT step, revision, direction FROM migrate.stamp('a:b', 't_fork');
 \echo :SQLSTATE
 -- none of the errors applied anything
-SELECT * FROM pg_temp.state('t_fork');
+SELECT * FROM pgm_regress.state('t_fork');
 
 --
 -- <label>@head with several heads in the branch: FORK with label trunk on
 -- a, whose branch holds both d1 and d2.  <label>@heads takes them all.
 --
-SELECT pg_temp.rev('t_trunk', 'a', labels => '{trunk}');
-SELECT pg_temp.rev('t_trunk', 'b', '{a}');
-SELECT pg_temp.rev('t_trunk', 'c1', '{b}', '{c1branch}');
-SELECT pg_temp.rev('t_trunk', 'd1', '{c1}');
-SELECT pg_temp.rev('t_trunk', 'c2', '{b}', '{c2branch}');
-SELECT pg_temp.rev('t_trunk', 'd2', '{c2}');
+SELECT pgm_regress.rev('t_trunk', 'a', labels => '{trunk}');
+SELECT pgm_regress.rev('t_trunk', 'b', '{a}');
+SELECT pgm_regress.rev('t_trunk', 'c1', '{b}', '{c1branch}');
+SELECT pgm_regress.rev('t_trunk', 'd1', '{c1}');
+SELECT pgm_regress.rev('t_trunk', 'c2', '{b}', '{c2branch}');
+SELECT pgm_regress.rev('t_trunk', 'd2', '{c2}');
 SELECT step, revision, direction FROM migrate.upgrade('trunk@head', 't_trunk');
 \echo :SQLSTATE
 SELECT t AS target, pg_temp.applies(t, 't_trunk') AS applies
@@ -179,11 +158,11 @@ SELECT t AS target, pg_temp.applies(t, 't_trunk') AS applies
 -- head with a single head, and targets applied for real: upgrade to the
 -- resolved target then leaves exactly that version set.
 --
-SELECT pg_temp.rev('t_lin', 'r1');
-SELECT pg_temp.rev('t_lin', 'r2', '{r1}');
-SELECT pg_temp.rev('t_lin', 'r3', '{r2}');
-SELECT pg_temp.rev('t_lin', 'r4', '{r3}');
+SELECT pgm_regress.rev('t_lin', 'r1');
+SELECT pgm_regress.rev('t_lin', 'r2', '{r1}');
+SELECT pgm_regress.rev('t_lin', 'r3', '{r2}');
+SELECT pgm_regress.rev('t_lin', 'r4', '{r3}');
 SELECT step, revision, direction FROM migrate.upgrade('r2', 't_lin');
-SELECT * FROM pg_temp.state('t_lin');
+SELECT * FROM pgm_regress.state('t_lin');
 SELECT step, revision, direction FROM migrate.upgrade('head', 't_lin');
-SELECT * FROM pg_temp.state('t_lin');
+SELECT * FROM pgm_regress.state('t_lin');

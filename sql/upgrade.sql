@@ -3,58 +3,6 @@
 -- set after upgrades (section 2), upgrade() itself and atomicity (section 6).
 -- Every scenario uses its own project (up_*).
 --
--- rev(p, r, ...): register revision r in project p.  Its up script creates
--- table <p>_<r>, its down script drops it.
-CREATE FUNCTION pg_temp.rev(p text, r text, parents text[] DEFAULT '{}',
-							labels text[] DEFAULT '{}', deps text[] DEFAULT '{}')
-RETURNS text LANGUAGE sql AS $$
-	SELECT migrate.revision(id => r,
-							up => format('CREATE TABLE %I (x int)', p || '_' || r),
-							down => format('DROP TABLE %I', p || '_' || r),
-							parents => parents, branch_labels => labels,
-							depends_on => deps, project => p)
-$$;
--- state(p): the current version set (sorted) and the tables that exist.
-CREATE FUNCTION pg_temp.state(p text, OUT current text, OUT tables text)
-LANGUAGE sql AS $$
-	SELECT (SELECT coalesce(string_agg(c, ' ' ORDER BY c), '')
-			  FROM migrate.current(p) AS c),
-		   (SELECT coalesce(string_agg(substr(tablename, length(p) + 2), ' '
-									   ORDER BY tablename), '')
-			  FROM pg_catalog.pg_tables
-			 WHERE schemaname = 'public' AND starts_with(tablename, p || '_'))
-$$;
--- The example graphs of REVISION-GRAPH.md, registered in the order shown.
--- FORK  a -> b -> c1 -> d1 (label c1branch), b -> c2 -> d2 (label c2branch)
-CREATE FUNCTION pg_temp.fork(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a');
-	SELECT pg_temp.rev(p, 'b', '{a}');
-	SELECT pg_temp.rev(p, 'c1', '{b}', '{c1branch}');
-	SELECT pg_temp.rev(p, 'd1', '{c1}');
-	SELECT pg_temp.rev(p, 'c2', '{b}', '{c2branch}');
-	SELECT pg_temp.rev(p, 'd2', '{c2}');
-$$;
--- DIAM  a -> b1, a -> b2, m has parents (b1, b2)
-CREATE FUNCTION pg_temp.diam(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a');
-	SELECT pg_temp.rev(p, 'b1', '{a}');
-	SELECT pg_temp.rev(p, 'b2', '{a}');
-	SELECT pg_temp.rev(p, 'm', '{b1,b2}');
-$$;
--- FOREST  a1 -> b1 and a2 -> b2
-CREATE FUNCTION pg_temp.forest(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'a1');
-	SELECT pg_temp.rev(p, 'b1', '{a1}');
-	SELECT pg_temp.rev(p, 'a2');
-	SELECT pg_temp.rev(p, 'b2', '{a2}');
-$$;
--- DEP  l1 (label lib) -> l2 ; p1 (label app) -> p2, p2 depends_on l2
-CREATE FUNCTION pg_temp.dep(p text) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_temp.rev(p, 'l1', labels => '{lib}');
-	SELECT pg_temp.rev(p, 'l2', '{l1}');
-	SELECT pg_temp.rev(p, 'p1', labels => '{app}');
-	SELECT pg_temp.rev(p, 'p2', '{p1}', deps => '{l2}');
-$$;
 
 --
 -- upgrade('heads') applies the branch of the last-registered head first,
@@ -62,9 +10,9 @@ $$;
 -- ancestors a, b once, before every branch that needs them.
 -- FORK from empty: a b c2 d2 c1 d1.  Running it again does nothing.
 --
-SELECT pg_temp.fork('up_fork1');
+SELECT pgm_regress.fork('up_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'up_fork1');
-SELECT * FROM pg_temp.state('up_fork1');
+SELECT * FROM pgm_regress.state('up_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'up_fork1');
 
 --
@@ -74,33 +22,33 @@ SELECT step, revision, direction FROM migrate.upgrade('heads', 'up_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('d1', 'up_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('c1', 'up_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('a', 'up_fork1');
-SELECT * FROM pg_temp.state('up_fork1');
+SELECT * FROM pgm_regress.state('up_fork1');
 
 --
 -- FOREST from empty: a2 b2 a1 b1 (the last-registered head's tree first).
 -- The default target of upgrade() is 'heads'.
 --
-SELECT pg_temp.forest('up_forest');
+SELECT pgm_regress.forest('up_forest');
 SELECT step, revision, direction FROM migrate.upgrade(project => 'up_forest');
-SELECT * FROM pg_temp.state('up_forest');
+SELECT * FROM pgm_regress.state('up_forest');
 
 --
 -- Merge parents: the last-listed parent's lineage runs first.
 -- DIAM with m's parents (b1, b2): upgrade('m') = a b2 b1 m, and the merge
 -- collapses the version set to {m}.
 --
-SELECT pg_temp.diam('up_diam1');
+SELECT pgm_regress.diam('up_diam1');
 SELECT step, revision, direction FROM migrate.upgrade('m', 'up_diam1');
-SELECT * FROM pg_temp.state('up_diam1');
+SELECT * FROM pgm_regress.state('up_diam1');
 
 --
 -- Merges collapse tips: DIAM {b1} + upgrade('m') applies b2, m -> {m}.
 --
-SELECT pg_temp.diam('up_diam2');
+SELECT pgm_regress.diam('up_diam2');
 SELECT step, revision, direction FROM migrate.upgrade('b1', 'up_diam2');
-SELECT * FROM pg_temp.state('up_diam2');
+SELECT * FROM pgm_regress.state('up_diam2');
 SELECT step, revision, direction FROM migrate.upgrade('m', 'up_diam2');
-SELECT * FROM pg_temp.state('up_diam2');
+SELECT * FROM pgm_regress.state('up_diam2');
 
 --
 -- Dependencies run before their dependents: DEP upgrade('p2') = l1 l2 p1 p2.
@@ -108,41 +56,41 @@ SELECT * FROM pg_temp.state('up_diam2');
 -- (l2 is applied only because p2 depends on it, so it is no tip).
 -- upgrade('l2') afterwards is a no-op.
 --
-SELECT pg_temp.dep('up_dep');
+SELECT pgm_regress.dep('up_dep');
 SELECT step, revision, direction FROM migrate.upgrade('p2', 'up_dep');
-SELECT * FROM pg_temp.state('up_dep');
+SELECT * FROM pgm_regress.state('up_dep');
 SELECT * FROM migrate.current('up_dep');
 SELECT step, revision, direction FROM migrate.upgrade('l2', 'up_dep');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'up_dep');
-SELECT * FROM pg_temp.state('up_dep');
+SELECT * FROM pgm_regress.state('up_dep');
 
 --
 -- Only missing revisions run: FORK {c1} + upgrade('heads') = c2 d2 d1.
 --
-SELECT pg_temp.fork('up_fork2');
+SELECT pgm_regress.fork('up_fork2');
 SELECT step, revision, direction FROM migrate.upgrade('c1', 'up_fork2');
-SELECT * FROM pg_temp.state('up_fork2');
+SELECT * FROM pgm_regress.state('up_fork2');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'up_fork2');
-SELECT * FROM pg_temp.state('up_fork2');
+SELECT * FROM pgm_regress.state('up_fork2');
 
 --
 -- Upgrading a branch never touches tips of unrelated branches:
 -- FORK {c1} + upgrade('d2') applies c2, d2 -> {c1, d2}.
 --
-SELECT pg_temp.fork('up_fork3');
+SELECT pgm_regress.fork('up_fork3');
 SELECT step, revision, direction FROM migrate.upgrade('c1', 'up_fork3');
 SELECT step, revision, direction FROM migrate.upgrade('d2', 'up_fork3');
-SELECT * FROM pg_temp.state('up_fork3');
+SELECT * FROM pgm_regress.state('up_fork3');
 
 --
 -- 'head' with several versioned heads fails with multiple heads (22023)
 -- and a hint to name a revision, <branch>@head, or heads; nothing changes.
 --
-SELECT pg_temp.fork('up_fork4');
+SELECT pgm_regress.fork('up_fork4');
 SELECT step, revision, direction FROM migrate.upgrade('c1', 'up_fork4');
 SELECT step, revision, direction FROM migrate.upgrade('head', 'up_fork4');
 \echo :SQLSTATE
-SELECT * FROM pg_temp.state('up_fork4');
+SELECT * FROM pgm_regress.state('up_fork4');
 
 --
 -- Atomicity: a command is all-or-nothing.  r3's second statement fails in
@@ -151,23 +99,23 @@ SELECT * FROM pg_temp.state('up_fork4');
 -- version set is still {r1} and r2's table (created by the same command)
 -- is gone.  The same inside a transaction block with a savepoint.
 --
-SELECT pg_temp.rev('up_atom', 'r1');
-SELECT pg_temp.rev('up_atom', 'r2', '{r1}');
+SELECT pgm_regress.rev('up_atom', 'r1');
+SELECT pgm_regress.rev('up_atom', 'r2', '{r1}');
 SELECT migrate.revision(id => 'r3', parents => '{r2}', project => 'up_atom',
 						up => 'CREATE TABLE up_atom_r3 (x int); INSERT INTO up_atom_r3 VALUES (1 / 0)',
 						down => 'DROP TABLE up_atom_r3');
-SELECT pg_temp.rev('up_atom', 'r4', '{r3}');
+SELECT pgm_regress.rev('up_atom', 'r4', '{r3}');
 SELECT step, revision, direction FROM migrate.upgrade('r1', 'up_atom');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'up_atom');
 \echo :SQLSTATE
-SELECT * FROM pg_temp.state('up_atom');
+SELECT * FROM pgm_regress.state('up_atom');
 BEGIN;
 SAVEPOINT before_upgrade;
 SELECT step, revision, direction FROM migrate.upgrade('r4', 'up_atom');
 \echo :SQLSTATE
 ROLLBACK TO SAVEPOINT before_upgrade;
-SELECT * FROM pg_temp.state('up_atom');
+SELECT * FROM pgm_regress.state('up_atom');
 COMMIT;
 -- what precedes the failing revision still applies on its own
 SELECT step, revision, direction FROM migrate.upgrade('r2', 'up_atom');
-SELECT * FROM pg_temp.state('up_atom');
+SELECT * FROM pgm_regress.state('up_atom');

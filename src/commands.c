@@ -148,7 +148,10 @@ pg_migrate_merge(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a merge needs at least two distinct revisions"),
-				 errhint("Pass the heads to merge, e.g. ARRAY['heads'].")));
+				 list_length(parents) == 1 ?
+				 errdetail("Only revision \"%s\" was named.",
+						   state->graph->revs[linitial_int(parents)].id) : 0,
+				 errhint("Name two or more heads, or use ARRAY['heads'] when the graph has several.")));
 	/* merges join lineages: only parent edges count here */
 	foreach(lc, parents)
 		foreach(lc2, parents)
