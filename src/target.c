@@ -123,6 +123,20 @@ check_count(const char *target, int count)
 				 errdetail("A relative step count must be at least 1.")));
 }
 
+/* "+N" is an upgrade's and "-N" a downgrade's; stamp and plan take both */
+static void
+check_direction(const char *target, char sign, int count, PgmTargetMode mode)
+{
+	check_count(target, count);
+	if ((sign == '+' && mode == PGM_MODE_DOWNGRADE) ||
+		(sign == '-' && mode == PGM_MODE_UPGRADE))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relative target \"%s\" is out of range", target),
+				 errdetail("%s moves the other way.",
+						   mode == PGM_MODE_UPGRADE ? "An upgrade" : "A downgrade")));
+}
+
 static int
 candidate_cmp(const void *a, const void *b)
 {
@@ -382,6 +396,28 @@ target_for(int rev)
 	return make_target(PGM_TARGET_REVS, list_make1_int(rev));
 }
 
+/*
+ * "-N" from a current tip: a downgrade moves only the walked branch
+ * (PGM_TARGET_PATH_DOWN); stamp and plan just take the destination.
+ */
+static PgmTarget *
+relative_down(PgmGraph *graph, int start, int count, const char *target,
+			  PgmTargetMode mode)
+{
+	PgmTarget  *t;
+
+	if (mode != PGM_MODE_DOWNGRADE)
+		t = target_for(walk_down(graph, start, count, target));
+	else
+	{
+		t = make_target(PGM_TARGET_PATH_DOWN, NIL);
+		t->path_from = start;
+		t->path_to = walk_down(graph, start, count, target);
+	}
+	t->relative_down = true;
+	return t;
+}
+
 /* the single current tip inside a branch, or BELOW_BASE when none */
 static int
 tip_in_branch(PgmGraph *graph, const bool *applied, const bool *lineage,
@@ -467,14 +503,7 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid relative target \"%s\"", target),
 					 errhint("Write \"<branch>@+N\" or \"<branch>@-N\" with a whole number N.")));
-		check_count(target, count);
-		if ((rest[0] == '+' && mode == PGM_MODE_DOWNGRADE) ||
-			(rest[0] == '-' && mode == PGM_MODE_UPGRADE))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relative target \"%s\" is out of range", target),
-					 errdetail("%s moves the other way.",
-							   mode == PGM_MODE_UPGRADE ? "An upgrade" : "A downgrade")));
+		check_direction(target, rest[0], count, mode);
 		start = tip_in_branch(graph, applied, lineage, target, branch);
 		if (rest[0] == '+')
 		{
@@ -506,27 +535,12 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 			t->relative_up = true;
 			return t;
 		}
-		else
-		{
-			PgmTarget  *t;
-
-			if (start == BELOW_BASE)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("relative target \"%s\" is out of range", target),
-						 errdetail("No revision of branch \"%s\" is applied.", branch)));
-			if (mode != PGM_MODE_DOWNGRADE)
-			{
-				t = target_for(walk_down(graph, start, count, target));
-				t->relative_down = true;
-				return t;
-			}
-			t = make_target(PGM_TARGET_PATH_DOWN, NIL);
-			t->path_from = start;
-			t->path_to = walk_down(graph, start, count, target);
-			t->relative_down = true;
-			return t;
-		}
+		if (start == BELOW_BASE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relative target \"%s\" is out of range", target),
+					 errdetail("No revision of branch \"%s\" is applied.", branch)));
+		return relative_down(graph, start, count, target, mode);
 	}
 	if (split_relative(rest, &sym, &sign, &count) &&
 		(strcmp(sym, "head") == 0 || strcmp(sym, "base") == 0))
@@ -637,14 +651,7 @@ pgm_resolve_target(PgmGraph *graph, const bool *applied, const char *target,
 		int			start;
 		PgmTarget  *t;
 
-		check_count(target, count);
-		if ((target[0] == '+' && mode == PGM_MODE_DOWNGRADE) ||
-			(target[0] == '-' && mode == PGM_MODE_UPGRADE))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relative target \"%s\" is out of range", target),
-					 errdetail("%s moves the other way.",
-							   mode == PGM_MODE_UPGRADE ? "An upgrade" : "A downgrade")));
+		check_direction(target, target[0], count, mode);
 		start = tip_in_branch(graph, applied, NULL, target, NULL);
 		if (target[0] == '+')
 		{
@@ -657,17 +664,7 @@ pgm_resolve_target(PgmGraph *graph, const bool *applied, const char *target,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("relative target \"%s\" is out of range", target),
 					 errdetail("Nothing is applied.")));
-		if (mode != PGM_MODE_DOWNGRADE)
-		{
-			t = target_for(walk_down(graph, start, count, target));
-			t->relative_down = true;
-			return t;
-		}
-		t = make_target(PGM_TARGET_PATH_DOWN, NIL);
-		t->path_from = start;
-		t->path_to = walk_down(graph, start, count, target);
-		t->relative_down = true;
-		return t;
+		return relative_down(graph, start, count, target, mode);
 	}
 
 	/* "x+N" / "x-N": relative to a symbol or revision */
