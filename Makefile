@@ -15,7 +15,7 @@ OBJS = \
 	src/target.o
 
 EXTENSION = pg_migrate
-DATA = pg_migrate--0.1.0.sql
+DATA = pg_migrate--0.1.0.sql pg_migrate--0.1.0--0.2.0.sql
 PGFILEDESC = "pg_migrate - schema migrations managed inside the database"
 
 REGRESS = setup graph targets upgrade downgrade stamp relative history \

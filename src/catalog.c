@@ -41,6 +41,7 @@ typedef enum PgmQuery
 	Q_INSERT_STAMPED,
 	Q_DELETE_APPLIED,
 	Q_INSERT_EVENT,
+	Q_INSERT_FAILURE,
 	Q_BUMP_STATE,
 	Q_LOCK_ROW,
 	Q_FIND_REVISION,
@@ -110,6 +111,18 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), "
 		"pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn())",
 		5, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID}
+	},
+	[Q_INSERT_FAILURE] = {
+		"INSERT INTO migrate.events (project, revision, direction, started_at, "
+		"duration, outcome, sqlstate, error_message, statement, current_user_name, "
+		"session_user_name, application_name, client_addr, backend_pid, "
+		"transaction_id, wal_lsn) "
+		"VALUES ($1, $2, $3, $4, $5, 'failure', $6, $7, $8, CURRENT_USER, SESSION_USER, "
+		"pg_catalog.current_setting('application_name'), "
+		"pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), "
+		"pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn())",
+		8, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
+		TEXTOID, INT4OID}
 	},
 	[Q_BUMP_STATE] = {
 		"UPDATE migrate.projects SET state_version = state_version + 1, "
@@ -562,6 +575,34 @@ pgm_record_event(const char *project, const char *id, PgmDirection direction,
 	finish_spi();
 }
 
+/*
+ * Record a failed step.  Only the per-revision path can make this durable:
+ * it writes the row after rolling the step back and commits it.
+ */
+void
+pgm_record_failure(const char *project, const char *id, PgmDirection direction,
+				   TimestampTz started, TimestampTz finished, int sqlerrcode,
+				   const char *message, int statement)
+{
+	Datum		values[8];
+	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Interval   *duration = palloc0(sizeof(Interval));
+
+	duration->time = finished - started;
+	values[0] = CStringGetTextDatum(project);
+	values[1] = CStringGetTextDatum(id);
+	values[2] = CStringGetTextDatum(pgm_direction_name(direction));
+	values[3] = TimestampTzGetDatum(started);
+	values[4] = IntervalPGetDatum(duration);
+	values[5] = CStringGetTextDatum(unpack_sql_state(sqlerrcode));
+	values[6] = CStringGetTextDatum(message ? message : "");
+	values[7] = Int32GetDatum(statement);
+	nulls[7] = statement > 0 ? ' ' : 'n';
+	connect_spi();
+	run_query(Q_INSERT_FAILURE, values, nulls, 0);
+	finish_spi();
+}
+
 void
 pgm_bump_state_version(const char *project)
 {
@@ -671,7 +712,7 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	checksum = revision_checksum(up, down, parents, labels, deps);
 
 	key = pgm_project_key(project, true);
-	pgm_lock_project(project, key);
+	pgm_lock_project(project, key, "revision");
 
 	connect_spi();
 	values[0] = CStringGetTextDatum(project);

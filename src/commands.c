@@ -18,9 +18,14 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
-#include "miscadmin.h"
+#include "executor/spi.h"
 #include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -65,6 +70,7 @@ pg_migrate_revision(PG_FUNCTION_ARGS)
 	pgm_require_deploy_privilege(project);
 	result = pgm_register_revision(project, id, up, down, parents, message,
 								   labels, deps);
+	pgm_report_done();
 	PG_RETURN_TEXT_P(cstring_to_text(result));
 }
 
@@ -115,7 +121,7 @@ pg_migrate_merge(PG_FUNCTION_ARGS)
 	pgm_require_deploy_privilege(project);
 
 	key = pgm_project_key(project, true);
-	pgm_lock_project(project, key);
+	pgm_lock_project(project, key, "merge");
 	state = pgm_load_state(project);
 
 	for (i = 0; i < nnames; i++)
@@ -186,6 +192,7 @@ pg_migrate_merge(PG_FUNCTION_ARGS)
 								   pgm_build_text_array(parent_ids), message,
 								   construct_empty_array(TEXTOID),
 								   construct_empty_array(TEXTOID));
+	pgm_report_done();
 	PG_RETURN_TEXT_P(cstring_to_text(result));
 }
 
@@ -220,6 +227,34 @@ check_atomic(PgmGraph *graph, PgmPlan *plan, const char *project)
 	}
 }
 
+/*
+ * Run one step of a plan: its script (for up and down steps), the version
+ * state and the event row.  The step's number and the plan's length go to
+ * the progress report.
+ */
+static void
+run_step(const char *project, PgmGraph *graph, PgmStep *step, int stepno,
+		 int nsteps, TimestampTz *started, TimestampTz *finished)
+{
+	PgmRevision *rev = &graph->revs[step->rev];
+
+	*started = GetCurrentTimestamp();
+	pgm_report_step(stepno, nsteps, rev->id, step->direction);
+	if (step->direction == PGM_UP || step->direction == PGM_DOWN)
+	{
+		char	   *up;
+		char	   *down;
+
+		pgm_fetch_scripts(project, rev->id, &up, &down);
+		pgm_run_script(project, rev->id, step->direction == PGM_UP ? up : down);
+	}
+	pgm_record_applied(project, rev->id,
+					   step->direction == PGM_UP || step->direction == PGM_STAMP,
+					   step->direction == PGM_STAMP);
+	*finished = GetCurrentTimestamp();
+	pgm_record_event(project, rev->id, step->direction, *started, *finished);
+}
+
 static Datum
 run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 {
@@ -237,13 +272,13 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	switch (cmd)
 	{
 		case CMD_UPGRADE:
-			fname = "migrate.upgrade()";
+			fname = "upgrade";
 			break;
 		case CMD_DOWNGRADE:
-			fname = "migrate.downgrade()";
+			fname = "downgrade";
 			break;
 		default:
-			fname = "migrate.stamp()";
+			fname = "stamp";
 			if (PG_ARGISNULL(2))
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -252,13 +287,13 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 			break;
 	}
 
-	pgm_require_writable(fname);
+	pgm_require_writable(psprintf("migrate.%s()", fname));
 	pgm_require_deploy_privilege(project);
 	InitMaterializedSRF(fcinfo, 0);
 
 	key = pgm_project_key(project, false);
 	if (key != 0)
-		pgm_lock_project(project, key);
+		pgm_lock_project(project, key, fname);
 	state = pgm_load_state(project);
 
 	switch (cmd)
@@ -285,38 +320,26 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	for (i = 0; i < plan->nsteps; i++)
 	{
 		PgmStep    *step = &plan->steps[i];
-		PgmRevision *rev = &state->graph->revs[step->rev];
-		TimestampTz started = GetCurrentTimestamp();
+		TimestampTz started;
 		TimestampTz finished;
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 		Interval   *duration = palloc0(sizeof(Interval));
 
 		CHECK_FOR_INTERRUPTS();
-		if (step->direction == PGM_UP || step->direction == PGM_DOWN)
-		{
-			char	   *up;
-			char	   *down;
-
-			pgm_fetch_scripts(project, rev->id, &up, &down);
-			pgm_run_script(project, rev->id,
-						   step->direction == PGM_UP ? up : down);
-		}
-		pgm_record_applied(project, rev->id,
-						   step->direction == PGM_UP || step->direction == PGM_STAMP,
-						   step->direction == PGM_STAMP);
-		finished = GetCurrentTimestamp();
-		pgm_record_event(project, rev->id, step->direction, started, finished);
-
+		run_step(project, state->graph, step, i + 1, plan->nsteps,
+				 &started, &finished);
 		duration->time = finished - started;
 		values[0] = Int32GetDatum(i + 1);
-		values[1] = CStringGetTextDatum(rev->id);
+		values[1] = CStringGetTextDatum(state->graph->revs[step->rev].id);
 		values[2] = CStringGetTextDatum(pgm_direction_name(step->direction));
 		values[3] = IntervalPGetDatum(duration);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	if (plan->nsteps > 0)
 		pgm_bump_state_version(project);
+	if (key != 0)
+		pgm_report_done();
 
 	return (Datum) 0;
 }
@@ -343,4 +366,172 @@ Datum
 pg_migrate_stamp(PG_FUNCTION_ARGS)
 {
 	return run_command(fcinfo, CMD_STAMP);
+}
+
+/*
+ * Run one step of the per-revision path inside a subtransaction.  On
+ * failure the step is rolled back, the failure is written to
+ * migrate.events and committed, so that it survives, and the original
+ * error is raised again.
+ */
+static void
+apply_step(const char *project, PgmGraph *graph, PgmStep *step, int stepno,
+		   int nsteps, MemoryContext call_cxt)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	TimestampTz started = GetCurrentTimestamp();
+	TimestampTz finished;
+	PgmRevision *rev = &graph->revs[step->rev];
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		run_step(project, graph, step, stepno, nsteps, &started, &finished);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		int			statement = pgm_current_statement;
+
+		/* keep the error past the commit below */
+		MemoryContextSwitchTo(call_cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		pgm_current_statement = 0;
+
+		ereport(LOG,
+				(errmsg("pg_migrate: revision \"%s\" of project \"%s\" failed at statement %d: %s",
+						rev->id, project, statement, edata->message)));
+		pgm_record_failure(project, rev->id, step->direction, started,
+						   GetCurrentTimestamp(), edata->sqlerrcode,
+						   edata->message, statement);
+		SPI_commit();
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+
+	ereport(NOTICE,
+			(errmsg("applied revision \"%s\" (%d of %d) in %.3f s",
+					rev->id, stepno, nsteps,
+					(double) (finished - started) / USECS_PER_SEC)));
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_apply);
+
+/*
+ * CALL migrate.apply(target, project): the per-revision path.  Like
+ * upgrade(target), but every revision runs in a transaction of its own,
+ * committed before the next starts, so a failure at revision k keeps the
+ * revisions before it.  The target is resolved once; before each revision
+ * the mutex is taken again and the state re-read, so revisions that
+ * another deployer applied in between are not run twice.
+ */
+Datum
+pg_migrate_apply(PG_FUNCTION_ARGS)
+{
+	char	   *target = pgm_text_arg(fcinfo, 0, "target");
+	char	   *project = pgm_project_arg(fcinfo, 1);
+	MemoryContext call_cxt;
+	MemoryContext step_cxt;
+	List	   *target_ids = NIL;
+	bool		resolved = false;
+	int			done = 0;
+
+	if (fcinfo->context == NULL || !IsA(fcinfo->context, CallContext) ||
+		castNode(CallContext, fcinfo->context)->atomic)
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("migrate.apply() cannot run inside a transaction block"),
+				 errdetail("It commits after each revision."),
+				 errhint("Run CALL migrate.apply(...) as a statement of its own, or use SELECT migrate.upgrade(...), which runs inside the caller's transaction.")));
+	pgm_require_writable("migrate.apply()");
+	pgm_require_deploy_privilege(project);
+
+	call_cxt = AllocSetContextCreate(TopMemoryContext, "pg_migrate apply",
+									 ALLOCSET_DEFAULT_SIZES);
+	step_cxt = AllocSetContextCreate(call_cxt, "pg_migrate apply step",
+									 ALLOCSET_DEFAULT_SIZES);
+	PG_TRY();
+	{
+		if (SPI_connect_ext(SPI_OPT_NONATOMIC) != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect_ext failed");
+		for (;;)
+		{
+			int			key;
+			PgmState   *state;
+			PgmTarget  *t;
+			PgmPlan    *plan;
+
+			MemoryContextReset(step_cxt);
+			MemoryContextSwitchTo(step_cxt);
+			CHECK_FOR_INTERRUPTS();
+			if (MyProcPort != NULL && !pq_check_connection())
+				ereport(FATAL,
+						(errcode(ERRCODE_CONNECTION_FAILURE),
+						 errmsg("connection to client lost during migrate.apply()")));
+
+			key = pgm_project_key(project, false);
+			if (key == 0)
+				break;
+			pgm_lock_project(project, key, "apply");
+			state = pgm_load_state(project);
+			if (!resolved)
+			{
+				MemoryContext old;
+				int			i;
+
+				t = pgm_resolve_target(state->graph, state->applied, target,
+									   PGM_MODE_UPGRADE);
+				old = MemoryContextSwitchTo(call_cxt);
+				for (i = 0; i < t->nrevs; i++)
+					target_ids = lappend(target_ids,
+										 pstrdup(state->graph->revs[t->revs[i]].id));
+				MemoryContextSwitchTo(old);
+				resolved = true;
+			}
+			else
+			{
+				ListCell   *lc;
+
+				t = palloc0(sizeof(PgmTarget));
+				t->kind = PGM_TARGET_REVS;
+				t->revs = palloc(sizeof(int) * Max(list_length(target_ids), 1));
+				foreach(lc, target_ids)
+				{
+					int			r = pgm_graph_find_id(state->graph, lfirst(lc));
+
+					if (r < 0)
+						elog(ERROR, "revision \"%s\" vanished", (char *) lfirst(lc));
+					t->revs[t->nrevs++] = r;
+				}
+			}
+			plan = pgm_plan_upgrade(state->graph, state->applied, t);
+			if (plan->nsteps == 0)
+				break;
+			apply_step(project, state->graph, &plan->steps[0], done + 1,
+					   done + plan->nsteps, call_cxt);
+			pgm_bump_state_version(project);
+			done++;
+			SPI_commit();
+		}
+		if (SPI_finish() != SPI_OK_FINISH)
+			elog(ERROR, "SPI_finish failed");
+	}
+	PG_FINALLY();
+	{
+		pgm_report_done();
+		MemoryContextSwitchTo(TopTransactionContext);
+		MemoryContextDelete(call_cxt);
+	}
+	PG_END_TRY();
+
+	PG_RETURN_VOID();
 }

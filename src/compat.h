@@ -30,4 +30,11 @@
  * needs a local copy of its few lines here.
  */
 
+/*
+ * libpq/libpq.h pulls in libpq-be.h, which needs the GSSAPI headers of the
+ * server's build; declare the one function used from it instead.
+ * pq_check_connection() exists since PostgreSQL 14.
+ */
+extern bool pq_check_connection(void);
+
 #endif							/* PG_MIGRATE_COMPAT_H */

@@ -30,6 +30,9 @@
 
 #include "pg_migrate.h"
 
+/* the statement running now (1-based), for failure records; 0 outside */
+int			pgm_current_statement = 0;
+
 typedef struct RunErrorArg
 {
 	const char *project;
@@ -64,6 +67,7 @@ pgm_run_script(const char *project, const char *revision, const char *script)
 	MemoryContext old;
 	ListCell   *lc;
 
+	pgm_current_statement = 0;
 	pgm_parse_script(script, revision, "stored", true, &info);
 
 	stmt_cxt = AllocSetContextCreate(CurrentMemoryContext,
@@ -86,6 +90,7 @@ pgm_run_script(const char *project, const char *revision, const char *script)
 
 		arg.statement = lfirst(lc);
 		arg.number++;
+		pgm_current_statement = arg.number;
 		old = MemoryContextSwitchTo(stmt_cxt);
 		ret = SPI_execute(arg.statement, false, 0);
 		if (ret < 0)
@@ -102,4 +107,5 @@ pgm_run_script(const char *project, const char *revision, const char *script)
 
 	error_context_stack = errcallback.previous;
 	MemoryContextDelete(stmt_cxt);
+	pgm_current_statement = 0;
 }

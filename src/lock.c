@@ -23,6 +23,23 @@
  *	  instead of acting on stale state; at READ COMMITTED the state queries
  *	  that follow take fresh snapshots and see the previous holder's work.
  *
+ * The wait for the mutex is bounded by pg_migrate.lock_wait_timeout (0:
+ * no limit), not by the caller's lock_timeout, which is meant for DDL and
+ * is restored as soon as the mutex is granted.  On expiry the error names
+ * the holder.
+ *
+ * Progress.  A command publishes what it does in its backend's activity
+ * text (pg_stat_activity.query), in a fixed "key=value" form that
+ * pgm_read_progress() parses for migrate.progress() and status_json():
+ *
+ *	  pg_migrate project=P command=C waiting=T
+ *	  pg_migrate project=P command=C locked=T step=K/N revision=R
+ *		  direction=D step_started=T
+ *
+ * Project names and revision ids cannot contain blanks or '=', so the form
+ * is unambiguous; times are microseconds since the PostgreSQL epoch.  It
+ * needs no shared memory and so no shared_preload_libraries entry.
+ *
  * Readers (status and friends) take no lock: MVCC shows them the last
  * committed state, never a half-applied one.
  *
@@ -36,10 +53,17 @@
 #include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "miscadmin.h"
+#include "pgstat.h"
 #include "storage/lmgr.h"
+#include "storage/proc.h"
+#include "storage/sinvaladt.h"
+#include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
+#include "utils/backend_status.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 
 #include "pg_migrate.h"
 
@@ -89,10 +113,229 @@ pgm_require_deploy_privilege(const char *project)
 						 GetUserNameFromId(GetUserId(), false))));
 }
 
+/* GUC: pg_migrate.lock_wait_timeout, in milliseconds */
+int			pgm_lock_wait_timeout = 0;
+
+/* what this backend is doing, for the activity text */
+static char current_project[PGM_MAX_PROJECT_LEN + 1];
+static char current_command[16];
+static TimestampTz current_locked;
+
+static void
+set_lock_tag(LOCKTAG *tag, int project_key)
+{
+	SET_LOCKTAG_OBJECT(*tag, MyDatabaseId, projects_relid(), (Oid) project_key, 0);
+}
+
+static void
+report(const char *text)
+{
+	pgstat_report_activity(STATE_RUNNING, text);
+}
+
+/* Put back the statement text once a command is over. */
+void
+pgm_report_done(void)
+{
+	current_project[0] = '\0';
+	if (debug_query_string)
+		report(debug_query_string);
+}
+
+void
+pgm_report_step(int step, int nsteps, const char *revision,
+				PgmDirection direction)
+{
+	char		buf[512];
+
+	snprintf(buf, sizeof(buf),
+			 "pg_migrate project=%s command=%s locked=" INT64_FORMAT
+			 " step=%d/%d revision=%s direction=%s step_started=" INT64_FORMAT,
+			 current_project, current_command, (int64) current_locked,
+			 step, nsteps, revision, pgm_direction_name(direction),
+			 (int64) GetCurrentTimestamp());
+	report(buf);
+}
+
+/*
+ * Parse every backend's pg_migrate activity text.  Returns a List of
+ * PgmProgress, in backend order.
+ */
+List *
+pgm_read_progress(void)
+{
+	List	   *result = NIL;
+	int			n;
+	int			i;
+
+	/* always read current activity, not this transaction's cached copy */
+	pgstat_clear_backend_activity_snapshot();
+	n = pgstat_fetch_stat_numbackends();
+
+	for (i = 1; i <= n; i++)
+	{
+		LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(i);
+		PgBackendStatus *be;
+		PgmProgress *prog;
+		char	   *text;
+		char	   *tok;
+		char	   *save = NULL;
+
+		if (local == NULL)
+			continue;
+		be = &local->backendStatus;
+		if (be->st_databaseid != MyDatabaseId || be->st_activity_raw == NULL ||
+			strncmp(be->st_activity_raw, "pg_migrate ", 11) != 0)
+			continue;
+		text = pstrdup(be->st_activity_raw + 11);
+		prog = palloc0(sizeof(PgmProgress));
+		prog->pid = be->st_procpid;
+		prog->application_name = pstrdup(be->st_appname);
+		for (tok = strtok_r(text, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		{
+			char	   *eq = strchr(tok, '=');
+
+			if (eq == NULL)
+				continue;
+			*eq++ = '\0';
+			if (strcmp(tok, "project") == 0)
+				prog->project = eq;
+			else if (strcmp(tok, "command") == 0)
+				prog->command = eq;
+			else if (strcmp(tok, "waiting") == 0)
+			{
+				prog->waiting = true;
+				prog->since = (TimestampTz) strtoi64(eq, NULL, 10);
+			}
+			else if (strcmp(tok, "locked") == 0)
+				prog->since = (TimestampTz) strtoi64(eq, NULL, 10);
+			else if (strcmp(tok, "step") == 0)
+				sscanf(eq, "%d/%d", &prog->step, &prog->nsteps);
+			else if (strcmp(tok, "revision") == 0)
+				prog->revision = eq;
+			else if (strcmp(tok, "direction") == 0)
+				prog->direction = eq;
+			else if (strcmp(tok, "step_started") == 0)
+				prog->step_started = (TimestampTz) strtoi64(eq, NULL, 10);
+		}
+		if (prog->project && prog->command)
+			result = lappend(result, prog);
+	}
+	return result;
+}
+
+/*
+ * Describe the current holder of a project's mutex for an error detail,
+ * or return NULL when it cannot be found (it may just have finished).
+ */
+static char *
+describe_holder(const char *project, int project_key)
+{
+	LOCKTAG		tag;
+	VirtualTransactionId *holders;
+	int			count;
+	int			pid = 0;
+	ListCell   *lc;
+
+	set_lock_tag(&tag, project_key);
+	holders = GetLockConflicts(&tag, ExclusiveLock, &count);
+	if (count > 0 && VirtualTransactionIdIsValid(holders[0]))
+	{
+		PGPROC	   *proc = BackendIdGetProc(holders[0].backendId);
+
+		if (proc)
+			pid = proc->pid;
+	}
+	if (pid == 0)
+		return NULL;
+	foreach(lc, pgm_read_progress())
+	{
+		PgmProgress *prog = lfirst(lc);
+
+		if (prog->pid != pid || prog->waiting)
+			continue;
+		if (prog->revision)
+			return psprintf("The mutex of project \"%s\" is held by process %d (application \"%s\", command %s) since %s, running revision \"%s\" (step %d of %d).",
+							project, pid, prog->application_name, prog->command,
+							timestamptz_to_str(prog->since), prog->revision,
+							prog->step, prog->nsteps);
+		return psprintf("The mutex of project \"%s\" is held by process %d (application \"%s\", command %s) since %s.",
+						project, pid, prog->application_name, prog->command,
+						timestamptz_to_str(prog->since));
+	}
+	return psprintf("The mutex of project \"%s\" is held by process %d.", project, pid);
+}
+
+/*
+ * Wait for a lock under pg_migrate.lock_wait_timeout instead of the
+ * caller's lock_timeout, and turn a timeout into an error naming the
+ * holder.  The caller's setting is back in force afterwards, error or not.
+ */
+static void
+wait_bounded(const char *project, int project_key, bool row)
+{
+	int			saved = LockTimeout;
+	MemoryContext cxt = CurrentMemoryContext;
+
+	LockTimeout = pgm_lock_wait_timeout;
+	PG_TRY();
+	{
+		if (row)
+			pgm_lock_project_row(project);
+		else
+		{
+			LOCKTAG		tag;
+
+			set_lock_tag(&tag, project_key);
+			(void) LockAcquire(&tag, ExclusiveLock, false, false);
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		LockTimeout = saved;
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+			PG_RE_THROW();
+		FlushErrorState();
+		{
+			char	   *holder = describe_holder(project, project_key);
+
+			ereport(ERROR,
+					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+					 errmsg("could not obtain the migration mutex of project \"%s\" within %d ms",
+							project, pgm_lock_wait_timeout),
+					 holder ? errdetail_internal("%s", holder) : 0,
+					 errhint("Another migration is running; retry later, or raise pg_migrate.lock_wait_timeout.")));
+		}
+	}
+	PG_END_TRY();
+	LockTimeout = saved;
+}
+
 /* Take the project mutex; see the protocol at the top of this file. */
 void
-pgm_lock_project(const char *project, int project_key)
+pgm_lock_project(const char *project, int project_key, const char *command)
 {
-	LockDatabaseObject(projects_relid(), (Oid) project_key, 0, ExclusiveLock);
-	pgm_lock_project_row(project);
+	LOCKTAG		tag;
+	char		buf[256];
+
+	strlcpy(current_project, project, sizeof(current_project));
+	strlcpy(current_command, command, sizeof(current_command));
+
+	set_lock_tag(&tag, project_key);
+	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
+	{
+		snprintf(buf, sizeof(buf), "pg_migrate project=%s command=%s waiting=" INT64_FORMAT,
+				 project, command, (int64) GetCurrentTimestamp());
+		report(buf);
+		wait_bounded(project, project_key, false);
+	}
+	current_locked = GetCurrentTimestamp();
+	snprintf(buf, sizeof(buf), "pg_migrate project=%s command=%s locked=" INT64_FORMAT,
+			 project, command, (int64) current_locked);
+	report(buf);
+	wait_bounded(project, project_key, true);
 }

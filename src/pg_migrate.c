@@ -10,6 +10,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -26,6 +28,14 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	DefineCustomIntVariable("pg_migrate.lock_wait_timeout",
+							"Sets the longest wait for a project's migration mutex.",
+							"0 waits without limit. The caller's lock_timeout does not apply to this wait.",
+							&pgm_lock_wait_timeout,
+							0, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");
 }
 

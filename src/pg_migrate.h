@@ -231,6 +231,10 @@ extern void pgm_record_applied(const char *project, const char *id,
 extern void pgm_record_event(const char *project, const char *id,
 							 PgmDirection direction, TimestampTz started,
 							 TimestampTz finished);
+extern void pgm_record_failure(const char *project, const char *id,
+							   PgmDirection direction, TimestampTz started,
+							   TimestampTz finished, int sqlerrcode,
+							   const char *message, int statement);
 extern void pgm_bump_state_version(const char *project);
 extern char *pgm_register_revision(const char *project, const char *id,
 								   const char *up, const char *down,
@@ -240,9 +244,33 @@ extern char *pgm_register_revision(const char *project, const char *id,
 /* in lock.c */
 extern void pgm_require_writable(const char *what);
 extern void pgm_require_deploy_privilege(const char *project);
-extern void pgm_lock_project(const char *project, int project_key);
+extern int	pgm_lock_wait_timeout;
+
+/* one backend's pg_migrate activity, as pgm_read_progress() parses it */
+typedef struct PgmProgress
+{
+	int			pid;
+	char	   *application_name;
+	char	   *project;
+	char	   *command;
+	bool		waiting;
+	TimestampTz since;			/* waiting since, or holding since */
+	int			step;
+	int			nsteps;
+	char	   *revision;
+	char	   *direction;
+	TimestampTz step_started;
+} PgmProgress;
+
+extern void pgm_lock_project(const char *project, int project_key,
+							 const char *command);
+extern void pgm_report_step(int step, int nsteps, const char *revision,
+							PgmDirection direction);
+extern void pgm_report_done(void);
+extern List *pgm_read_progress(void);
 
 /* in execute.c */
+extern int	pgm_current_statement;
 extern void pgm_run_script(const char *project, const char *revision,
 						   const char *script);
 

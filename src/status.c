@@ -425,6 +425,93 @@ append_json_ids(StringInfo buf, const char *key, PgmGraph *graph, List *revs)
 	appendStringInfoChar(buf, ']');
 }
 
+/*
+ * "lock": the session holding the project's mutex and what it runs (null
+ * when free), and "waiting": how many sessions wait for it.
+ */
+static void
+append_json_lock(StringInfo buf, const char *project)
+{
+	ListCell   *lc;
+	int			waiting = 0;
+	bool		found = false;
+
+	appendStringInfoString(buf, ", \"lock\": ");
+	foreach(lc, pgm_read_progress())
+	{
+		PgmProgress *prog = lfirst(lc);
+
+		if (strcmp(prog->project, project) != 0)
+			continue;
+		if (prog->waiting)
+		{
+			waiting++;
+			continue;
+		}
+		if (found)
+			continue;
+		found = true;
+		appendStringInfo(buf, "{\"pid\": %d, \"application_name\": ", prog->pid);
+		escape_json(buf, prog->application_name);
+		appendStringInfoString(buf, ", \"command\": ");
+		escape_json(buf, prog->command);
+		appendStringInfoString(buf, ", \"since\": ");
+		escape_json(buf, timestamptz_to_str(prog->since));
+		if (prog->revision)
+		{
+			appendStringInfoString(buf, ", \"revision\": ");
+			escape_json(buf, prog->revision);
+			appendStringInfo(buf, ", \"step\": %d, \"steps\": %d", prog->step,
+							 prog->nsteps);
+		}
+		appendStringInfoChar(buf, '}');
+	}
+	if (!found)
+		appendStringInfoString(buf, "null");
+	appendStringInfo(buf, ", \"waiting\": %d", waiting);
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_progress);
+
+/*
+ * migrate.progress(): every session running or waiting for a pg_migrate
+ * command in this cluster's databases, with the step it is on.
+ */
+Datum
+pg_migrate_progress(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	foreach(lc, pgm_read_progress())
+	{
+		PgmProgress *prog = lfirst(lc);
+		Datum		values[11];
+		bool		nulls[11];
+		bool		running = !prog->waiting && prog->revision != NULL;
+
+		memset(nulls, false, sizeof(nulls));
+		values[0] = CStringGetTextDatum(prog->project);
+		values[1] = Int32GetDatum(prog->pid);
+		values[2] = CStringGetTextDatum(prog->application_name);
+		values[3] = CStringGetTextDatum(prog->command);
+		values[4] = CStringGetTextDatum(prog->waiting ? "waiting" : "running");
+		values[5] = TimestampTzGetDatum(prog->since);
+		nulls[6] = nulls[7] = nulls[8] = nulls[9] = nulls[10] = !running;
+		if (running)
+		{
+			values[6] = Int32GetDatum(prog->step);
+			values[7] = Int32GetDatum(prog->nsteps);
+			values[8] = CStringGetTextDatum(prog->revision);
+			values[9] = CStringGetTextDatum(prog->direction);
+			values[10] = TimestampTzGetDatum(prog->step_started);
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_status_json);
 
 /*
@@ -452,7 +539,9 @@ pg_migrate_status_json(PG_FUNCTION_ARGS)
 	append_json_ids(&buf, "heads", state->graph,
 					pgm_versioned_heads(state->graph));
 	append_json_ids(&buf, "pending", state->graph, pending);
-	appendStringInfo(&buf, ", \"revisions\": %d}", state->graph->nrevs);
+	appendStringInfo(&buf, ", \"revisions\": %d", state->graph->nrevs);
+	append_json_lock(&buf, project);
+	appendStringInfoChar(&buf, '}');
 
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
