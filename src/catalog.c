@@ -34,6 +34,7 @@ typedef enum PgmQuery
 {
 	Q_PROJECT_KEY,
 	Q_PROJECT_CREATE,
+	Q_PROJECT_BY_KEY,
 	Q_LOAD_REVISIONS,
 	Q_LOAD_APPLIED,
 	Q_FETCH_SCRIPTS,
@@ -71,6 +72,10 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"INSERT INTO migrate.projects (project) VALUES ($1) "
 		"ON CONFLICT (project) DO NOTHING",
 		1, {TEXTOID}
+	},
+	[Q_PROJECT_BY_KEY] = {
+		"SELECT project FROM migrate.projects WHERE lock_key = $1",
+		1, {INT4OID}
 	},
 	[Q_LOAD_REVISIONS] = {
 		"SELECT id, message, parents, branch_labels, depends_on, "
@@ -343,6 +348,28 @@ copy_text(HeapTuple tuple, TupleDesc desc, int col)
 	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
 
 	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/* The name of the project with a lock key, or NULL. */
+char *
+pgm_project_by_key(int key)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	Datum		values[1];
+	char	   *project = NULL;
+
+	values[0] = Int32GetDatum(key);
+	connect_spi();
+	run_query(Q_PROJECT_BY_KEY, values, NULL, 1);
+	if (SPI_processed == 1)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		project = copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		MemoryContextSwitchTo(old);
+	}
+	finish_spi();
+	return project;
 }
 
 static PgmExecClass

@@ -158,7 +158,65 @@ pgm_report_step(int step, int nsteps, const char *revision,
 }
 
 /*
- * Parse every backend's pg_migrate activity text.  Returns a List of
+ * Sessions that hold a project's mutex without running a pg_migrate
+ * command any more: their command returned but their transaction, which
+ * keeps the mutex, is still open.  Found in the lock table.
+ */
+static List *
+add_lock_holders(List *result)
+{
+	LockData   *locks = GetLockStatusData();
+	Oid			relid = projects_relid();
+	int			i;
+
+	for (i = 0; i < locks->nelements; i++)
+	{
+		LockInstanceData *inst = &locks->locks[i];
+		PgmProgress *prog;
+		ListCell   *lc;
+		bool		known = false;
+		char	   *project;
+		int			n,
+					b;
+
+		if (inst->locktag.locktag_type != LOCKTAG_OBJECT ||
+			inst->locktag.locktag_field1 != MyDatabaseId ||
+			inst->locktag.locktag_field2 != relid ||
+			(inst->holdMask & LOCKBIT_ON(ExclusiveLock)) == 0)
+			continue;
+		foreach(lc, result)
+			if (((PgmProgress *) lfirst(lc))->pid == inst->pid)
+				known = true;
+		if (known)
+			continue;
+		project = pgm_project_by_key((int) inst->locktag.locktag_field3);
+		if (project == NULL)
+			continue;
+		prog = palloc0(sizeof(PgmProgress));
+		prog->pid = inst->pid;
+		prog->project = project;
+		prog->holding = true;
+		prog->application_name = "";
+		n = pgstat_fetch_stat_numbackends();
+		for (b = 1; b <= n; b++)
+		{
+			LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(b);
+
+			if (local && local->backendStatus.st_procpid == inst->pid)
+			{
+				prog->application_name = pstrdup(local->backendStatus.st_appname);
+				prog->since = local->backendStatus.st_xact_start_timestamp;
+			}
+		}
+		result = lappend(result, prog);
+	}
+	return result;
+}
+
+/*
+ * Every session of this database that runs or waits for a pg_migrate
+ * command (parsed from its activity text), and every session that still
+ * holds a project's mutex after its command returned.  A List of
  * PgmProgress, in backend order.
  */
 List *
@@ -184,7 +242,9 @@ pgm_read_progress(void)
 		if (local == NULL)
 			continue;
 		be = &local->backendStatus;
-		if (be->st_databaseid != MyDatabaseId || be->st_activity_raw == NULL ||
+		/* an idle session's text is from a command that has ended */
+		if (be->st_databaseid != MyDatabaseId || be->st_state != STATE_RUNNING ||
+			be->st_activity_raw == NULL ||
 			strncmp(be->st_activity_raw, "pg_migrate ", 11) != 0)
 			continue;
 		text = pstrdup(be->st_activity_raw + 11);
@@ -221,7 +281,7 @@ pgm_read_progress(void)
 		if (prog->project && prog->command)
 			result = lappend(result, prog);
 	}
-	return result;
+	return add_lock_holders(result);
 }
 
 /*
@@ -254,6 +314,10 @@ describe_holder(const char *project, int project_key)
 
 		if (prog->pid != pid || prog->waiting)
 			continue;
+		if (prog->holding)
+			return psprintf("The mutex of project \"%s\" is held by process %d (application \"%s\"), whose transaction has been open since %s.",
+							project, pid, prog->application_name,
+							timestamptz_to_str(prog->since));
 		if (prog->revision)
 			return psprintf("The mutex of project \"%s\" is held by process %d (application \"%s\", command %s) since %s, running revision \"%s\" (step %d of %d).",
 							project, pid, prog->application_name, prog->command,

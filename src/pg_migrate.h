@@ -222,6 +222,7 @@ extern void pgm_check_project_name(const char *project);
 extern int	pgm_project_key(const char *project, bool create);
 extern PgmState *pgm_load_state(const char *project);
 extern void pgm_lock_project_row(const char *project);
+extern char *pgm_project_by_key(int key);
 extern PgmRevisionDetails *pgm_fetch_details(const char *project,
 											 const char *id);
 extern void pgm_fetch_scripts(const char *project, const char *id,
@@ -252,8 +253,9 @@ typedef struct PgmProgress
 	int			pid;
 	char	   *application_name;
 	char	   *project;
-	char	   *command;
+	char	   *command;			/* NULL when holding */
 	bool		waiting;
+	bool		holding;		/* command over, transaction still open */
 	TimestampTz since;			/* waiting since, or holding since */
 	int			step;
 	int			nsteps;

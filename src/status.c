@@ -454,7 +454,10 @@ append_json_lock(StringInfo buf, const char *project)
 		appendStringInfo(buf, "{\"pid\": %d, \"application_name\": ", prog->pid);
 		escape_json(buf, prog->application_name);
 		appendStringInfoString(buf, ", \"command\": ");
-		escape_json(buf, prog->command);
+		if (prog->command)
+			escape_json(buf, prog->command);
+		else
+			appendStringInfoString(buf, "null");
 		appendStringInfoString(buf, ", \"since\": ");
 		escape_json(buf, timestamptz_to_str(prog->since));
 		if (prog->revision)
@@ -495,8 +498,10 @@ pg_migrate_progress(PG_FUNCTION_ARGS)
 		values[0] = CStringGetTextDatum(prog->project);
 		values[1] = Int32GetDatum(prog->pid);
 		values[2] = CStringGetTextDatum(prog->application_name);
-		values[3] = CStringGetTextDatum(prog->command);
-		values[4] = CStringGetTextDatum(prog->waiting ? "waiting" : "running");
+		nulls[3] = prog->command == NULL;
+		values[3] = prog->command ? CStringGetTextDatum(prog->command) : (Datum) 0;
+		values[4] = CStringGetTextDatum(prog->waiting ? "waiting" :
+										prog->holding ? "holding" : "running");
 		values[5] = TimestampTzGetDatum(prog->since);
 		nulls[6] = nulls[7] = nulls[8] = nulls[9] = nulls[10] = !running;
 		if (running)
