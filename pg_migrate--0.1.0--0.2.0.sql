@@ -4,6 +4,11 @@
 \echo Use "ALTER EXTENSION pg_migrate UPDATE TO '0.2.0'" to load this file. \quit
 
 /*
+ * grant_deploy() now grants every routine of the schema except the access
+ * management ones, so that later versions need not replace it again.
+ */
+
+/*
  * The per-revision path: commits after each revision and records failures
  * durably.  See src/commands.c.
  */
@@ -42,18 +47,11 @@ BEGIN
 	EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON migrate.projects, migrate.revisions, migrate.applied TO %s', role);
 	EXECUTE format('GRANT SELECT, INSERT ON migrate.events TO %s', role);
 	EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA migrate TO %s', role);
-	EXECUTE format('GRANT EXECUTE ON FUNCTION '
-				   'migrate.revision(text, text, text, text[], text, text[], text[], text), '
-				   'migrate.merge(text[], text, text, text), '
-				   'migrate.upgrade(text, text), migrate.downgrade(text, text), '
-				   'migrate.stamp(text, text, boolean), '
-				   'migrate.current(text), migrate.heads(text, boolean), '
-				   'migrate.branches(text), migrate.history(text, text), '
-				   'migrate.show(text, text), migrate.status(text), '
-				   'migrate.is_up_to_date(text), migrate.status_json(text), '
-				   'migrate.plan(text, text), migrate.script(text, text), '
-				   'migrate.progress() TO %s', role);
-	EXECUTE format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text) TO %s', role);
+	/* every routine of the API; the access management ones stay admin-only */
+	EXECUTE format('GRANT EXECUTE ON ALL ROUTINES IN SCHEMA migrate TO %s', role);
+	EXECUTE format('REVOKE EXECUTE ON FUNCTION migrate.grant_deploy(regrole), '
+				   'migrate.grant_monitor(regrole), migrate.revoke_access(regrole) '
+				   'FROM %s', role);
 END;
 $$;
 

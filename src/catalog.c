@@ -42,7 +42,6 @@ typedef enum PgmQuery
 	Q_INSERT_STAMPED,
 	Q_DELETE_APPLIED,
 	Q_INSERT_EVENT,
-	Q_INSERT_FAILURE,
 	Q_BUMP_STATE,
 	Q_LOCK_ROW,
 	Q_FIND_REVISION,
@@ -109,25 +108,15 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	},
 	[Q_INSERT_EVENT] = {
 		"INSERT INTO migrate.events (project, revision, direction, started_at, "
-		"duration, outcome, current_user_name, session_user_name, "
-		"application_name, client_addr, backend_pid, transaction_id, wal_lsn) "
-		"VALUES ($1, $2, $3, $4, $5, 'success', CURRENT_USER, SESSION_USER, "
-		"pg_catalog.current_setting('application_name'), "
-		"pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), "
-		"pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn())",
-		5, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID}
-	},
-	[Q_INSERT_FAILURE] = {
-		"INSERT INTO migrate.events (project, revision, direction, started_at, "
 		"duration, outcome, sqlstate, error_message, statement, current_user_name, "
 		"session_user_name, application_name, client_addr, backend_pid, "
 		"transaction_id, wal_lsn) "
-		"VALUES ($1, $2, $3, $4, $5, 'failure', $6, $7, $8, CURRENT_USER, SESSION_USER, "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CURRENT_USER, SESSION_USER, "
 		"pg_catalog.current_setting('application_name'), "
 		"pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), "
 		"pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn())",
-		8, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
-		TEXTOID, INT4OID}
+		9, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
+		TEXTOID, TEXTOID, INT4OID}
 	},
 	[Q_BUMP_STATE] = {
 		"UPDATE migrate.projects SET state_version = state_version + 1, "
@@ -584,11 +573,18 @@ pgm_record_applied(const char *project, const char *id, bool applied,
 	finish_spi();
 }
 
-void
-pgm_record_event(const char *project, const char *id, PgmDirection direction,
-				 TimestampTz started, TimestampTz finished)
+/*
+ * Write an events row.  A failure row carries the error; only the
+ * per-revision path can make one durable, by committing it after rolling
+ * the step back.
+ */
+static void
+insert_event(const char *project, const char *id, PgmDirection direction,
+			 TimestampTz started, TimestampTz finished, bool failed,
+			 int sqlerrcode, const char *message, int statement)
 {
-	Datum		values[5];
+	Datum		values[9];
+	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', 'n', 'n', 'n'};
 	Interval   *duration = palloc0(sizeof(Interval));
 
 	duration->time = finished - started;
@@ -597,37 +593,34 @@ pgm_record_event(const char *project, const char *id, PgmDirection direction,
 	values[2] = CStringGetTextDatum(pgm_direction_name(direction));
 	values[3] = TimestampTzGetDatum(started);
 	values[4] = IntervalPGetDatum(duration);
+	values[5] = CStringGetTextDatum(failed ? "failure" : "success");
+	if (failed)
+	{
+		values[6] = CStringGetTextDatum(unpack_sql_state(sqlerrcode));
+		values[7] = CStringGetTextDatum(message ? message : "");
+		values[8] = Int32GetDatum(statement);
+		nulls[6] = nulls[7] = ' ';
+		nulls[8] = statement > 0 ? ' ' : 'n';
+	}
 	connect_spi();
-	run_query(Q_INSERT_EVENT, values, NULL, 0);
+	run_query(Q_INSERT_EVENT, values, nulls, 0);
 	finish_spi();
 }
 
-/*
- * Record a failed step.  Only the per-revision path can make this durable:
- * it writes the row after rolling the step back and commits it.
- */
+void
+pgm_record_event(const char *project, const char *id, PgmDirection direction,
+				 TimestampTz started, TimestampTz finished)
+{
+	insert_event(project, id, direction, started, finished, false, 0, NULL, 0);
+}
+
 void
 pgm_record_failure(const char *project, const char *id, PgmDirection direction,
 				   TimestampTz started, TimestampTz finished, int sqlerrcode,
 				   const char *message, int statement)
 {
-	Datum		values[8];
-	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
-	Interval   *duration = palloc0(sizeof(Interval));
-
-	duration->time = finished - started;
-	values[0] = CStringGetTextDatum(project);
-	values[1] = CStringGetTextDatum(id);
-	values[2] = CStringGetTextDatum(pgm_direction_name(direction));
-	values[3] = TimestampTzGetDatum(started);
-	values[4] = IntervalPGetDatum(duration);
-	values[5] = CStringGetTextDatum(unpack_sql_state(sqlerrcode));
-	values[6] = CStringGetTextDatum(message ? message : "");
-	values[7] = Int32GetDatum(statement);
-	nulls[7] = statement > 0 ? ' ' : 'n';
-	connect_spi();
-	run_query(Q_INSERT_FAILURE, values, nulls, 0);
-	finish_spi();
+	insert_event(project, id, direction, started, finished, true, sqlerrcode,
+				 message, statement);
 }
 
 void
