@@ -22,7 +22,8 @@ REGRESS = setup graph targets upgrade downgrade stamp relative history \
 	status script errors badinput security
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=pg_migrate
 
-ISOLATION = concurrent_upgrade
+ISOLATION = concurrent_upgrade upgrade_rr upgrade_downgrade register_during_upgrade \
+	status_during_upgrade lock_timeout apply_race
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso \
 	--load-extension=pg_migrate
 
