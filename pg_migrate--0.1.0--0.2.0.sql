@@ -101,3 +101,47 @@ END;
 $$;
 
 REVOKE ALL ON FUNCTION migrate.revoke_access(regrole) FROM PUBLIC;
+
+/*
+ * The project mutex for offline scripts and manual work: held until the
+ * end of the calling transaction.
+ */
+CREATE FUNCTION migrate.lock(project text DEFAULT 'default')
+RETURNS void
+AS 'MODULE_PATHNAME', 'pg_migrate_lock'
+LANGUAGE C VOLATILE;
+
+REVOKE ALL ON FUNCTION migrate.lock(text) FROM PUBLIC;
+
+/*
+ * Roles given access under 0.1.0 keep it for what 0.2.0 adds: deploy roles
+ * (EXECUTE on upgrade) get apply, lock and progress, monitoring roles
+ * (EXECUTE on status) get progress.
+ */
+DO $$
+DECLARE
+	r regrole;
+BEGIN
+	FOR r IN
+		SELECT DISTINCT a.grantee::regrole
+		  FROM pg_catalog.pg_proc p,
+			   LATERAL pg_catalog.aclexplode(p.proacl) a
+		 WHERE p.oid = 'migrate.upgrade(text, text)'::pg_catalog.regprocedure
+		   AND a.privilege_type = 'EXECUTE' AND a.grantee <> 0
+		   AND a.grantee <> p.proowner
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text) TO %s', r);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION migrate.lock(text), migrate.progress() TO %s', r);
+	END LOOP;
+	FOR r IN
+		SELECT DISTINCT a.grantee::regrole
+		  FROM pg_catalog.pg_proc p,
+			   LATERAL pg_catalog.aclexplode(p.proacl) a
+		 WHERE p.oid = 'migrate.status(text)'::pg_catalog.regprocedure
+		   AND a.privilege_type = 'EXECUTE' AND a.grantee <> 0
+		   AND a.grantee <> p.proowner
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION migrate.progress() TO %s', r);
+	END LOOP;
+END;
+$$;

@@ -222,7 +222,7 @@ check_step(PgmGraph *graph, PgmStep *step, const char *project)
 						rev->id, project),
 				 errdetail("Its %s script contains a statement such as CREATE INDEX CONCURRENTLY or VACUUM, which PostgreSQL refuses inside a transaction block or function.",
 						   step->direction == PGM_UP ? "up" : "down"),
-				 errhint("Nothing was run. pg_migrate runs every revision inside a transaction and cannot apply this one.")));
+				 errhint("This revision was not run: pg_migrate runs every revision inside a transaction.")));
 }
 
 static void
@@ -486,9 +486,8 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 						 errmsg("connection to client lost during migrate.apply()")));
 
 			key = pgm_project_key(project, false);
-			if (key == 0)
-				break;
-			pgm_lock_project(project, key, "apply");
+			if (key != 0)
+				pgm_lock_project(project, key, "apply");
 			state = pgm_load_state(project);
 			if (!resolved)
 			{
@@ -523,6 +522,9 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 			plan = pgm_plan_upgrade(state->graph, state->applied, t);
 			if (plan->nsteps == 0)
 				break;
+			/* refuse what cannot run before the first commit, if possible */
+			if (done == 0)
+				check_atomic(state->graph, plan, project);
 			check_step(state->graph, &plan->steps[0], project);
 			apply_step(project, state->graph, &plan->steps[0], done + 1,
 					   done + plan->nsteps, call_cxt);
@@ -541,5 +543,26 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_lock);
+
+/*
+ * migrate.lock(project): take the project's mutex until the end of the
+ * transaction, as every pg_migrate command does, for offline scripts and
+ * for DBAs changing things by hand.
+ */
+Datum
+pg_migrate_lock(PG_FUNCTION_ARGS)
+{
+	char	   *project = pgm_project_arg(fcinfo, 0);
+	int			key;
+
+	pgm_require_writable("migrate.lock()");
+	pgm_require_deploy_privilege(project);
+	key = pgm_project_key(project, true);
+	pgm_lock_project(project, key, "lock");
+	pgm_report_done();
 	PG_RETURN_VOID();
 }

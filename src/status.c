@@ -637,14 +637,14 @@ append_bookkeeping(StringInfo buf, const char *project, const char *id,
 }
 
 /*
- * Lock the project's row, which every pg_migrate command locks too, so the
+ * Take the project's mutex, as every pg_migrate command does, so that the
  * script and pg_migrate's own commands exclude each other.
  */
 static void
 append_lock(StringInfo buf, const char *project)
 {
-	appendStringInfo(buf, "-- lock the project's row, as every pg_migrate command does\n"
-					 "SELECT 1 FROM migrate.projects WHERE project = %s FOR UPDATE;\n",
+	appendStringInfo(buf, "-- the project's migration mutex, as every pg_migrate command takes it\n"
+					 "SELECT migrate.lock(%s);\n",
 					 quote_literal_cstr(project));
 }
 
