@@ -124,6 +124,9 @@ SELECT step, revision, direction FROM migrate.upgrade('u2', 'upd');
 SELECT migrate.revision('o1', 'CREATE TABLE upd_o1 (x integer)', 'DROP TABLE upd_o1',
                         project => 'upd_other');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'upd_other');
+-- access given under 0.1.0
+SELECT migrate.grant_deploy('regress_deployer');
+SELECT migrate.grant_monitor('regress_monitor');
 CREATE TEMP TABLE before_projects AS SELECT * FROM migrate.projects;
 CREATE TEMP TABLE before_revisions AS SELECT * FROM migrate.revisions;
 CREATE TEMP TABLE before_applied AS SELECT * FROM migrate.applied;
@@ -152,6 +155,13 @@ SELECT project, revision, direction, outcome FROM migrate.events ORDER BY event_
 SELECT revision, message, state FROM migrate.status('upd');
 SELECT * FROM migrate.current('upd_other');
 SELECT id FROM upd_u1 ORDER BY id;
+
+-- Roles given access under 0.1.0 may use what 0.2.0 adds, without a new grant.
+SELECT r.routine,
+       has_function_privilege('regress_deployer', r.routine, 'EXECUTE') AS deployer,
+       has_function_privilege('regress_monitor', r.routine, 'EXECUTE') AS monitor
+  FROM (VALUES ('migrate.apply(text, text)'), ('migrate.lock(text)'),
+               ('migrate.progress()')) AS r(routine);
 
 -- The new routines exist and work on the old state.
 SELECT to_regprocedure('migrate.apply(text, text)') AS apply,
