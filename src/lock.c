@@ -29,6 +29,12 @@
  * Offline scripts (migrate.script()) and DBAs working by hand take the
  * same mutex with migrate.lock().
  *
+ * upgrade('heads') first looks for pending revisions without the mutex,
+ * then waits for a running command in a shared mode (pgm_wait_project_idle)
+ * and looks again; only when something is pending does it queue for the
+ * mutex itself.  Looking needs no lock for correctness: it writes nothing
+ * and sees a consistent snapshot of committed state.
+ *
  * The wait for the mutex is bounded by pg_migrate.lock_wait_timeout (0:
  * no limit), not by the caller's lock_timeout, which is meant for DDL and
  * is restored as soon as the mutex is granted.  On expiry the error names
@@ -343,7 +349,7 @@ describe_holder(const char *project, int project_key)
  * holder.  The caller's setting is back in force afterwards, error or not.
  */
 static void
-wait_bounded(const char *project, int project_key, bool row)
+wait_bounded(const char *project, int project_key, bool row, LOCKMODE mode)
 {
 	int			saved = LockTimeout;
 	MemoryContext cxt = CurrentMemoryContext;
@@ -358,7 +364,7 @@ wait_bounded(const char *project, int project_key, bool row)
 			LOCKTAG		tag;
 
 			set_lock_tag(&tag, project_key);
-			(void) LockAcquire(&tag, ExclusiveLock, false, false);
+			(void) LockAcquire(&tag, mode, false, false);
 		}
 	}
 	PG_CATCH();
@@ -386,6 +392,32 @@ wait_bounded(const char *project, int project_key, bool row)
 	LockTimeout = saved;
 }
 
+/*
+ * Wait until no session holds the project's mutex, without taking it: a
+ * share lock, which conflicts with the mutex but not with other waiters,
+ * taken and released again.  When the holder commits, every session
+ * waiting here goes on at once, and those that then find nothing to do
+ * return without queuing for the mutex one after another.
+ */
+void
+pgm_wait_project_idle(const char *project, int project_key, const char *command)
+{
+	LOCKTAG		tag;
+	char		buf[256];
+
+	set_lock_tag(&tag, project_key);
+	if (LockAcquire(&tag, ShareLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
+	{
+		strlcpy(current_project, project, sizeof(current_project));
+		strlcpy(current_command, command, sizeof(current_command));
+		snprintf(buf, sizeof(buf), "pg_migrate project=%s command=%s waiting=" INT64_FORMAT,
+				 project, command, (int64) GetCurrentTimestamp());
+		report(buf);
+		wait_bounded(project, project_key, false, ShareLock);
+	}
+	LockRelease(&tag, ShareLock, false);
+}
+
 /* Take the project mutex; see the protocol at the top of this file. */
 void
 pgm_lock_project(const char *project, int project_key, const char *command)
@@ -402,12 +434,12 @@ pgm_lock_project(const char *project, int project_key, const char *command)
 		snprintf(buf, sizeof(buf), "pg_migrate project=%s command=%s waiting=" INT64_FORMAT,
 				 project, command, (int64) GetCurrentTimestamp());
 		report(buf);
-		wait_bounded(project, project_key, false);
+		wait_bounded(project, project_key, false, ExclusiveLock);
 	}
 	current_locked = GetCurrentTimestamp();
 	snprintf(buf, sizeof(buf), "pg_migrate project=%s command=%s locked=" INT64_FORMAT,
 			 project, command, (int64) current_locked);
 	report(buf);
 	if (IsolationUsesXactSnapshot())
-		wait_bounded(project, project_key, true);
+		wait_bounded(project, project_key, true, NoLock);
 }
