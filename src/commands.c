@@ -316,22 +316,12 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	 * state has nothing pending, the call is done without taking the mutex.
 	 * That is correct because it writes nothing and its answer holds for a
 	 * consistent snapshot: it is as if it had run just before whatever is
-	 * running now.  When something is pending, a running command may be
-	 * applying it: wait for that in a shared mode (all such waiters go on
-	 * together) and look again before queuing for the mutex (lock.c).
+	 * running now.  When something is pending, the caller queues for the
+	 * mutex and looks again once it has it.
 	 */
-	if (cmd == CMD_UPGRADE && key != 0 && strcmp(target, "heads") == 0)
-	{
-		if (!heads_pending(project))
-			return (Datum) 0;
-		/* a command may be applying them now: wait for it, look again */
-		pgm_wait_project_idle(project, key, fname);
-		if (!heads_pending(project))
-		{
-			pgm_report_done();
-			return (Datum) 0;
-		}
-	}
+	if (cmd == CMD_UPGRADE && key != 0 && strcmp(target, "heads") == 0 &&
+		!heads_pending(project))
+		return (Datum) 0;
 
 	if (key != 0)
 		pgm_lock_project(project, key, fname);

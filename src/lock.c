@@ -29,11 +29,10 @@
  * Offline scripts (migrate.script()) and DBAs working by hand take the
  * same mutex with migrate.lock().
  *
- * upgrade('heads') first looks for pending revisions without the mutex,
- * then waits for a running command in a shared mode (pgm_wait_project_idle)
- * and looks again; only when something is pending does it queue for the
- * mutex itself.  Looking needs no lock for correctness: it writes nothing
- * and sees a consistent snapshot of committed state.
+ * upgrade('heads') first looks for pending revisions without the mutex and
+ * queues for it only when something is pending.  Looking needs no lock
+ * for correctness: it writes nothing and sees a consistent snapshot of
+ * committed state.
  *
  * The wait for the mutex is bounded by pg_migrate.lock_wait_timeout (0:
  * no limit), not by the caller's lock_timeout, which is meant for DDL and
@@ -390,32 +389,6 @@ wait_bounded(const char *project, int project_key, bool row, LOCKMODE mode)
 	}
 	PG_END_TRY();
 	LockTimeout = saved;
-}
-
-/*
- * Wait until no session holds the project's mutex, without taking it: a
- * share lock, which conflicts with the mutex but not with other waiters,
- * taken and released again.  When the holder commits, every session
- * waiting here goes on at once, and those that then find nothing to do
- * return without queuing for the mutex one after another.
- */
-void
-pgm_wait_project_idle(const char *project, int project_key, const char *command)
-{
-	LOCKTAG		tag;
-	char		buf[256];
-
-	set_lock_tag(&tag, project_key);
-	if (LockAcquire(&tag, ShareLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
-	{
-		strlcpy(current_project, project, sizeof(current_project));
-		strlcpy(current_command, command, sizeof(current_command));
-		snprintf(buf, sizeof(buf), "pg_migrate project=%s command=%s waiting=" INT64_FORMAT,
-				 project, command, (int64) GetCurrentTimestamp());
-		report(buf);
-		wait_bounded(project, project_key, false, ShareLock);
-	}
-	LockRelease(&tag, ShareLock, false);
 }
 
 /* Take the project mutex; see the protocol at the top of this file. */

@@ -266,8 +266,6 @@ typedef struct PgmProgress
 
 extern void pgm_lock_project(const char *project, int project_key,
 							 const char *command);
-extern void pgm_wait_project_idle(const char *project, int project_key,
-								  const char *command);
 extern void pgm_report_step(int step, int nsteps, const char *revision,
 							PgmDirection direction);
 extern void pgm_report_done(void);
