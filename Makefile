@@ -23,7 +23,7 @@ REGRESS = setup apply extension_update graph targets upgrade downgrade stamp rel
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=pg_migrate
 
 ISOLATION = concurrent_upgrade upgrade_rr upgrade_downgrade register_during_upgrade \
-	status_during_upgrade lock_timeout apply_race
+	status_during_upgrade lock_timeout apply_race fast_path
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso \
 	--load-extension=pg_migrate
 
