@@ -405,7 +405,7 @@ pg_migrate_stamp(PG_FUNCTION_ARGS)
  * migrate.events and committed, so that it survives, and the original
  * error is raised again.
  */
-static void
+static TimeOffset
 apply_step(const char *project, PgmGraph *graph, PgmStep *step, int stepno,
 		   int nsteps, MemoryContext call_cxt)
 {
@@ -449,10 +449,7 @@ apply_step(const char *project, PgmGraph *graph, PgmStep *step, int stepno,
 	}
 	PG_END_TRY();
 
-	ereport(NOTICE,
-			(errmsg("applied revision \"%s\" (%d of %d) in %.3f s",
-					rev->id, stepno, nsteps,
-					(double) (finished - started) / USECS_PER_SEC)));
+	return finished - started;
 }
 
 PG_FUNCTION_INFO_V1(pg_migrate_apply);
@@ -550,11 +547,22 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 			if (done == 0)
 				check_atomic(state->graph, plan, project);
 			check_step(state->graph, &plan->steps[0], project);
-			apply_step(project, state->graph, &plan->steps[0], done + 1,
-					   done + plan->nsteps, call_cxt);
-			pgm_bump_state_version(project);
-			done++;
-			SPI_commit();
+			{
+				char	   *id = pstrdup(state->graph->revs[plan->steps[0].rev].id);
+				int			total = done + plan->nsteps;
+				TimeOffset	took;
+
+				took = apply_step(project, state->graph, &plan->steps[0],
+								  done + 1, total, call_cxt);
+				pgm_bump_state_version(project);
+				done++;
+				SPI_commit();
+
+				/* only now: a client gone at this point cannot undo it */
+				ereport(NOTICE,
+						(errmsg("applied revision \"%s\" (%d of %d) in %.3f s",
+								id, done, total, (double) took / USECS_PER_SEC)));
+			}
 		}
 		if (SPI_finish() != SPI_OK_FINISH)
 			elog(ERROR, "SPI_finish failed");

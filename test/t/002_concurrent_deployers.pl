@@ -5,7 +5,8 @@
 #
 # Many application replicas deploy at once: 50 sessions run
 # SELECT count(*) FROM migrate.upgrade('heads') at the same moment, round
-# after round, each round with one or two freshly registered revisions.
+# after round, each round with one or two freshly registered revisions:
+# 20 rounds at READ COMMITTED, 20 at REPEATABLE READ, 5 at SERIALIZABLE.
 #
 # - READ COMMITTED: no session gets an error, exactly one session per round
 #   applies the new revisions and the other 49 return zero rows.
@@ -118,9 +119,9 @@ foreach my $s (@deployers)
 {
 	$s->{in} .= "\\echo 'READY'\n";
 }
-my @stuck = wait_sessions(\@deployers, sub { qr/^READY$/m }, time + 60);
+my @stuck = wait_sessions(\@deployers, sub { qr/^READY\n/m }, time + 60);
 is(scalar(@stuck), 0, "$NSESSIONS deployer sessions connected")
-  or BAIL_OUT("deployers did not connect:\n" . describe_stuck(@stuck));
+  or die "deployers did not connect:\n" . describe_stuck(@stuck);
 $_->{out} = '' for @deployers;
 
 # The gate: a session that holds an exclusive advisory lock while the
@@ -138,12 +139,12 @@ sub set_isolation
 		  . "SELECT current_setting('transaction_isolation') AS iso \\gset\n"
 		  . "\\echo 'ISO' :iso\n";
 	}
-	my @stuck = wait_sessions(\@deployers, sub { qr/^ISO .*$/m }, time + 60);
-	BAIL_OUT("sessions did not answer:\n" . describe_stuck(@stuck)) if @stuck;
+	my @stuck = wait_sessions(\@deployers, sub { qr/^ISO .*\n/m }, time + 60);
+	die "sessions did not answer:\n" . describe_stuck(@stuck) if @stuck;
 	my %seen;
 	foreach my $s (@deployers)
 	{
-		my ($iso) = $s->{out} =~ /^ISO (.*)$/m;
+		my ($iso) = $s->{out} =~ /^ISO (.*)\n/m;
 		$seen{$iso}++;
 		$s->{out} = '';
 		$s->{err} = '';
@@ -229,8 +230,14 @@ sub run_round
 		usleep(20_000);
 	}
 	is($queued, $NSESSIONS, "$tag: all sessions queued at the gate")
-	  or BAIL_OUT("sessions did not reach the gate");
+	  or die "sessions did not reach the gate";
 	$gate->query_safe("SELECT pg_advisory_unlock($GATE_KEY)");
+
+	# while the first session runs the revisions, the others wait
+	my $waiting = $gate->query_safe(
+		"SELECT count(*) FROM migrate.progress() WHERE state = 'waiting'");
+	$round_stats{$level}{max_waiting} = $waiting
+	  if $waiting > ($round_stats{$level}{max_waiting} // 0);
 
 	my (%applied_by, @failures, @bad, $try);
 	my $sum = 0;
@@ -241,13 +248,13 @@ sub run_round
 		{
 			$_->{in} .= $upgrade->($try) for @todo;
 		}
-		my $want = qr/^RESULT \Q$tag\E $try (.*)$/m;
+		my $want = qr/^RESULT \Q$tag\E $try (.*)\n/m;
 		my @stuck = wait_sessions(\@todo, sub { $want }, $deadline);
 		if (@stuck)
 		{
 			fail("$tag: try $try finished in time");
 			diag(describe_stuck(@stuck));
-			BAIL_OUT("a round did not finish within $ROUND_TIMEOUT s");
+			die "a round did not finish within $ROUND_TIMEOUT s";
 		}
 		my @again;
 		foreach my $s (@todo)
@@ -258,7 +265,7 @@ sub run_round
 			my @errors = $s->{err} =~ /ERROR:  ([0-9A-Z]{5}): ([^\n]*)/g;
 			if ($sqlstate eq '00000')
 			{
-				push @bad, "$s->{name}: stderr without error: $s->{err}"
+				push @bad, "$s->{name}: succeeded but printed an error: $s->{err}"
 				  if $s->{err} =~ /ERROR/;
 				$sum += $n;
 				$applied_by{ $s->{name} } = $n if $n > 0;
@@ -328,10 +335,17 @@ for my $i (1 .. 5)
 	run_round(sprintf('sr%02d', $i), $round, 'serializable');
 }
 
-note(
-	sprintf('%s: %d failed tries (40001), %d tries in all',
-		$_, $round_stats{$_}{failures}, $round_stats{$_}{tries}))
-  for sort keys %round_stats;
+foreach my $level (sort keys %round_stats)
+{
+	note(
+		sprintf('%s: %d failed tries (40001), %d tries in all, up to %d sessions seen waiting',
+			$level, $round_stats{$level}{failures}, $round_stats{$level}{tries},
+			$round_stats{$level}{max_waiting} // 0));
+	ok($round_stats{$level}{max_waiting} > 0,
+		"$level: sessions were seen waiting for the mutex");
+}
+ok($round_stats{'repeatable read'}{failures} > 0,
+	'repeatable read: some sessions got 40001 and retried');
 
 # ---------------------------------------------------------------------------
 # Everything is applied exactly once.

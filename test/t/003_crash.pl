@@ -61,8 +61,9 @@ sub sleep_sql
 my $parent;
 foreach my $rev (@REVS)
 {
-	# with pgm_test.slow = 1, on this machine: sleep 0-0.25 s, INSERT
-	# 0.25-0.5 s, sleep 0.5-0.75 s, CREATE INDEX, sleep 0.8-1.3 s
+	# with pgm_test.slow = 1, on a 2-core machine: sleep 0-0.25 s, INSERT
+	# until about 0.55 s, sleep, CREATE INDEX, sleep from about 0.85 to
+	# 1.35 s, commit (atomic path: after the last revision)
 	my $up = qq{CREATE TABLE $rev (id int NOT NULL, payload text NOT NULL);
 @{[ sleep_sql(0.25) ]}
 INSERT INTO $rev SELECT g, md5(g::text) FROM generate_series(1, $ROWS) AS g;

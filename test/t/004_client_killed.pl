@@ -147,7 +147,8 @@ my ($ret, $second, $second_err) = $node->psql(
 SET application_name = 'second';
 SET pg_migrate.lock_wait_timeout = 20000;
 SELECT string_agg(revision, ',' ORDER BY step) FROM migrate.upgrade('heads');},
-	extra_params => [ '-v', 'VERBOSITY=verbose', '-v', 'ON_ERROR_STOP=1' ]);
+	extra_params => [ '-v', 'VERBOSITY=verbose', '-v', 'ON_ERROR_STOP=1' ],
+	timeout      => 60);
 my $elapsed = time - $t0;
 is($ret, 0, 'the second deployer succeeds');
 is($second_err, '', 'the second deployer got no error');
