@@ -24,7 +24,7 @@ CREATE ROLE regress_tap_deployer NOLOGIN;
 CREATE ROLE regress_tap_monitor NOLOGIN;
 CREATE SCHEMA tap_app AUTHORIZATION regress_tap_deployer;
 
-SELECT plan(102);
+SELECT plan(112);
 SELECT lives_ok($$SELECT migrate.grant_deploy('regress_tap_deployer')$$, 'grant_deploy() grants a deploy role');
 SELECT lives_ok($$SELECT migrate.grant_monitor('regress_tap_monitor')$$, 'grant_monitor() grants a monitoring role');
 
@@ -81,6 +81,16 @@ SELECT function_privs_are('migrate', 'is_up_to_date', ARRAY['text'], 'public', A
 SELECT function_privs_are('migrate', 'status_json', ARRAY['text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.status_json(text)');
 SELECT function_privs_are('migrate', 'plan', ARRAY['text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.plan(text, text)');
 SELECT function_privs_are('migrate', 'script', ARRAY['text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.script(text, text)');
+SELECT function_privs_are('migrate', 'apply', ARRAY['text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.apply(text, text)');
+SELECT function_privs_are('migrate', 'lock', ARRAY['text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.lock(text)');
+SELECT function_privs_are('migrate', 'progress', ARRAY[]::name[], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.progress()');
+SELECT function_privs_are('migrate', 'apply', ARRAY['text', 'text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.apply(text, text)');
+SELECT function_privs_are('migrate', 'lock', ARRAY['text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.lock(text)');
+SELECT function_privs_are('migrate', 'progress', ARRAY[]::name[], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.progress()');
+SELECT function_privs_are('migrate', 'apply', ARRAY['text', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.apply(text, text)');
+SELECT function_privs_are('migrate', 'lock', ARRAY['text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot take the mutex with migrate.lock(text)');
+SELECT function_privs_are('migrate', 'progress', ARRAY[]::name[], 'regress_tap_monitor', ARRAY['EXECUTE'], 'the monitoring role executes migrate.progress()');
+SELECT function_privs_are('migrate', 'grant_deploy', ARRAY['regrole'], 'regress_tap_deployer', ARRAY[]::name[], 'the deploy role cannot grant access');
 SELECT function_privs_are('migrate', 'grant_deploy', ARRAY['regrole'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.grant_deploy(regrole)');
 SELECT function_privs_are('migrate', 'grant_monitor', ARRAY['regrole'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.grant_monitor(regrole)');
 SELECT function_privs_are('migrate', 'revoke_access', ARRAY['regrole'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.revoke_access(regrole)');

@@ -17,7 +17,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
-SELECT plan(103);
+SELECT plan(108);
 SELECT has_extension('migrate', 'pg_migrate', 'extension pg_migrate is installed in schema migrate');
 SELECT ok((SELECT NOT extrelocatable FROM pg_extension WHERE extname = 'pg_migrate'), 'pg_migrate is not relocatable');
 SELECT has_schema('migrate', 'schema migrate exists');
@@ -83,6 +83,11 @@ SELECT has_function('migrate', 'status', ARRAY['text'], 'migrate.status(text) ex
 SELECT has_function('migrate', 'is_up_to_date', ARRAY['text'], 'migrate.is_up_to_date(text) exists');
 SELECT has_function('migrate', 'status_json', ARRAY['text'], 'migrate.status_json(text) exists');
 SELECT has_function('migrate', 'plan', ARRAY['text', 'text'], 'migrate.plan(text, text) exists');
+SELECT has_function('migrate', 'apply', ARRAY['text', 'text'], 'migrate.apply(text, text) exists');
+SELECT is((SELECT prokind FROM pg_proc WHERE oid = 'migrate.apply(text, text)'::regprocedure), 'p'::"char", 'migrate.apply(text, text) is a procedure');
+SELECT has_function('migrate', 'lock', ARRAY['text'], 'migrate.lock(text) exists');
+SELECT has_function('migrate', 'progress', ARRAY[]::name[], 'migrate.progress() exists');
+SELECT function_returns('migrate', 'progress', ARRAY[]::name[], 'setof record', 'migrate.progress() returns setof record');
 SELECT has_function('migrate', 'script', ARRAY['text', 'text'], 'migrate.script(text, text) exists');
 SELECT has_function('migrate', 'grant_deploy', ARRAY['regrole'], 'migrate.grant_deploy(regrole) exists');
 SELECT has_function('migrate', 'grant_monitor', ARRAY['regrole'], 'migrate.grant_monitor(regrole) exists');
