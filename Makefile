@@ -12,7 +12,8 @@ OBJS = \
 	src/pg_migrate.o \
 	src/plan.o \
 	src/status.o \
-	src/target.o
+	src/target.o \
+	src/worker.o
 
 EXTENSION = pg_migrate
 DATA = pg_migrate--0.1.0.sql pg_migrate--0.1.0--0.2.0.sql

@@ -197,11 +197,10 @@ pg_migrate_merge(PG_FUNCTION_ARGS)
 }
 
 /*
- * Refuse, before anything runs, what a transaction cannot do.
- *
- * XXX: revisions with statements such as CREATE INDEX CONCURRENTLY need a
- * top-level session of their own (a background worker, see
- * POSTGRES-FACTS.md); neither path runs them yet.
+ * Refuse, before anything runs, what the atomic path cannot do: revisions
+ * with statements such as CREATE INDEX CONCURRENTLY need a top-level
+ * session of their own, which only the per-revision path provides
+ * (worker.c).
  */
 static void
 check_step(PgmGraph *graph, PgmStep *step, const char *project)
@@ -222,7 +221,7 @@ check_step(PgmGraph *graph, PgmStep *step, const char *project)
 						rev->id, project),
 				 errdetail("Its %s script contains a statement such as CREATE INDEX CONCURRENTLY or VACUUM, which PostgreSQL refuses inside a transaction block or function.",
 						   step->direction == PGM_UP ? "up" : "down"),
-				 errhint("This revision was not run: pg_migrate runs every revision inside a transaction.")));
+				 errhint("Nothing was run. Apply it with CALL migrate.apply(), which runs such revisions in a session of their own.")));
 }
 
 static void
@@ -240,8 +239,8 @@ check_atomic(PgmGraph *graph, PgmPlan *plan, const char *project)
  * the progress report.
  */
 static void
-run_step(const char *project, PgmGraph *graph, PgmStep *step, int stepno,
-		 int nsteps, TimestampTz *started, TimestampTz *finished)
+run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
+		 int stepno, int nsteps, TimestampTz *started, TimestampTz *finished)
 {
 	PgmRevision *rev = &graph->revs[step->rev];
 
@@ -251,9 +250,13 @@ run_step(const char *project, PgmGraph *graph, PgmStep *step, int stepno,
 	{
 		char	   *up;
 		char	   *down;
+		bool		is_up = step->direction == PGM_UP;
 
 		pgm_fetch_scripts(project, rev->id, &up, &down);
-		pgm_run_script(project, rev->id, step->direction == PGM_UP ? up : down);
+		if ((is_up ? rev->up_class : rev->down_class) == PGM_EXEC_NONTRANSACTIONAL)
+			pgm_run_in_worker(project, project_key, rev->id, is_up ? up : down);
+		else
+			pgm_run_script(project, rev->id, is_up ? up : down);
 	}
 	pgm_record_applied(project, rev->id,
 					   step->direction == PGM_UP || step->direction == PGM_STAMP,
@@ -262,15 +265,22 @@ run_step(const char *project, PgmGraph *graph, PgmStep *step, int stepno,
 	pgm_record_event(project, rev->id, step->direction, *started, *finished);
 }
 
-/* Would upgrade('heads') do anything, in the caller's current view? */
+/*
+ * Would upgrade('heads') do anything, in the caller's current view?  What
+ * it would do must be possible on the atomic path: refusing now, before
+ * waiting for the mutex, also keeps this session (which holds a snapshot)
+ * from waiting behind a background worker that waits for its snapshot.
+ */
 static bool
 heads_pending(const char *project)
 {
 	PgmState   *state = pgm_load_state(project);
+	PgmPlan    *plan = pgm_plan_upgrade(state->graph, state->applied,
+										pgm_resolve_target(state->graph, state->applied,
+														   "heads", PGM_MODE_UPGRADE));
 
-	return pgm_plan_upgrade(state->graph, state->applied,
-							pgm_resolve_target(state->graph, state->applied,
-											   "heads", PGM_MODE_UPGRADE))->nsteps > 0;
+	check_atomic(state->graph, plan, project);
+	return plan->nsteps > 0;
 }
 
 static Datum
@@ -358,7 +368,7 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 		Interval   *duration = palloc0(sizeof(Interval));
 
 		CHECK_FOR_INTERRUPTS();
-		run_step(project, state->graph, step, i + 1, plan->nsteps,
+		run_step(project, key, state->graph, step, i + 1, plan->nsteps,
 				 &started, &finished);
 		duration->time = finished - started;
 		values[0] = Int32GetDatum(i + 1);
@@ -406,8 +416,8 @@ pg_migrate_stamp(PG_FUNCTION_ARGS)
  * error is raised again.
  */
 static TimeOffset
-apply_step(const char *project, PgmGraph *graph, PgmStep *step, int stepno,
-		   int nsteps, MemoryContext call_cxt)
+apply_step(const char *project, int project_key, PgmGraph *graph,
+		   PgmStep *step, int stepno, int nsteps, MemoryContext call_cxt)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -419,7 +429,8 @@ apply_step(const char *project, PgmGraph *graph, PgmStep *step, int stepno,
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
 	{
-		run_step(project, graph, step, stepno, nsteps, &started, &finished);
+		run_step(project, project_key, graph, step, stepno, nsteps, &started,
+				 &finished);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
@@ -491,6 +502,13 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 	{
 		if (SPI_connect_ext(SPI_OPT_NONATOMIC) != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect_ext failed");
+
+		/*
+		 * Start from a transaction of our own, without the CALL statement's
+		 * snapshot: waits for the mutex and for background workers must hold
+		 * no snapshot (see worker.c).
+		 */
+		SPI_commit();
 		for (;;)
 		{
 			int			key;
@@ -543,16 +561,12 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 			plan = pgm_plan_upgrade(state->graph, state->applied, t);
 			if (plan->nsteps == 0)
 				break;
-			/* refuse what cannot run before the first commit, if possible */
-			if (done == 0)
-				check_atomic(state->graph, plan, project);
-			check_step(state->graph, &plan->steps[0], project);
 			{
 				char	   *id = pstrdup(state->graph->revs[plan->steps[0].rev].id);
 				int			total = done + plan->nsteps;
 				TimeOffset	took;
 
-				took = apply_step(project, state->graph, &plan->steps[0],
+				took = apply_step(project, key, state->graph, &plan->steps[0],
 								  done + 1, total, call_cxt);
 				pgm_bump_state_version(project);
 				done++;

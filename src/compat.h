@@ -20,6 +20,14 @@
 #endif
 
 #if PG_VERSION_NUM >= 150000
+#define pgm_analyze_and_rewrite(parsetree, sql) \
+	pg_analyze_and_rewrite_fixedparams((parsetree), (sql), NULL, 0, NULL)
+#else
+#define pgm_analyze_and_rewrite(parsetree, sql) \
+	pg_analyze_and_rewrite((parsetree), (sql), NULL, 0, NULL)
+#endif
+
+#if PG_VERSION_NUM >= 150000
 #define pgm_mark_guc_prefix_reserved(prefix) MarkGUCPrefixReserved(prefix)
 #else
 #define pgm_mark_guc_prefix_reserved(prefix) EmitWarningsOnPlaceholders(prefix)

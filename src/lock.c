@@ -75,6 +75,7 @@
 #include "utils/backend_status.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "pg_migrate.h"
@@ -407,6 +408,8 @@ pgm_lock_project(const char *project, int project_key, const char *command)
 		snprintf(buf, sizeof(buf), "pg_migrate project=%s command=%s waiting=" INT64_FORMAT,
 				 project, command, (int64) GetCurrentTimestamp());
 		report(buf);
+		/* hold no catalog snapshot while waiting (see worker.c) */
+		InvalidateCatalogSnapshot();
 		wait_bounded(project, project_key, false, ExclusiveLock);
 	}
 	current_locked = GetCurrentTimestamp();

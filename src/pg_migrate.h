@@ -276,6 +276,10 @@ extern int	pgm_current_statement;
 extern void pgm_run_script(const char *project, const char *revision,
 						   const char *script);
 
+/* in worker.c */
+extern void pgm_run_in_worker(const char *project, int project_key,
+							  const char *revision, const char *script);
+
 /* in pg_migrate.c */
 extern char *pgm_text_arg(FunctionCallInfo fcinfo, int argno,
 						  const char *argname);

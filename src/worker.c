@@ -1,0 +1,381 @@
+/*-------------------------------------------------------------------------
+ *
+ * worker.c
+ *	  Run nontransactional revisions in a background worker.
+ *
+ * PostgreSQL refuses statements such as CREATE INDEX CONCURRENTLY, VACUUM
+ * or REINDEX CONCURRENTLY inside a transaction block or a function, so the
+ * per-revision path (CALL migrate.apply) hands such a script to a dynamic
+ * background worker: a session of its own that runs each statement of the
+ * script at top level, each in a transaction of its own, as psql does in
+ * autocommit mode.  The worker connects as the caller's session user,
+ * takes the caller's current role and search_path, and reports how far it
+ * got and how it failed through a dynamic shared memory segment.
+ *
+ * While it waits, the calling backend holds the project's mutex but no
+ * snapshot (apply() starts such a revision in a fresh transaction and
+ * checks this): CREATE INDEX CONCURRENTLY waits for every transaction with
+ * an older snapshot, and a caller holding one would wait for the worker
+ * that waits for it, a deadlock PostgreSQL cannot detect (see
+ * POSTGRES-FACTS.md).  Deployers waiting for the mutex in apply() hold no
+ * snapshot either; those waiting in SELECT migrate.upgrade() do, so they
+ * refuse to wait behind a nontransactional revision (see lock.c).
+ *
+ * Such a revision is not atomic: if statement k fails, statements 1..k-1
+ * stay done and the revision is not marked applied.  Scripts should
+ * therefore be safe to run again (IF NOT EXISTS, and DROP INDEX
+ * CONCURRENTLY IF EXISTS before CREATE INDEX CONCURRENTLY, since a failed
+ * build leaves an invalid index behind).
+ *
+ * IDENTIFICATION
+ *	  src/worker.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "storage/dsm.h"
+#include "storage/ipc.h"
+#include "storage/proc.h"
+#include "parser/analyze.h"
+#include "port/atomics.h"
+#include "storage/latch.h"
+#include "storage/lock.h"
+#include "tcop/pquery.h"
+#include "tcop/tcopprot.h"
+#include "tcop/utility.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/portal.h"
+#include "utils/snapmgr.h"
+#include "utils/lsyscache.h"
+
+#include "compat.h"
+#include "pg_migrate.h"
+
+#define TASK_MESSAGE_LEN 1024
+
+typedef enum PgmTaskStatus
+{
+	PGM_TASK_STARTING = 0,
+	PGM_TASK_DONE,
+	PGM_TASK_FAILED
+} PgmTaskStatus;
+
+/* the shared memory of one task: set up by the caller, filled by the worker */
+typedef struct PgmWorkerTask
+{
+	Oid			dboid;
+	Oid			session_user;
+	Oid			current_user;
+	char		search_path[TASK_MESSAGE_LEN];
+	char		application_name[NAMEDATALEN];
+	/* results */
+	volatile int status;
+	volatile int statements_done;
+	int			sqlerrcode;
+	char		message[TASK_MESSAGE_LEN];
+	char		detail[TASK_MESSAGE_LEN];
+	char		hint[TASK_MESSAGE_LEN];
+	Size		script_len;
+	char		script[FLEXIBLE_ARRAY_MEMBER];
+} PgmWorkerTask;
+
+PGDLLEXPORT void pgm_worker_main(Datum arg);
+
+/* Run one statement at top level, in a transaction of its own. */
+static void
+run_toplevel(const char *sql)
+{
+	List	   *parsetrees;
+	RawStmt    *parsetree;
+	List	   *querytrees;
+	List	   *plantrees;
+	Portal		portal;
+	DestReceiver *receiver;
+	QueryCompletion qc;
+	bool		snapshot_set = false;
+	MemoryContext stmt_cxt;
+	MemoryContext old;
+
+	/*
+	 * Statements such as CREATE INDEX CONCURRENTLY commit and start
+	 * transactions themselves: the parse and plan trees must live outside
+	 * any transaction, as in exec_simple_query().
+	 */
+	stmt_cxt = AllocSetContextCreate(TopMemoryContext, "pg_migrate worker statement",
+									 ALLOCSET_DEFAULT_SIZES);
+	StartTransactionCommand();
+	old = MemoryContextSwitchTo(stmt_cxt);
+	parsetrees = pg_parse_query(sql);
+	if (list_length(parsetrees) != 1)
+		elog(ERROR, "expected one statement, got %d", list_length(parsetrees));
+	parsetree = linitial_node(RawStmt, parsetrees);
+	if (analyze_requires_snapshot(parsetree))
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		snapshot_set = true;
+	}
+	querytrees = pgm_analyze_and_rewrite(parsetree, sql);
+	plantrees = pg_plan_queries(querytrees, sql, CURSOR_OPT_PARALLEL_OK, NULL);
+	if (snapshot_set)
+		PopActiveSnapshot();
+	MemoryContextSwitchTo(old);
+
+	portal = CreatePortal("", true, true);
+	portal->visible = false;
+	PortalDefineQuery(portal, NULL, sql, CreateCommandTag(parsetree->stmt),
+					  plantrees, NULL);
+	PortalStart(portal, NULL, 0, InvalidSnapshot);
+	receiver = CreateDestReceiver(DestNone);
+	(void) PortalRun(portal, FETCH_ALL, true, true, receiver, receiver, &qc);
+	receiver->rDestroy(receiver);
+	PortalDrop(portal, false);
+	CommitTransactionCommand();
+	MemoryContextDelete(stmt_cxt);
+}
+
+/*
+ * Entry point of the background worker.
+ */
+void
+pgm_worker_main(Datum arg)
+{
+	dsm_segment *seg;
+	PgmWorkerTask *task;
+	PgmScriptInfo info;
+	ListCell   *lc;
+
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+
+	seg = dsm_attach(DatumGetUInt32(arg));
+	if (seg == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not map the shared memory of a pg_migrate task")));
+	task = dsm_segment_address(seg);
+
+	BackgroundWorkerInitializeConnectionByOid(task->dboid, task->session_user, 0);
+
+	PG_TRY();
+	{
+		StartTransactionCommand();
+		if (task->current_user != task->session_user)
+			SetCurrentRoleId(task->current_user, superuser_arg(task->current_user));
+		SetConfigOption("search_path", task->search_path, PGC_USERSET, PGC_S_SESSION);
+		SetConfigOption("application_name", task->application_name,
+						PGC_USERSET, PGC_S_SESSION);
+		{
+			/* the statements must outlive this transaction */
+			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+			pgm_parse_script(task->script, "task", "up", true, &info);
+			MemoryContextSwitchTo(old);
+		}
+		CommitTransactionCommand();
+
+		foreach(lc, info.statements)
+		{
+			char	   *sql = lfirst(lc);
+
+			CHECK_FOR_INTERRUPTS();
+			pgstat_report_activity(STATE_RUNNING, sql);
+			run_toplevel(sql);
+			task->statements_done++;
+		}
+		pgstat_report_activity(STATE_IDLE, NULL);
+		task->status = PGM_TASK_DONE;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(TopMemoryContext);
+		edata = CopyErrorData();
+		task->sqlerrcode = edata->sqlerrcode;
+		strlcpy(task->message, edata->message ? edata->message : "", TASK_MESSAGE_LEN);
+		strlcpy(task->detail, edata->detail ? edata->detail : "", TASK_MESSAGE_LEN);
+		strlcpy(task->hint, edata->hint ? edata->hint : "", TASK_MESSAGE_LEN);
+		pg_write_barrier();
+		task->status = PGM_TASK_FAILED;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	dsm_detach(seg);
+	proc_exit(0);
+}
+
+/*
+ * Cancel the sessions that wait for the project's mutex while holding
+ * something the worker waits for (CREATE INDEX CONCURRENTLY waits for
+ * every older snapshot): they wait for us and we wait for the worker, a
+ * cycle the deadlock detector cannot see because we wait on a latch.
+ */
+static void
+break_snapshot_deadlock(int worker_pid, const char *project, int project_key)
+{
+	LockData   *locks = GetLockStatusData();
+	LOCKTAG		mutex;
+	int			i,
+				j;
+
+	SET_LOCKTAG_OBJECT(mutex, MyDatabaseId,
+					   get_relname_relid("projects", get_namespace_oid(PGM_SCHEMA, false)),
+					   (Oid) project_key, 0);
+	for (i = 0; i < locks->nelements; i++)
+	{
+		LockInstanceData *wait = &locks->locks[i];
+
+		/* a lock the worker waits for ... */
+		if (wait->pid != worker_pid || wait->waitLockMode == NoLock)
+			continue;
+		for (j = 0; j < locks->nelements; j++)
+		{
+			LockInstanceData *hold = &locks->locks[j];
+			int			k;
+
+			/* ... held by a session ... */
+			if (hold->holdMask == 0 || hold->pid == worker_pid ||
+				memcmp(&hold->locktag, &wait->locktag, sizeof(LOCKTAG)) != 0)
+				continue;
+			/* ... that waits for our mutex */
+			for (k = 0; k < locks->nelements; k++)
+			{
+				LockInstanceData *m = &locks->locks[k];
+
+				if (m->pid == hold->pid && m->waitLockMode != NoLock &&
+					memcmp(&m->locktag, &mutex, sizeof(LOCKTAG)) == 0)
+				{
+					ereport(LOG,
+							(errmsg("pg_migrate: cancelling process %d, which waits for the mutex of project \"%s\" while holding a snapshot that a background worker of this project must wait for",
+									hold->pid, project)));
+					kill(hold->pid, SIGINT);
+				}
+			}
+		}
+	}
+}
+
+/* Wait for the worker to exit, watching for the deadlock described above. */
+static BgwHandleStatus
+wait_for_worker(BackgroundWorkerHandle *handle, const char *project,
+				int project_key)
+{
+	for (;;)
+	{
+		pid_t		pid;
+		BgwHandleStatus status = GetBackgroundWorkerPid(handle, &pid);
+
+		if (status == BGWH_STOPPED || status == BGWH_POSTMASTER_DIED)
+			return status;
+		if (status == BGWH_STARTED)
+			break_snapshot_deadlock((int) pid, project, project_key);
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 1000L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * Run a nontransactional script in a background worker and wait for it.
+ * The caller holds the project's mutex and no snapshot.  An error of the
+ * worker is raised here with its SQLSTATE, message, detail and hint.
+ */
+void
+pgm_run_in_worker(const char *project, int project_key, const char *revision,
+				  const char *script)
+{
+	Size		len = strlen(script);
+	dsm_segment *seg;
+	PgmWorkerTask *task;
+	BackgroundWorker worker;
+	BackgroundWorkerHandle *handle;
+	BgwHandleStatus status;
+	int			statement;
+
+	/*
+	 * SPI gave the CALL's portal a snapshot for our catalog queries; drop
+	 * it (the next query gets a new one) and the catalog snapshot.
+	 */
+	ForgetPortalSnapshots();
+	InvalidateCatalogSnapshot();
+	if (ActiveSnapshotSet() || TransactionIdIsValid(MyProc->xmin))
+		elog(ERROR, "a nontransactional revision cannot start while this session holds a snapshot");
+
+	seg = dsm_create(offsetof(PgmWorkerTask, script) + len + 1, 0);
+	task = dsm_segment_address(seg);
+	memset(task, 0, offsetof(PgmWorkerTask, script));
+	task->dboid = MyDatabaseId;
+	task->session_user = GetSessionUserId();
+	task->current_user = GetUserId();
+	strlcpy(task->search_path, namespace_search_path, TASK_MESSAGE_LEN);
+	snprintf(task->application_name, NAMEDATALEN, "pg_migrate %s", revision);
+	task->script_len = len;
+	memcpy(task->script, script, len + 1);
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "pg_migrate");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "pgm_worker_main");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "pg_migrate worker for revision %s", revision);
+	snprintf(worker.bgw_type, BGW_MAXLEN, "pg_migrate worker");
+	worker.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
+	worker.bgw_notify_pid = MyProcPid;
+
+	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("could not start a background worker for revision \"%s\" (project \"%s\")",
+						revision, project),
+				 errhint("Raise max_worker_processes, or wait until other background workers have finished.")));
+
+	PG_TRY();
+	{
+		status = wait_for_worker(handle, project, project_key);
+	}
+	PG_CATCH();
+	{
+		/* cancelled or terminated while waiting: stop the worker too */
+		TerminateBackgroundWorker(handle);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	pg_read_barrier();
+	statement = task->statements_done + 1;
+	if (status != BGWH_STOPPED)
+		ereport(ERROR,
+				(errcode(ERRCODE_ADMIN_SHUTDOWN),
+				 errmsg("the background worker of revision \"%s\" (project \"%s\") was lost",
+						revision, project)));
+	if (task->status != PGM_TASK_DONE)
+	{
+		int			sqlerrcode = task->status == PGM_TASK_FAILED ?
+			task->sqlerrcode : ERRCODE_INTERNAL_ERROR;
+		char	   *message = pstrdup(task->status == PGM_TASK_FAILED ? task->message :
+									  "background worker exited before it finished");
+		char	   *detail = pstrdup(task->detail);
+		char	   *hint = pstrdup(task->hint);
+
+		dsm_detach(seg);
+		pgm_current_statement = statement;
+		ereport(ERROR,
+				(errcode(sqlerrcode),
+				 errmsg_internal("%s", message),
+				 detail[0] ? errdetail_internal("%s", detail) : 0,
+				 hint[0] ? errhint("%s", hint) : 0,
+				 errcontext("revision \"%s\" (project \"%s\"), statement %d, run in a background worker; statements before it stay done",
+							revision, project, statement)));
+	}
+	dsm_detach(seg);
+}
