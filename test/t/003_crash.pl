@@ -84,23 +84,12 @@ is( $node->safe_psql(
 	join(',', map { "$_:up:6" } @REVS),
 	'four pending revisions of six statements each');
 
-# Run a query repeatedly (every 10 ms, for at most 60 s) until it is true.
+# Poll a condition (PostgreSQL::Test::Cluster::poll_query_until) until it is true.
 sub wait_for_condition
 {
 	my ($db, $condition) = @_;
-	$node->safe_psql(
-		$db, qq{
-DO \$\$
-BEGIN
-	FOR i IN 1 .. 6000 LOOP
-		IF ($condition) THEN
-			RETURN;
-		END IF;
-		PERFORM pg_sleep(0.01);
-	END LOOP;
-	RAISE EXCEPTION 'timed out waiting for: %', \$c\$$condition\$c\$;
-END
-\$\$;});
+	$node->poll_query_until($db, "SELECT ($condition)")
+	  or die "timed out waiting for: $condition";
 	return;
 }
 

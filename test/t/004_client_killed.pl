@@ -92,23 +92,12 @@ sub wait_exit
 	return 1;
 }
 
-# Run a condition every 10 ms, for at most 60 s, until it is true.
+# Poll a condition (PostgreSQL::Test::Cluster::poll_query_until) until it is true.
 sub wait_for_condition
 {
 	my ($condition) = @_;
-	$node->safe_psql(
-		'postgres', qq{
-DO \$\$
-BEGIN
-	FOR i IN 1 .. 6000 LOOP
-		IF ($condition) THEN
-			RETURN;
-		END IF;
-		PERFORM pg_sleep(0.01);
-	END LOOP;
-	RAISE EXCEPTION 'timed out waiting for: %', \$c\$$condition\$c\$;
-END
-\$\$;});
+	$node->poll_query_until('postgres', "SELECT ($condition)")
+	  or die "timed out waiting for: $condition";
 	return;
 }
 
