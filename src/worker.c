@@ -284,6 +284,13 @@ wait_for_worker(BackgroundWorkerHandle *handle, const char *project,
 	}
 }
 
+/* before_shmem_exit callback: a terminated caller takes its worker along */
+static void
+stop_worker_at_exit(int code, Datum arg)
+{
+	TerminateBackgroundWorker((BackgroundWorkerHandle *) DatumGetPointer(arg));
+}
+
 /*
  * Run a nontransactional script in a background worker and wait for it.
  * The caller holds the project's mutex and no snapshot.  An error of the
@@ -339,17 +346,20 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 						revision, project),
 				 errhint("Raise max_worker_processes, or wait until other background workers have finished.")));
 
+	/* if this session ends or fails while waiting, the worker stops too */
+	before_shmem_exit(stop_worker_at_exit, PointerGetDatum(handle));
 	PG_TRY();
 	{
 		status = wait_for_worker(handle, project, project_key);
 	}
 	PG_CATCH();
 	{
-		/* cancelled or terminated while waiting: stop the worker too */
+		cancel_before_shmem_exit(stop_worker_at_exit, PointerGetDatum(handle));
 		TerminateBackgroundWorker(handle);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	cancel_before_shmem_exit(stop_worker_at_exit, PointerGetDatum(handle));
 
 	pg_read_barrier();
 	statement = task->statements_done + 1;
