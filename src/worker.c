@@ -75,6 +75,7 @@ typedef struct PgmWorkerTask
 	Oid			current_user;
 	char		search_path[TASK_MESSAGE_LEN];
 	char		application_name[NAMEDATALEN];
+	char		revision[PGM_MAX_ID_LEN + 1];
 	/* results */
 	volatile int status;
 	volatile int statements_done;
@@ -175,7 +176,7 @@ pgm_worker_main(Datum arg)
 			/* the statements must outlive this transaction */
 			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
 
-			pgm_parse_script(task->script, "task", "up", true, &info);
+			pgm_parse_script(task->script, task->revision, "stored", true, &info);
 			MemoryContextSwitchTo(old);
 		}
 		CommitTransactionCommand();
@@ -325,6 +326,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	task->current_user = GetUserId();
 	strlcpy(task->search_path, namespace_search_path, TASK_MESSAGE_LEN);
 	snprintf(task->application_name, NAMEDATALEN, "pg_migrate %s", revision);
+	strlcpy(task->revision, revision, sizeof(task->revision));
 	task->script_len = len;
 	memcpy(task->script, script, len + 1);
 
