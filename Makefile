@@ -19,7 +19,7 @@ EXTENSION = pg_migrate
 DATA = pg_migrate--0.1.0.sql pg_migrate--0.1.0--0.2.0.sql
 PGFILEDESC = "pg_migrate - schema migrations managed inside the database"
 
-REGRESS = setup apply extension_update graph targets upgrade downgrade stamp relative history \
+REGRESS = setup apply extension_update nontransactional graph targets upgrade downgrade stamp relative history \
 	status script errors badinput security
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=pg_migrate
 

@@ -24,8 +24,10 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
+#include "tcop/pquery.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
+#include "utils/snapmgr.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -221,7 +223,9 @@ check_step(PgmGraph *graph, PgmStep *step, const char *project)
 						rev->id, project),
 				 errdetail("Its %s script contains a statement such as CREATE INDEX CONCURRENTLY or VACUUM, which PostgreSQL refuses inside a transaction block or function.",
 						   step->direction == PGM_UP ? "up" : "down"),
-				 errhint("Nothing was run. Apply it with CALL migrate.apply(), which runs such revisions in a session of their own.")));
+				 step->direction == PGM_UP ?
+				 errhint("Nothing was run. Apply it with CALL migrate.apply(), which runs such revisions in a session of their own.") :
+				 errhint("Nothing was run. Downgrades run inside a transaction; write the down script without such statements (e.g. DROP INDEX instead of DROP INDEX CONCURRENTLY).")));
 }
 
 static void
@@ -525,6 +529,14 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 						 errmsg("connection to client lost during migrate.apply()")));
 
 			key = pgm_project_key(project, false);
+
+			/*
+			 * SPI gave the CALL's portal a snapshot for the query above:
+			 * drop it, so that this session waits for the mutex holding no
+			 * snapshot, which a concurrent index build would wait for.
+			 */
+			ForgetPortalSnapshots();
+			InvalidateCatalogSnapshot();
 			if (key != 0)
 				pgm_lock_project(project, key, "apply");
 			state = pgm_load_state(project);

@@ -285,6 +285,23 @@ wait_for_worker(BackgroundWorkerHandle *handle, const char *project,
 	}
 }
 
+typedef struct WaitErrorArg
+{
+	const char *project;
+	const char *revision;
+	PgmWorkerTask *task;
+} WaitErrorArg;
+
+/* an error while waiting (a cancel, say) names what the worker was at */
+static void
+wait_error_callback(void *arg)
+{
+	WaitErrorArg *a = (WaitErrorArg *) arg;
+
+	errcontext("revision \"%s\" (project \"%s\"), statement %d, run in a background worker; statements before it stay done",
+			   a->revision, a->project, a->task->statements_done + 1);
+}
+
 /* before_shmem_exit callback: a terminated caller takes its worker along */
 static void
 stop_worker_at_exit(int code, Datum arg)
@@ -308,6 +325,8 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	BackgroundWorkerHandle *handle;
 	BgwHandleStatus status;
 	int			statement;
+	ErrorContextCallback errcallback;
+	WaitErrorArg wait_arg;
 
 	/*
 	 * SPI gave the CALL's portal a snapshot for our catalog queries; drop
@@ -322,7 +341,9 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	task = dsm_segment_address(seg);
 	memset(task, 0, offsetof(PgmWorkerTask, script));
 	task->dboid = MyDatabaseId;
-	task->session_user = GetSessionUserId();
+	/* the role that logged in can log in again; the worker then takes the
+	 * caller's current role, as SET ROLE would */
+	task->session_user = GetAuthenticatedUserId();
 	task->current_user = GetUserId();
 	strlcpy(task->search_path, namespace_search_path, TASK_MESSAGE_LEN);
 	snprintf(task->application_name, NAMEDATALEN, "pg_migrate %s", revision);
@@ -350,6 +371,13 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 
 	/* if this session ends or fails while waiting, the worker stops too */
 	before_shmem_exit(stop_worker_at_exit, PointerGetDatum(handle));
+	wait_arg.project = project;
+	wait_arg.revision = revision;
+	wait_arg.task = task;
+	errcallback.callback = wait_error_callback;
+	errcallback.arg = &wait_arg;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
 	PG_TRY();
 	{
 		status = wait_for_worker(handle, project, project_key);
@@ -358,9 +386,11 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	{
 		cancel_before_shmem_exit(stop_worker_at_exit, PointerGetDatum(handle));
 		TerminateBackgroundWorker(handle);
+		pgm_current_statement = task->statements_done + 1;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	error_context_stack = errcallback.previous;
 	cancel_before_shmem_exit(stop_worker_at_exit, PointerGetDatum(handle));
 
 	pg_read_barrier();
@@ -375,7 +405,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 		int			sqlerrcode = task->status == PGM_TASK_FAILED ?
 			task->sqlerrcode : ERRCODE_INTERNAL_ERROR;
 		char	   *message = pstrdup(task->status == PGM_TASK_FAILED ? task->message :
-									  "background worker exited before it finished");
+									  "background worker exited before it finished; see the server log");
 		char	   *detail = pstrdup(task->detail);
 		char	   *hint = pstrdup(task->hint);
 
