@@ -27,6 +27,9 @@ use warnings;
 
 use IPC::Run;
 use Time::HiRes qw(time usleep);
+use FindBin;
+use lib $FindBin::RealBin;
+use PgMigrateTAP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -59,39 +62,6 @@ SELECT migrate.revision(id => '$id', message => 'revision $id',
 	return;
 }
 
-# A psql in the background running the given commands (one -c each).
-sub start_psql
-{
-	my ($appname, @commands) = @_;
-	my $s = { name => $appname, out => '', err => '' };
-	$s->{h} = IPC::Run::start(
-		[
-			'psql', '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1',
-			'-v', 'VERBOSITY=verbose',
-			'-d', $node->connstr('postgres') . " application_name=$appname",
-			map { ('-c', $_) } @commands
-		],
-		'<', '/dev/null', '>', \$s->{out}, '2>', \$s->{err},
-		IPC::Run::timeout(90));
-	return $s;
-}
-
-# Pump a background psql until it exits or the deadline passes; returns
-# true when it exited.
-sub wait_exit
-{
-	my ($s, $deadline) = @_;
-	while (time < $deadline)
-	{
-		last unless $s->{h}->pumpable;
-		eval { $s->{h}->pump_nb; 1 } or last;
-		usleep(5_000);
-	}
-	return 0 if $s->{h}->pumpable;
-	eval { $s->{h}->finish; 1 } or diag("$s->{name}: $@");
-	return 1;
-}
-
 # Poll a condition (PostgreSQL::Test::Cluster::poll_query_until) until it is true.
 sub wait_for_condition
 {
@@ -112,7 +82,7 @@ register('k1', 0);
 register('k2', 1);
 register('k3', 0);
 
-my $victim = start_psql('victim', 'SET pgm_test.sleep = 3', q{CALL migrate.apply('heads')});
+my $victim = start_psql($node, 'victim', 90, 'SET pgm_test.sleep = 3', q{CALL migrate.apply('heads')});
 wait_for_condition(
 	q{EXISTS (SELECT 1 FROM migrate.progress()
 			  WHERE revision = 'k2' AND state = 'running' AND application_name = 'victim')});
@@ -187,15 +157,15 @@ is($node->safe_psql('postgres', $no_mutex), '0', 'nobody holds the mutex');
 register('t1', 1);
 register('t2', 0);
 
-my $victim2 = start_psql('victim2', 'SET pgm_test.sleep = 30', q{CALL migrate.apply('heads')});
+my $victim2 = start_psql($node, 'victim2', 90, 'SET pgm_test.sleep = 30', q{CALL migrate.apply('heads')});
 wait_for_condition(
 	q{EXISTS (SELECT 1 FROM migrate.progress()
 			  WHERE revision = 't1' AND state = 'running' AND application_name = 'victim2')});
 my $victim2_pid = $node->safe_psql('postgres',
 	q{SELECT pid FROM migrate.progress() WHERE application_name = 'victim2'});
 
-my $waiter = start_psql(
-	'waiter',
+my $waiter = start_psql($node,
+	'waiter', 90,
 	'SET pg_migrate.lock_wait_timeout = 20000',
 	q{SELECT string_agg(revision, ',' ORDER BY step) FROM migrate.upgrade('heads')});
 wait_for_condition(

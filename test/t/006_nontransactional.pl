@@ -41,6 +41,9 @@ use warnings;
 
 use IPC::Run;
 use Time::HiRes qw(time usleep);
+use FindBin;
+use lib $FindBin::RealBin;
+use PgMigrateTAP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -53,40 +56,6 @@ $node->safe_psql('postgres', q{
 CREATE EXTENSION pg_migrate;
 CREATE TABLE big AS SELECT g AS id, g % 100 AS code FROM generate_series(1, 20000) AS g;
 });
-
-# A psql in the background running the given commands (one -c each, in one
-# session), with SQLSTATEs in its error output.
-sub start_psql
-{
-	my ($appname, @commands) = @_;
-	my $s = { name => $appname, out => '', err => '' };
-	$s->{h} = IPC::Run::start(
-		[
-			'psql', '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1',
-			'-v', 'VERBOSITY=verbose',
-			'-d', $node->connstr('postgres') . " application_name=$appname",
-			map { ('-c', $_) } @commands
-		],
-		'<', '/dev/null', '>', \$s->{out}, '2>', \$s->{err},
-		IPC::Run::timeout(180));
-	return $s;
-}
-
-# Pump a background psql until it exits or the deadline passes; returns
-# true when it exited.
-sub wait_exit
-{
-	my ($s, $deadline) = @_;
-	while (time < $deadline)
-	{
-		last unless $s->{h}->pumpable;
-		eval { $s->{h}->pump_nb; 1 } or last;
-		usleep(5_000);
-	}
-	return 0 if $s->{h}->pumpable;
-	eval { $s->{h}->finish; 1 } or diag("$s->{name}: $@");
-	return 1;
-}
 
 # Is a background psql still running (after pumping its output)?
 sub running
@@ -137,7 +106,7 @@ sub pid_of
 sub start_holder
 {
 	my ($appname) = @_;
-	my $h = start_psql($appname, 'BEGIN', 'LOCK TABLE big IN ROW EXCLUSIVE MODE',
+	my $h = start_psql($node, $appname, 180, 'BEGIN', 'LOCK TABLE big IN ROW EXCLUSIVE MODE',
 		'SELECT pg_sleep(170)');
 	wait_for_condition(
 		"EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = '$appname' AND wait_event = 'PgSleep')"
@@ -190,7 +159,7 @@ query(q{
 SELECT migrate.revision('r1', 'CREATE TABLE rf_r1 (id int)', 'DROP TABLE rf_r1', project => 'rf');
 SELECT migrate.revision('r2', 'CREATE INDEX CONCURRENTLY rf_idx ON rf_r1 (id)',
 	'DROP INDEX CONCURRENTLY rf_idx', '{r1}', project => 'rf');});
-my $locker = start_psql('locker', 'BEGIN', q{SELECT migrate.lock('rf')}, 'SELECT pg_sleep(170)');
+my $locker = start_psql($node, 'locker', 180, 'BEGIN', q{SELECT migrate.lock('rf')}, 'SELECT pg_sleep(170)');
 wait_for_condition(
 	q{EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'locker' AND wait_event = 'PgSleep')});
 
@@ -229,11 +198,11 @@ query(q{SELECT migrate.revision('i1', 'CREATE INDEX CONCURRENTLY big_i1_idx ON b
 
 my $offset = -s $node->logfile;
 my $holder = start_holder('holder1');
-my $applier = start_psql('applier1', q{CALL migrate.apply('heads', 'dl')});
+my $applier = start_psql($node, 'applier1', 180, q{CALL migrate.apply('heads', 'dl')});
 wait_for_condition($worker_waits);
 is(index_state('big_i1_idx'), 'invalid', 'the build has begun: the index exists, not yet valid');
 
-my $snap = start_psql('snapwaiter', 'BEGIN', 'SELECT 1', q{SELECT * FROM migrate.upgrade('i1', 'dl')});
+my $snap = start_psql($node, 'snapwaiter', 180, 'BEGIN', 'SELECT 1', q{SELECT * FROM migrate.upgrade('i1', 'dl')});
 wait_for_condition(
 	q{EXISTS (SELECT 1 FROM migrate.progress() WHERE application_name = 'snapwaiter' AND state = 'waiting')});
 my $snap_pid = pid_of('snapwaiter');
@@ -275,9 +244,9 @@ query(q{SELECT migrate.revision('j1', 'CREATE INDEX CONCURRENTLY big_j1_idx ON b
 
 $offset = -s $node->logfile;
 $holder = start_holder('holder2');
-$applier = start_psql('applier2', q{CALL migrate.apply('heads', 'aw')});
+$applier = start_psql($node, 'applier2', 180, q{CALL migrate.apply('heads', 'aw')});
 wait_for_condition($worker_waits);
-my $waiter = start_psql('applywaiter', q{CALL migrate.apply('heads', 'aw')});
+my $waiter = start_psql($node, 'applywaiter', 180, q{CALL migrate.apply('heads', 'aw')});
 wait_for_condition(
 	q{EXISTS (SELECT 1 FROM migrate.progress() WHERE application_name = 'applywaiter' AND state = 'waiting')});
 is( query(q{SELECT (j->'lock'->>'revision') || ' ' || (j->>'waiting') FROM migrate.status_json('aw') AS j}),
@@ -375,7 +344,7 @@ is(query($workers), '0', 'no worker is left');
 query(q{SELECT migrate.revision('c1', 'CREATE INDEX CONCURRENTLY big_c1_idx ON big (id)',
 	'DROP INDEX CONCURRENTLY big_c1_idx', project => 'cn')});
 $holder = start_holder('holder4');
-$applier = start_psql('applier4', q{CALL migrate.apply('heads', 'cn')});
+$applier = start_psql($node, 'applier4', 180, q{CALL migrate.apply('heads', 'cn')});
 wait_for_condition($worker_waits);
 $t0 = time;
 query(q{SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'applier4'});
@@ -396,7 +365,7 @@ is(index_state('big_c1_idx'), 'invalid', 'the interrupted build left an INVALID 
 query(q{SELECT migrate.revision('k1', 'CREATE INDEX CONCURRENTLY big_k1_idx ON big (id)',
 	'DROP INDEX CONCURRENTLY big_k1_idx', project => 'tk')});
 $holder = start_holder('holder5');
-$applier = start_psql('applier5', q{CALL migrate.apply('heads', 'tk')});
+$applier = start_psql($node, 'applier5', 180, q{CALL migrate.apply('heads', 'tk')});
 wait_for_condition($worker_waits);
 my $applier_pid = pid_of('applier5');
 my $worker_pid = query(q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'pg_migrate worker'});
@@ -434,7 +403,7 @@ is(query($mutex_holders), '0', 'nobody holds the mutex');
 query(q{SELECT migrate.revision('x1', 'CREATE INDEX CONCURRENTLY big_x1_idx ON big (code)',
 	'DROP INDEX CONCURRENTLY big_x1_idx', project => 'cr')});
 $holder = start_holder('holder6');
-$applier = start_psql('applier6', q{CALL migrate.apply('heads', 'cr')});
+$applier = start_psql($node, 'applier6', 180, q{CALL migrate.apply('heads', 'cr')});
 wait_for_condition($worker_waits);
 wait_for_condition(
 	q{EXISTS (SELECT 1 FROM migrate.progress() WHERE project = 'cr' AND revision = 'x1' AND state = 'running')});
