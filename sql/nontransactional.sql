@@ -272,3 +272,21 @@ SELECT indisvalid FROM pg_index WHERE indexrelid = 'ntx.dup_v_idx2'::regclass;
 SELECT pg_temp.workers() AS workers;
 
 RESET client_min_messages;
+
+--
+-- apply() owns its transactions and runs them at READ COMMITTED whatever
+-- the session's default: at REPEATABLE READ a nontransactional revision
+-- still runs (its worker needs the caller to hold no snapshot).
+--
+SET default_transaction_isolation = 'repeatable read';
+SELECT migrate.revision('rr1', 'CREATE TABLE ntx.rr (x integer)', 'DROP TABLE ntx.rr', project => 'ntx_rr');
+SELECT migrate.revision('rr2', 'CREATE INDEX CONCURRENTLY rr_x ON ntx.rr (x)', 'DROP INDEX ntx.rr_x',
+                        parents => '{rr1}', project => 'ntx_rr');
+SET client_min_messages = warning;
+CALL migrate.apply('heads', 'ntx_rr');
+\echo :SQLSTATE
+RESET client_min_messages;
+RESET default_transaction_isolation;
+SELECT * FROM migrate.current('ntx_rr');
+SELECT i.indexrelid::regclass AS index, i.indisvalid
+  FROM pg_index i WHERE i.indrelid = 'ntx.rr'::regclass;

@@ -26,6 +26,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "pg_migrate.h"
@@ -35,6 +36,7 @@ typedef enum PgmQuery
 	Q_PROJECT_KEY,
 	Q_PROJECT_CREATE,
 	Q_PROJECT_BY_KEY,
+	Q_STATE_VERSION,
 	Q_LOAD_REVISIONS,
 	Q_LOAD_APPLIED,
 	Q_FETCH_SCRIPTS,
@@ -75,6 +77,10 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	[Q_PROJECT_BY_KEY] = {
 		"SELECT project FROM migrate.projects WHERE lock_key = $1",
 		1, {INT4OID}
+	},
+	[Q_STATE_VERSION] = {
+		"SELECT state_version FROM migrate.projects WHERE project = $1",
+		1, {TEXTOID}
 	},
 	[Q_LOAD_REVISIONS] = {
 		"SELECT id, message, parents, branch_labels, depends_on, "
@@ -181,6 +187,9 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 
 static SPIPlanPtr plans[NUM_QUERIES];
 
+/* set while pgm_load_state reads both queries under one snapshot */
+static bool read_with_pushed_snapshot = false;
+
 /*
  * Run one of the queries above.  Array initializers above cannot hold more
  * than ten types, so the longer argument lists are completed here.
@@ -213,7 +222,8 @@ run_query(PgmQuery q, Datum *values, const char *nulls, long count)
 			elog(ERROR, "SPI_keepplan failed");
 		plans[q] = plan;
 	}
-	ret = SPI_execute_plan(plans[q], values, nulls, false, count);
+	ret = SPI_execute_plan(plans[q], values, nulls, read_with_pushed_snapshot,
+						   count);
 	if (ret < 0)
 		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
 			 query_defs[q].sql, SPI_result_code_string(ret));
@@ -337,6 +347,27 @@ copy_text(HeapTuple tuple, TupleDesc desc, int col)
 	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
 
 	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/* A project's state_version, bumped by every change; -1 if unknown. */
+int64
+pgm_state_version(const char *project)
+{
+	Datum		values[1];
+	int64		version = -1;
+
+	values[0] = CStringGetTextDatum(project);
+	connect_spi();
+	run_query(Q_STATE_VERSION, values, NULL, 1);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+
+		version = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											  SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	finish_spi();
+	return version;
 }
 
 /* The name of the project with a lock key, or NULL. */
@@ -470,8 +501,28 @@ pgm_load_state(const char *project)
 	Datum		values[1];
 	uint64		i;
 
+	/*
+	 * Revisions and applied set must come from one snapshot: at READ
+	 * COMMITTED two statements would each take their own, and a command
+	 * committing in between would pair a graph with an applied set it does
+	 * not contain.  A new snapshot is taken here, so a caller holding the
+	 * mutex sees everything the previous holder committed.
+	 */
 	connect_spi();
-	defs = load_defs(project, &ndefs, cxt);
+	PushActiveSnapshot(GetTransactionSnapshot());
+	read_with_pushed_snapshot = true;
+	PG_TRY();
+	{
+		defs = load_defs(project, &ndefs, cxt);
+		values[0] = CStringGetTextDatum(project);
+		run_query(Q_LOAD_APPLIED, values, NULL, 0);
+	}
+	PG_FINALLY();
+	{
+		read_with_pushed_snapshot = false;
+	}
+	PG_END_TRY();
+	PopActiveSnapshot();
 	{
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 
@@ -481,8 +532,6 @@ pgm_load_state(const char *project)
 		state->applied_by = palloc0(sizeof(char *) * Max(ndefs, 1));
 		MemoryContextSwitchTo(old);
 	}
-	values[0] = CStringGetTextDatum(project);
-	run_query(Q_LOAD_APPLIED, values, NULL, 0);
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -493,8 +542,11 @@ pgm_load_state(const char *project)
 		MemoryContext old;
 
 		if (rev < 0)
-			elog(ERROR, "applied revision \"%s\" of project \"%s\" is not registered",
-				 id, project);
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("applied revision \"%s\" of project \"%s\" is not registered",
+							id, project),
+					 errhint("migrate.applied was changed outside pg_migrate's functions.")));
 		state->applied[rev] = true;
 		state->applied_at[rev] = DatumGetTimestampTz(SPI_getbinval(tup, desc, 2, &isnull));
 		old = MemoryContextSwitchTo(cxt);

@@ -467,6 +467,68 @@ apply_step(const char *project, int project_key, PgmGraph *graph,
 	return finished - started;
 }
 
+/*
+ * Commit and start the next transaction of the per-revision path, at READ
+ * COMMITTED whatever the session's default: apply owns its transactions,
+ * and each must see what was committed before it took the mutex.
+ */
+static void
+next_transaction(void)
+{
+	SPI_commit();
+	XactIsoLevel = XACT_READ_COMMITTED;
+}
+
+/*
+ * apply()'s target: resolved from its text the first time, from the ids it
+ * resolved to afterwards (kept in call_cxt), so that a relative target does
+ * not move while apply runs.
+ */
+static PgmTarget *
+apply_target(PgmState *state, const char *target, List **target_ids,
+			 MemoryContext call_cxt)
+{
+	PgmTarget  *t;
+	ListCell   *lc;
+
+	if (*target_ids == NIL)
+	{
+		MemoryContext old;
+		int			i;
+
+		t = pgm_resolve_target(state->graph, state->applied, target,
+							   PGM_MODE_UPGRADE);
+		old = MemoryContextSwitchTo(call_cxt);
+		for (i = 0; i < t->nrevs; i++)
+			*target_ids = lappend(*target_ids,
+								  pstrdup(state->graph->revs[t->revs[i]].id));
+		/* an empty target stays resolved: remember that with a marker */
+		if (t->nrevs == 0)
+			*target_ids = lappend(*target_ids, NULL);
+		MemoryContextSwitchTo(old);
+		return t;
+	}
+	t = palloc0(sizeof(PgmTarget));
+	t->kind = PGM_TARGET_REVS;
+	t->revs = palloc(sizeof(int) * Max(list_length(*target_ids), 1));
+	foreach(lc, *target_ids)
+	{
+		int			r;
+
+		if (lfirst(lc) == NULL)
+			continue;
+		r = pgm_graph_find_id(state->graph, lfirst(lc));
+		if (r < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("revision \"%s\" of project \"%s\" disappeared while migrate.apply() ran",
+							(char *) lfirst(lc), state->graph->project),
+					 errhint("migrate.revisions was changed outside pg_migrate's functions.")));
+		t->revs[t->nrevs++] = r;
+	}
+	return t;
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_apply);
 
 /*
@@ -484,8 +546,11 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 	char	   *project = pgm_project_arg(fcinfo, 1);
 	MemoryContext call_cxt;
 	MemoryContext step_cxt;
+	MemoryContext state_cxt;
 	List	   *target_ids = NIL;
-	bool		resolved = false;
+	PgmState   *state = NULL;
+	PgmTarget  *t = NULL;
+	int64		expected_version = -1;
 	int			done = 0;
 
 	if (fcinfo->context == NULL || !IsA(fcinfo->context, CallContext) ||
@@ -502,6 +567,8 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 									 ALLOCSET_DEFAULT_SIZES);
 	step_cxt = AllocSetContextCreate(call_cxt, "pg_migrate apply step",
 									 ALLOCSET_DEFAULT_SIZES);
+	state_cxt = AllocSetContextCreate(call_cxt, "pg_migrate apply state",
+									  ALLOCSET_DEFAULT_SIZES);
 	PG_TRY();
 	{
 		if (SPI_connect_ext(SPI_OPT_NONATOMIC) != SPI_OK_CONNECT)
@@ -512,12 +579,11 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 		 * snapshot: waits for the mutex and for background workers must hold
 		 * no snapshot (see worker.c).
 		 */
-		SPI_commit();
+		next_transaction();
 		for (;;)
 		{
 			int			key;
-			PgmState   *state;
-			PgmTarget  *t;
+			int64		version = -1;
 			PgmPlan    *plan;
 
 			MemoryContextReset(step_cxt);
@@ -538,51 +604,43 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 			ForgetPortalSnapshots();
 			InvalidateCatalogSnapshot();
 			if (key != 0)
+			{
 				pgm_lock_project(project, key, "apply");
-			state = pgm_load_state(project);
-			if (!resolved)
+				version = pgm_state_version(project);
+			}
+
+			/*
+			 * The graph and state are loaded again only when someone else
+			 * changed the project since our last step (every change bumps
+			 * state_version): per-revision reloading would make a long
+			 * history quadratic.
+			 */
+			if (state == NULL || version != expected_version)
 			{
 				MemoryContext old;
-				int			i;
 
-				t = pgm_resolve_target(state->graph, state->applied, target,
-									   PGM_MODE_UPGRADE);
-				old = MemoryContextSwitchTo(call_cxt);
-				for (i = 0; i < t->nrevs; i++)
-					target_ids = lappend(target_ids,
-										 pstrdup(state->graph->revs[t->revs[i]].id));
+				MemoryContextReset(state_cxt);
+				old = MemoryContextSwitchTo(state_cxt);
+				state = pgm_load_state(project);
+				t = apply_target(state, target, &target_ids, call_cxt);
 				MemoryContextSwitchTo(old);
-				resolved = true;
-			}
-			else
-			{
-				ListCell   *lc;
-
-				t = palloc0(sizeof(PgmTarget));
-				t->kind = PGM_TARGET_REVS;
-				t->revs = palloc(sizeof(int) * Max(list_length(target_ids), 1));
-				foreach(lc, target_ids)
-				{
-					int			r = pgm_graph_find_id(state->graph, lfirst(lc));
-
-					if (r < 0)
-						elog(ERROR, "revision \"%s\" vanished", (char *) lfirst(lc));
-					t->revs[t->nrevs++] = r;
-				}
 			}
 			plan = pgm_plan_upgrade(state->graph, state->applied, t);
 			if (plan->nsteps == 0)
 				break;
 			{
-				char	   *id = pstrdup(state->graph->revs[plan->steps[0].rev].id);
+				PgmStep    *step = &plan->steps[0];
+				char	   *id = pstrdup(state->graph->revs[step->rev].id);
 				int			total = done + plan->nsteps;
 				TimeOffset	took;
 
-				took = apply_step(project, key, state->graph, &plan->steps[0],
+				took = apply_step(project, key, state->graph, step,
 								  done + 1, total, call_cxt);
 				pgm_bump_state_version(project);
+				state->applied[step->rev] = true;
+				expected_version = version + 1;
 				done++;
-				SPI_commit();
+				next_transaction();
 
 				/* only now: a client gone at this point cannot undo it */
 				ereport(NOTICE,

@@ -122,8 +122,8 @@ pgm_require_deploy_privilege(const char *project)
 						project),
 				 errdetail("Role \"%s\" lacks deploy access to schema \"migrate\".",
 						   GetUserNameFromId(GetUserId(), false)),
-				 errhint("A superuser can grant it with SELECT migrate.grant_deploy('%s');",
-						 GetUserNameFromId(GetUserId(), false))));
+				 errhint("A superuser can grant it with SELECT migrate.grant_deploy(%s).",
+						 quote_literal_cstr(quote_identifier(GetUserNameFromId(GetUserId(), false))))));
 }
 
 /* GUC: pg_migrate.lock_wait_timeout, in milliseconds */
@@ -233,7 +233,7 @@ add_lock_holders(List *result)
  * PgmProgress, in backend order.
  */
 List *
-pgm_read_progress(void)
+pgm_read_progress(bool with_holders)
 {
 	List	   *result = NIL;
 	int			n;
@@ -294,7 +294,7 @@ pgm_read_progress(void)
 		if (prog->project && prog->command)
 			result = lappend(result, prog);
 	}
-	return add_lock_holders(result);
+	return with_holders ? add_lock_holders(result) : result;
 }
 
 /*
@@ -321,16 +321,17 @@ describe_holder(const char *project, int project_key)
 	}
 	if (pid == 0)
 		return NULL;
-	foreach(lc, pgm_read_progress())
+
+	/*
+	 * This runs while a failed lock wait is being reported: read shared
+	 * memory only, no SPI (the holder's project name is known here).
+	 */
+	foreach(lc, pgm_read_progress(false))
 	{
 		PgmProgress *prog = lfirst(lc);
 
 		if (prog->pid != pid || prog->waiting)
 			continue;
-		if (prog->holding)
-			return psprintf("The mutex of project \"%s\" is held by process %d (application \"%s\"), whose transaction has been open since %s.",
-							project, pid, prog->application_name,
-							timestamptz_to_str(prog->since));
 		if (prog->revision)
 			return psprintf("The mutex of project \"%s\" is held by process %d (application \"%s\", command %s) since %s, running revision \"%s\" (step %d of %d).",
 							project, pid, prog->application_name, prog->command,
@@ -339,6 +340,20 @@ describe_holder(const char *project, int project_key)
 		return psprintf("The mutex of project \"%s\" is held by process %d (application \"%s\", command %s) since %s.",
 						project, pid, prog->application_name, prog->command,
 						timestamptz_to_str(prog->since));
+	}
+	{
+		int			n = pgstat_fetch_stat_numbackends();
+		int			i;
+
+		for (i = 1; i <= n; i++)
+		{
+			LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(i);
+
+			if (local && local->backendStatus.st_procpid == pid)
+				return psprintf("The mutex of project \"%s\" is held by process %d (application \"%s\"), whose transaction has been open since %s.",
+								project, pid, local->backendStatus.st_appname,
+								timestamptz_to_str(local->backendStatus.st_xact_start_timestamp));
+		}
 	}
 	return psprintf("The mutex of project \"%s\" is held by process %d.", project, pid);
 }

@@ -75,8 +75,10 @@ nontransactional_statement(Node *stmt)
 
 				if (option_true(r->params, "concurrently", false))
 					return "REINDEX CONCURRENTLY";
-				if (r->kind == REINDEX_OBJECT_DATABASE || r->kind == REINDEX_OBJECT_SYSTEM)
-					return "REINDEX DATABASE";
+				if (r->kind == REINDEX_OBJECT_DATABASE ||
+					r->kind == REINDEX_OBJECT_SYSTEM ||
+					r->kind == REINDEX_OBJECT_SCHEMA)
+					return "REINDEX SCHEMA/DATABASE/SYSTEM";
 				return NULL;
 			}
 		case T_VacuumStmt:

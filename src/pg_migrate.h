@@ -223,6 +223,7 @@ extern int	pgm_project_key(const char *project, bool create);
 extern PgmState *pgm_load_state(const char *project);
 extern void pgm_lock_project_row(const char *project);
 extern char *pgm_project_by_key(int key);
+extern int64 pgm_state_version(const char *project);
 extern PgmRevisionDetails *pgm_fetch_details(const char *project,
 											 const char *id);
 extern void pgm_fetch_scripts(const char *project, const char *id,
@@ -269,7 +270,7 @@ extern void pgm_lock_project(const char *project, int project_key,
 extern void pgm_report_step(int step, int nsteps, const char *revision,
 							PgmDirection direction);
 extern void pgm_report_done(void);
-extern List *pgm_read_progress(void);
+extern List *pgm_read_progress(bool with_holders);
 
 /* in execute.c */
 extern int	pgm_current_statement;

@@ -437,7 +437,7 @@ append_json_lock(StringInfo buf, const char *project)
 	bool		found = false;
 
 	appendStringInfoString(buf, ", \"lock\": ");
-	foreach(lc, pgm_read_progress())
+	foreach(lc, pgm_read_progress(true))
 	{
 		PgmProgress *prog = lfirst(lc);
 
@@ -487,7 +487,7 @@ pg_migrate_progress(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, 0);
-	foreach(lc, pgm_read_progress())
+	foreach(lc, pgm_read_progress(true))
 	{
 		PgmProgress *prog = lfirst(lc);
 		Datum		values[11];
@@ -648,6 +648,15 @@ append_lock(StringInfo buf, const char *project)
 					 quote_literal_cstr(project));
 }
 
+/* every transaction of a script that changes the version state bumps it */
+static void
+append_bump(StringInfo buf, const char *project)
+{
+	appendStringInfo(buf, "\nUPDATE migrate.projects SET state_version = state_version + 1, "
+					 "changed_at = pg_catalog.now() WHERE project = %s;\n",
+					 quote_literal_cstr(project));
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_script);
 
 /*
@@ -669,6 +678,7 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 	PgmPlan    *plan;
 	StringInfoData buf;
 	bool		in_xact = true;
+	bool		changed = false;
 	int			i;
 
 	if (colon)
@@ -700,6 +710,7 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "-- pg_migrate script for project \"%s\", target \"%s\": %d revision%s\n",
 					 project, target, plan->nsteps, plan->nsteps == 1 ? "" : "s");
+	appendStringInfoString(&buf, "-- run it with psql -v ON_ERROR_STOP=1, so that it stops at the first error\n");
 	appendStringInfoString(&buf, "BEGIN;\n");
 	append_lock(&buf, project);
 	for (i = 0; i < plan->nsteps; i++)
@@ -727,12 +738,32 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 			}
 		}
 		appendStringInfoChar(&buf, '\n');
-		if (cls == PGM_EXEC_NONTRANSACTIONAL && in_xact)
+		if (cls == PGM_EXEC_NONTRANSACTIONAL)
 		{
-			appendStringInfoString(&buf, "COMMIT;\n-- outside a transaction block\n");
+			/*
+			 * Outside a transaction block, hence outside the mutex: close
+			 * the transaction so far (its changes are then complete and
+			 * counted), run the script, and record it in a transaction of
+			 * its own that takes the mutex again.
+			 */
+			if (in_xact)
+			{
+				if (changed)
+					append_bump(&buf, project);
+				appendStringInfoString(&buf, "COMMIT;\n");
+			}
+			appendStringInfoString(&buf, "-- outside a transaction block, without the mutex: not atomic\n");
+			append_script(&buf, up ? upscript : downscript);
+			appendStringInfoString(&buf, "BEGIN;\n");
+			append_lock(&buf, project);
+			append_bookkeeping(&buf, project, rev->id, step->direction);
+			append_bump(&buf, project);
+			appendStringInfoString(&buf, "COMMIT;\n");
 			in_xact = false;
+			changed = false;
+			continue;
 		}
-		else if (cls == PGM_EXEC_TRANSACTIONAL && !in_xact)
+		if (!in_xact)
 		{
 			appendStringInfoString(&buf, "BEGIN;\n");
 			append_lock(&buf, project);
@@ -740,19 +771,13 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 		}
 		append_script(&buf, up ? upscript : downscript);
 		append_bookkeeping(&buf, project, rev->id, step->direction);
+		changed = true;
 	}
-	if (plan->nsteps > 0)
+	if (in_xact)
 	{
-		if (!in_xact)
-		{
-			appendStringInfoString(&buf, "BEGIN;\n");
-			append_lock(&buf, project);
-		}
-		in_xact = true;
-		appendStringInfo(&buf, "\nUPDATE migrate.projects SET state_version = state_version + 1, "
-						 "changed_at = pg_catalog.now() WHERE project = %s;\n",
-						 quote_literal_cstr(project));
+		if (changed)
+			append_bump(&buf, project);
+		appendStringInfoString(&buf, "COMMIT;\n");
 	}
-	appendStringInfoString(&buf, "COMMIT;\n");
 	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
 }

@@ -18,8 +18,11 @@
  * an older snapshot, and a caller holding one would wait for the worker
  * that waits for it, a deadlock PostgreSQL cannot detect (see
  * POSTGRES-FACTS.md).  Deployers waiting for the mutex in apply() hold no
- * snapshot either; those waiting in SELECT migrate.upgrade() do, so they
- * refuse to wait behind a nontransactional revision (see lock.c).
+ * snapshot either.  upgrade('heads') refuses pending nontransactional
+ * revisions before it waits; a session that still waits for the mutex
+ * while holding a snapshot the worker needs is cancelled (when this role
+ * may cancel it, else this revision fails), since the two would otherwise
+ * wait for each other where the deadlock detector cannot see it.
  *
  * Such a revision is not atomic: if statement k fails, statements 1..k-1
  * stay done and the revision is not marked applied.  Scripts should
@@ -53,6 +56,9 @@
 #include "utils/memutils.h"
 #include "utils/portal.h"
 #include "utils/snapmgr.h"
+#include "catalog/pg_authid.h"
+#include "utils/acl.h"
+#include "utils/backend_status.h"
 #include "utils/lsyscache.h"
 
 #include "compat.h"
@@ -214,6 +220,33 @@ pgm_worker_main(Datum arg)
 }
 
 /*
+ * May this role cancel that process?  The rules of pg_cancel_backend():
+ * superusers' sessions only by superusers, others by members of their role
+ * or of pg_signal_backend.
+ */
+static bool
+may_cancel(int pid)
+{
+	int			n = pgstat_fetch_stat_numbackends();
+	int			i;
+
+	for (i = 1; i <= n; i++)
+	{
+		LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(i);
+		Oid			role;
+
+		if (local == NULL || local->backendStatus.st_procpid != pid)
+			continue;
+		role = local->backendStatus.st_userid;
+		if (superuser_arg(role) && !superuser())
+			return false;
+		return has_privs_of_role(GetUserId(), role) ||
+			has_privs_of_role(GetUserId(), ROLE_PG_SIGNAL_BACKEND);
+	}
+	return false;
+}
+
+/*
  * Cancel the sessions that wait for the project's mutex while holding
  * something the worker waits for (CREATE INDEX CONCURRENTLY waits for
  * every older snapshot): they wait for us and we wait for the worker, a
@@ -254,6 +287,13 @@ break_snapshot_deadlock(int worker_pid, const char *project, int project_key)
 				if (m->pid == hold->pid && m->waitLockMode != NoLock &&
 					memcmp(&m->locktag, &mutex, sizeof(LOCKTAG)) == 0)
 				{
+					if (!may_cancel(hold->pid))
+						ereport(ERROR,
+								(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+								 errmsg("process %d waits for the mutex of project \"%s\" while holding a snapshot that revision's index build must wait for",
+										hold->pid, project),
+								 errdetail("This role may not cancel that process, and the two would wait for each other forever."),
+								 errhint("Deploy with CALL migrate.apply() only, which waits without a snapshot.")));
 					ereport(LOG,
 							(errmsg("pg_migrate: cancelling process %d, which waits for the mutex of project \"%s\" while holding a snapshot that a background worker of this project must wait for",
 									hold->pid, project)));
@@ -262,6 +302,8 @@ break_snapshot_deadlock(int worker_pid, const char *project, int project_key)
 			}
 		}
 	}
+	pfree(locks->locks);
+	pfree(locks);
 }
 
 /* Wait for the worker to exit, watching for the deadlock described above. */
@@ -335,7 +377,18 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	ForgetPortalSnapshots();
 	InvalidateCatalogSnapshot();
 	if (ActiveSnapshotSet() || TransactionIdIsValid(MyProc->xmin))
-		elog(ERROR, "a nontransactional revision cannot start while this session holds a snapshot");
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("revision \"%s\" (project \"%s\") cannot start while this session holds a snapshot",
+						revision, project),
+				 errdetail("Its statements, such as CREATE INDEX CONCURRENTLY, would wait for this session."),
+				 errhint("Run CALL migrate.apply() as a statement of its own.")));
+	if (strlen(namespace_search_path) >= TASK_MESSAGE_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("search_path is too long to pass to a background worker"),
+				 errdetail("It has %zu bytes; at most %d are supported.",
+						   strlen(namespace_search_path), TASK_MESSAGE_LEN - 1)));
 
 	seg = dsm_create(offsetof(PgmWorkerTask, script) + len + 1, 0);
 	task = dsm_segment_address(seg);
