@@ -176,3 +176,30 @@ SELECT step, revision, direction FROM migrate.upgrade('heads', 'err_events_role'
 SELECT revision, direction, outcome, current_user_name, session_user_name = session_user AS by_session_user
   FROM migrate.events WHERE project = 'err_events_role' ORDER BY event_id;
 RESET ROLE;
+
+--
+-- A migration cannot call state-changing pg_migrate functions: the outer
+-- command holds the project's mutex and its plan (a nested downgrade would
+-- leave a version set with holes; in a background worker it would wait
+-- for the caller forever).  The whole command fails and nothing changes.
+--
+SELECT migrate.revision('a', 'SELECT 1', 'SELECT 1', project => 'err_nest');
+SELECT migrate.revision('b', 'SELECT 1', 'SELECT 1', parents => ARRAY['a'], project => 'err_nest');
+SELECT migrate.revision('c', $$SELECT migrate.downgrade('a', 'err_nest')$$, 'SELECT 1',
+                        parents => ARRAY['b'], project => 'err_nest');
+SELECT step, revision, direction FROM migrate.upgrade('heads', 'err_nest');
+\echo :SQLSTATE
+SELECT * FROM migrate.current('err_nest');
+SELECT migrate.revision('n1', $$VACUUM; SELECT migrate.revision('zz', 'SELECT 1', project => 'err_nest2')$$,
+                        project => 'err_nest2');
+SET client_min_messages = warning;
+CALL migrate.apply('heads', 'err_nest2');
+\echo :SQLSTATE
+RESET client_min_messages;
+SELECT * FROM migrate.current('err_nest2');
+SELECT count(*) AS zz_registered FROM migrate.revisions WHERE project = 'err_nest2' AND id = 'zz';
+-- reading is fine from a migration
+SELECT migrate.revision('r1', $$CREATE TABLE err_nest_heads AS SELECT * FROM migrate.heads('err_nest')$$,
+                        'DROP TABLE err_nest_heads', project => 'err_nest3');
+SELECT step, revision, direction FROM migrate.upgrade('heads', 'err_nest3');
+SELECT * FROM err_nest_heads;

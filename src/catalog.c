@@ -568,7 +568,11 @@ pgm_fetch_scripts(const char *project, const char *id, char **up, char **down)
 	connect_spi();
 	run_query(Q_FETCH_SCRIPTS, values, NULL, 1);
 	if (SPI_processed != 1)
-		elog(ERROR, "revision \"%s\" of project \"%s\" vanished", id, project);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision \"%s\" of project \"%s\" was removed while a command ran",
+						id, project),
+				 errhint("migrate.revisions was changed outside pg_migrate's functions.")));
 	{
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 
@@ -591,7 +595,11 @@ pgm_fetch_details(const char *project, const char *id)
 	connect_spi();
 	run_query(Q_DETAILS, values, NULL, 1);
 	if (SPI_processed != 1)
-		elog(ERROR, "revision \"%s\" of project \"%s\" vanished", id, project);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision \"%s\" of project \"%s\" was removed while a command ran",
+						id, project),
+				 errhint("migrate.revisions was changed outside pg_migrate's functions.")));
 	{
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		HeapTuple	tup = SPI_tuptable->vals[0];

@@ -452,6 +452,7 @@ apply_step(const char *project, int project_key, PgmGraph *graph,
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
 		pgm_current_statement = 0;
+		pgm_in_migration = false;
 
 		ereport(LOG,
 				(errmsg("pg_migrate: revision \"%s\" of project \"%s\" failed at statement %d: %s",

@@ -84,24 +84,34 @@ pgm_run_script(const char *project, const char *revision, const char *script)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	foreach(lc, info.statements)
+	/* nested pg_migrate commands are refused until the script is done */
+	pgm_in_migration = true;
+	PG_TRY();
 	{
-		int			ret;
+		foreach(lc, info.statements)
+		{
+			int			ret;
 
-		arg.statement = lfirst(lc);
-		arg.number++;
-		pgm_current_statement = arg.number;
-		old = MemoryContextSwitchTo(stmt_cxt);
-		ret = SPI_execute(arg.statement, false, 0);
-		if (ret < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("statement could not be run in a migration: %s",
-							SPI_result_code_string(ret))));
-		SPI_freetuptable(SPI_tuptable);
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(stmt_cxt);
+			arg.statement = lfirst(lc);
+			arg.number++;
+			pgm_current_statement = arg.number;
+			old = MemoryContextSwitchTo(stmt_cxt);
+			ret = SPI_execute(arg.statement, false, 0);
+			if (ret < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("statement could not be run in a migration: %s",
+								SPI_result_code_string(ret))));
+			SPI_freetuptable(SPI_tuptable);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(stmt_cxt);
+		}
 	}
+	PG_FINALLY();
+	{
+		pgm_in_migration = false;
+	}
+	PG_END_TRY();
 	if (SPI_finish() != SPI_OK_FINISH)
 		elog(ERROR, "SPI_finish failed");
 

@@ -98,6 +98,7 @@ projects_relid(void)
 void
 pgm_require_writable(const char *what)
 {
+	pgm_refuse_nested(what);
 	if (RecoveryInProgress())
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),

@@ -12,6 +12,7 @@
 
 #include <limits.h>
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -24,6 +25,7 @@
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
+static void pgm_xact_callback(XactEvent event, void *arg);
 
 void
 _PG_init(void)
@@ -37,6 +39,7 @@ _PG_init(void)
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");
+	RegisterXactCallback(pgm_xact_callback, NULL);
 }
 
 /*
@@ -51,6 +54,32 @@ pgm_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s must not be null", argname)));
 	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/* set while this backend runs a migration's statements */
+bool		pgm_in_migration = false;
+
+/*
+ * State-changing functions refuse to run from inside a migration: the
+ * outer command holds the project's mutex and a plan that a nested command
+ * would invalidate (or, in a background worker, wait for forever).
+ */
+void
+pgm_refuse_nested(const char *what)
+{
+	if (pgm_in_migration)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s cannot be called from a migration script", what),
+				 errdetail("A pg_migrate command is running this script and holds the version state."),
+				 errhint("Register and apply revisions from outside the migrations.")));
+}
+
+static void
+pgm_xact_callback(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+		pgm_in_migration = false;
 }
 
 char *
@@ -79,7 +108,7 @@ pgm_text_array_arg(ArrayType *array, const char *argname, int *nitems)
 		return NULL;
 	if (ARR_NDIM(array) > 1)
 		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a one-dimensional array", argname)));
 	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, nitems);

@@ -282,6 +282,8 @@ extern void pgm_run_in_worker(const char *project, int project_key,
 							  const char *revision, const char *script);
 
 /* in pg_migrate.c */
+extern bool pgm_in_migration;
+extern void pgm_refuse_nested(const char *what);
 extern char *pgm_text_arg(FunctionCallInfo fcinfo, int argno,
 						  const char *argname);
 extern char *pgm_project_arg(FunctionCallInfo fcinfo, int argno);

@@ -187,6 +187,8 @@ pgm_worker_main(Datum arg)
 		}
 		CommitTransactionCommand();
 
+		/* a nested pg_migrate command would wait for our caller's mutex */
+		pgm_in_migration = true;
 		foreach(lc, info.statements)
 		{
 			char	   *sql = lfirst(lc);
@@ -456,7 +458,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	if (task->status != PGM_TASK_DONE)
 	{
 		int			sqlerrcode = task->status == PGM_TASK_FAILED ?
-			task->sqlerrcode : ERRCODE_INTERNAL_ERROR;
+			task->sqlerrcode : ERRCODE_ADMIN_SHUTDOWN;
 		char	   *message = pstrdup(task->status == PGM_TASK_FAILED ? task->message :
 									  "background worker exited before it finished; see the server log");
 		char	   *detail = pstrdup(task->detail);
