@@ -234,3 +234,10 @@ SELECT id, up_script, checksum = :'rr1_checksum' AS same_checksum
   FROM migrate.revisions WHERE project = 'bi_rereg' AND id = 'rr1';
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'bi_rereg');
 SELECT id FROM public.bi_rr;
+
+-- arrays must be one-dimensional (22023), and nothing is registered
+SELECT migrate.revision('md1', 'SELECT 1', parents => ARRAY[['a']], project => 'bad_md');
+\echo :SQLSTATE
+SELECT migrate.merge(ARRAY[['a', 'b']], project => 'bad_md');
+\echo :SQLSTATE
+SELECT count(*) FROM migrate.revisions WHERE project = 'bad_md';

@@ -290,3 +290,34 @@ RESET default_transaction_isolation;
 SELECT * FROM migrate.current('ntx_rr');
 SELECT i.indexrelid::regclass AS index, i.indisvalid
   FROM pg_index i WHERE i.indrelid = 'ntx.rr'::regclass;
+
+--
+-- REINDEX SCHEMA is refused inside a transaction block too: registered as
+-- nontransactional.
+--
+SELECT migrate.revision('rs1', 'REINDEX SCHEMA ntx', 'SELECT 1', project => 'ntx_reindex');
+SELECT revision, execution FROM migrate.plan('heads', 'ntx_reindex');
+
+--
+-- The worker gets the caller's search_path; one too long to pass is
+-- refused before anything runs (54000).
+--
+SELECT migrate.revision('sp1', 'VACUUM ntx.rr', 'SELECT 1', project => 'ntx_sp');
+SELECT set_config('search_path', 'ntx, ' || repeat('x', 1100), false) IS NOT NULL AS set;
+CALL migrate.apply('heads', 'ntx_sp');
+\echo :SQLSTATE
+RESET search_path;
+SELECT * FROM migrate.current('ntx_sp');
+
+--
+-- A worker that is terminated before it finishes: 57P01, the revision is
+-- not applied, the failure is recorded with the statement it was at.
+--
+SELECT migrate.revision('kt1', $$VACUUM ntx.rr; SELECT pg_terminate_backend(pg_backend_pid())$$,
+                        'SELECT 1', project => 'ntx_kill');
+SET client_min_messages = warning;
+CALL migrate.apply('heads', 'ntx_kill');
+\echo :SQLSTATE
+RESET client_min_messages;
+SELECT * FROM migrate.current('ntx_kill');
+SELECT revision, outcome, sqlstate, statement FROM migrate.events WHERE project = 'ntx_kill';

@@ -39,7 +39,6 @@ typedef enum PgmQuery
 	Q_STATE_VERSION,
 	Q_LOAD_REVISIONS,
 	Q_LOAD_APPLIED,
-	Q_FETCH_SCRIPTS,
 	Q_INSERT_APPLIED,
 	Q_INSERT_STAMPED,
 	Q_DELETE_APPLIED,
@@ -92,11 +91,6 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"SELECT revision, applied_at, applied_by FROM migrate.applied "
 		"WHERE project = $1",
 		1, {TEXTOID}
-	},
-	[Q_FETCH_SCRIPTS] = {
-		"SELECT up_script, down_script FROM migrate.revisions "
-		"WHERE project = $1 AND id = $2",
-		2, {TEXTOID, TEXTOID}
 	},
 	[Q_INSERT_APPLIED] = {
 		"INSERT INTO migrate.applied (project, revision, applied_via) "
@@ -546,7 +540,7 @@ pgm_load_state(const char *project)
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("applied revision \"%s\" of project \"%s\" is not registered",
 							id, project),
-					 errhint("migrate.applied was changed outside pg_migrate's functions.")));
+					 errhint("The table migrate.applied was changed without pg_migrate's functions.")));
 		state->applied[rev] = true;
 		state->applied_at[rev] = DatumGetTimestampTz(SPI_getbinval(tup, desc, 2, &isnull));
 		old = MemoryContextSwitchTo(cxt);
@@ -555,32 +549,6 @@ pgm_load_state(const char *project)
 	}
 	finish_spi();
 	return state;
-}
-
-void
-pgm_fetch_scripts(const char *project, const char *id, char **up, char **down)
-{
-	MemoryContext cxt = CurrentMemoryContext;
-	Datum		values[2];
-
-	values[0] = CStringGetTextDatum(project);
-	values[1] = CStringGetTextDatum(id);
-	connect_spi();
-	run_query(Q_FETCH_SCRIPTS, values, NULL, 1);
-	if (SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("revision \"%s\" of project \"%s\" was removed while a command ran",
-						id, project),
-				 errhint("migrate.revisions was changed outside pg_migrate's functions.")));
-	{
-		MemoryContext old = MemoryContextSwitchTo(cxt);
-
-		*up = copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-		*down = copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-		MemoryContextSwitchTo(old);
-	}
-	finish_spi();
 }
 
 PgmRevisionDetails *
@@ -599,7 +567,7 @@ pgm_fetch_details(const char *project, const char *id)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("revision \"%s\" of project \"%s\" was removed while a command ran",
 						id, project),
-				 errhint("migrate.revisions was changed outside pg_migrate's functions.")));
+				 errhint("The table migrate.revisions was changed without pg_migrate's functions.")));
 	{
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		HeapTuple	tup = SPI_tuptable->vals[0];

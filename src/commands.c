@@ -252,15 +252,14 @@ run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
 	pgm_report_step(stepno, nsteps, rev->id, step->direction);
 	if (step->direction == PGM_UP || step->direction == PGM_DOWN)
 	{
-		char	   *up;
-		char	   *down;
 		bool		is_up = step->direction == PGM_UP;
+		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id);
+		char	   *script = is_up ? d->up : d->down;
 
-		pgm_fetch_scripts(project, rev->id, &up, &down);
 		if ((is_up ? rev->up_class : rev->down_class) == PGM_EXEC_NONTRANSACTIONAL)
-			pgm_run_in_worker(project, project_key, rev->id, is_up ? up : down);
+			pgm_run_in_worker(project, project_key, rev->id, script);
 		else
-			pgm_run_script(project, rev->id, is_up ? up : down);
+			pgm_run_script(project, rev->id, script);
 	}
 	pgm_record_applied(project, rev->id,
 					   step->direction == PGM_UP || step->direction == PGM_STAMP,
@@ -524,7 +523,7 @@ apply_target(PgmState *state, const char *target, List **target_ids,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("revision \"%s\" of project \"%s\" disappeared while migrate.apply() ran",
 							(char *) lfirst(lc), state->graph->project),
-					 errhint("migrate.revisions was changed outside pg_migrate's functions.")));
+					 errhint("The table migrate.revisions was changed without pg_migrate's functions.")));
 		t->revs[t->nrevs++] = r;
 	}
 	return t;

@@ -213,7 +213,7 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("%s script of revision \"%s\" contains transaction control (statement %d)",
 							which, revision, n),
-					 errdetail("pg_migrate runs every revision inside a transaction it manages."),
+					 errdetail("Every revision runs inside a transaction that pg_migrate manages."),
 					 errhint("Remove BEGIN, COMMIT, ROLLBACK and similar statements from the script.")));
 		if (IsA(stmt, CopyStmt) && ((CopyStmt *) stmt)->filename == NULL)
 			ereport(ERROR,

@@ -226,8 +226,6 @@ extern char *pgm_project_by_key(int key);
 extern int64 pgm_state_version(const char *project);
 extern PgmRevisionDetails *pgm_fetch_details(const char *project,
 											 const char *id);
-extern void pgm_fetch_scripts(const char *project, const char *id,
-							  char **up, char **down);
 extern void pgm_record_applied(const char *project, const char *id,
 							   bool applied, bool via_stamp);
 extern void pgm_record_event(const char *project, const char *id,

@@ -719,10 +719,10 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 		PgmRevision *rev = &graph->revs[step->rev];
 		bool		up = step->direction == PGM_UP;
 		PgmExecClass cls = up ? rev->up_class : rev->down_class;
-		char	   *upscript;
-		char	   *downscript;
+		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id);
+		char	   *upscript = d->up;
+		char	   *downscript = d->down;
 
-		pgm_fetch_scripts(project, rev->id, &upscript, &downscript);
 		appendStringInfo(&buf, "\n-- %s %s", up ? "upgrade" : "downgrade", rev->id);
 		if (rev->message)
 		{

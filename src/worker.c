@@ -459,10 +459,12 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	{
 		int			sqlerrcode = task->status == PGM_TASK_FAILED ?
 			task->sqlerrcode : ERRCODE_ADMIN_SHUTDOWN;
-		char	   *message = pstrdup(task->status == PGM_TASK_FAILED ? task->message :
-									  "background worker exited before it finished; see the server log");
+		bool		failed = task->status == PGM_TASK_FAILED;
+		char	   *message = pstrdup(failed ? task->message :
+									  "background worker exited before it finished");
 		char	   *detail = pstrdup(task->detail);
-		char	   *hint = pstrdup(task->hint);
+		char	   *hint = pstrdup(failed ? task->hint :
+								   "The server log says why it exited.");
 
 		dsm_detach(seg);
 		pgm_current_statement = statement;
