@@ -36,6 +36,9 @@ use warnings;
 
 use IPC::Run;
 use Time::HiRes qw(time usleep);
+use FindBin;
+use lib $FindBin::RealBin;
+use PgMigrateTAP qw(start_psql wait_exit wait_for_condition);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -83,15 +86,6 @@ is( $node->safe_psql(
 		  FROM migrate.plan('heads')}),
 	join(',', map { "$_:up:6" } @REVS),
 	'four pending revisions of six statements each');
-
-# Poll a condition (PostgreSQL::Test::Cluster::poll_query_until) until it is true.
-sub wait_for_condition
-{
-	my ($db, $condition) = @_;
-	$node->poll_query_until($db, "SELECT ($condition)")
-	  or die "timed out waiting for: $condition";
-	return;
-}
 
 # The deploy that gets crashed, as a background psql.
 sub start_deploy
@@ -146,14 +140,14 @@ sub crash_at
 	my $started = time;
 	if ($anchor->[0] eq 'step')
 	{
-		wait_for_condition($db,
+		wait_for_condition($node, $db,
 			"EXISTS (SELECT 1 FROM migrate.progress() WHERE state = 'running' AND step >= $anchor->[1])"
 		);
 		usleep($anchor->[2] * 1_000_000) if $anchor->[2] > 0;
 	}
 	else
 	{
-		wait_for_condition($db, "(SELECT count(*) FROM migrate.applied) >= $anchor->[1]");
+		wait_for_condition($node, $db, "(SELECT count(*) FROM migrate.applied) >= $anchor->[1]");
 	}
 	my $crashed_after = time - $started;
 

@@ -29,7 +29,7 @@ use IPC::Run;
 use Time::HiRes qw(time usleep);
 use FindBin;
 use lib $FindBin::RealBin;
-use PgMigrateTAP;
+use PgMigrateTAP qw(start_psql wait_exit wait_for_condition);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -62,15 +62,6 @@ SELECT migrate.revision(id => '$id', message => 'revision $id',
 	return;
 }
 
-# Poll a condition (PostgreSQL::Test::Cluster::poll_query_until) until it is true.
-sub wait_for_condition
-{
-	my ($condition) = @_;
-	$node->poll_query_until('postgres', "SELECT ($condition)")
-	  or die "timed out waiting for: $condition";
-	return;
-}
-
 my $no_mutex = q{
 SELECT count(*) FROM pg_locks
 WHERE locktype = 'object' AND classid = 'migrate.projects'::regclass};
@@ -83,7 +74,7 @@ register('k2', 1);
 register('k3', 0);
 
 my $victim = start_psql($node, 'victim', 90, 'SET pgm_test.sleep = 3', q{CALL migrate.apply('heads')});
-wait_for_condition(
+wait_for_condition($node, 'postgres',
 	q{EXISTS (SELECT 1 FROM migrate.progress()
 			  WHERE revision = 'k2' AND state = 'running' AND application_name = 'victim')});
 my $victim_pid = $node->safe_psql('postgres',
@@ -147,7 +138,7 @@ WHERE relname LIKE 'tbl\_%' AND relkind = 'r'}),
 	'every table exists');
 is($node->safe_psql('postgres', q{SELECT string_agg(c, ',') FROM migrate.current() AS c}),
 	'k3', 'current is k3');
-wait_for_condition("NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $victim_pid)");
+wait_for_condition($node, 'postgres', "NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $victim_pid)");
 pass('the backend of the killed client has exited');
 is($node->safe_psql('postgres', $no_mutex), '0', 'nobody holds the mutex');
 
@@ -158,7 +149,7 @@ register('t1', 1);
 register('t2', 0);
 
 my $victim2 = start_psql($node, 'victim2', 90, 'SET pgm_test.sleep = 30', q{CALL migrate.apply('heads')});
-wait_for_condition(
+wait_for_condition($node, 'postgres',
 	q{EXISTS (SELECT 1 FROM migrate.progress()
 			  WHERE revision = 't1' AND state = 'running' AND application_name = 'victim2')});
 my $victim2_pid = $node->safe_psql('postgres',
@@ -168,7 +159,7 @@ my $waiter = start_psql($node,
 	'waiter', 90,
 	'SET pg_migrate.lock_wait_timeout = 20000',
 	q{SELECT string_agg(revision, ',' ORDER BY step) FROM migrate.upgrade('heads')});
-wait_for_condition(
+wait_for_condition($node, 'postgres',
 	q{EXISTS (SELECT 1 FROM migrate.progress()
 			  WHERE application_name = 'waiter' AND state = 'waiting')});
 is( $node->safe_psql(

@@ -2,6 +2,7 @@
 #
 # Background psql sessions driven with IPC::Run: start one with a list of
 # commands (one -c each, in one session), then pump it until it exits.
+# wait_for_condition (exported on request) polls an SQL condition.
 
 package PgMigrateTAP;
 
@@ -14,6 +15,7 @@ use Test::More;
 use Time::HiRes qw(time usleep);
 
 our @EXPORT = qw(start_psql wait_exit);
+our @EXPORT_OK = qw(wait_for_condition);
 
 # A psql in the background on $node's database postgres, running the given
 # commands with ON_ERROR_STOP and SQLSTATEs in its error output.  Returns a
@@ -49,6 +51,29 @@ sub wait_exit
 	return 0 if $s->{h}->pumpable;
 	eval { $s->{h}->finish; 1 } or diag("$s->{name}: $@");
 	return 1;
+}
+
+# Wait until an SQL condition is true on $node's database $db, checking it
+# every 10 ms inside the server for at most 60 s (poll_query_until checks
+# every 100 ms, too coarse for the crash points of 003_crash.pl).
+sub wait_for_condition
+{
+	my ($node, $db, $condition) = @_;
+	$node->safe_psql(
+		$db, qq{
+DO \$\$
+BEGIN
+	FOR i IN 1 .. 6000 LOOP
+		IF ($condition) THEN
+			RETURN;
+		END IF;
+		PERFORM pg_stat_clear_snapshot();
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+	RAISE EXCEPTION 'timed out waiting for: %', \$c\$$condition\$c\$;
+END
+\$\$;});
+	return;
 }
 
 1;
