@@ -35,3 +35,22 @@ EXTRA_CLEAN = test/isolation/output_iso
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# The pg_migrate client: C and libpq only, installed next to psql.
+CLIENT_OBJS = client/main.o client/util.o client/files.o client/db.o client/import.o
+EXTRA_CLEAN += $(CLIENT_OBJS) client/pg_migrate
+
+all: client/pg_migrate
+client: client/pg_migrate
+.PHONY: client install-client
+
+client/%.o: client/%.c client/pgm.h
+	$(CC) $(CFLAGS) -I$(srcdir)/client -I$(includedir) -c $< -o $@
+
+client/pg_migrate: $(CLIENT_OBJS)
+	$(CC) $(CFLAGS) $(CLIENT_OBJS) $(LDFLAGS) -L$(libdir) -lpq -o $@
+
+install: install-client
+install-client: client/pg_migrate
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) client/pg_migrate '$(DESTDIR)$(bindir)/pg_migrate'

@@ -374,6 +374,13 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 		run_step(project, key, state->graph, step, i + 1, plan->nsteps,
 				 &started, &finished);
 		duration->time = finished - started;
+		if (pgm_step_notices)
+			ereport(NOTICE,
+					(errmsg("step %d/%d: %s %s done in %.3f ms",
+							i + 1, plan->nsteps,
+							pgm_direction_name(step->direction),
+							state->graph->revs[step->rev].id,
+							(double) duration->time / 1000.0)));
 		values[0] = Int32GetDatum(i + 1);
 		values[1] = CStringGetTextDatum(state->graph->revs[step->rev].id);
 		values[2] = CStringGetTextDatum(pgm_direction_name(step->direction));

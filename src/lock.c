@@ -130,6 +130,9 @@ pgm_require_deploy_privilege(const char *project)
 /* GUC: pg_migrate.lock_wait_timeout, in milliseconds */
 int			pgm_lock_wait_timeout = 0;
 
+/* GUC: pg_migrate.step_notices */
+bool		pgm_step_notices = false;
+
 /* what this backend is doing, for the activity text */
 static char current_project[PGM_MAX_PROJECT_LEN + 1];
 static char current_command[16];

@@ -38,6 +38,14 @@ _PG_init(void)
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+	DefineCustomBoolVariable("pg_migrate.step_notices",
+							 "Sends a NOTICE as each step of upgrade(), downgrade() or stamp() finishes.",
+							 "The pg_migrate client turns this on to show progress on long runs.",
+							 &pgm_step_notices,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");
 	RegisterXactCallback(pgm_xact_callback, NULL);
 }

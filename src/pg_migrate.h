@@ -245,6 +245,7 @@ extern char *pgm_register_revision(const char *project, const char *id,
 extern void pgm_require_writable(const char *what);
 extern void pgm_require_deploy_privilege(const char *project);
 extern int	pgm_lock_wait_timeout;
+extern bool pgm_step_notices;
 
 /* one backend's pg_migrate activity, as pgm_read_progress() parses it */
 typedef struct PgmProgress

@@ -1,0 +1,265 @@
+/*-------------------------------------------------------------------------
+ *
+ * db.c
+ *	  Connections, queries, server errors and table output.
+ *
+ * Every query sends user text as a parameter ($1, ...), never spliced into
+ * SQL.  Server errors are printed with their SQLSTATE, detail, hint and
+ * context, as the server sent them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgm.h"
+
+PGconn *
+pgm_connect(const char *conninfo)
+{
+	const char *keywords[] = {"dbname", "fallback_application_name", NULL};
+	const char *values[] = {conninfo, "pg_migrate", NULL};
+	PGconn	   *conn;
+
+	conn = PQconnectdbParams(keywords, values, 1);
+	if (conn == NULL)
+		pgm_fatal(PGM_EXIT_CONNECT, "out of memory");
+	if (PQstatus(conn) != CONNECTION_OK)
+	{
+		const char *msg = PQerrorMessage(conn);
+		size_t		len = strlen(msg);
+
+		while (len > 0 && msg[len - 1] == '\n')
+			len--;
+		pgm_error("could not connect: %.*s", (int) len, msg);
+		pgm_hint("Connect with the PG* environment variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGSERVICE) or -d CONNINFO; passwords come from ~/.pgpass.");
+		PQfinish(conn);
+		exit(PGM_EXIT_CONNECT);
+	}
+	return conn;
+}
+
+static void
+print_field(const PGresult *res, int code, const char *label)
+{
+	const char *v = PQresultErrorField(res, code);
+
+	if (v && v[0])
+		fprintf(stderr, "%s:  %s\n", label, v);
+}
+
+void
+pgm_report_result_error(const PGresult *res, const char *what)
+{
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	fflush(stdout);
+	if (primary == NULL)
+	{
+		const char *msg = PQresultErrorMessage(res);
+		size_t		len = strlen(msg);
+
+		while (len > 0 && msg[len - 1] == '\n')
+			len--;
+		if (what)
+			pgm_error("%s: %.*s", what, (int) len, msg);
+		else
+			pgm_error("%.*s", (int) len, msg);
+		return;
+	}
+	if (what)
+		pgm_error("%s: %s", what, primary);
+	else
+		pgm_error("%s", primary);
+	print_field(res, PG_DIAG_MESSAGE_DETAIL, "DETAIL");
+	print_field(res, PG_DIAG_MESSAGE_HINT, "HINT");
+	print_field(res, PG_DIAG_CONTEXT, "CONTEXT");
+	if (sqlstate)
+		fprintf(stderr, "SQLSTATE:  %s\n", sqlstate);
+}
+
+PGresult *
+pgm_query_try(PGconn *conn, const char *sql, int nparams,
+			  const char *const *params)
+{
+	PGresult   *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		return res;
+	if (res)
+	{
+		pgm_report_result_error(res, NULL);
+		PQclear(res);
+	}
+	else
+		pgm_error("%s", PQerrorMessage(conn));
+	return NULL;
+}
+
+PGresult *
+pgm_query(PGconn *conn, const char *sql, int nparams,
+		  const char *const *params)
+{
+	PGresult   *res = pgm_query_try(conn, sql, nparams, params);
+
+	if (res == NULL)
+	{
+		PQfinish(conn);
+		exit(PGM_EXIT_SERVER);
+	}
+	return res;
+}
+
+/* Display width of UTF-8 text: one column per code point. */
+static int
+text_width(const char *s)
+{
+	int			w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char) *s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+/* A cell: NULL shows empty, line breaks show as blanks. */
+static char *
+cell(const PGresult *res, int row, int col)
+{
+	char	   *v;
+	char	   *p;
+
+	if (PQgetisnull(res, row, col))
+		return pgm_strdup("");
+	v = pgm_strdup(PQgetvalue(res, row, col));
+	for (p = v; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	return v;
+}
+
+/*
+ * Aligned columns with a header line, two blanks between columns and no
+ * trailing blanks, for reading in a terminal.
+ */
+void
+pgm_print_table(const PGresult *res)
+{
+	int			nrows = PQntuples(res);
+	int			ncols = PQnfields(res);
+	int		   *width = pgm_malloc(ncols * sizeof(int));
+	int			r,
+				c;
+
+	for (c = 0; c < ncols; c++)
+		width[c] = text_width(PQfname(res, c));
+	for (r = 0; r < nrows; r++)
+		for (c = 0; c < ncols; c++)
+		{
+			char	   *v = cell(res, r, c);
+			int			w = text_width(v);
+
+			if (w > width[c])
+				width[c] = w;
+			free(v);
+		}
+	for (r = -1; r < nrows; r++)
+	{
+		PgmBuf		line;
+
+		pgm_buf_init(&line);
+		for (c = 0; c < ncols; c++)
+		{
+			char	   *v = r < 0 ? pgm_strdup(PQfname(res, c)) : cell(res, r, c);
+
+			pgm_buf_append(&line, v);
+			if (c < ncols - 1)
+			{
+				int			pad = width[c] - text_width(v) + 2;
+
+				while (pad-- > 0)
+					pgm_buf_append(&line, " ");
+			}
+			free(v);
+		}
+		while (line.len > 0 && line.data[line.len - 1] == ' ')
+			line.data[--line.len] = '\0';
+		puts(line.data);
+		pgm_buf_free(&line);
+	}
+	free(width);
+}
+
+/* A text[] literal: every element double-quoted, with \ and " escaped. */
+char *
+pgm_array_literal(const PgmList *l)
+{
+	PgmBuf		b;
+	int			i;
+
+	pgm_buf_init(&b);
+	pgm_buf_append(&b, "{");
+	for (i = 0; i < l->n; i++)
+	{
+		const char *p;
+
+		if (i > 0)
+			pgm_buf_append(&b, ",");
+		pgm_buf_append(&b, "\"");
+		for (p = l->items[i]; *p; p++)
+		{
+			if (*p == '"' || *p == '\\')
+				pgm_buf_append_len(&b, "\\", 1);
+			pgm_buf_append_len(&b, p, 1);
+		}
+		pgm_buf_append(&b, "\"");
+	}
+	pgm_buf_append(&b, "}");
+	return b.data;
+}
+
+/* Parse a one-dimensional text[] output value ("{a,\"b c\"}"). */
+void
+pgm_parse_array(const char *value, PgmList *l)
+{
+	const char *p = value;
+	PgmBuf		item;
+
+	if (p == NULL || *p != '{')
+		return;
+	p++;
+	pgm_buf_init(&item);
+	while (*p && *p != '}')
+	{
+		item.len = 0;
+		item.data[0] = '\0';
+		if (*p == '"')
+		{
+			p++;
+			while (*p && *p != '"')
+			{
+				if (*p == '\\' && p[1])
+					p++;
+				pgm_buf_append_len(&item, p, 1);
+				p++;
+			}
+			if (*p == '"')
+				p++;
+		}
+		else
+		{
+			while (*p && *p != ',' && *p != '}')
+			{
+				pgm_buf_append_len(&item, p, 1);
+				p++;
+			}
+		}
+		pgm_list_add(l, item.data);
+		if (*p == ',')
+			p++;
+	}
+	pgm_buf_free(&item);
+}

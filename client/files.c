@@ -1,0 +1,773 @@
+/*-------------------------------------------------------------------------
+ *
+ * files.c
+ *	  The migration file format (SPEC section 8) and directories of files.
+ *
+ * A file is a header of "-- migrate:" lines followed by dbmate's sections:
+ *
+ *		-- migrate:revision 3f2a9c1d0b7e
+ *		-- migrate:parents 1b2c3d4e5f60		(omitted or "base" for a root)
+ *		-- migrate:message Add rooms		(may repeat: a multi-line message)
+ *		-- migrate:branch-labels spatial
+ *		-- migrate:depends-on 9a8b7c6d5e4f
+ *		-- migrate:up
+ *		CREATE TABLE rooms (...);
+ *		-- migrate:down
+ *		DROP TABLE rooms;
+ *
+ * A section's script is every byte between its marker line and the next
+ * marker line (or the end of the file) less one final newline, so that a
+ * script round-trips exactly: pgm_format_migration() writes the script
+ * followed by one newline.  No "-- migrate:down" line means the revision
+ * is irreversible (down script NULL); an empty down section is a no-op.
+ *
+ * A file without "-- migrate:revision" is a plain dbmate file: its id is
+ * the part of its name before the first "_" (dbmate's version), and such
+ * files form a chain in name order, which is dbmate's order.  Otherwise
+ * file names decide nothing but the order of registration among
+ * revisions that do not depend on each other.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgm.h"
+
+#define MARKER "-- migrate:"
+#define MARKER_LEN (sizeof(MARKER) - 1)
+
+void
+pgm_migration_init(PgmMigration *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+PgmMigration *
+pgm_set_add(PgmMigrationSet *set)
+{
+	if (set->n == set->cap)
+	{
+		set->cap = set->cap ? set->cap * 2 : 16;
+		set->items = pgm_realloc(set->items, set->cap * sizeof(PgmMigration));
+	}
+	pgm_migration_init(&set->items[set->n]);
+	return &set->items[set->n++];
+}
+
+/* A header value: the rest of the line after one blank, without "\r". */
+static char *
+line_value(const char *rest, size_t len)
+{
+	if (len > 0 && rest[len - 1] == '\r')
+		len--;
+	if (len > 0 && (rest[0] == ' ' || rest[0] == '\t'))
+	{
+		rest++;
+		len--;
+	}
+	return pgm_strndup(rest, len);
+}
+
+static char *
+trimmed(const char *s)
+{
+	const char *e = s + strlen(s);
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return pgm_strndup(s, e - s);
+}
+
+static bool
+file_error(const char *path, int line, const char *msg, const char *hint)
+{
+	if (line > 0)
+		pgm_error("%s:%d: %s", path, line, msg);
+	else
+		pgm_error("%s: %s", path, msg);
+	if (hint)
+		pgm_hint("%s", hint);
+	return false;
+}
+
+/* Check the ids of a header list line. */
+static bool
+check_ids(const char *path, int line, const char *what, const PgmList *l)
+{
+	int			i;
+
+	for (i = 0; i < l->n; i++)
+	{
+		const char *why;
+
+		if (!pgm_valid_id(l->items[i], &why))
+		{
+			char	   *msg = pgm_printf("invalid %s \"%s\": %s", what,
+										 l->items[i], why);
+
+			file_error(path, line, msg, NULL);
+			free(msg);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Drop one final "\n" of a section. */
+static char *
+section_text(const char *start, const char *end)
+{
+	if (end > start && end[-1] == '\n')
+		end--;
+	return pgm_strndup(start, end - start);
+}
+
+bool
+pgm_parse_migration(const char *path, const char *text, size_t len,
+					PgmMigration *m)
+{
+	const char *p = text;
+	const char *end = text + len;
+	int			lineno = 0;
+	enum
+	{
+		HEADER, UP, DOWN
+	}			state = HEADER;
+	const char *section_start = NULL;
+	bool		seen_revision = false,
+				seen_parents = false,
+				seen_labels = false,
+				seen_deps = false;
+	PgmBuf		message;
+	bool		has_message = false;
+
+	pgm_buf_init(&message);
+	while (p < end)
+	{
+		const char *eol = memchr(p, '\n', end - p);
+		const char *next = eol ? eol + 1 : end;
+		size_t		llen = (eol ? eol : end) - p;
+		const char *name;
+		size_t		nlen;
+		const char *rest;
+		char	   *value;
+
+		lineno++;
+		if (llen < MARKER_LEN || memcmp(p, MARKER, MARKER_LEN) != 0)
+		{
+			if (state == HEADER)
+			{
+				const char *q = p;
+
+				while (q < p + llen && (*q == ' ' || *q == '\t' || *q == '\r'))
+					q++;
+				if (q < p + llen && !(q + 1 < p + llen && q[0] == '-' && q[1] == '-'))
+					return file_error(path, lineno,
+									  "SQL before the \"-- migrate:up\" line",
+									  "Scripts go after a \"-- migrate:up\" line (and the down script after \"-- migrate:down\").");
+			}
+			p = next;
+			continue;
+		}
+
+		/* a directive line */
+		name = p + MARKER_LEN;
+		nlen = 0;
+		while (name + nlen < p + llen && name[nlen] != ' ' &&
+			   name[nlen] != '\t' && name[nlen] != '\r')
+			nlen++;
+		rest = name + nlen;
+		value = line_value(rest, (p + llen) - rest);
+
+#define IS(word) (nlen == strlen(word) && memcmp(name, word, nlen) == 0)
+		if (IS("up") || IS("down"))
+		{
+			char	   *opts = trimmed(value);
+			bool		up = IS("up");
+
+			if (opts[0] != '\0' && strcmp(opts, "transaction:false") != 0 &&
+				strcmp(opts, "transaction:true") != 0)
+			{
+				char	   *msg = pgm_printf("unknown option \"%s\" of \"-- migrate:%s\"",
+											 opts, up ? "up" : "down");
+
+				free(opts);
+				free(value);
+				file_error(path, lineno, msg,
+						   "Only dbmate's \"transaction:false\" is accepted; pg_migrate finds statements that cannot run in a transaction by itself.");
+				free(msg);
+				pgm_buf_free(&message);
+				return false;
+			}
+			free(opts);
+			free(value);
+			if (up && state != HEADER)
+			{
+				pgm_buf_free(&message);
+				return file_error(path, lineno, "second \"-- migrate:up\" line", NULL);
+			}
+			if (!up && state == HEADER)
+			{
+				pgm_buf_free(&message);
+				return file_error(path, lineno, "\"-- migrate:down\" before \"-- migrate:up\"",
+								  "Write the up section first.");
+			}
+			if (!up && state == DOWN)
+			{
+				pgm_buf_free(&message);
+				return file_error(path, lineno, "second \"-- migrate:down\" line", NULL);
+			}
+			if (!up)
+				m->up = section_text(section_start, p);
+			state = up ? UP : DOWN;
+			section_start = next;
+			p = next;
+			continue;
+		}
+		if (state != HEADER)
+		{
+			char	   *msg = pgm_printf("\"-- migrate:%.*s\" inside a script", (int) nlen, name);
+
+			free(value);
+			pgm_buf_free(&message);
+			file_error(path, lineno, msg,
+					   "Header lines go before \"-- migrate:up\"; a script line may not start with \"-- migrate:\".");
+			free(msg);
+			return false;
+		}
+		if (IS("message"))
+		{
+			if (has_message)
+				pgm_buf_append(&message, "\n");
+			pgm_buf_append(&message, value);
+			has_message = true;
+			free(value);
+			p = next;
+			continue;
+		}
+		if (IS("revision"))
+		{
+			char	   *id = trimmed(value);
+			const char *why;
+
+			free(value);
+			if (seen_revision)
+			{
+				free(id);
+				pgm_buf_free(&message);
+				return file_error(path, lineno, "second \"-- migrate:revision\" line", NULL);
+			}
+			if (!pgm_valid_id(id, &why))
+			{
+				char	   *msg = pgm_printf("invalid revision id \"%s\": %s", id, why);
+
+				file_error(path, lineno, msg, NULL);
+				free(msg);
+				free(id);
+				pgm_buf_free(&message);
+				return false;
+			}
+			seen_revision = true;
+			m->id = id;
+			m->has_header = true;
+			p = next;
+			continue;
+		}
+		if (IS("parents") || IS("branch-labels") || IS("depends-on"))
+		{
+			bool	   *seen = IS("parents") ? &seen_parents :
+				IS("branch-labels") ? &seen_labels : &seen_deps;
+			PgmList    *l = IS("parents") ? &m->parents :
+				IS("branch-labels") ? &m->branch_labels : &m->depends_on;
+			const char *what = IS("parents") ? "parent" :
+				IS("branch-labels") ? "branch label" : "dependency";
+			char	   *t = trimmed(value);
+
+			free(value);
+			if (*seen)
+			{
+				char	   *msg = pgm_printf("second \"-- migrate:%.*s\" line", (int) nlen, name);
+
+				file_error(path, lineno, msg, "List several values on one line, separated by commas.");
+				free(msg);
+				free(t);
+				pgm_buf_free(&message);
+				return false;
+			}
+			*seen = true;
+			if (!(l == &m->parents && strcmp(t, "base") == 0))
+				pgm_list_split(l, t);
+			free(t);
+			if (!check_ids(path, lineno, what, l))
+			{
+				pgm_buf_free(&message);
+				return false;
+			}
+			p = next;
+			continue;
+		}
+#undef IS
+		{
+			char	   *msg = pgm_printf("unknown header line \"-- migrate:%.*s\"",
+										 (int) nlen, name);
+
+			free(value);
+			file_error(path, lineno, msg,
+					   "Known header lines: revision, parents, message, branch-labels, depends-on, up, down.");
+			free(msg);
+			pgm_buf_free(&message);
+			return false;
+		}
+	}
+
+	if (state == HEADER)
+	{
+		pgm_buf_free(&message);
+		return file_error(path, 0, "no \"-- migrate:up\" line",
+						  "A migration file has a \"-- migrate:up\" line followed by its script.");
+	}
+	if (state == UP)
+		m->up = section_text(section_start, end);
+	else
+		m->down = section_text(section_start, end);
+	if (has_message)
+		m->message = message.data;
+	else
+		pgm_buf_free(&message);
+	return true;
+}
+
+/* Can the script be written as a section (no line starts a directive)? */
+static bool
+script_representable(const char *s)
+{
+	const char *p = s;
+
+	while (p)
+	{
+		if (strncmp(p, MARKER, MARKER_LEN) == 0)
+			return false;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return true;
+}
+
+static void
+format_list(PgmBuf *b, const char *name, const PgmList *l)
+{
+	char	   *joined;
+
+	if (l->n == 0)
+		return;
+	joined = pgm_list_join(l, ", ");
+	pgm_buf_printf(b, MARKER "%s %s\n", name, joined);
+	free(joined);
+}
+
+/*
+ * The canonical text of a migration, or NULL if it cannot be written as a
+ * file that parses back to the same revision (a script line starting with
+ * "-- migrate:", or a message line ending in a carriage return).
+ */
+char *
+pgm_format_migration(const PgmMigration *m)
+{
+	PgmBuf		b;
+
+	if (!script_representable(m->up) ||
+		(m->down && !script_representable(m->down)) ||
+		(m->message && (strstr(m->message, "\r\n") ||
+						(m->message[0] && m->message[strlen(m->message) - 1] == '\r'))))
+		return NULL;
+
+	pgm_buf_init(&b);
+	pgm_buf_printf(&b, MARKER "revision %s\n", m->id);
+	format_list(&b, "parents", &m->parents);
+	if (m->message)
+	{
+		const char *p = m->message;
+
+		for (;;)
+		{
+			const char *nl = strchr(p, '\n');
+			size_t		n = nl ? (size_t) (nl - p) : strlen(p);
+
+			pgm_buf_append(&b, MARKER "message");
+			if (n > 0)
+			{
+				pgm_buf_append(&b, " ");
+				pgm_buf_append_len(&b, p, n);
+			}
+			pgm_buf_append(&b, "\n");
+			if (!nl)
+				break;
+			p = nl + 1;
+		}
+	}
+	format_list(&b, "branch-labels", &m->branch_labels);
+	format_list(&b, "depends-on", &m->depends_on);
+	pgm_buf_append(&b, MARKER "up\n");
+	pgm_buf_append(&b, m->up);
+	pgm_buf_append(&b, "\n");
+	if (m->down)
+	{
+		pgm_buf_append(&b, MARKER "down\n");
+		pgm_buf_append(&b, m->down);
+		pgm_buf_append(&b, "\n");
+	}
+	return b.data;
+}
+
+/* dbmate's version: the file name up to the first "_" (or ".sql"). */
+static char *
+id_from_name(const char *name)
+{
+	const char *u = strchr(name, '_');
+	size_t		n = u ? (size_t) (u - name) : strlen(name) - 4;
+
+	return pgm_strndup(name, n);
+}
+
+bool
+pgm_load_dir(const char *dir, PgmMigrationSet *set)
+{
+	PgmList		names = {0};
+	int			i;
+	bool		ok = true;
+	const char *prev_plain = NULL;
+
+	if (!pgm_list_dir(dir, ".sql", &names))
+	{
+		pgm_error("could not read directory \"%s\": %s", dir, strerror(errno));
+		return false;
+	}
+	for (i = 0; i < names.n; i++)
+	{
+		char	   *full = pgm_path_join(dir, names.items[i]);
+		size_t		len;
+		char	   *text = pgm_read_file(full, &len);
+		PgmMigration *m;
+
+		if (text == NULL)
+		{
+			pgm_error("could not read file \"%s\": %s", full,
+					  errno == EILSEQ ? "it contains a NUL byte" : strerror(errno));
+			free(full);
+			ok = false;
+			continue;
+		}
+		m = pgm_set_add(set);
+		m->path = pgm_strdup(names.items[i]);
+		if (!pgm_parse_migration(full, text, len, m))
+			ok = false;
+		else if (!m->has_header)
+		{
+			const char *why;
+
+			m->id = id_from_name(names.items[i]);
+			if (!pgm_valid_id(m->id, &why))
+			{
+				pgm_error("%s: no \"-- migrate:revision\" line, and the file name does not start with a valid id (\"%s\": %s)",
+						  full, m->id, why);
+				pgm_hint("Add a \"-- migrate:revision ID\" line, or name the file VERSION_name.sql as dbmate does.");
+				ok = false;
+			}
+			else if (prev_plain)
+				pgm_list_add(&m->parents, prev_plain);
+			prev_plain = m->id;
+		}
+		free(text);
+		free(full);
+	}
+	pgm_list_free(&names);
+	return ok;
+}
+
+/* A small string -> index hash map for ordering large sets. */
+typedef struct IdMap
+{
+	const char **keys;
+	int		   *vals;
+	size_t		size;
+} IdMap;
+
+static size_t
+hash_str(const char *s)
+{
+	size_t		h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char) *s++;
+	return h;
+}
+
+static void
+idmap_init(IdMap *map, int n)
+{
+	map->size = 16;
+	while (map->size < (size_t) n * 2 + 1)
+		map->size *= 2;
+	map->keys = pgm_malloc(map->size * sizeof(char *));
+	map->vals = pgm_malloc(map->size * sizeof(int));
+	memset(map->keys, 0, map->size * sizeof(char *));
+}
+
+/* Insert; returns the existing value if the key is there, else -1. */
+static int
+idmap_put(IdMap *map, const char *key, int val)
+{
+	size_t		i = hash_str(key) & (map->size - 1);
+
+	while (map->keys[i])
+	{
+		if (strcmp(map->keys[i], key) == 0)
+			return map->vals[i];
+		i = (i + 1) & (map->size - 1);
+	}
+	map->keys[i] = key;
+	map->vals[i] = val;
+	return -1;
+}
+
+static int
+idmap_get(const IdMap *map, const char *key)
+{
+	size_t		i = hash_str(key) & (map->size - 1);
+
+	while (map->keys[i])
+	{
+		if (strcmp(map->keys[i], key) == 0)
+			return map->vals[i];
+		i = (i + 1) & (map->size - 1);
+	}
+	return -1;
+}
+
+static void
+heap_push(int *heap, int *n, int v)
+{
+	int			i = (*n)++;
+
+	heap[i] = v;
+	while (i > 0 && heap[(i - 1) / 2] > heap[i])
+	{
+		int			t = heap[i];
+
+		heap[i] = heap[(i - 1) / 2];
+		heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static int
+heap_pop(int *heap, int *n)
+{
+	int			top = heap[0];
+	int			i = 0;
+
+	heap[0] = heap[--(*n)];
+	for (;;)
+	{
+		int			l = 2 * i + 1,
+					r = l + 1,
+					s = i;
+
+		if (l < *n && heap[l] < heap[s])
+			s = l;
+		if (r < *n && heap[r] < heap[s])
+			s = r;
+		if (s == i)
+			break;
+		{
+			int			t = heap[i];
+
+			heap[i] = heap[s];
+			heap[s] = t;
+		}
+		i = s;
+	}
+	return top;
+}
+
+/*
+ * Kahn's algorithm with the smallest set position first, so the result is
+ * the set's own order wherever the graph allows it.  Edges to ids outside
+ * the set (already registered revisions, or branch labels) are left for
+ * the server to check.
+ */
+bool
+pgm_order_set(PgmMigrationSet *set)
+{
+	int			n = set->n;
+	IdMap		map;
+	int		   *indeg = pgm_malloc(n * sizeof(int));
+	int		   *adj_start = pgm_malloc((n + 1) * sizeof(int));
+	int		   *adj;
+	int		   *fill = pgm_malloc(n * sizeof(int));
+	int		   *heap = pgm_malloc(n * sizeof(int));
+	int		   *order = pgm_malloc(n * sizeof(int));
+	int			nedges = 0,
+				hn = 0,
+				done = 0,
+				i,
+				j;
+	bool		ok = true;
+	PgmMigration *sorted;
+
+	nedges = n;
+	for (i = 0; i < n; i++)
+		nedges += set->items[i].branch_labels.n;
+	idmap_init(&map, nedges);
+	nedges = 0;
+	for (i = 0; i < n; i++)
+	{
+		int			other = idmap_put(&map, set->items[i].id, i);
+
+		if (other >= 0)
+		{
+			pgm_error("revision \"%s\" is defined twice: in \"%s\" and in \"%s\"",
+					  set->items[i].id, set->items[other].path, set->items[i].path);
+			ok = false;
+		}
+	}
+	/* branch labels resolve to their revision for ordering */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < set->items[i].branch_labels.n; j++)
+			idmap_put(&map, set->items[i].branch_labels.items[j], i);
+	if (!ok)
+		goto out;
+
+	memset(indeg, 0, n * sizeof(int));
+	memset(adj_start, 0, (n + 1) * sizeof(int));
+	for (i = 0; i < n; i++)
+	{
+		PgmMigration *m = &set->items[i];
+		PgmList    *lists[2] = {&m->parents, &m->depends_on};
+		int			k;
+
+		for (k = 0; k < 2; k++)
+			for (j = 0; j < lists[k]->n; j++)
+			{
+				int			from = idmap_get(&map, lists[k]->items[j]);
+
+				if (from >= 0 && from != i)
+				{
+					adj_start[from + 1]++;
+					indeg[i]++;
+					nedges++;
+				}
+			}
+	}
+	for (i = 0; i < n; i++)
+		adj_start[i + 1] += adj_start[i];
+	adj = pgm_malloc((nedges + 1) * sizeof(int));
+	memcpy(fill, adj_start, n * sizeof(int));
+	for (i = 0; i < n; i++)
+	{
+		PgmMigration *m = &set->items[i];
+		PgmList    *lists[2] = {&m->parents, &m->depends_on};
+		int			k;
+
+		for (k = 0; k < 2; k++)
+			for (j = 0; j < lists[k]->n; j++)
+			{
+				int			from = idmap_get(&map, lists[k]->items[j]);
+
+				if (from >= 0 && from != i)
+					adj[fill[from]++] = i;
+			}
+	}
+	for (i = 0; i < n; i++)
+		if (indeg[i] == 0)
+			heap_push(heap, &hn, i);
+	while (hn > 0)
+	{
+		int			v = heap_pop(heap, &hn);
+
+		order[done++] = v;
+		for (j = adj_start[v]; j < adj_start[v + 1]; j++)
+			if (--indeg[adj[j]] == 0)
+				heap_push(heap, &hn, adj[j]);
+	}
+	free(adj);
+	if (done < n)
+	{
+		for (i = 0; i < n; i++)
+			if (indeg[i] > 0)
+				break;
+		pgm_error("the files form a cycle: revision \"%s\" (\"%s\") depends on itself through its parents or dependencies",
+				  set->items[i].id, set->items[i].path);
+		ok = false;
+		goto out;
+	}
+	sorted = pgm_malloc(n * sizeof(PgmMigration));
+	for (i = 0; i < n; i++)
+		sorted[i] = set->items[order[i]];
+	memcpy(set->items, sorted, n * sizeof(PgmMigration));
+	free(sorted);
+
+out:
+	free(map.keys);
+	free(map.vals);
+	free(indeg);
+	free(adj_start);
+	free(fill);
+	free(heap);
+	free(order);
+	return ok;
+}
+
+bool
+pgm_write_set(const char *dir, const PgmMigrationSet *set, bool overwrite)
+{
+	int			i;
+	bool		ok = true;
+
+	if (!pgm_mkdir_p(dir))
+	{
+		pgm_error("could not create directory \"%s\": %s", dir, strerror(errno));
+		return false;
+	}
+	for (i = 0; i < set->n && ok; i++)
+	{
+		const PgmMigration *m = &set->items[i];
+		char	   *text = pgm_format_migration(m);
+		char	   *full = pgm_path_join(dir, m->path);
+		size_t		oldlen;
+		char	   *old;
+
+		if (text == NULL)
+		{
+			pgm_error("revision \"%s\" cannot be written as a file: a line of its scripts starts with \"-- migrate:\", or its message has a carriage return at a line end",
+					  m->id);
+			free(full);
+			ok = false;
+			break;
+		}
+		old = pgm_read_file(full, &oldlen);
+		if (old && oldlen == strlen(text) && memcmp(old, text, oldlen) == 0)
+			;					/* already there */
+		else if (old && !overwrite)
+		{
+			pgm_error("file \"%s\" exists with other content", full);
+			pgm_hint("Use --force to overwrite it, or write into an empty directory.");
+			ok = false;
+		}
+		else if (!pgm_write_file(full, text, strlen(text)))
+		{
+			pgm_error("could not write file \"%s\": %s", full, strerror(errno));
+			ok = false;
+		}
+		free(old);
+		free(text);
+		free(full);
+	}
+	return ok;
+}

@@ -1,0 +1,1673 @@
+/*-------------------------------------------------------------------------
+ *
+ * main.c
+ *	  pg_migrate: the command-line client.
+ *
+ *		pg_migrate [OPTION]... COMMAND [ARG]...
+ *
+ * File commands (new, merge --dir, import, bundle) work on a directory of
+ * migration files; database commands are thin over the SQL API of the
+ * extension and use the same target language.  Connection parameters come
+ * from libpq: -d CONNINFO (a conninfo string or URI), the PG* environment
+ * variables, ~/.pgpass and PGSERVICE.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pgm.h"
+
+#define PGM_CLIENT_VERSION "0.3.0"
+
+typedef struct Opts
+{
+	const char *conninfo;
+	const char *project;
+	const char *dir;
+	bool		dir_given;
+	const char *message;
+	const char *branch_label;
+	const char *depends_on;
+	const char *parents;
+	const char *id;
+	const char *output;
+	const char *downgrade_sql;
+	const char *versions;
+	const char *table;
+	const char *tool_project;
+	bool		json;
+	bool		check;
+	bool		force;
+	bool		ignore_changed;
+	bool		purge;
+	bool		per_revision;
+	bool		resolve_deps;
+	int			nargs;
+	char	  **args;
+} Opts;
+
+typedef int (*CommandFn) (Opts *o);
+
+typedef struct Command
+{
+	const char *name;
+	CommandFn	fn;
+	int			min_args;
+	int			max_args;
+	const char *synopsis;
+} Command;
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static PGconn *
+connect_db(const Opts *o)
+{
+	return pgm_connect(o->conninfo);
+}
+
+static void
+finish(PGconn *conn)
+{
+	if (conn)
+		PQfinish(conn);
+}
+
+/* Run a query whose one row, one column is JSON text, and print it. */
+static int
+print_json_query(PGconn *conn, const char *sql, int nparams,
+				 const char *const *params)
+{
+	PGresult   *res = pgm_query(conn, sql, nparams, params);
+
+	puts(PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "null");
+	PQclear(res);
+	return PGM_EXIT_OK;
+}
+
+/* The JSON rows of a set-returning call, in its order. */
+static char *
+json_rows_sql(const char *call)
+{
+	return pgm_printf("SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t) - 'ordinality' "
+					  "ORDER BY t.ordinality), '[]')::text FROM %s WITH ORDINALITY t", call);
+}
+
+static int
+json_rows(PGconn *conn, const char *call, int nparams, const char *const *params)
+{
+	char	   *sql = json_rows_sql(call);
+	int			rc = print_json_query(conn, sql, nparams, params);
+
+	free(sql);
+	return rc;
+}
+
+/* The JSON array of a set-returning call of one text column. */
+static int
+json_values(PGconn *conn, const char *call, int nparams, const char *const *params)
+{
+	char	   *sql = pgm_printf("SELECT coalesce(pg_catalog.jsonb_agg(t.v ORDER BY t.n), '[]')::text "
+								 "FROM %s WITH ORDINALITY t(v, n)", call);
+	int			rc = print_json_query(conn, sql, nparams, params);
+
+	free(sql);
+	return rc;
+}
+
+static void
+print_lines(const PGresult *res)
+{
+	int			i;
+
+	for (i = 0; i < PQntuples(res); i++)
+		puts(PQgetvalue(res, i, 0));
+}
+
+/* ----------------------------------------------------------------
+ * push
+ * ----------------------------------------------------------------
+ */
+
+typedef struct PushStats
+{
+	int			new_count;
+	int			changed;
+	int			message;
+	int			unchanged;
+	int			skipped;
+} PushStats;
+
+static char *
+array_of(const PgmMigrationSet *set, int field)
+{
+	PgmBuf		b;
+	int			i;
+
+	pgm_buf_init(&b);
+	pgm_buf_append(&b, "{");
+	for (i = 0; i < set->n; i++)
+	{
+		const PgmMigration *m = &set->items[i];
+		char	   *owned = NULL;
+		const char *v;
+		const char *p;
+
+		switch (field)
+		{
+			case 0:
+				v = m->id;
+				break;
+			case 1:
+				v = m->up;
+				break;
+			case 2:
+				v = m->down;
+				break;
+			case 3:
+				v = owned = pgm_array_literal(&m->parents);
+				break;
+			case 4:
+				v = owned = pgm_array_literal(&m->branch_labels);
+				break;
+			case 5:
+				v = owned = pgm_array_literal(&m->depends_on);
+				break;
+			default:
+				v = m->message;
+				break;
+		}
+		if (i > 0)
+			pgm_buf_append(&b, ",");
+		if (v == NULL)
+			pgm_buf_append(&b, "NULL");
+		else
+		{
+			pgm_buf_append(&b, "\"");
+			for (p = v; *p; p++)
+			{
+				if (*p == '"' || *p == '\\')
+					pgm_buf_append_len(&b, "\\", 1);
+				pgm_buf_append_len(&b, p, 1);
+			}
+			pgm_buf_append(&b, "\"");
+		}
+		free(owned);
+	}
+	pgm_buf_append(&b, "}");
+	return b.data;
+}
+
+/*
+ * How each file compares with what is registered: new, unchanged, message
+ * (only the message differs: re-registered, always allowed), changed (not
+ * applied yet: re-registered) or applied (changed after it was applied:
+ * refused).  One round trip, whatever the number of files.
+ */
+static const char *const COMPARE_SQL =
+"SELECT f.ord, CASE "
+"  WHEN r.id IS NULL THEN 'new' "
+"  WHEN r.up_script IS NOT DISTINCT FROM f.up AND r.down_script IS NOT DISTINCT FROM f.down "
+"   AND r.parents = f.parents::text[] AND r.branch_labels = f.labels::text[] "
+"   AND r.depends_on = f.deps::text[] THEN "
+"    CASE WHEN r.message IS NOT DISTINCT FROM f.message THEN 'unchanged' ELSE 'message' END "
+"  WHEN a.revision IS NOT NULL THEN 'applied' "
+"  ELSE 'changed' END "
+"FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+"                       $7::text[], $8::text[]) WITH ORDINALITY "
+"     AS f(id, up, down, parents, labels, deps, message, ord) "
+"LEFT JOIN migrate.revisions r ON r.project = $1 AND r.id = f.id "
+"LEFT JOIN migrate.applied a ON a.project = $1 AND a.revision = f.id "
+"ORDER BY f.ord";
+
+static const char *const REGISTER_SQL =
+"SELECT migrate.revision(id => $1, up => $2, down => $3, parents => $4::text[], "
+"message => $5, branch_labels => $6::text[], depends_on => $7::text[], project => $8)";
+
+/*
+ * Drain a pipeline of BEGIN, one registration per todo entry, COMMIT and a
+ * sync; report the first error with the file it belongs to.
+ */
+static bool
+pipeline_results(PGconn *conn, const PgmMigrationSet *set, const int *todo,
+				 int ntodo)
+{
+	int			q = 0;			/* query 0 is BEGIN */
+	bool		ok = true;
+
+	for (;;)
+	{
+		PGresult   *res = PQgetResult(conn);
+		ExecStatusType st;
+
+		if (res == NULL)
+		{
+			q++;				/* the end of one query's results */
+			if (q > ntodo + 2)
+				break;			/* connection trouble: no sync result */
+			continue;
+		}
+		st = PQresultStatus(res);
+		if (st == PGRES_PIPELINE_SYNC)
+		{
+			PQclear(res);
+			break;
+		}
+		if (st == PGRES_FATAL_ERROR && ok)
+		{
+			char	   *what = NULL;
+
+			if (q >= 1 && q <= ntodo)
+				what = pgm_strdup(set->items[todo[q - 1]].path);
+			pgm_report_result_error(res, what);
+			free(what);
+			ok = false;
+		}
+		PQclear(res);
+	}
+	return ok;
+}
+
+/*
+ * Register a set (already in registration order).  in_transaction: the
+ * caller has begun a transaction and will end it.
+ */
+static int
+push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
+		 bool in_transaction, PushStats *stats, bool report)
+{
+	const char *params[8];
+	char	   *arrays[7];
+	PGresult   *res;
+	int		   *todo = pgm_malloc((set->n + 1) * sizeof(int));
+	const char **state = pgm_malloc((set->n + 1) * sizeof(char *));
+	int			ntodo = 0,
+				napplied = 0,
+				i,
+				k;
+	int			rc = PGM_EXIT_OK;
+
+	memset(stats, 0, sizeof(*stats));
+	if (set->n == 0)
+	{
+		free(todo);
+		free(state);
+		return PGM_EXIT_OK;
+	}
+	params[0] = o->project;
+	for (k = 0; k < 7; k++)
+		params[k + 1] = arrays[k] = array_of(set, k);
+	res = pgm_query_try(conn, COMPARE_SQL, 8, params);
+	for (k = 0; k < 7; k++)
+		free(arrays[k]);
+	if (res == NULL)
+	{
+		free(todo);
+		free(state);
+		return PGM_EXIT_SERVER;
+	}
+	for (i = 0; i < set->n; i++)
+	{
+		state[i] = pgm_strdup(PQgetvalue(res, i, 1));
+		if (strcmp(state[i], "applied") == 0)
+			napplied++;
+	}
+	PQclear(res);
+
+	if (napplied > 0)
+	{
+		if (!o->ignore_changed)
+			pgm_error("%d applied revision%s changed in the files:",
+					  napplied, napplied == 1 ? " has" : "s have");
+		else
+			pgm_warning("%d applied revision%s changed in the files; registered versions kept:",
+						napplied, napplied == 1 ? " has" : "s have");
+		for (i = 0; i < set->n; i++)
+			if (strcmp(state[i], "applied") == 0)
+				fprintf(stderr, "  %s (%s)\n", set->items[i].id, set->items[i].path);
+		if (!o->ignore_changed)
+		{
+			pgm_hint("Applied history is not edited: restore these files (\"pg_migrate pull\" writes what is registered) and make the change in a new revision. --ignore-changed pushes the other files and keeps the registered versions of these.");
+			rc = PGM_EXIT_FILES;
+			goto out;
+		}
+	}
+
+	for (i = 0; i < set->n; i++)
+	{
+		if (strcmp(state[i], "unchanged") == 0)
+			stats->unchanged++;
+		else if (strcmp(state[i], "applied") == 0)
+			stats->skipped++;
+		else
+		{
+			if (strcmp(state[i], "new") == 0)
+				stats->new_count++;
+			else if (strcmp(state[i], "changed") == 0)
+				stats->changed++;
+			else
+				stats->message++;
+			todo[ntodo++] = i;
+		}
+	}
+
+	if (ntodo > 0)
+	{
+		if (!PQenterPipelineMode(conn))
+		{
+			pgm_error("could not enter pipeline mode: %s", PQerrorMessage(conn));
+			rc = PGM_EXIT_SERVER;
+			goto out;
+		}
+		if (!in_transaction)
+			PQsendQueryParams(conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+		else
+			PQsendQueryParams(conn, "SELECT 1", 0, NULL, NULL, NULL, NULL, 0);
+		for (k = 0; k < ntodo; k++)
+		{
+			const PgmMigration *m = &set->items[todo[k]];
+			char	   *p = pgm_array_literal(&m->parents);
+			char	   *l = pgm_array_literal(&m->branch_labels);
+			char	   *d = pgm_array_literal(&m->depends_on);
+			const char *rp[8] = {m->id, m->up, m->down, p, m->message, l, d, o->project};
+
+			if (!PQsendQueryParams(conn, REGISTER_SQL, 8, NULL, rp, NULL, NULL, 0))
+			{
+				pgm_error("could not send: %s", PQerrorMessage(conn));
+				rc = PGM_EXIT_SERVER;
+			}
+			free(p);
+			free(l);
+			free(d);
+		}
+		PQsendQueryParams(conn, in_transaction ? "SELECT 1" : "COMMIT",
+						  0, NULL, NULL, NULL, NULL, 0);
+		PQpipelineSync(conn);
+		if (!pipeline_results(conn, set, todo, ntodo))
+			rc = PGM_EXIT_SERVER;
+		PQexitPipelineMode(conn);
+		if (rc != PGM_EXIT_OK)
+			goto out;
+	}
+
+	if (report && !o->json)
+	{
+		for (k = 0; k < ntodo; k++)
+			printf("%-9s %s (%s)\n", state[todo[k]],
+				   set->items[todo[k]].id, set->items[todo[k]].path);
+		printf("pushed %d file%s: %d new, %d changed, %d message only, %d unchanged",
+			   set->n, set->n == 1 ? "" : "s", stats->new_count, stats->changed,
+			   stats->message, stats->unchanged);
+		if (stats->skipped)
+			printf(", %d applied and changed (kept)", stats->skipped);
+		printf("\n");
+	}
+
+out:
+	for (i = 0; i < set->n; i++)
+		free((char *) state[i]);
+	free(state);
+	free(todo);
+	return rc;
+}
+
+static int
+load_ordered(const char *dir, PgmMigrationSet *set)
+{
+	if (!pgm_is_dir(dir))
+	{
+		pgm_error("directory \"%s\" does not exist", dir);
+		pgm_hint("Give the migrations directory with --dir (default \"migrations\", or $PGMIGRATE_DIR).");
+		return PGM_EXIT_FILES;
+	}
+	if (!pgm_load_dir(dir, set) || !pgm_order_set(set))
+		return PGM_EXIT_FILES;
+	return PGM_EXIT_OK;
+}
+
+static int
+cmd_push(Opts *o)
+{
+	PgmMigrationSet set = {0};
+	PGconn	   *conn;
+	PushStats	stats;
+	int			rc = load_ordered(o->dir, &set);
+
+	if (rc != PGM_EXIT_OK)
+		return rc;
+	conn = connect_db(o);
+	rc = push_set(conn, o, &set, false, &stats, true);
+	if (rc == PGM_EXIT_OK && o->json)
+		printf("{\"files\": %d, \"new\": %d, \"changed\": %d, \"message\": %d, \"unchanged\": %d, \"kept\": %d}\n",
+			   set.n, stats.new_count, stats.changed, stats.message,
+			   stats.unchanged, stats.skipped);
+	finish(conn);
+	return rc;
+}
+
+/* ----------------------------------------------------------------
+ * upgrade, downgrade, stamp
+ * ----------------------------------------------------------------
+ */
+
+static int	progress_lines;
+static bool progress_quiet;
+
+/*
+ * Progress: the server sends "step k/n: up ID done in X ms" as each step
+ * of upgrade()/downgrade()/stamp() finishes (pg_migrate.step_notices), and
+ * "applied revision "ID" (k of n) in X s" from apply() after each commit.
+ * Other notices are shown as psql shows them.
+ */
+static void
+notice_receiver(void *arg, const PGresult *res)
+{
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY);
+	int			k,
+				n;
+	char		dir[16];
+	char		id[72];
+	double		ms;
+
+	(void) arg;
+	if (msg == NULL)
+		return;
+	if (sscanf(msg, "step %d/%d: %15s %71s done in %lf ms", &k, &n, dir, id, &ms) == 5)
+	{
+		if (!progress_quiet)
+		{
+			printf("[%d/%d] %-7s %s (%.1f ms)\n", k, n, dir, id, ms);
+			fflush(stdout);
+		}
+		progress_lines++;
+		return;
+	}
+	if (sscanf(msg, "applied revision \"%71[^\"]\" (%d of %d) in %lf s", id, &k, &n, &ms) == 4)
+	{
+		if (!progress_quiet)
+		{
+			printf("[%d/%d] %-7s %s (%.1f ms, committed)\n", k, n, "up", id, ms * 1000.0);
+			fflush(stdout);
+		}
+		progress_lines++;
+		return;
+	}
+	fflush(stdout);
+	fprintf(stderr, "%s:  %s\n", sev ? sev : "NOTICE", msg);
+}
+
+static void
+print_current(PGconn *conn, const Opts *o, const char *label)
+{
+	const char *params[1] = {o->project};
+	PGresult   *res = pgm_query(conn,
+								"SELECT coalesce(pg_catalog.string_agg(c, ', '), 'base') "
+								"FROM migrate.current($1) c", 1, params);
+
+	printf("%s%s\n", label, PQgetvalue(res, 0, 0));
+	PQclear(res);
+}
+
+static int
+run_command(Opts *o, const char *fn)
+{
+	PGconn	   *conn;
+	PGresult   *res;
+	PgmMigrationSet set = {0};
+	const char *target = o->nargs > 0 ? o->args[0] : "heads";
+	double		start;
+	int			rc;
+	bool		stamp = strcmp(fn, "stamp") == 0;
+
+	if (o->dir_given)
+	{
+		rc = load_ordered(o->dir, &set);
+		if (rc != PGM_EXIT_OK)
+			return rc;
+	}
+	conn = connect_db(o);
+	PQsetNoticeReceiver(conn, notice_receiver, NULL);
+	if (o->dir_given)
+	{
+		PushStats	stats;
+
+		progress_quiet = o->json;
+		rc = push_set(conn, o, &set, false, &stats, false);
+		if (rc != PGM_EXIT_OK)
+		{
+			finish(conn);
+			return rc;
+		}
+		if (!o->json && (stats.new_count || stats.changed || stats.message))
+			printf("pushed %d new, %d changed, %d message-only revision%s\n",
+				   stats.new_count, stats.changed, stats.message,
+				   stats.new_count + stats.changed + stats.message == 1 ? "" : "s");
+	}
+	progress_quiet = o->json;
+	res = pgm_query(conn, "SET pg_migrate.step_notices = on", 0, NULL);
+	PQclear(res);
+
+	start = now_ms();
+	if (o->per_revision)
+	{
+		const char *params[2] = {target, o->project};
+
+		res = pgm_query_try(conn, "CALL migrate.apply($1, $2)", 2, params);
+		if (res == NULL)
+		{
+			finish(conn);
+			return PGM_EXIT_SERVER;
+		}
+		PQclear(res);
+		if (o->json)
+			printf("{\"applied\": %d}\n", progress_lines);
+		else
+		{
+			if (progress_lines == 0)
+				printf("nothing to do\n");
+			else
+				printf("upgraded: %d revision%s in %.1f ms\n", progress_lines,
+					   progress_lines == 1 ? "" : "s", now_ms() - start);
+			print_current(conn, o, "current: ");
+		}
+		finish(conn);
+		return PGM_EXIT_OK;
+	}
+	else
+	{
+		const char *params[3] = {target, o->project, o->purge ? "true" : "false"};
+		char	   *call = stamp ? pgm_strdup("migrate.stamp($1, $2, $3::boolean)")
+			: pgm_printf("migrate.%s($1, $2)", fn);
+		char	   *sql;
+		int			nparams = stamp ? 3 : 2;
+
+		if (o->json)
+			sql = pgm_printf("SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object("
+							 "'step', step, 'revision', revision, 'direction', direction, "
+							 "'duration_ms', round(extract(epoch FROM duration) * 1000, 3)) "
+							 "ORDER BY step), '[]')::text FROM %s", call);
+		else
+			sql = pgm_printf("SELECT step, revision, direction, "
+							 "round(extract(epoch FROM duration) * 1000, 1)::text FROM %s",
+							 call);
+		res = pgm_query_try(conn, sql, nparams, params);
+		free(sql);
+		free(call);
+		if (res == NULL)
+		{
+			finish(conn);
+			return PGM_EXIT_SERVER;
+		}
+		if (o->json)
+			puts(PQgetvalue(res, 0, 0));
+		else
+		{
+			int			n = PQntuples(res);
+			int			i;
+
+			if (progress_lines == 0)
+				for (i = 0; i < n; i++)
+					printf("[%d/%d] %-7s %s (%s ms)\n", i + 1, n, PQgetvalue(res, i, 2),
+						   PQgetvalue(res, i, 1), PQgetvalue(res, i, 3));
+			if (n == 0)
+				printf("nothing to do\n");
+			else
+				printf("%s: %d step%s in %.1f ms\n",
+					   stamp ? "stamped" : strcmp(fn, "upgrade") == 0 ? "upgraded" : "downgraded",
+					   n, n == 1 ? "" : "s", now_ms() - start);
+			print_current(conn, o, "current: ");
+		}
+		PQclear(res);
+	}
+	finish(conn);
+	return PGM_EXIT_OK;
+}
+
+static int
+cmd_upgrade(Opts *o)
+{
+	return run_command(o, "upgrade");
+}
+
+static int
+cmd_downgrade(Opts *o)
+{
+	if (o->per_revision)
+	{
+		pgm_error("--per-revision applies to upgrade only");
+		return PGM_EXIT_USAGE;
+	}
+	return run_command(o, "downgrade");
+}
+
+static int
+cmd_stamp(Opts *o)
+{
+	return run_command(o, "stamp");
+}
+
+/* ----------------------------------------------------------------
+ * read commands
+ * ----------------------------------------------------------------
+ */
+
+static int
+cmd_current(Opts *o)
+{
+	PGconn	   *conn = connect_db(o);
+	const char *params[1] = {o->project};
+	PGresult   *res;
+
+	if (o->json)
+	{
+		json_values(conn, "migrate.current($1)", 1, params);
+		finish(conn);
+		return PGM_EXIT_OK;
+	}
+	res = pgm_query(conn, "SELECT c FROM migrate.current($1) c", 1, params);
+	print_lines(res);
+	PQclear(res);
+	finish(conn);
+	return PGM_EXIT_OK;
+}
+
+static int
+cmd_heads(Opts *o)
+{
+	PGconn	   *conn = connect_db(o);
+	const char *params[2] = {o->project, o->resolve_deps ? "true" : "false"};
+	PGresult   *res;
+
+	if (o->json)
+	{
+		json_values(conn, "migrate.heads($1, $2::boolean)", 2, params);
+		finish(conn);
+		return PGM_EXIT_OK;
+	}
+	res = pgm_query(conn, "SELECT h FROM migrate.heads($1, $2::boolean) h", 2, params);
+	print_lines(res);
+	PQclear(res);
+	finish(conn);
+	return PGM_EXIT_OK;
+}
+
+static int
+cmd_branches(Opts *o)
+{
+	PGconn	   *conn = connect_db(o);
+	const char *params[1] = {o->project};
+	PGresult   *res;
+
+	if (o->json)
+	{
+		json_rows(conn, "migrate.branches($1)", 1, params);
+		finish(conn);
+		return PGM_EXIT_OK;
+	}
+	res = pgm_query(conn,
+					"SELECT branch_point || ' -> ' || pg_catalog.array_to_string(children, ', ') "
+					"FROM migrate.branches($1)", 1, params);
+	print_lines(res);
+	PQclear(res);
+	finish(conn);
+	return PGM_EXIT_OK;
+}
+
+static int
+cmd_history(Opts *o)
+{
+	PGconn	   *conn = connect_db(o);
+	const char *params[2] = {o->nargs > 0 ? o->args[0] : NULL, o->project};
+	PGresult   *res;
+
+	if (o->json)
+	{
+		json_rows(conn, "migrate.history($1, $2)", 2, params);
+		finish(conn);
+		return PGM_EXIT_OK;
+	}
+	res = pgm_query(conn,
+					"SELECT id, pg_catalog.array_to_string(parents, ', ') AS parents, "
+					"pg_catalog.array_to_string(branch_labels, ', ') AS labels, "
+					"pg_catalog.array_to_string(depends_on, ', ') AS depends_on, "
+					"pg_catalog.array_to_string(flags, ', ') AS flags, "
+					"CASE WHEN applied THEN 'applied' ELSE 'pending' END AS state, message "
+					"FROM migrate.history($1, $2)", 2, params);
+	pgm_print_table(res);
+	PQclear(res);
+	finish(conn);
+	return PGM_EXIT_OK;
+}
+
+static int
+cmd_status(Opts *o)
+{
+	PGconn	   *conn = connect_db(o);
+	const char *params[1] = {o->project};
+	PGresult   *res;
+	bool		up_to_date;
+	int			pending;
+
+	if (o->json)
+	{
+		res = pgm_query(conn,
+						"SELECT (j || pg_catalog.jsonb_build_object('revisions', "
+						"  (SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(s) - 'ordinality' "
+						"     ORDER BY s.ordinality), '[]') "
+						"   FROM migrate.status($1) WITH ORDINALITY s)))::text, "
+						"  (j->>'up_to_date')::boolean "
+						"FROM migrate.status_json($1) j", 1, params);
+		puts(PQgetvalue(res, 0, 0));
+		up_to_date = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+		PQclear(res);
+		finish(conn);
+		return (o->check && !up_to_date) ? PGM_EXIT_PENDING : PGM_EXIT_OK;
+	}
+	res = pgm_query(conn,
+					"SELECT (j->>'up_to_date')::boolean, "
+					"  (SELECT count(*) FROM migrate.status($1) s WHERE s.state = 'pending'), "
+					"  coalesce((SELECT pg_catalog.string_agg(x, ', ') "
+					"            FROM pg_catalog.jsonb_array_elements_text(j->'current') x), ''), "
+					"  coalesce((SELECT pg_catalog.string_agg(x, ', ') "
+					"            FROM pg_catalog.jsonb_array_elements_text(j->'heads') x), '') "
+					"FROM migrate.status_json($1) j", 1, params);
+	up_to_date = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	pending = atoi(PQgetvalue(res, 0, 1));
+	if (up_to_date)
+		printf("project \"%s\": up to date (current: %s)\n", o->project,
+			   PQgetvalue(res, 0, 2)[0] ? PQgetvalue(res, 0, 2) : "base");
+	else
+		printf("project \"%s\": %d pending (current: %s; heads: %s)\n", o->project,
+			   pending, PQgetvalue(res, 0, 2)[0] ? PQgetvalue(res, 0, 2) : "base",
+			   PQgetvalue(res, 0, 3));
+	PQclear(res);
+	if (!o->check)
+	{
+		res = pgm_query(conn,
+						"SELECT revision, state, "
+						"pg_catalog.to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS') AS applied_at, "
+						"applied_by, "
+						"concat_ws(', ', CASE WHEN is_current THEN 'current' END, "
+						"          CASE WHEN is_head THEN 'head' END) AS flags, message "
+						"FROM migrate.status($1)", 1, params);
+		if (PQntuples(res) > 0)
+		{
+			printf("\n");
+			pgm_print_table(res);
+		}
+		PQclear(res);
+	}
+	finish(conn);
+	return (o->check && !up_to_date) ? PGM_EXIT_PENDING : PGM_EXIT_OK;
+}
+
+static int
+cmd_plan(Opts *o)
+{
+	PGconn	   *conn = connect_db(o);
+	const char *params[2] = {o->nargs > 0 ? o->args[0] : "heads", o->project};
+	PGresult   *res;
+
+	if (o->json)
+	{
+		json_rows(conn, "migrate.plan($1, $2)", 2, params);
+		finish(conn);
+		return PGM_EXIT_OK;
+	}
+	res = pgm_query(conn, "SELECT step, revision, direction, execution, statements, message "
+					"FROM migrate.plan($1, $2)", 2, params);
+	if (PQntuples(res) == 0)
+		printf("nothing to do\n");
+	else
+		pgm_print_table(res);
+	PQclear(res);
+	finish(conn);
+	return PGM_EXIT_OK;
+}
+
+static int
+cmd_script(Opts *o)
+{
+	PGconn	   *conn = connect_db(o);
+	const char *params[2] = {o->nargs > 0 ? o->args[0] : "heads", o->project};
+	PGresult   *res;
+
+	if (o->json)
+	{
+		print_json_query(conn, "SELECT pg_catalog.jsonb_build_object('script', "
+						 "migrate.script($1, $2))::text", 2, params);
+		finish(conn);
+		return PGM_EXIT_OK;
+	}
+	res = pgm_query(conn, "SELECT migrate.script($1, $2)", 2, params);
+	if (!PQgetisnull(res, 0, 0))
+	{
+		const char *s = PQgetvalue(res, 0, 0);
+		size_t		len = strlen(s);
+
+		fputs(s, stdout);
+		if (len > 0 && s[len - 1] != '\n')
+			fputc('\n', stdout);
+	}
+	PQclear(res);
+	finish(conn);
+	return PGM_EXIT_OK;
+}
+
+static void
+print_script(const char *label, const char *cls, const char *script)
+{
+	const char *p = script;
+
+	printf("%s (%s):\n", label, cls);
+	while (*p)
+	{
+		const char *nl = strchr(p, '\n');
+		size_t		n = nl ? (size_t) (nl - p) : strlen(p);
+
+		if (n > 0)
+			printf("    %.*s\n", (int) n, p);
+		else
+			printf("\n");
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+static int
+cmd_show(Opts *o)
+{
+	PGconn	   *conn = connect_db(o);
+	const char *params[2] = {o->args[0], o->project};
+	PGresult   *res;
+	int			r;
+
+	if (o->json)
+	{
+		json_rows(conn, "migrate.show($1, $2)", 2, params);
+		finish(conn);
+		return PGM_EXIT_OK;
+	}
+	res = pgm_query(conn,
+					"SELECT id, pg_catalog.array_to_string(parents, ', '), "
+					"pg_catalog.array_to_string(branch_labels, ', '), "
+					"pg_catalog.array_to_string(depends_on, ', '), message, "
+					"up, down, up_class, down_class, checksum, "
+					"pg_catalog.to_char(registered_at, 'YYYY-MM-DD HH24:MI:SS'), registered_by, "
+					"applied, pg_catalog.to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS'), applied_by, "
+					"is_head FROM migrate.show($1, $2)", 2, params);
+	for (r = 0; r < PQntuples(res); r++)
+	{
+		printf("revision:       %s\n", PQgetvalue(res, r, 0));
+		printf("parents:        %s\n", PQgetvalue(res, r, 1)[0] ? PQgetvalue(res, r, 1) : "(base)");
+		if (PQgetvalue(res, r, 2)[0])
+			printf("branch labels:  %s\n", PQgetvalue(res, r, 2));
+		if (PQgetvalue(res, r, 3)[0])
+			printf("depends on:     %s\n", PQgetvalue(res, r, 3));
+		if (!PQgetisnull(res, r, 4))
+			printf("message:        %s\n", PQgetvalue(res, r, 4));
+		printf("head:           %s\n", strcmp(PQgetvalue(res, r, 15), "t") == 0 ? "yes" : "no");
+		if (strcmp(PQgetvalue(res, r, 12), "t") == 0)
+			printf("applied:        %s by %s\n", PQgetvalue(res, r, 13), PQgetvalue(res, r, 14));
+		else
+			printf("applied:        no\n");
+		printf("registered:     %s by %s\n", PQgetvalue(res, r, 10), PQgetvalue(res, r, 11));
+		printf("checksum:       %s\n", PQgetvalue(res, r, 9));
+		print_script("up", PQgetvalue(res, r, 7), PQgetvalue(res, r, 5));
+		if (PQgetisnull(res, r, 6))
+			printf("down: none (irreversible)\n");
+		else
+			print_script("down", PQgetvalue(res, r, 8), PQgetvalue(res, r, 6));
+	}
+	PQclear(res);
+	finish(conn);
+	return PGM_EXIT_OK;
+}
+
+/* ----------------------------------------------------------------
+ * new and merge: scaffold files
+ * ----------------------------------------------------------------
+ */
+
+static char *
+random_id(void)
+{
+	unsigned char bytes[6];
+	int			fd = open("/dev/urandom", O_RDONLY);
+	char	   *id = pgm_malloc(13);
+	int			i;
+
+	if (fd < 0 || read(fd, bytes, sizeof(bytes)) != (ssize_t) sizeof(bytes))
+		pgm_fatal(PGM_EXIT_FILES, "could not read /dev/urandom: %s", strerror(errno));
+	close(fd);
+	for (i = 0; i < 6; i++)
+		sprintf(id + 2 * i, "%02x", bytes[i]);
+	return id;
+}
+
+/* Heads of a directory: revisions no file names as a parent. */
+static void
+dir_heads(const PgmMigrationSet *set, PgmList *heads)
+{
+	PgmList		parents = {0};
+	int			i,
+				j;
+
+	for (i = 0; i < set->n; i++)
+		for (j = 0; j < set->items[i].parents.n; j++)
+			pgm_list_add(&parents, set->items[i].parents.items[j]);
+	for (i = 0; i < set->n; i++)
+		if (!pgm_list_contains(&parents, set->items[i].id))
+			pgm_list_add(heads, set->items[i].id);
+	pgm_list_free(&parents);
+}
+
+static int
+scaffold(Opts *o, PgmMigration *m, const char *what)
+{
+	PgmMigrationSet set = {0};
+	PgmMigrationSet one = {0};
+	char		stamp[32];
+	time_t		t = time(NULL);
+	char	   *slug;
+	char	   *full;
+	const char *why;
+	int			i;
+
+	if (pgm_is_dir(o->dir) && !pgm_load_dir(o->dir, &set))
+		return PGM_EXIT_FILES;
+	if (!pgm_valid_id(m->id, &why))
+	{
+		pgm_error("invalid revision id \"%s\": %s", m->id, why);
+		return PGM_EXIT_USAGE;
+	}
+	for (i = 0; i < set.n; i++)
+		if (strcmp(set.items[i].id, m->id) == 0)
+		{
+			pgm_error("revision \"%s\" already exists in \"%s\"", m->id, set.items[i].path);
+			return PGM_EXIT_FILES;
+		}
+	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", gmtime(&t));
+	slug = pgm_slug(m->message && m->message[0] ? m->message : what, 40);
+	m->path = pgm_printf("%s_%s.sql", stamp, slug[0] ? slug : m->id);
+	full = pgm_path_join(o->dir, m->path);
+	if (access(full, F_OK) == 0)
+	{
+		pgm_error("file \"%s\" already exists", full);
+		return PGM_EXIT_FILES;
+	}
+	*pgm_set_add(&one) = *m;
+	if (!pgm_write_set(o->dir, &one, false))
+		return PGM_EXIT_FILES;
+	if (o->json)
+		printf("{\"revision\": \"%s\", \"file\": \"%s\"}\n", m->id, full);
+	else
+		printf("created %s (revision %s)\n", full, m->id);
+	free(full);
+	free(slug);
+	return PGM_EXIT_OK;
+}
+
+static int
+cmd_new(Opts *o)
+{
+	PgmMigration m;
+	PgmMigrationSet set = {0};
+
+	pgm_migration_init(&m);
+	if (o->message == NULL)
+	{
+		pgm_error("new needs a message (-m MESSAGE)");
+		return PGM_EXIT_USAGE;
+	}
+	m.id = o->id ? pgm_strdup(o->id) : random_id();
+	m.message = pgm_strdup(o->message);
+	m.up = pgm_strdup("");
+	m.down = pgm_strdup("");
+	if (o->branch_label)
+		pgm_list_split(&m.branch_labels, o->branch_label);
+	if (o->depends_on)
+		pgm_list_split(&m.depends_on, o->depends_on);
+	if (o->parents)
+	{
+		if (strcmp(o->parents, "base") != 0)
+			pgm_list_split(&m.parents, o->parents);
+	}
+	else if (pgm_is_dir(o->dir))
+	{
+		PgmList		heads = {0};
+
+		if (!pgm_load_dir(o->dir, &set))
+			return PGM_EXIT_FILES;
+		dir_heads(&set, &heads);
+		if (heads.n > 1)
+		{
+			char	   *list = pgm_list_join(&heads, ", ");
+
+			pgm_error("the directory has %d heads: %s", heads.n, list);
+			pgm_hint("Give the parent with --parents ID (or several, comma-separated, to merge them), or run \"pg_migrate merge --dir %s -m MESSAGE\" first.", o->dir);
+			free(list);
+			return PGM_EXIT_USAGE;
+		}
+		if (heads.n == 1)
+			pgm_list_add(&m.parents, heads.items[0]);
+		pgm_list_free(&heads);
+	}
+	return scaffold(o, &m, "revision");
+}
+
+static int
+cmd_merge(Opts *o)
+{
+	int			i;
+
+	if (o->dir_given)
+	{
+		PgmMigration m;
+		PgmMigrationSet set = {0};
+
+		pgm_migration_init(&m);
+		if (!pgm_is_dir(o->dir) || !pgm_load_dir(o->dir, &set))
+		{
+			pgm_error("could not read directory \"%s\"", o->dir);
+			return PGM_EXIT_FILES;
+		}
+		if (o->nargs > 0)
+			for (i = 0; i < o->nargs; i++)
+				pgm_list_split(&m.parents, o->args[i]);
+		else
+			dir_heads(&set, &m.parents);
+		if (m.parents.n < 2)
+		{
+			pgm_error("a merge needs at least two revisions; the directory has %d head%s",
+					  m.parents.n, m.parents.n == 1 ? "" : "s");
+			return PGM_EXIT_USAGE;
+		}
+		m.id = o->id ? pgm_strdup(o->id) : random_id();
+		m.message = o->message ? pgm_strdup(o->message) : NULL;
+		m.up = pgm_strdup("");
+		m.down = pgm_strdup("");
+		return scaffold(o, &m, "merge");
+	}
+	else
+	{
+		PgmList		revs = {0};
+		PGconn	   *conn;
+		PGresult   *res;
+		char	   *arr;
+		const char *params[4];
+
+		if (o->nargs == 0)
+			pgm_list_add(&revs, "heads");
+		for (i = 0; i < o->nargs; i++)
+			pgm_list_split(&revs, o->args[i]);
+		arr = pgm_array_literal(&revs);
+		params[0] = arr;
+		params[1] = o->message;
+		params[2] = o->id;
+		params[3] = o->project;
+		conn = connect_db(o);
+		res = pgm_query(conn, "SELECT migrate.merge($1::text[], $2, $3, $4)", 4, params);
+		if (o->json)
+			printf("{\"revision\": \"%s\"}\n", PQgetvalue(res, 0, 0));
+		else
+			printf("registered merge revision %s\n", PQgetvalue(res, 0, 0));
+		PQclear(res);
+		free(arr);
+		finish(conn);
+		return PGM_EXIT_OK;
+	}
+}
+
+/* ----------------------------------------------------------------
+ * pull, bundle, import, adopt
+ * ----------------------------------------------------------------
+ */
+
+static int
+cmd_pull(Opts *o)
+{
+	PGconn	   *conn;
+	PGresult   *res;
+	PgmMigrationSet existing = {0};
+	PgmMigrationSet set = {0};
+	const char *params[1] = {o->project};
+	int			i,
+				j,
+				width = 4,
+				n;
+
+	if (pgm_is_dir(o->dir) && !pgm_load_dir(o->dir, &existing))
+		return PGM_EXIT_FILES;
+	conn = connect_db(o);
+	res = pgm_query(conn,
+					"SELECT id, parents, branch_labels, depends_on, message, up_script, down_script "
+					"FROM migrate.revisions WHERE project = $1 ORDER BY seq", 1, params);
+	n = PQntuples(res);
+	for (i = n; i >= 10000; i /= 10)
+		width++;
+	for (i = 0; i < n; i++)
+	{
+		PgmMigration *m = pgm_set_add(&set);
+
+		m->id = pgm_strdup(PQgetvalue(res, i, 0));
+		pgm_parse_array(PQgetvalue(res, i, 1), &m->parents);
+		pgm_parse_array(PQgetvalue(res, i, 2), &m->branch_labels);
+		pgm_parse_array(PQgetvalue(res, i, 3), &m->depends_on);
+		m->message = PQgetisnull(res, i, 4) ? NULL : pgm_strdup(PQgetvalue(res, i, 4));
+		m->up = pgm_strdup(PQgetvalue(res, i, 5));
+		m->down = PQgetisnull(res, i, 6) ? NULL : pgm_strdup(PQgetvalue(res, i, 6));
+		m->has_header = true;
+		for (j = 0; j < existing.n; j++)
+			if (strcmp(existing.items[j].id, m->id) == 0)
+				m->path = pgm_strdup(existing.items[j].path);
+		if (m->path == NULL)
+			m->path = pgm_printf("%0*d_%s.sql", width, i + 1, m->id);
+	}
+	PQclear(res);
+	finish(conn);
+	if (!pgm_write_set(o->dir, &set, o->force))
+		return PGM_EXIT_FILES;
+	if (o->json)
+		printf("{\"revisions\": %d, \"dir\": \"%s\"}\n", n, o->dir);
+	else
+		printf("wrote %d revision%s to %s\n", n, n == 1 ? "" : "s", o->dir);
+	return PGM_EXIT_OK;
+}
+
+/* A dollar-quoted literal whose tag does not occur in the text. */
+static void
+append_dollar(PgmBuf *b, const char *text)
+{
+	char	   *tag = pgm_strdup("$pgm$");
+	int			n = 0;
+
+	while (strstr(text, tag) != NULL)
+	{
+		free(tag);
+		tag = pgm_printf("$pgm%d$", ++n);
+	}
+	pgm_buf_printf(b, "%s%s%s", tag, text, tag);
+	free(tag);
+}
+
+static void
+append_text_or_null(PgmBuf *b, const char *text)
+{
+	if (text == NULL)
+		pgm_buf_append(b, "NULL");
+	else
+		append_dollar(b, text);
+}
+
+static void
+append_array(PgmBuf *b, const PgmList *l)
+{
+	char	   *lit = pgm_array_literal(l);
+
+	append_dollar(b, lit);
+	pgm_buf_append(b, "::text[]");
+	free(lit);
+}
+
+static int
+cmd_bundle(Opts *o)
+{
+	PgmMigrationSet set = {0};
+	PgmBuf		b;
+	int			i;
+	int			rc = load_ordered(o->dir, &set);
+
+	if (rc != PGM_EXIT_OK)
+		return rc;
+	pgm_buf_init(&b);
+	pgm_buf_printf(&b,
+				   "-- pg_migrate bundle: %d revision%s from %s\n"
+				   "-- Run with: psql -v ON_ERROR_STOP=1 -f FILE\n"
+				   "\\set ON_ERROR_STOP on\n"
+				   "BEGIN;\n",
+				   set.n, set.n == 1 ? "" : "s", o->dir);
+	for (i = 0; i < set.n; i++)
+	{
+		PgmMigration *m = &set.items[i];
+
+		pgm_buf_printf(&b, "\n-- %s\nSELECT migrate.revision(id => ", m->path);
+		append_dollar(&b, m->id);
+		pgm_buf_append(&b, ",\n    up => ");
+		append_dollar(&b, m->up);
+		pgm_buf_append(&b, ",\n    down => ");
+		append_text_or_null(&b, m->down);
+		pgm_buf_append(&b, ",\n    parents => ");
+		append_array(&b, &m->parents);
+		pgm_buf_append(&b, ",\n    message => ");
+		append_text_or_null(&b, m->message);
+		pgm_buf_append(&b, ",\n    branch_labels => ");
+		append_array(&b, &m->branch_labels);
+		pgm_buf_append(&b, ",\n    depends_on => ");
+		append_array(&b, &m->depends_on);
+		pgm_buf_append(&b, ",\n    project => ");
+		append_dollar(&b, o->project);
+		pgm_buf_append(&b, ");\n");
+	}
+	if (o->per_revision)
+	{
+		pgm_buf_append(&b, "\nCOMMIT;\nCALL migrate.apply('heads', ");
+		append_dollar(&b, o->project);
+		pgm_buf_append(&b, ");\n");
+	}
+	else
+	{
+		pgm_buf_append(&b, "\nSELECT * FROM migrate.upgrade('heads', ");
+		append_dollar(&b, o->project);
+		pgm_buf_append(&b, ");\nCOMMIT;\n");
+	}
+	if (o->output)
+	{
+		if (!pgm_write_file(o->output, b.data, b.len))
+		{
+			pgm_error("could not write file \"%s\": %s", o->output, strerror(errno));
+			return PGM_EXIT_FILES;
+		}
+		if (!o->json)
+			printf("wrote %s (%d revision%s)\n", o->output, set.n, set.n == 1 ? "" : "s");
+	}
+	else
+		fputs(b.data, stdout);
+	pgm_buf_free(&b);
+	return PGM_EXIT_OK;
+}
+
+static int
+cmd_import(Opts *o)
+{
+	PgmMigrationSet set = {0};
+	PgmImportOptions iopts;
+	int			rc;
+
+	if (!o->dir_given)
+	{
+		pgm_error("import needs --dir DIR, the directory to write pg_migrate files into");
+		return PGM_EXIT_USAGE;
+	}
+	memset(&iopts, 0, sizeof(iopts));
+	iopts.downgrade_sql = o->downgrade_sql;
+	iopts.versions_dir = o->versions;
+	rc = pgm_import(o->args[0], o->args[1], &iopts, &set);
+	if (rc != PGM_EXIT_OK)
+		return rc;
+	if (!pgm_write_set(o->dir, &set, o->force))
+		return PGM_EXIT_FILES;
+	if (o->json)
+		printf("{\"imported\": %d, \"dir\": \"%s\"}\n", set.n, o->dir);
+	else
+		printf("imported %d migration%s from %s into %s\n", set.n,
+			   set.n == 1 ? "" : "s", o->args[1], o->dir);
+	return PGM_EXIT_OK;
+}
+
+/* The rows of a one-column query as a sorted list. */
+static void
+query_list(PGconn *conn, const char *sql, const char *project, PgmList *out)
+{
+	const char *params[1] = {project};
+	PGresult   *res = pgm_query(conn, sql, 1, params);
+	int			i;
+
+	for (i = 0; i < PQntuples(res); i++)
+		pgm_list_add(out, PQgetvalue(res, i, 0));
+	PQclear(res);
+}
+
+static bool
+same_members(const PgmList *a, const PgmList *b)
+{
+	int			i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!pgm_list_contains(b, a->items[i]))
+			return false;
+	return true;
+}
+
+static int
+cmd_adopt(Opts *o)
+{
+	PgmMigrationSet set = {0};
+	PGconn	   *conn;
+	PGresult   *res;
+	PushStats	stats;
+	PgmList		applied = {0};
+	PgmList		tips = {0};
+	PgmList		have = {0};
+	PgmList		now = {0};
+	bool		alembic = strcmp(o->args[0], "alembic") == 0;
+	const char *verify_sql = alembic
+		? "SELECT c FROM migrate.current($1) c"
+		: "SELECT revision FROM migrate.applied WHERE project = $1";
+	int			rc = load_ordered(o->dir, &set);
+	int			i,
+				steps = 0;
+
+	if (rc != PGM_EXIT_OK)
+		return rc;
+	conn = connect_db(o);
+	PQclear(pgm_query(conn, "BEGIN", 0, NULL));
+	rc = push_set(conn, o, &set, true, &stats, false);
+	if (rc != PGM_EXIT_OK)
+		goto out;
+	rc = pgm_adopt_read(conn, o->args[0], o->table, o->tool_project, &set,
+						&applied, &tips);
+	if (rc != PGM_EXIT_OK)
+		goto out;
+	query_list(conn, verify_sql, o->project, &have);
+	if (have.n > 0)
+	{
+		if (same_members(&have, alembic ? &tips : &applied))
+		{
+			PQclear(pgm_query(conn, "COMMIT", 0, NULL));
+			printf("already adopted: pg_migrate records the same applied revisions as %s\n",
+				   o->args[0]);
+			goto out;
+		}
+		pgm_error("project \"%s\" already has applied revisions that differ from %s's history",
+				  o->project, o->args[0]);
+		pgm_hint("adopt starts from a project with nothing applied; check \"pg_migrate status\", and run \"pg_migrate stamp base\" first if %s's history is the one to trust.",
+				 o->args[0]);
+		rc = PGM_EXIT_FILES;
+		goto out;
+	}
+	for (i = 0; i < tips.n; i++)
+	{
+		const char *params[2] = {tips.items[i], o->project};
+		int			r;
+
+		res = pgm_query_try(conn, "SELECT step, revision, direction FROM migrate.stamp($1, $2)",
+							2, params);
+		if (res == NULL)
+		{
+			rc = PGM_EXIT_SERVER;
+			goto out;
+		}
+		for (r = 0; r < PQntuples(res); r++)
+		{
+			if (!o->json)
+				printf("%-7s %s\n", PQgetvalue(res, r, 2), PQgetvalue(res, r, 1));
+			steps++;
+		}
+		PQclear(res);
+	}
+	query_list(conn, verify_sql, o->project, &now);
+	if (!same_members(&now, alembic ? &tips : &applied))
+	{
+		pgm_error("%s's history cannot be expressed as a pg_migrate version set", o->args[0]);
+		for (i = 0; i < applied.n; i++)
+			if (!pgm_list_contains(&now, applied.items[i]) && !alembic)
+				fprintf(stderr, "  %s is recorded by %s but could not be stamped\n",
+						applied.items[i], o->args[0]);
+		for (i = 0; i < now.n; i++)
+			if (!pgm_list_contains(alembic ? &tips : &applied, now.items[i]))
+				fprintf(stderr, "  %s is not recorded by %s, but comes before a revision that is\n",
+						now.items[i], o->args[0]);
+		pgm_hint("%s applied migrations out of order; apply or revert the gaps with %s first, so that what it applied is a prefix of the chain.",
+				 o->args[0], o->args[0]);
+		rc = PGM_EXIT_FILES;
+		goto out;
+	}
+	res = pgm_query(conn, "SELECT count(*) FROM migrate.applied WHERE project = $1",
+					1, &o->project);
+	i = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	PQclear(pgm_query(conn, "COMMIT", 0, NULL));
+	if (o->json)
+		printf("{\"stamped\": %d, \"applied\": %d}\n", steps, i);
+	else
+		printf("adopted %s's history: %d revision%s recorded as applied\n",
+			   o->args[0], i, i == 1 ? "" : "s");
+out:
+	finish(conn);
+	return rc;
+}
+
+/* ----------------------------------------------------------------
+ * main
+ * ----------------------------------------------------------------
+ */
+
+static int	cmd_help(Opts *o);
+
+static const Command commands[] = {
+	{"new", cmd_new, 0, 0, "new -m MESSAGE [--dir D] [--parents IDS] [--branch-label L] [--depends-on IDS] [--id ID]"},
+	{"push", cmd_push, 0, 0, "push [--dir D] [--ignore-changed]"},
+	{"upgrade", cmd_upgrade, 0, 1, "upgrade [TARGET] [--dir D] [--per-revision]"},
+	{"downgrade", cmd_downgrade, 1, 1, "downgrade TARGET [--dir D]"},
+	{"stamp", cmd_stamp, 1, 1, "stamp TARGET [--purge]"},
+	{"current", cmd_current, 0, 0, "current"},
+	{"heads", cmd_heads, 0, 0, "heads [--resolve-dependencies]"},
+	{"branches", cmd_branches, 0, 0, "branches"},
+	{"history", cmd_history, 0, 1, "history [RANGE]"},
+	{"status", cmd_status, 0, 0, "status [--check]"},
+	{"plan", cmd_plan, 0, 1, "plan [TARGET]"},
+	{"script", cmd_script, 0, 1, "script [TARGET or RANGE]"},
+	{"merge", cmd_merge, 0, 64, "merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]"},
+	{"show", cmd_show, 1, 1, "show REVISION"},
+	{"pull", cmd_pull, 0, 0, "pull [--dir D] [--force]"},
+	{"bundle", cmd_bundle, 0, 0, "bundle [--dir D] [-o FILE] [--per-revision]"},
+	{"import", cmd_import, 2, 2, "import FORMAT SOURCE --dir D [--downgrade-sql FILE] [--versions DIR]"},
+	{"adopt", cmd_adopt, 1, 1, "adopt FORMAT [--dir D] [--table TABLE] [--tool-project NAME]"},
+	{"help", cmd_help, 0, 1, "help"},
+	{NULL, NULL, 0, 0, NULL}
+};
+
+static void
+usage(FILE *f)
+{
+	int			i;
+
+	fprintf(f,
+			"pg_migrate manages schema migrations kept in the database by the pg_migrate extension.\n\n"
+			"Usage:\n  pg_migrate [OPTION]... COMMAND [ARG]...\n\nCommands:\n");
+	for (i = 0; commands[i].name; i++)
+		fprintf(f, "  %s\n", commands[i].synopsis);
+	fprintf(f,
+			"\nOptions:\n"
+			"  -d, --dbname=CONNINFO   database to connect to (conninfo string or URI;\n"
+			"                          default: the PG* environment variables)\n"
+			"      --project=NAME      migration project (default $PGMIGRATE_PROJECT or \"default\")\n"
+			"      --dir=DIR           migrations directory (default $PGMIGRATE_DIR or \"migrations\")\n"
+			"      --json              machine-readable output\n"
+			"  -m, --message=TEXT      message of a new revision\n"
+			"      --version           show the version and exit\n"
+			"      --help              show this help and exit\n"
+			"\nFormats for import and adopt: dbmate, golang-migrate, flyway, sqitch, alembic.\n"
+			"Exit status: 0 success, 1 not up to date (status --check), 2 usage error,\n"
+			"3 connection failure, 4 error reported by the server, 5 file or source error.\n");
+}
+
+static int
+cmd_help(Opts *o)
+{
+	(void) o;
+	usage(stdout);
+	return PGM_EXIT_OK;
+}
+
+enum
+{
+	OPT_PROJECT = 256, OPT_DIR, OPT_JSON, OPT_BRANCH_LABEL, OPT_DEPENDS_ON,
+	OPT_PARENTS, OPT_ID, OPT_CHECK, OPT_FORCE, OPT_IGNORE_CHANGED, OPT_PURGE,
+	OPT_PER_REVISION, OPT_RESOLVE, OPT_DOWNGRADE_SQL, OPT_VERSIONS, OPT_TABLE,
+	OPT_TOOL_PROJECT, OPT_VERSION, OPT_HELP
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{"dbname", required_argument, NULL, 'd'},
+		{"project", required_argument, NULL, OPT_PROJECT},
+		{"dir", required_argument, NULL, OPT_DIR},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"message", required_argument, NULL, 'm'},
+		{"branch-label", required_argument, NULL, OPT_BRANCH_LABEL},
+		{"depends-on", required_argument, NULL, OPT_DEPENDS_ON},
+		{"parents", required_argument, NULL, OPT_PARENTS},
+		{"id", required_argument, NULL, OPT_ID},
+		{"check", no_argument, NULL, OPT_CHECK},
+		{"force", no_argument, NULL, OPT_FORCE},
+		{"ignore-changed", no_argument, NULL, OPT_IGNORE_CHANGED},
+		{"purge", no_argument, NULL, OPT_PURGE},
+		{"per-revision", no_argument, NULL, OPT_PER_REVISION},
+		{"resolve-dependencies", no_argument, NULL, OPT_RESOLVE},
+		{"downgrade-sql", required_argument, NULL, OPT_DOWNGRADE_SQL},
+		{"versions", required_argument, NULL, OPT_VERSIONS},
+		{"table", required_argument, NULL, OPT_TABLE},
+		{"tool-project", required_argument, NULL, OPT_TOOL_PROJECT},
+		{"output", required_argument, NULL, 'o'},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0}
+	};
+	Opts		o;
+	int			c;
+	const Command *cmd;
+
+	/*
+	 * Relative targets such as "-1" are arguments, not options: hide them
+	 * from getopt behind a \001 prefix, removed again below.
+	 */
+	for (c = 1; c < argc; c++)
+	{
+		const char *a = argv[c];
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (a[0] == '-' && a[1] >= '0' && a[1] <= '9')
+			argv[c] = pgm_printf("\001%s", a);
+	}
+
+	memset(&o, 0, sizeof(o));
+	o.project = getenv("PGMIGRATE_PROJECT") ? getenv("PGMIGRATE_PROJECT") : "default";
+	o.dir = getenv("PGMIGRATE_DIR") ? getenv("PGMIGRATE_DIR") : "migrations";
+	o.dir_given = getenv("PGMIGRATE_DIR") != NULL;
+
+	while ((c = getopt_long(argc, argv, "d:m:o:", long_options, NULL)) != -1)
+	{
+		switch (c)
+		{
+			case 'd':
+				o.conninfo = optarg;
+				break;
+			case 'm':
+				o.message = optarg;
+				break;
+			case 'o':
+				o.output = optarg;
+				break;
+			case OPT_PROJECT:
+				o.project = optarg;
+				break;
+			case OPT_DIR:
+				o.dir = optarg;
+				o.dir_given = true;
+				break;
+			case OPT_JSON:
+				o.json = true;
+				break;
+			case OPT_BRANCH_LABEL:
+				o.branch_label = optarg;
+				break;
+			case OPT_DEPENDS_ON:
+				o.depends_on = optarg;
+				break;
+			case OPT_PARENTS:
+				o.parents = optarg;
+				break;
+			case OPT_ID:
+				o.id = optarg;
+				break;
+			case OPT_CHECK:
+				o.check = true;
+				break;
+			case OPT_FORCE:
+				o.force = true;
+				break;
+			case OPT_IGNORE_CHANGED:
+				o.ignore_changed = true;
+				break;
+			case OPT_PURGE:
+				o.purge = true;
+				break;
+			case OPT_PER_REVISION:
+				o.per_revision = true;
+				break;
+			case OPT_RESOLVE:
+				o.resolve_deps = true;
+				break;
+			case OPT_DOWNGRADE_SQL:
+				o.downgrade_sql = optarg;
+				break;
+			case OPT_VERSIONS:
+				o.versions = optarg;
+				break;
+			case OPT_TABLE:
+				o.table = optarg;
+				break;
+			case OPT_TOOL_PROJECT:
+				o.tool_project = optarg;
+				break;
+			case OPT_VERSION:
+				printf("pg_migrate %s\n", PGM_CLIENT_VERSION);
+				return PGM_EXIT_OK;
+			case OPT_HELP:
+				usage(stdout);
+				return PGM_EXIT_OK;
+			default:
+				fprintf(stderr, "Try \"%s --help\" for more information.\n", pgm_progname);
+				return PGM_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+	{
+		pgm_error("no command given");
+		fprintf(stderr, "Try \"%s --help\" for more information.\n", pgm_progname);
+		return PGM_EXIT_USAGE;
+	}
+	for (cmd = commands; cmd->name; cmd++)
+		if (strcmp(cmd->name, argv[optind]) == 0)
+			break;
+	if (cmd->name == NULL)
+	{
+		pgm_error("unknown command \"%s\"", argv[optind]);
+		fprintf(stderr, "Try \"%s --help\" for more information.\n", pgm_progname);
+		return PGM_EXIT_USAGE;
+	}
+	o.args = argv + optind + 1;
+	o.nargs = argc - optind - 1;
+	for (c = 0; c < o.nargs; c++)
+		if (o.args[c][0] == '\001')
+			o.args[c]++;
+	if (o.nargs < cmd->min_args || o.nargs > cmd->max_args)
+	{
+		pgm_error("wrong number of arguments for \"%s\"", cmd->name);
+		fprintf(stderr, "Usage: %s %s\n", pgm_progname, cmd->synopsis);
+		return PGM_EXIT_USAGE;
+	}
+	return cmd->fn(&o);
+}
