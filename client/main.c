@@ -1177,7 +1177,12 @@ cmd_pull(Opts *o)
 			if (strcmp(existing.items[j].id, m->id) == 0)
 				m->path = pgm_strdup(existing.items[j].path);
 		if (m->path == NULL)
-			m->path = pgm_printf("%0*d_%s.sql", width, i + 1, m->id);
+		{
+			char	   *slug = pgm_slug(m->message, 40);
+
+			m->path = pgm_printf("%0*d_%s.sql", width, i + 1, slug[0] ? slug : m->id);
+			free(slug);
+		}
 	}
 	PQclear(res);
 	finish(conn);

@@ -1,0 +1,5 @@
+-- migrate:revision 0006
+-- migrate:parents 0005, iot_0002
+-- migrate:message Merge the IoT branch
+-- migrate:up
+-- migrate:down
