@@ -18,8 +18,8 @@
 PGconn *
 pgm_connect(const char *conninfo)
 {
-	const char *keywords[] = {"dbname", "fallback_application_name", NULL};
-	const char *values[] = {conninfo, "pg_migrate", NULL};
+	const char *keywords[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
+	const char *values[] = {conninfo, "pg_migrate", "UTF8", NULL};
 	PGconn	   *conn;
 
 	conn = PQconnectdbParams(keywords, values, 1);
@@ -76,6 +76,10 @@ pgm_report_result_error(const PGresult *res, const char *what)
 	print_field(res, PG_DIAG_MESSAGE_DETAIL, "DETAIL");
 	print_field(res, PG_DIAG_MESSAGE_HINT, "HINT");
 	print_field(res, PG_DIAG_CONTEXT, "CONTEXT");
+	if (sqlstate && strcmp(sqlstate, "3F000") == 0 && strstr(primary, "\"migrate\""))
+		fprintf(stderr, "HINT:  Is the extension installed in this database? Run CREATE EXTENSION pg_migrate as a superuser.\n");
+	else if (sqlstate && strcmp(sqlstate, "42883") == 0 && strstr(primary, "migrate."))
+		fprintf(stderr, "HINT:  The installed pg_migrate extension may be older than this client: ALTER EXTENSION pg_migrate UPDATE.\n");
 	if (sqlstate)
 		fprintf(stderr, "SQLSTATE:  %s\n", sqlstate);
 }

@@ -425,6 +425,52 @@ pgm_format_migration(const PgmMigration *m)
 	return b.data;
 }
 
+/*
+ * The line of the first byte that is not valid UTF-8, or 0.  Files are
+ * UTF-8 (the client talks UTF-8 to the server), so a bad byte is the
+ * file's fault and is reported with its name rather than by the server.
+ */
+static int
+invalid_utf8_line(const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *) text;
+	const unsigned char *end = p + len;
+	int			line = 1;
+
+	while (p < end)
+	{
+		int			n;
+		int			i;
+
+		if (*p < 0x80)
+		{
+			if (*p == '\n')
+				line++;
+			p++;
+			continue;
+		}
+		if (*p >= 0xC2 && *p <= 0xDF)
+			n = 1;
+		else if (*p >= 0xE0 && *p <= 0xEF)
+			n = 2;
+		else if (*p >= 0xF0 && *p <= 0xF4)
+			n = 3;
+		else
+			return line;
+		if (end - p <= n)
+			return line;
+		for (i = 1; i <= n; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return line;
+		/* overlong forms, surrogates and code points beyond U+10FFFF */
+		if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+			(p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+			return line;
+		p += n + 1;
+	}
+	return 0;
+}
+
 /* dbmate's version: the file name up to the first "_" (or ".sql"). */
 static char *
 id_from_name(const char *name)
@@ -465,7 +511,13 @@ pgm_load_dir(const char *dir, PgmMigrationSet *set)
 		}
 		m = pgm_set_add(set);
 		m->path = pgm_strdup(names.items[i]);
-		if (!pgm_parse_migration(full, text, len, m))
+		if (invalid_utf8_line(text, len) > 0)
+		{
+			pgm_error("%s:%d: not valid UTF-8", full, invalid_utf8_line(text, len));
+			pgm_hint("Migration files are UTF-8 text; convert the file (for example with iconv).");
+			ok = false;
+		}
+		else if (!pgm_parse_migration(full, text, len, m))
 			ok = false;
 		else if (!m->has_header)
 		{

@@ -128,6 +128,28 @@ json_values(PGconn *conn, const char *call, int nparams, const char *const *para
 	return rc;
 }
 
+/* A JSON string (with quotes) for arbitrary text. */
+static char *
+json_str(const char *text)
+{
+	PgmBuf		b;
+	const unsigned char *p;
+
+	pgm_buf_init(&b);
+	pgm_buf_append(&b, "\"");
+	for (p = (const unsigned char *) text; *p; p++)
+	{
+		if (*p == '"' || *p == '\\')
+			pgm_buf_printf(&b, "\\%c", *p);
+		else if (*p < 0x20)
+			pgm_buf_printf(&b, "\\u%04x", *p);
+		else
+			pgm_buf_append_len(&b, (const char *) p, 1);
+	}
+	pgm_buf_append(&b, "\"");
+	return b.data;
+}
+
 static void
 print_lines(const PGresult *res)
 {
@@ -242,8 +264,8 @@ static const char *const REGISTER_SQL =
  * sync; report the first error with the file it belongs to.
  */
 static bool
-pipeline_results(PGconn *conn, const PgmMigrationSet *set, const int *todo,
-				 int ntodo)
+pipeline_results(PGconn *conn, const char *dir, const PgmMigrationSet *set,
+				 const int *todo, int ntodo)
 {
 	int			q = 0;			/* query 0 is BEGIN */
 	bool		ok = true;
@@ -271,7 +293,7 @@ pipeline_results(PGconn *conn, const PgmMigrationSet *set, const int *todo,
 			char	   *what = NULL;
 
 			if (q >= 1 && q <= ntodo)
-				what = pgm_strdup(set->items[todo[q - 1]].path);
+				what = pgm_path_join(dir, set->items[todo[q - 1]].path);
 			pgm_report_result_error(res, what);
 			free(what);
 			ok = false;
@@ -303,6 +325,8 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 	memset(stats, 0, sizeof(*stats));
 	if (set->n == 0)
 	{
+		if (report && !o->json)
+			printf("pushed 0 files: 0 new, 0 changed, 0 message only, 0 unchanged\n");
 		free(todo);
 		free(state);
 		return PGM_EXIT_OK;
@@ -396,7 +420,7 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 		PQsendQueryParams(conn, in_transaction ? "SELECT 1" : "COMMIT",
 						  0, NULL, NULL, NULL, NULL, 0);
 		PQpipelineSync(conn);
-		if (!pipeline_results(conn, set, todo, ntodo))
+		if (!pipeline_results(conn, o->dir, set, todo, ntodo))
 			rc = PGM_EXIT_SERVER;
 		PQexitPipelineMode(conn);
 		if (rc != PGM_EXIT_OK)
@@ -609,6 +633,9 @@ run_command(Opts *o, const char *fn)
 		free(call);
 		if (res == NULL)
 		{
+			if (progress_lines > 0)
+				fprintf(stderr, "%s: the whole %s was rolled back: nothing of it stays applied\n",
+						pgm_progname, fn);
 			finish(conn);
 			return PGM_EXIT_SERVER;
 		}
@@ -920,7 +947,18 @@ cmd_show(Opts *o)
 		if (PQgetvalue(res, r, 3)[0])
 			printf("depends on:     %s\n", PQgetvalue(res, r, 3));
 		if (!PQgetisnull(res, r, 4))
-			printf("message:        %s\n", PQgetvalue(res, r, 4));
+		{
+			const char *p = PQgetvalue(res, r, 4);
+
+			fputs("message:        ", stdout);
+			for (; *p; p++)
+			{
+				putchar(*p);
+				if (*p == '\n')
+					fputs("                ", stdout);
+			}
+			putchar('\n');
+		}
 		printf("head:           %s\n", strcmp(PQgetvalue(res, r, 15), "t") == 0 ? "yes" : "no");
 		if (strcmp(PQgetvalue(res, r, 12), "t") == 0)
 			printf("applied:        %s by %s\n", PQgetvalue(res, r, 13), PQgetvalue(res, r, 14));
@@ -1015,12 +1053,35 @@ scaffold(Opts *o, PgmMigration *m, const char *what)
 	if (!pgm_write_set(o->dir, &one, false))
 		return PGM_EXIT_FILES;
 	if (o->json)
-		printf("{\"revision\": \"%s\", \"file\": \"%s\"}\n", m->id, full);
+	{
+		char	   *jf = json_str(full);
+
+		printf("{\"revision\": \"%s\", \"file\": %s}\n", m->id, jf);
+		free(jf);
+	}
 	else
 		printf("created %s (revision %s)\n", full, m->id);
 	free(full);
 	free(slug);
 	return PGM_EXIT_OK;
+}
+
+static bool
+check_option_ids(const char *what, const PgmList *l)
+{
+	int			i;
+
+	for (i = 0; i < l->n; i++)
+	{
+		const char *why;
+
+		if (!pgm_valid_id(l->items[i], &why))
+		{
+			pgm_error("invalid %s \"%s\": %s", what, l->items[i], why);
+			return false;
+		}
+	}
+	return true;
 }
 
 static int
@@ -1048,7 +1109,11 @@ cmd_new(Opts *o)
 		if (strcmp(o->parents, "base") != 0)
 			pgm_list_split(&m.parents, o->parents);
 	}
-	else if (pgm_is_dir(o->dir))
+	if (!check_option_ids("parent", &m.parents) ||
+		!check_option_ids("branch label", &m.branch_labels) ||
+		!check_option_ids("dependency", &m.depends_on))
+		return PGM_EXIT_USAGE;
+	if (!o->parents && pgm_is_dir(o->dir))
 	{
 		PgmList		heads = {0};
 
@@ -1082,16 +1147,20 @@ cmd_merge(Opts *o)
 		PgmMigrationSet set = {0};
 
 		pgm_migration_init(&m);
-		if (!pgm_is_dir(o->dir) || !pgm_load_dir(o->dir, &set))
+		if (!pgm_is_dir(o->dir))
 		{
-			pgm_error("could not read directory \"%s\"", o->dir);
+			pgm_error("directory \"%s\" does not exist", o->dir);
 			return PGM_EXIT_FILES;
 		}
+		if (!pgm_load_dir(o->dir, &set))
+			return PGM_EXIT_FILES;
 		if (o->nargs > 0)
 			for (i = 0; i < o->nargs; i++)
 				pgm_list_split(&m.parents, o->args[i]);
 		else
 			dir_heads(&set, &m.parents);
+		if (!check_option_ids("parent", &m.parents))
+			return PGM_EXIT_USAGE;
 		if (m.parents.n < 2)
 		{
 			pgm_error("a merge needs at least two revisions; the directory has %d head%s",
@@ -1189,21 +1258,36 @@ cmd_pull(Opts *o)
 	if (!pgm_write_set(o->dir, &set, o->force))
 		return PGM_EXIT_FILES;
 	if (o->json)
-		printf("{\"revisions\": %d, \"dir\": \"%s\"}\n", n, o->dir);
+	{
+		char	   *jd = json_str(o->dir);
+
+		printf("{\"revisions\": %d, \"dir\": %s}\n", n, jd);
+		free(jd);
+	}
 	else
 		printf("wrote %d revision%s to %s\n", n, n == 1 ? "" : "s", o->dir);
 	return PGM_EXIT_OK;
 }
 
-/* A dollar-quoted literal whose tag does not occur in the text. */
+/*
+ * A dollar-quoted literal.  The tag must not occur in the text, nor be
+ * completed by it: the literal ends at the first occurrence of the tag in
+ * text + tag, which must be the closing one.
+ */
 static void
 append_dollar(PgmBuf *b, const char *text)
 {
 	char	   *tag = pgm_strdup("$pgm$");
 	int			n = 0;
 
-	while (strstr(text, tag) != NULL)
+	for (;;)
 	{
+		char	   *both = pgm_printf("%s%s", text, tag);
+		bool		ok = strstr(both, tag) == both + strlen(text);
+
+		free(both);
+		if (ok)
+			break;
 		free(tag);
 		tag = pgm_printf("$pgm%d$", ++n);
 	}
@@ -1288,7 +1372,14 @@ cmd_bundle(Opts *o)
 			pgm_error("could not write file \"%s\": %s", o->output, strerror(errno));
 			return PGM_EXIT_FILES;
 		}
-		if (!o->json)
+		if (o->json)
+		{
+			char	   *jf = json_str(o->output);
+
+			printf("{\"file\": %s, \"revisions\": %d}\n", jf, set.n);
+			free(jf);
+		}
+		else
 			printf("wrote %s (%d revision%s)\n", o->output, set.n, set.n == 1 ? "" : "s");
 	}
 	else
@@ -1304,7 +1395,7 @@ cmd_import(Opts *o)
 	PgmImportOptions iopts;
 	int			rc;
 
-	if (!o->dir_given)
+	if (!o->dir_given && getenv("PGMIGRATE_DIR") == NULL)
 	{
 		pgm_error("import needs --dir DIR, the directory to write pg_migrate files into");
 		return PGM_EXIT_USAGE;
@@ -1318,7 +1409,12 @@ cmd_import(Opts *o)
 	if (!pgm_write_set(o->dir, &set, o->force))
 		return PGM_EXIT_FILES;
 	if (o->json)
-		printf("{\"imported\": %d, \"dir\": \"%s\"}\n", set.n, o->dir);
+	{
+		char	   *jd = json_str(o->dir);
+
+		printf("{\"imported\": %d, \"dir\": %s}\n", set.n, jd);
+		free(jd);
+	}
 	else
 		printf("imported %d migration%s from %s into %s\n", set.n,
 			   set.n == 1 ? "" : "s", o->args[1], o->dir);
@@ -1462,7 +1558,7 @@ static const Command commands[] = {
 	{"push", cmd_push, 0, 0, "push [--dir D] [--ignore-changed]"},
 	{"upgrade", cmd_upgrade, 0, 1, "upgrade [TARGET] [--dir D] [--per-revision]"},
 	{"downgrade", cmd_downgrade, 1, 1, "downgrade TARGET [--dir D]"},
-	{"stamp", cmd_stamp, 1, 1, "stamp TARGET [--purge]"},
+	{"stamp", cmd_stamp, 1, 1, "stamp TARGET [--purge] [--dir D]"},
 	{"current", cmd_current, 0, 0, "current"},
 	{"heads", cmd_heads, 0, 0, "heads [--resolve-dependencies]"},
 	{"branches", cmd_branches, 0, 0, "branches"},
@@ -1570,10 +1666,12 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.project = getenv("PGMIGRATE_PROJECT") ? getenv("PGMIGRATE_PROJECT") : "default";
 	o.dir = getenv("PGMIGRATE_DIR") ? getenv("PGMIGRATE_DIR") : "migrations";
-	o.dir_given = getenv("PGMIGRATE_DIR") != NULL;
 
+	argv[0] = (char *) pgm_progname;	/* getopt's messages name the program */
 	while ((c = getopt_long(argc, argv, "d:m:o:", long_options, NULL)) != -1)
 	{
+		if (optarg && optarg[0] == '\001')
+			optarg++;
 		switch (c)
 		{
 			case 'd':
