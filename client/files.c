@@ -22,7 +22,7 @@
  * is irreversible (down script NULL); an empty down section is a no-op.
  *
  * A file without "-- migrate:revision" is a plain dbmate file: its id is
- * the part of its name before the first "_" (dbmate's version), and such
+ * the leading digits of its name (dbmate's version), and such
  * files form a chain in name order, which is dbmate's order.  Otherwise
  * file names decide nothing but the order of registration among
  * revisions that do not depend on each other.
@@ -471,14 +471,23 @@ invalid_utf8_line(const char *text, size_t len)
 	return 0;
 }
 
-/* dbmate's version: the file name up to the first "_" (or ".sql"). */
+/*
+ * dbmate's version: the leading digits of the file name (dbmate reads
+ * "^(\d+).*\.sql$"); a name that does not start with a digit gives the
+ * part before the first "_".
+ */
 static char *
 id_from_name(const char *name)
 {
-	const char *u = strchr(name, '_');
-	size_t		n = u ? (size_t) (u - name) : strlen(name) - 4;
+	size_t		n = 0;
+	const char *u;
 
-	return pgm_strndup(name, n);
+	while (name[n] >= '0' && name[n] <= '9')
+		n++;
+	if (n > 0)
+		return pgm_strndup(name, n);
+	u = strchr(name, '_');
+	return pgm_strndup(name, u ? (size_t) (u - name) : strlen(name) - 4);
 }
 
 bool

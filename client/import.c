@@ -326,6 +326,42 @@ cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+/*
+ * The server refuses a branch label that is a revision id (its own
+ * included) or that two revisions declare; say so here, naming the
+ * source.  what: the tool's word for a label.
+ */
+static bool
+check_labels(const PgmMigrationSet *set, const char *source, const char *what)
+{
+	int			i,
+				j,
+				k;
+
+	for (i = 0; i < set->n; i++)
+		for (j = 0; j < set->items[i].branch_labels.n; j++)
+		{
+			const char *label = set->items[i].branch_labels.items[j];
+			int			other = find_id(set, label);
+
+			if (other >= 0)
+			{
+				pgm_error("%s: %s \"%s\" of \"%s\" has the name of \"%s\"; a pg_migrate branch label may not be a revision id",
+						  source, what, label, set->items[i].id, set->items[other].id);
+				pgm_hint("Rename the %s or the migration before importing.", what);
+				return false;
+			}
+			for (k = 0; k < i; k++)
+				if (pgm_list_contains(&set->items[k].branch_labels, label))
+				{
+					pgm_error("%s: %s \"%s\" is declared by both \"%s\" and \"%s\"",
+							  source, what, label, set->items[k].id, set->items[i].id);
+					return false;
+				}
+		}
+	return true;
+}
+
 /* ----------------------------------------------------------------
  * Transaction wrappers
  * ----------------------------------------------------------------
@@ -417,6 +453,52 @@ pgm_strip_transaction_wrapper(const char *script, bool *stripped)
  * "_" shown as a blank.  Other files are skipped, .sql ones with a warning.
  * ----------------------------------------------------------------
  */
+
+/*
+ * dbmate also accepts "--migrate:up" and "--  migrate:down" (its pattern is
+ * ^--\s*migrate:up); write such marker lines the canonical way, so that
+ * pgm_parse_migration sees them.  Returns NULL if nothing needs changing.
+ */
+static char *
+dbmate_markers(const char *text, size_t len, size_t *newlen)
+{
+	Lines		l;
+	PgmBuf		b;
+	bool		changed = false;
+
+	pgm_buf_init(&b);
+	lines_init(&l, text, len);
+	while (lines_next(&l))
+	{
+		const char *p = l.line + 2;
+		const char *end = l.line + l.len;
+
+		if (has_prefix(l.line, l.len, "--") && !has_prefix(l.line, l.len, "-- migrate:"))
+		{
+			while (p < end && is_blank(*p))
+				p++;
+			if ((has_prefix(p, end - p, "migrate:up") &&
+				 (p + 10 == end || is_blank(p[10]))) ||
+				(has_prefix(p, end - p, "migrate:down") &&
+				 (p + 12 == end || is_blank(p[12]))))
+			{
+				pgm_buf_append(&b, "-- ");
+				pgm_buf_append_len(&b, p, l.rawlen - (p - l.line));
+				changed = true;
+				continue;
+			}
+		}
+		pgm_buf_append_len(&b, l.line, l.rawlen);
+	}
+	if (!changed)
+	{
+		pgm_buf_free(&b);
+		return NULL;
+	}
+	*newlen = b.len;
+	return b.data;
+}
+
 static int
 import_dbmate(const char *dir, PgmMigrationSet *set)
 {
@@ -456,6 +538,17 @@ import_dbmate(const char *dir, PgmMigrationSet *set)
 			rc = PGM_EXIT_FILES;
 			break;
 		}
+		{
+			size_t		nlen;
+			char	   *norm = dbmate_markers(text, len, &nlen);
+
+			if (norm)
+			{
+				free(text);
+				text = norm;
+				len = nlen;
+			}
+		}
 		version = pgm_strndup(name, nd);
 		other = find_id(set, version);
 		m = pgm_set_add(set);
@@ -480,9 +573,8 @@ import_dbmate(const char *dir, PgmMigrationSet *set)
 			const char *rest = name + nd;
 			size_t		restlen = strlen(rest) - 4; /* less ".sql" */
 
-			/* the ids set by a header-less parse are dbmate's, not ours */
+			/* the id and parents are dbmate's; a message line may stay */
 			free(m->id);
-			free(m->message);
 			pgm_list_free(&m->parents);
 			m->id = version;
 			version = NULL;
@@ -491,7 +583,8 @@ import_dbmate(const char *dir, PgmMigrationSet *set)
 				rest++;
 				restlen--;
 			}
-			m->message = message_from_name(rest, restlen);
+			if (m->message == NULL)
+				m->message = message_from_name(rest, restlen);
 			m->has_header = true;
 		}
 		else
@@ -825,21 +918,45 @@ flyway_version(const char *s, size_t n)
 	return v;
 }
 
+/* The directories being walked, to notice a symbolic link loop. */
+typedef struct DirStack
+{
+	dev_t		dev[MAX_DIR_DEPTH + 1];
+	ino_t		ino[MAX_DIR_DEPTH + 1];
+	int			n;
+} DirStack;
+
 /*
- * Collect the .sql files below dir (paths relative to the top), skipping
- * hidden entries.  Returns false after printing an error.
+ * Collect the .sql files below top (paths relative to it), skipping hidden
+ * entries and directories already being walked (a link loop).  Returns
+ * false after printing an error.
  */
 static bool
-walk_sql_files(const char *top, const char *rel, int depth, PgmList *out)
+walk_sql_files(const char *top, const char *rel, DirStack *stack, PgmList *out)
 {
 	char	   *path = rel ? pgm_path_join(top, rel) : pgm_strdup(top);
 	DIR		   *d;
 	struct dirent *de;
+	struct stat st;
 	bool		ok = true;
+	int			i;
 
-	if (depth > MAX_DIR_DEPTH)
+	if (stat(path, &st) != 0)
 	{
-		pgm_error("directory \"%s\" is nested too deeply (a symbolic link loop?)", path);
+		pgm_error("could not read directory \"%s\": %s", path, strerror(errno));
+		free(path);
+		return false;
+	}
+	for (i = 0; i < stack->n; i++)
+		if (stack->dev[i] == st.st_dev && stack->ino[i] == st.st_ino)
+		{
+			pgm_warning("skipping \"%s\": a link back to a directory above it", path);
+			free(path);
+			return true;
+		}
+	if (stack->n > MAX_DIR_DEPTH)
+	{
+		pgm_error("directory \"%s\" is nested too deeply", path);
 		free(path);
 		return false;
 	}
@@ -850,11 +967,13 @@ walk_sql_files(const char *top, const char *rel, int depth, PgmList *out)
 		free(path);
 		return false;
 	}
+	stack->dev[stack->n] = st.st_dev;
+	stack->ino[stack->n] = st.st_ino;
+	stack->n++;
 	while (ok && (de = readdir(d)) != NULL)
 	{
 		char	   *sub;
 		char	   *full;
-		struct stat st;
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -863,12 +982,13 @@ walk_sql_files(const char *top, const char *rel, int depth, PgmList *out)
 		if (stat(full, &st) != 0)
 			;					/* dangling link: not a migration */
 		else if (S_ISDIR(st.st_mode))
-			ok = walk_sql_files(top, sub, depth + 1, out);
+			ok = walk_sql_files(top, sub, stack, out);
 		else if (S_ISREG(st.st_mode) && ends_with(de->d_name, ".sql"))
 			pgm_list_add(out, sub);
 		free(full);
 		free(sub);
 	}
+	stack->n--;
 	closedir(d);
 	free(path);
 	return ok;
@@ -907,8 +1027,10 @@ import_flyway(const char *dir, PgmMigrationSet *set)
 	int			nundos = 0;
 	int			i;
 	int			rc = PGM_EXIT_OK;
+	DirStack	stack;
 
-	if (!walk_sql_files(dir, NULL, 0, &rels))
+	stack.n = 0;
+	if (!walk_sql_files(dir, NULL, &stack, &rels))
 	{
 		pgm_list_free(&rels);
 		return PGM_EXIT_FILES;
@@ -1402,13 +1524,6 @@ import_sqitch(const char *source, PgmMigrationSet *set)
 			}
 			else if (!check_id(label, "tag", where))
 				rc = PGM_EXIT_FILES;
-			else if (find_id(set, label) >= 0 &&
-					 strcmp(set->items[set->n - 1].id, label) != 0)
-			{
-				pgm_error("%s: tag \"@%s\" has the name of change \"%s\"; pg_migrate cannot tell such a branch label from the revision",
-						  where, label, label);
-				rc = PGM_EXIT_FILES;
-			}
 			else
 			{
 				for (i = 0; i < set->n; i++)
@@ -1429,7 +1544,13 @@ import_sqitch(const char *source, PgmMigrationSet *set)
 			char	   *change = pgm_strndup(name, namelen);
 			int			prev = find_id(set, change);
 
-			if (prev >= 0)
+			if (project == NULL)
+			{
+				pgm_error("%s: a change before the %%project pragma", where);
+				pgm_hint("A Sqitch plan starts with %%syntax-version and %%project lines, and a blank line.");
+				rc = PGM_EXIT_FILES;
+			}
+			else if (prev >= 0)
 			{
 				pgm_error("%s: change \"%s\" is planned a second time: reworked changes are not supported yet",
 						  where, change);
@@ -1488,12 +1609,8 @@ import_sqitch(const char *source, PgmMigrationSet *set)
 	}
 	free(text);
 
-	if (rc == PGM_EXIT_OK && set->n > 0 && project == NULL)
-	{
-		pgm_error("%s: no %%project pragma", plan);
-		pgm_hint("A Sqitch plan starts with %%syntax-version and %%project lines.");
+	if (rc == PGM_EXIT_OK && !check_labels(set, plan, "tag"))
 		rc = PGM_EXIT_FILES;
-	}
 	for (i = 0; i < set->n && rc == PGM_EXIT_OK; i++)
 	{
 		PgmMigration *m = &set->items[i];
@@ -1538,9 +1655,12 @@ import_sqitch(const char *source, PgmMigrationSet *set)
  * Alembic's own order of the steps is the set's order.
  *
  * Down scripts come from --downgrade-sql, the output of "alembic
- * downgrade heads:base --sql" (or "<rev>:base"): blocks "-- Running
- * downgrade <revision> -> <parents>".  Without it every revision is
- * irreversible, with a warning.
+ * downgrade <head>:base --sql": blocks "-- Running downgrade <revision>
+ * -> <parents>".  Alembic refuses "heads:base" when there are several
+ * heads, so the outputs for each head may be concatenated; a revision
+ * that appears twice must have the same SQL both times.  A revision
+ * missing from it is irreversible, with a warning; without the option
+ * every revision is.
  *
  * The offline SQL has no messages, branch labels or dependencies; with
  * --versions (the versions/ directory) the revision files' headers supply
@@ -1692,6 +1812,7 @@ typedef struct AlembicBlock
 typedef struct AlembicSql
 {
 	const char *path;
+	char	   *version_table;	/* as rendered; in: a name already known */
 	AlembicBlock *blocks;
 	int			n;
 	int			cap;
@@ -1709,7 +1830,9 @@ alembic_sql_free(AlembicSql *a)
 		free(a->blocks[i].script);
 	}
 	free(a->blocks);
+	free(a->version_table);
 	a->blocks = NULL;
+	a->version_table = NULL;
 	a->n = a->cap = 0;
 }
 
@@ -1737,62 +1860,100 @@ find_in(const char *s, size_t n, const char *needle)
 	return NULL;
 }
 
+/* Remember the version table's name as Alembic renders it. */
+static void
+learn_table(char **vt, const char *name, size_t n)
+{
+	if (strlen(*vt) == n && memcmp(*vt, name, n) == 0)
+		return;
+	free(*vt);
+	*vt = pgm_strndup(name, n);
+}
+
 /*
- * Is this line the start of the version table's bookkeeping?  vt is the
- * table's name as Alembic renders it.  Before the first step, a CREATE
- * TABLE with Alembic's version_num primary key also teaches the name
- * (stmt: the text from this line to the end).
+ * Is this line the start of Alembic's bookkeeping of its version table?
+ * The statements are recognized by Alembic's rendering and its column
+ * version_num, whatever the table is called (version_table and
+ * version_table_schema settings); *vt is the table's name as seen so far
+ * (it starts as alembic_version), which is what DROP TABLE and CREATE
+ * TABLE are matched against.  Before the first step, a CREATE TABLE with
+ * Alembic's version_num primary key also teaches the name (stmt: the text
+ * from this line to the end).
  */
 static bool
 alembic_bookkeeping(const char *line, size_t n, const char *stmt, size_t stmtlen,
 					bool preamble, char **vt)
 {
+	const char *name;
+	const char *mark;
 	char	   *p;
-	bool		hit = false;
+	bool		hit;
 
 	if (has_prefix(line, n, "CREATE TABLE "))
 	{
-		const char *name = line + 13;
-		const char *paren = find_in(name, n - 13, " (");
+		const char *paren;
 		const char *semi = find_in(stmt, stmtlen, ";");
 		size_t		slen = semi ? (size_t) (semi - stmt) : stmtlen;
 
-		if (paren && paren > name)
+		name = line + 13;
+		paren = find_in(name, n - 13, " (");
+		if (paren == NULL || paren == name)
+			return false;
+		if ((size_t) (paren - name) == strlen(*vt) &&
+			memcmp(name, *vt, paren - name) == 0)
+			return true;
+		if (preamble && find_in(stmt, slen, "version_num VARCHAR(") &&
+			find_in(stmt, slen, "PRIMARY KEY (version_num)"))
 		{
-			if ((size_t) (paren - name) == strlen(*vt) &&
-				memcmp(name, *vt, paren - name) == 0)
-				return true;
-			if (preamble && find_in(stmt, slen, "version_num VARCHAR(") &&
-				find_in(stmt, slen, "PRIMARY KEY (version_num)"))
+			learn_table(vt, name, paren - name);
+			return true;
+		}
+		return false;
+	}
+	if (has_prefix(line, n, "INSERT INTO "))
+	{
+		name = line + 12;
+		mark = find_in(name, n - 12, " (version_num) VALUES ");
+		if (mark && mark > name)
+		{
+			learn_table(vt, name, mark - name);
+			return true;
+		}
+		return false;
+	}
+	if (has_prefix(line, n, "UPDATE "))
+	{
+		name = line + 7;
+		mark = find_in(name, n - 7, " SET version_num=");
+		if (mark && mark > name)
+		{
+			learn_table(vt, name, mark - name);
+			return true;
+		}
+		return false;
+	}
+	if (has_prefix(line, n, "DELETE FROM "))
+	{
+		name = line + 12;
+		mark = find_in(name, n - 12, " WHERE ");
+		if (mark && mark > name)
+		{
+			size_t		nl = mark - name;
+			const char *w = mark + 7;
+			size_t		wl = n - (w - line);
+
+			if (wl > nl && memcmp(w, name, nl) == 0 &&
+				has_prefix(w + nl, wl - nl, ".version_num = "))
 			{
-				free(*vt);
-				*vt = pgm_strndup(name, paren - name);
+				learn_table(vt, name, nl);
 				return true;
 			}
 		}
 		return false;
 	}
-	p = pgm_printf("INSERT INTO %s (version_num) VALUES ", *vt);
-	hit = has_prefix(line, n, p);
+	p = pgm_printf("DROP TABLE %s;", *vt);
+	hit = strlen(p) == n && memcmp(line, p, n) == 0;
 	free(p);
-	if (!hit)
-	{
-		p = pgm_printf("UPDATE %s SET version_num=", *vt);
-		hit = has_prefix(line, n, p);
-		free(p);
-	}
-	if (!hit)
-	{
-		p = pgm_printf("DELETE FROM %s WHERE ", *vt);
-		hit = has_prefix(line, n, p);
-		free(p);
-	}
-	if (!hit)
-	{
-		p = pgm_printf("DROP TABLE %s;", *vt);
-		hit = has_prefix(line, n, p);
-		free(p);
-	}
 	return hit;
 }
 
@@ -1808,7 +1969,7 @@ alembic_parse_sql(const char *path, bool upgrade, AlembicSql *out)
 	char	   *text = read_source(path, &len);
 	Lines		l;
 	SqlScan		scan;
-	char	   *vt = pgm_strdup("alembic_version");
+	char	   *vt = pgm_strdup(out->version_table ? out->version_table : "alembic_version");
 	PgmBuf		pre;
 	PgmBuf		cur;
 	bool		in_block = false;
@@ -1839,91 +2000,98 @@ alembic_parse_sql(const char *path, bool upgrade, AlembicSql *out)
 				skipping = false;
 			continue;
 		}
+		/*
+		 * Alembic writes the markers at the top level, so they are taken
+		 * even where the scanner believes it is inside quoted text (that
+		 * would be an unterminated literal of the previous step).
+		 */
+		if (has_prefix(s, n, "-- Running upgrade ") ||
+			has_prefix(s, n, "-- Running downgrade ") ||
+			(scan.state == SCAN_NORMAL && has_prefix(s, n, "-- Running ")))
+		{
+			const char *m = s + 11;
+			size_t		ml = n - 11;
+			const char *arrow;
+			const char *left;
+			const char *right;
+			size_t		ll,
+						rl;
+			AlembicBlock *b;
+
+			if (!has_prefix(m, ml, upgrade ? "upgrade " : "downgrade "))
+			{
+				pgm_error(upgrade ? "%s:%d: \"%.*s\" is not an upgrade step" :
+						  "%s:%d: \"%.*s\" is not a downgrade step",
+						  path, l.lineno, (int) n, s);
+				if (upgrade)
+					pgm_hint("SOURCE is the output of \"alembic upgrade base:heads --sql\"; the downgrade SQL goes to --downgrade-sql.");
+				else
+					pgm_hint("--downgrade-sql is the output of \"alembic downgrade HEAD:base --sql\" (for each head).");
+				ok = false;
+				break;
+			}
+			m += strlen(kind) + 1;
+			ml -= strlen(kind) + 1;
+			arrow = find_in(m, ml, "->");
+			if (arrow == NULL)
+			{
+				pgm_error("%s:%d: no \"->\" in \"%.*s\"", path, l.lineno, (int) n, s);
+				ok = false;
+				break;
+			}
+			left = m;
+			ll = arrow - m;
+			right = arrow + 2;
+			rl = (m + ml) - right;
+			span_trim(&left, &ll);
+			span_trim(&right, &rl);
+
+			if (in_block)
+			{
+				out->blocks[out->n - 1].script = trim_blank_lines(cur.data, cur.len);
+				cur.len = 0;
+				cur.data[0] = '\0';
+			}
+			if (out->n == out->cap)
+			{
+				out->cap = out->cap ? out->cap * 2 : 16;
+				out->blocks = pgm_realloc(out->blocks, out->cap * sizeof(AlembicBlock));
+			}
+			b = &out->blocks[out->n++];
+			memset(b, 0, sizeof(*b));
+			b->line = l.lineno;
+			b->id = upgrade ? pgm_strndup(right, rl) : pgm_strndup(left, ll);
+			{
+				char	   *ps = upgrade ? pgm_strndup(left, ll) : pgm_strndup(right, rl);
+
+				pgm_list_split(&b->parents, ps);
+				free(ps);
+			}
+			in_block = true;
+			memset(&scan, 0, sizeof(scan));
+			if (b->id[0] == '\0' || strchr(b->id, ',') != NULL)
+			{
+				pgm_error("%s:%d: \"%.*s\" does not name one revision", path,
+						  l.lineno, (int) n, s);
+				ok = false;
+			}
+			continue;
+		}
 		if (scan.state == SCAN_NORMAL)
 		{
-			if (has_prefix(s, n, "-- Running "))
+			const char *t = s;
+			size_t		tn = n;
+
+			span_trim(&t, &tn);
+			if (tn > 0 &&
+				alembic_bookkeeping(t, tn, t, l.end - t, !in_block && out->n == 0, &vt))
 			{
-				const char *m = s + 11;
-				size_t		ml = n - 11;
-				const char *arrow;
-				const char *left;
-				const char *right;
-				size_t		ll,
-							rl;
-				AlembicBlock *b;
-
-				if (!has_prefix(m, ml, upgrade ? "upgrade " : "downgrade "))
-				{
-					pgm_error("%s:%d: \"%.*s\" is not an %s step", path, l.lineno,
-							  (int) n, s, kind);
-					if (upgrade)
-						pgm_hint("SOURCE is the output of \"alembic upgrade base:heads --sql\"; the downgrade SQL goes to --downgrade-sql.");
-					else
-						pgm_hint("--downgrade-sql is the output of \"alembic downgrade heads:base --sql\".");
-					ok = false;
-					break;
-				}
-				m += strlen(kind) + 1;
-				ml -= strlen(kind) + 1;
-				arrow = find_in(m, ml, "->");
-				if (arrow == NULL)
-				{
-					pgm_error("%s:%d: no \"->\" in \"%.*s\"", path, l.lineno, (int) n, s);
-					ok = false;
-					break;
-				}
-				left = m;
-				ll = arrow - m;
-				right = arrow + 2;
-				rl = (m + ml) - right;
-				span_trim(&left, &ll);
-				span_trim(&right, &rl);
-
-				if (in_block)
-				{
-					out->blocks[out->n - 1].script = trim_blank_lines(cur.data, cur.len);
-					cur.len = 0;
-					cur.data[0] = '\0';
-				}
-				if (out->n == out->cap)
-				{
-					out->cap = out->cap ? out->cap * 2 : 16;
-					out->blocks = pgm_realloc(out->blocks, out->cap * sizeof(AlembicBlock));
-				}
-				b = &out->blocks[out->n++];
-				memset(b, 0, sizeof(*b));
-				b->line = l.lineno;
-				b->id = upgrade ? pgm_strndup(right, rl) : pgm_strndup(left, ll);
-				{
-					char	   *ps = upgrade ? pgm_strndup(left, ll) : pgm_strndup(right, rl);
-
-					pgm_list_split(&b->parents, ps);
-					free(ps);
-				}
-				in_block = true;
-				if (b->id[0] == '\0' || strchr(b->id, ',') != NULL)
-				{
-					pgm_error("%s:%d: \"%.*s\" does not name one revision", path,
-							  l.lineno, (int) n, s);
-					ok = false;
-				}
+				if (t[tn - 1] != ';')
+					skipping = true;
 				continue;
 			}
-			{
-				const char *t = s;
-				size_t		tn = n;
-
-				span_trim(&t, &tn);
-				if (tn > 0 &&
-					alembic_bookkeeping(t, tn, t, l.end - t, !in_block && out->n == 0, &vt))
-				{
-					if (t[tn - 1] != ';')
-						skipping = true;
-					continue;
-				}
-				if (line_is_one_of(t, tn, txn))
-					continue;
-			}
+			if (line_is_one_of(t, tn, txn))
+				continue;
 		}
 		pgm_buf_append_len(in_block ? &cur : &pre, l.line, l.rawlen);
 		sql_scan_line(&scan, text, l.line, l.line + l.len);
@@ -1949,7 +2117,8 @@ alembic_parse_sql(const char *path, bool upgrade, AlembicSql *out)
 	}
 	pgm_buf_free(&pre);
 	pgm_buf_free(&cur);
-	free(vt);
+	free(out->version_table);
+	out->version_table = vt;
 	free(text);
 	return ok;
 }
@@ -2204,7 +2373,10 @@ alembic_parse_py(const char *dir, const char *name, AlembicPy *py)
 			v = NULL;
 		if (v == NULL)
 		{
-			const char *qe = memchr(q, '\n', end - q);
+			const char *qe;
+
+			q = py_skip(q, end, false);
+			qe = memchr(q, '\n', end - q);
 
 			pgm_error("%s: cannot read the value of %s: \"%.*s\"", full, names[k],
 					  (int) ((qe ? qe : end) - q), q);
@@ -2399,6 +2571,7 @@ import_alembic(const char *source, const PgmImportOptions *opts,
 	/* the downgrade steps */
 	if (rc == PGM_EXIT_OK && opts && opts->downgrade_sql)
 	{
+		down.version_table = pgm_strdup(up.version_table);
 		if (!alembic_parse_sql(opts->downgrade_sql, false, &down))
 			rc = PGM_EXIT_FILES;
 		for (i = 0; i < down.n && rc == PGM_EXIT_OK; i++)
@@ -2413,9 +2586,12 @@ import_alembic(const char *source, const PgmImportOptions *opts,
 				pgm_hint("Generate both files from the same versions directory.");
 				rc = PGM_EXIT_FILES;
 			}
-			else if (alembic_find(&down, b->id) != i)
+			else if (alembic_find(&down, b->id) != i &&
+					 strcmp(down.blocks[alembic_find(&down, b->id)].script, b->script) != 0)
 			{
-				pgm_error("%s:%d: revision %s is downgraded twice", down.path, b->line, b->id);
+				pgm_error("%s:%d: revision %s is downgraded twice, with different SQL (first at line %d)",
+						  down.path, b->line, b->id,
+						  down.blocks[alembic_find(&down, b->id)].line);
 				rc = PGM_EXIT_FILES;
 			}
 			else if (!same_set(&b->parents, &up.blocks[k].parents))
@@ -2443,7 +2619,7 @@ import_alembic(const char *source, const PgmImportOptions *opts,
 	else if (rc == PGM_EXIT_OK)
 	{
 		pgm_warning("no --downgrade-sql: the imported revisions have no down scripts, so they cannot be downgraded");
-		pgm_hint("Write them with \"alembic downgrade heads:base --sql > downgrade.sql\" and import with --downgrade-sql downgrade.sql.");
+		pgm_hint("Write them with \"alembic downgrade head:base --sql > downgrade.sql\" (with several heads, append the output for each: \"alembic downgrade HEAD:base --sql >> downgrade.sql\") and import with --downgrade-sql downgrade.sql.");
 	}
 
 	/* the revision files */
@@ -2484,6 +2660,7 @@ import_alembic(const char *source, const PgmImportOptions *opts,
 			{
 				pgm_error("%s:%d: revision %s has no file in \"%s\"", source,
 						  up.blocks[i].line, up.blocks[i].id, opts->versions_dir);
+				pgm_hint("Give the versions directory the SQL was generated from.");
 				rc = PGM_EXIT_FILES;
 			}
 		}
@@ -2534,6 +2711,9 @@ import_alembic(const char *source, const PgmImportOptions *opts,
 			m->message = py->doc ? pgm_strdup(py->doc) : NULL;
 		}
 	}
+	if (rc == PGM_EXIT_OK && npys > 0 &&
+		!check_labels(set, opts->versions_dir, "branch label"))
+		rc = PGM_EXIT_FILES;
 	/* dependencies, once every id and label is known */
 	for (i = 0; i < set->n && rc == PGM_EXIT_OK && npys > 0; i++)
 	{
@@ -2808,7 +2988,7 @@ adopt_golang(PGconn *conn, const char *qt, const char *table,
 	{
 		pgm_error("\"%s\" has %d rows; golang-migrate keeps exactly one", table, PQntuples(res));
 		PQclear(res);
-		return PGM_EXIT_SERVER;
+		return PGM_EXIT_FILES;
 	}
 	v = PQgetvalue(res, 0, 0);
 	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0)
@@ -2818,7 +2998,7 @@ adopt_golang(PGconn *conn, const char *qt, const char *table,
 		pgm_hint("Check what version %s changed and finish or undo it by hand, then run \"migrate force %s\" (or \"migrate force\" with the version before it, if you undid it), and adopt again.",
 				 v, v);
 		PQclear(res);
-		return PGM_EXIT_SERVER;
+		return PGM_EXIT_FILES;
 	}
 	if (v[0] == '-')
 	{
@@ -2901,7 +3081,7 @@ adopt_flyway(PGconn *conn, const char *qt, const char *table,
 			pgm_error("Flyway recorded a failed migration: %s%s (%s, installed_rank %s)",
 					  noversion ? "" : "version ", noversion ? script : version, script, rank);
 			pgm_hint("Finish or undo what the failed script changed by hand, run \"flyway repair\" to remove the failed row, and adopt again.");
-			rc = PGM_EXIT_SERVER;
+			rc = PGM_EXIT_FILES;
 			break;
 		}
 		if (strcmp(type, "SCHEMA") == 0)
@@ -2914,7 +3094,7 @@ adopt_flyway(PGconn *conn, const char *qt, const char *table,
 			if (b == NULL)
 			{
 				pgm_error("Flyway's baseline row (installed_rank %s) has no usable version", rank);
-				rc = PGM_EXIT_SERVER;
+				rc = PGM_EXIT_FILES;
 				break;
 			}
 			for (i = 0; i < set->n; i++)
@@ -2953,7 +3133,7 @@ adopt_flyway(PGconn *conn, const char *qt, const char *table,
 		pgm_error("Flyway's history has a migration of type %s (version %s, %s), which cannot have been imported",
 				  type, version, script);
 		pgm_hint("Only SQL migrations (V files) are imported; Java and script migrations have no SQL script to take over.");
-		rc = PGM_EXIT_SERVER;
+		rc = PGM_EXIT_FILES;
 	}
 	PQclear(res);
 	return rc;
@@ -2978,7 +3158,7 @@ adopt_sqitch(PGconn *conn, const char *qt, const char *schema, const char *table
 	if (r <= 0)
 	{
 		free(projects);
-		return PGM_EXIT_SERVER;
+		return r < 0 ? PGM_EXIT_SERVER : PGM_EXIT_FILES;
 	}
 	sql = pgm_printf("SELECT project FROM %s ORDER BY project", projects);
 	res = pgm_query_try(conn, sql, 0, NULL);
@@ -2996,7 +3176,7 @@ adopt_sqitch(PGconn *conn, const char *qt, const char *schema, const char *table
 		if (r == PQntuples(res))
 		{
 			pgm_error("Sqitch project \"%s\" is not registered in %s", tool_project, projects);
-			rc = PGM_EXIT_SERVER;
+			rc = PGM_EXIT_FILES;
 		}
 		else
 			project = pgm_strdup(tool_project);
@@ -3004,7 +3184,7 @@ adopt_sqitch(PGconn *conn, const char *qt, const char *schema, const char *table
 	else if (PQntuples(res) == 0)
 	{
 		pgm_error("no Sqitch project is registered in %s", projects);
-		rc = PGM_EXIT_SERVER;
+		rc = PGM_EXIT_FILES;
 	}
 	else if (PQntuples(res) > 1)
 	{
@@ -3127,11 +3307,12 @@ pgm_adopt_read(PGconn *conn, const char *format, const char *table,
 	qt = quote_table(conn, table, &schema);
 	if (qt == NULL)
 		return PGM_EXIT_USAGE;
-	if (table_exists(conn, qt, table, format) != 1)
+	rc = table_exists(conn, qt, table, format);
+	if (rc != 1)
 	{
 		free(qt);
 		free(schema);
-		return PGM_EXIT_SERVER;
+		return rc < 0 ? PGM_EXIT_SERVER : PGM_EXIT_FILES;
 	}
 
 	if (strcmp(format, "alembic") == 0)

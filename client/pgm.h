@@ -122,10 +122,10 @@ extern bool pgm_load_dir(const char *dir, PgmMigrationSet *set);
 extern bool pgm_order_set(PgmMigrationSet *set);
 /* Write every migration of set into dir as m->path; false on I/O error. */
 extern bool pgm_write_set(const char *dir, const PgmMigrationSet *set, bool overwrite);
-/* Remove a "BEGIN;" first line and "COMMIT;" last line wrapping a script. */
-extern char *pgm_strip_transaction_wrapper(const char *script, bool *stripped);
 
 /* import.c: other tools' layouts */
+/* Remove a "BEGIN;" first line and "COMMIT;" last line wrapping a script. */
+extern char *pgm_strip_transaction_wrapper(const char *script, bool *stripped);
 typedef struct PgmImportOptions
 {
 	const char *downgrade_sql;	/* alembic: offline downgrade SQL */
