@@ -577,9 +577,10 @@ run_command(Opts *o, const char *fn)
 			return rc;
 		}
 		if (!o->json && (stats.new_count || stats.changed || stats.message))
-			printf("pushed %d new, %d changed, %d message-only revision%s\n",
-				   stats.new_count, stats.changed, stats.message,
-				   stats.new_count + stats.changed + stats.message == 1 ? "" : "s");
+			printf("pushed %d revision%s: %d new, %d changed, %d message only\n",
+				   stats.new_count + stats.changed + stats.message,
+				   stats.new_count + stats.changed + stats.message == 1 ? "" : "s",
+				   stats.new_count, stats.changed, stats.message);
 	}
 	progress_quiet = o->json;
 	res = pgm_query(conn, "SET pg_migrate.step_notices = on", 0, NULL);

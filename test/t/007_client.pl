@@ -673,7 +673,7 @@ unlink 'm/005_a5.sql', 'm/006_a6.sql';
 
 # a4 is only in the files: --dir pushes it first.
 check('upgrade --dir', [ 'upgrade', '--dir', 'm' ], 0, <<'EOT', '');
-pushed 1 new, 0 changed, 0 message-only revision
+pushed 1 revision: 1 new, 0 changed, 0 message only
 [1/3] up      a2 (X ms)
 [2/3] up      a3 (X ms)
 [3/3] up      a4 (X ms)
@@ -795,7 +795,7 @@ $m{a6} = {
 write_m('a5');
 write_m('a6');
 check('upgrade: a failing revision', [ 'upgrade', '--dir', 'm' ], 4, <<'EOT', <<'EOT');
-pushed 2 new, 0 changed, 0 message-only revisions
+pushed 2 revisions: 2 new, 0 changed, 0 message only
 [1/2] up      a5 (X ms)
 EOT
 pg_migrate: error: duplicate key value violates unique constraint "t6_pkey"
@@ -869,7 +869,7 @@ write_m('a8');
 write_m('a9');
 check('upgrade --per-revision: a failing revision', [ 'upgrade', '--per-revision', '--dir', 'm' ],
 	4, <<'EOT', <<'EOT');
-pushed 2 new, 0 changed, 0 message-only revisions
+pushed 2 revisions: 2 new, 0 changed, 0 message only
 [1/2] up      a8 (X ms, committed)
 EOT
 pg_migrate: error: division by zero
@@ -884,7 +884,7 @@ $m{a9}{down} = 'DROP TABLE t9;';
 write_m('a9');
 check('upgrade --per-revision --dir after the fix', [ 'upgrade', '--per-revision', '--dir', 'm' ],
 	0, <<'EOT', '');
-pushed 0 new, 1 changed, 0 message-only revision
+pushed 1 revision: 0 new, 1 changed, 0 message only
 [1/1] up      a9 (X ms, committed)
 upgraded: 1 revision in X ms
 current: a9
