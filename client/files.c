@@ -682,6 +682,15 @@ pgm_order_set(PgmMigrationSet *set)
 	bool		ok = true;
 	PgmMigration *sorted;
 
+	if (n == 0)
+	{
+		free(indeg);
+		free(adj_start);
+		free(fill);
+		free(heap);
+		free(order);
+		return true;
+	}
 	nedges = n;
 	for (i = 0; i < n; i++)
 		nedges += set->items[i].branch_labels.n;
