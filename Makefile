@@ -42,7 +42,7 @@ EXTRA_CLEAN += $(CLIENT_OBJS) client/pg_migrate
 
 all: client/pg_migrate
 client: client/pg_migrate
-.PHONY: client install-client
+.PHONY: client install-client uninstall-client
 
 client/%.o: client/%.c client/pgm.h
 	$(CC) $(CFLAGS) -I$(srcdir)/client -I$(includedir) -c $< -o $@
@@ -54,3 +54,7 @@ install: install-client
 install-client: client/pg_migrate
 	$(MKDIR_P) '$(DESTDIR)$(bindir)'
 	$(INSTALL_PROGRAM) client/pg_migrate '$(DESTDIR)$(bindir)/pg_migrate'
+
+uninstall: uninstall-client
+uninstall-client:
+	rm -f '$(DESTDIR)$(bindir)/pg_migrate'

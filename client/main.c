@@ -645,12 +645,8 @@ run_command(Opts *o, const char *fn)
 		else
 		{
 			int			n = PQntuples(res);
-			int			i;
 
-			if (progress_lines == 0)
-				for (i = 0; i < n; i++)
-					printf("[%d/%d] %-7s %s (%s ms)\n", i + 1, n, PQgetvalue(res, i, 2),
-						   PQgetvalue(res, i, 1), PQgetvalue(res, i, 3));
+			/* the steps were shown as they finished (notice_receiver) */
 			if (n == 0)
 				printf("nothing to do\n");
 			else
@@ -693,92 +689,84 @@ cmd_stamp(Opts *o)
  * ----------------------------------------------------------------
  */
 
+/*
+ * A read-only command: the JSON of the set-returning call (scalar: one
+ * text column, as an array of strings), or human_sql's rows as lines or as
+ * a table (empty: print empty_text, if any).
+ */
 static int
-cmd_current(Opts *o)
+read_command(const Opts *o, const char *call, bool scalar, const char *human_sql,
+			 bool table, const char *empty_text, int nparams,
+			 const char *const *params)
 {
 	PGconn	   *conn = connect_db(o);
-	const char *params[1] = {o->project};
 	PGresult   *res;
 
 	if (o->json)
 	{
-		json_values(conn, "migrate.current($1)", 1, params);
+		if (scalar)
+			json_values(conn, call, nparams, params);
+		else
+			json_rows(conn, call, nparams, params);
 		finish(conn);
 		return PGM_EXIT_OK;
 	}
-	res = pgm_query(conn, "SELECT c FROM migrate.current($1) c", 1, params);
-	print_lines(res);
+	res = pgm_query(conn, human_sql, nparams, params);
+	if (PQntuples(res) == 0 && empty_text)
+		puts(empty_text);
+	else if (table)
+		pgm_print_table(res);
+	else
+		print_lines(res);
 	PQclear(res);
 	finish(conn);
 	return PGM_EXIT_OK;
+}
+
+static int
+cmd_current(Opts *o)
+{
+	const char *params[1] = {o->project};
+
+	return read_command(o, "migrate.current($1)", true,
+						"SELECT c FROM migrate.current($1) c",
+						false, NULL, 1, params);
 }
 
 static int
 cmd_heads(Opts *o)
 {
-	PGconn	   *conn = connect_db(o);
 	const char *params[2] = {o->project, o->resolve_deps ? "true" : "false"};
-	PGresult   *res;
 
-	if (o->json)
-	{
-		json_values(conn, "migrate.heads($1, $2::boolean)", 2, params);
-		finish(conn);
-		return PGM_EXIT_OK;
-	}
-	res = pgm_query(conn, "SELECT h FROM migrate.heads($1, $2::boolean) h", 2, params);
-	print_lines(res);
-	PQclear(res);
-	finish(conn);
-	return PGM_EXIT_OK;
+	return read_command(o, "migrate.heads($1, $2::boolean)", true,
+						"SELECT h FROM migrate.heads($1, $2::boolean) h",
+						false, NULL, 2, params);
 }
 
 static int
 cmd_branches(Opts *o)
 {
-	PGconn	   *conn = connect_db(o);
 	const char *params[1] = {o->project};
-	PGresult   *res;
 
-	if (o->json)
-	{
-		json_rows(conn, "migrate.branches($1)", 1, params);
-		finish(conn);
-		return PGM_EXIT_OK;
-	}
-	res = pgm_query(conn,
-					"SELECT branch_point || ' -> ' || pg_catalog.array_to_string(children, ', ') "
-					"FROM migrate.branches($1)", 1, params);
-	print_lines(res);
-	PQclear(res);
-	finish(conn);
-	return PGM_EXIT_OK;
+	return read_command(o, "migrate.branches($1)", false,
+						"SELECT branch_point || ' -> ' || pg_catalog.array_to_string(children, ', ') "
+						"FROM migrate.branches($1)",
+						false, NULL, 1, params);
 }
 
 static int
 cmd_history(Opts *o)
 {
-	PGconn	   *conn = connect_db(o);
 	const char *params[2] = {o->nargs > 0 ? o->args[0] : NULL, o->project};
-	PGresult   *res;
 
-	if (o->json)
-	{
-		json_rows(conn, "migrate.history($1, $2)", 2, params);
-		finish(conn);
-		return PGM_EXIT_OK;
-	}
-	res = pgm_query(conn,
-					"SELECT id, pg_catalog.array_to_string(parents, ', ') AS parents, "
-					"pg_catalog.array_to_string(branch_labels, ', ') AS labels, "
-					"pg_catalog.array_to_string(depends_on, ', ') AS depends_on, "
-					"pg_catalog.array_to_string(flags, ', ') AS flags, "
-					"CASE WHEN applied THEN 'applied' ELSE 'pending' END AS state, message "
-					"FROM migrate.history($1, $2)", 2, params);
-	pgm_print_table(res);
-	PQclear(res);
-	finish(conn);
-	return PGM_EXIT_OK;
+	return read_command(o, "migrate.history($1, $2)", false,
+						"SELECT id, pg_catalog.array_to_string(parents, ', ') AS parents, "
+						"pg_catalog.array_to_string(branch_labels, ', ') AS labels, "
+						"pg_catalog.array_to_string(depends_on, ', ') AS depends_on, "
+						"pg_catalog.array_to_string(flags, ', ') AS flags, "
+						"CASE WHEN applied THEN 'applied' ELSE 'pending' END AS state, message "
+						"FROM migrate.history($1, $2)",
+						true, NULL, 2, params);
 }
 
 static int
@@ -846,25 +834,12 @@ cmd_status(Opts *o)
 static int
 cmd_plan(Opts *o)
 {
-	PGconn	   *conn = connect_db(o);
 	const char *params[2] = {o->nargs > 0 ? o->args[0] : "heads", o->project};
-	PGresult   *res;
 
-	if (o->json)
-	{
-		json_rows(conn, "migrate.plan($1, $2)", 2, params);
-		finish(conn);
-		return PGM_EXIT_OK;
-	}
-	res = pgm_query(conn, "SELECT step, revision, direction, execution, statements, message "
-					"FROM migrate.plan($1, $2)", 2, params);
-	if (PQntuples(res) == 0)
-		printf("nothing to do\n");
-	else
-		pgm_print_table(res);
-	PQclear(res);
-	finish(conn);
-	return PGM_EXIT_OK;
+	return read_command(o, "migrate.plan($1, $2)", false,
+						"SELECT step, revision, direction, execution, statements, message "
+						"FROM migrate.plan($1, $2)",
+						true, "nothing to do", 2, params);
 }
 
 static int
@@ -1016,10 +991,13 @@ dir_heads(const PgmMigrationSet *set, PgmList *heads)
 	pgm_list_free(&parents);
 }
 
+/*
+ * Write a new revision's file into o->dir; set holds the directory's
+ * files (loaded by the caller), to refuse an id that exists.
+ */
 static int
-scaffold(Opts *o, PgmMigration *m, const char *what)
+scaffold(Opts *o, const PgmMigrationSet *set, PgmMigration *m, const char *what)
 {
-	PgmMigrationSet set = {0};
 	PgmMigrationSet one = {0};
 	char		stamp[32];
 	time_t		t = time(NULL);
@@ -1028,17 +1006,15 @@ scaffold(Opts *o, PgmMigration *m, const char *what)
 	const char *why;
 	int			i;
 
-	if (pgm_is_dir(o->dir) && !pgm_load_dir(o->dir, &set))
-		return PGM_EXIT_FILES;
 	if (!pgm_valid_id(m->id, &why))
 	{
 		pgm_error("invalid revision id \"%s\": %s", m->id, why);
 		return PGM_EXIT_USAGE;
 	}
-	for (i = 0; i < set.n; i++)
-		if (strcmp(set.items[i].id, m->id) == 0)
+	for (i = 0; i < set->n; i++)
+		if (strcmp(set->items[i].id, m->id) == 0)
 		{
-			pgm_error("revision \"%s\" already exists in \"%s\"", m->id, set.items[i].path);
+			pgm_error("revision \"%s\" already exists in \"%s\"", m->id, set->items[i].path);
 			return PGM_EXIT_FILES;
 		}
 	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", gmtime(&t));
@@ -1114,12 +1090,12 @@ cmd_new(Opts *o)
 		!check_option_ids("branch label", &m.branch_labels) ||
 		!check_option_ids("dependency", &m.depends_on))
 		return PGM_EXIT_USAGE;
-	if (!o->parents && pgm_is_dir(o->dir))
+	if (pgm_is_dir(o->dir) && !pgm_load_dir(o->dir, &set))
+		return PGM_EXIT_FILES;
+	if (!o->parents)
 	{
 		PgmList		heads = {0};
 
-		if (!pgm_load_dir(o->dir, &set))
-			return PGM_EXIT_FILES;
 		dir_heads(&set, &heads);
 		if (heads.n > 1)
 		{
@@ -1134,7 +1110,7 @@ cmd_new(Opts *o)
 			pgm_list_add(&m.parents, heads.items[0]);
 		pgm_list_free(&heads);
 	}
-	return scaffold(o, &m, "revision");
+	return scaffold(o, &set, &m, "revision");
 }
 
 static int
@@ -1172,7 +1148,7 @@ cmd_merge(Opts *o)
 		m.message = o->message ? pgm_strdup(o->message) : NULL;
 		m.up = pgm_strdup("");
 		m.down = pgm_strdup("");
-		return scaffold(o, &m, "merge");
+		return scaffold(o, &set, &m, "merge");
 	}
 	else
 	{

@@ -1588,6 +1588,28 @@ EOT
 		'show: a message of two lines');
 }
 
+# pg_migrate.step_notices, which the progress lines above come from: one
+# NOTICE per finished step when on, none when off (the default).
+{
+	sql('db1', q{SELECT migrate.revision('sn1', 'SELECT 1', 'SELECT 1', project => 'sn');
+		SELECT migrate.revision('sn2', 'SELECT 2', 'SELECT 2', parents => '{sn1}', project => 'sn')});
+	my ($ret, $out, $err) = $node->psql('db1',
+		q{SET pg_migrate.step_notices = on;
+		  SELECT count(*) FROM migrate.upgrade('heads', 'sn');
+		  SELECT count(*) FROM migrate.downgrade('sn1', 'sn');
+		  SELECT count(*) FROM migrate.stamp('base', 'sn');});
+	$err =~ s/\d+\.\d{3} ms/X ms/g;
+	is("$ret|$out|$err", "0|2\n1\n1|" . join('',
+		"psql:<stdin>:2: NOTICE:  step 1/2: up sn1 done in X ms\n",
+		"psql:<stdin>:2: NOTICE:  step 2/2: up sn2 done in X ms\n",
+		"psql:<stdin>:3: NOTICE:  step 1/1: down sn2 done in X ms\n",
+		"psql:<stdin>:4: NOTICE:  step 1/1: unstamp sn1 done in X ms"),
+		'step_notices on: one NOTICE per step, for upgrade, downgrade and stamp');
+	($ret, $out, $err) = $node->psql('db1',
+		q{SELECT count(*) FROM migrate.upgrade('heads', 'sn')});
+	is("$ret|$out|$err", '0|2|', 'step_notices off by default: no NOTICE');
+}
+
 chdir $start_dir or die "chdir $start_dir: $!";
 $node->stop;
 done_testing();
