@@ -55,8 +55,8 @@
 
 static int	id_cmp_graph(const void *a, const void *b, void *arg);
 static int	label_cmp(const void *a, const void *b);
-static void check_cycles(PgmGraph *graph);
-static void normalize_deps(PgmGraph *graph);
+static int *check_cycles(PgmGraph *graph);
+static void normalize_deps(PgmGraph *graph, const int *topo);
 static void append_int(int **array, int *n, int value);
 static void new_visit(PgmGraph *graph);
 
@@ -294,8 +294,12 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 		}
 	}
 
-	check_cycles(graph);
-	normalize_deps(graph);
+	{
+		int		   *topo = check_cycles(graph);
+
+		normalize_deps(graph, topo);
+		pfree(topo);
+	}
 
 	/* reverse edges, in registration order */
 	for (i = 0; i < ndefs; i++)
@@ -322,15 +326,19 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 /*
  * Reject parent or dependency cycles.  Registration requires parents and
  * dependencies to exist already, so a cycle can only come from changing an
- * unapplied revision; report the revisions on it.
+ * unapplied revision; report the revisions on it.  Returns a topological
+ * rank of every revision (the depth-first finishing order): a revision's
+ * parents and dependencies all rank below it.
  */
-static void
+static int *
 check_cycles(PgmGraph *graph)
 {
 	int			n = graph->nrevs;
 	char	   *color = palloc0(Max(n, 1));	/* 0 new, 1 on path, 2 done */
 	int		   *edge = palloc0(sizeof(int) * Max(n, 1));
 	int		   *path = palloc(sizeof(int) * Max(n, 1));
+	int		   *topo = palloc(sizeof(int) * Max(n, 1));
+	int			ndone = 0;
 	int			i;
 
 	for (i = 0; i < n; i++)
@@ -351,6 +359,7 @@ check_cycles(PgmGraph *graph)
 			if (e >= rev->nparents + rev->ndeps)
 			{
 				color[v] = 2;
+				topo[v] = ndone++;
 				depth--;
 				continue;
 			}
@@ -383,50 +392,163 @@ check_cycles(PgmGraph *graph)
 	pfree(color);
 	pfree(edge);
 	pfree(path);
+	return topo;
 }
 
 /*
  * Drop every dependency that is already an ancestor (or the same revision)
  * of one of the revision's other edges: it adds no ordering constraint and
  * would otherwise make dependency heads out of ordinary ancestors.
+ *
+ * Done naively this is a search of the whole history per dependency.  Two
+ * things keep it short.  First-parent chains (a revision continues the
+ * chain of its first parent if it is the first such child in topological
+ * order) answer the common case at once: a dependency on an earlier
+ * revision of the same line of history is implied by the parent edge.
+ * The remaining dependencies are looked for in one search per revision
+ * below its other edges, which never descends below the lowest
+ * topological rank of the dependencies sought (nothing ranked lower can
+ * lead to them) and stops once all are found.
  */
 static void
-normalize_deps(PgmGraph *graph)
+normalize_deps(PgmGraph *graph, const int *topo)
 {
-	bool	   *anc = palloc(Max(graph->nrevs, 1));
+	int			n = graph->nrevs;
+	int		   *by_topo = palloc(sizeof(int) * Max(n, 1));
+	int		   *chain = palloc(sizeof(int) * Max(n, 1));
+	int		   *pos = palloc(sizeof(int) * Max(n, 1));
+	bool	   *continued = palloc0(Max(n, 1));
+	int		   *sought = NULL;
+	int			nchains = 0;
 	int			i;
 
-	for (i = 0; i < graph->nrevs; i++)
+	for (i = 0; i < n; i++)
+		by_topo[topo[i]] = i;
+	for (i = 0; i < n; i++)
+	{
+		int			v = by_topo[i];
+		PgmRevision *rev = &graph->revs[v];
+
+		if (rev->nparents > 0 && !continued[rev->parents[0]])
+		{
+			continued[rev->parents[0]] = true;
+			chain[v] = chain[rev->parents[0]];
+			pos[v] = pos[rev->parents[0]] + 1;
+		}
+		else
+		{
+			chain[v] = nchains++;
+			pos[v] = 0;
+		}
+	}
+
+	for (i = 0; i < n; i++)
 	{
 		PgmRevision *rev = &graph->revs[i];
-		int			j;
-		int			kept = 0;
+		int			nedges = rev->nparents + rev->ndeps;
+		int			nsought = 0;
+		int			bound = INT_MAX;
+		int			depth = 0;
+		int			j,
+					k;
 
 		if (rev->ndeps == 0)
 			continue;
+
+		/* implied at once: on the first-parent chain below another edge */
 		for (j = 0; j < rev->ndeps; j++)
 		{
-			int		   *others = palloc(sizeof(int) * (rev->nparents + rev->ndeps));
-			int			nothers = 0;
-			int			k;
+			int			d = rev->deps[j];
 
-			for (k = 0; k < rev->nparents; k++)
-				others[nothers++] = rev->parents[k];
-			for (k = 0; k < rev->ndeps; k++)
-				if (k != j && rev->deps[k] >= 0)
-					others[nothers++] = rev->deps[k];
-			memset(anc, 0, graph->nrevs);
-			pgm_ancestors(graph, others, nothers, true, anc);
-			if (anc[rev->deps[j]])
-				rev->deps[j] = -1;	/* implied by another edge */
-			pfree(others);
+			for (k = 0; k < nedges; k++)
+			{
+				int			e = k < rev->nparents ? rev->parents[k] :
+				rev->deps[k - rev->nparents];
+
+				if (k == rev->nparents + j || e < 0)
+					continue;
+				if (e == d || (chain[e] == chain[d] && pos[e] > pos[d]))
+					break;
+			}
+			if (k < nedges)
+				rev->deps[j] = -1;
 		}
+
+		/* the others: search below the other edges */
+		sought = sought ? repalloc(sought, sizeof(int) * rev->ndeps) :
+			palloc(sizeof(int) * rev->ndeps);
 		for (j = 0; j < rev->ndeps; j++)
 			if (rev->deps[j] >= 0)
-				rev->deps[kept++] = rev->deps[j];
-		rev->ndeps = kept;
+			{
+				sought[nsought++] = j;
+				bound = Min(bound, topo[rev->deps[j]]);
+			}
+		if (nsought > 0)
+		{
+			new_visit(graph);
+			for (k = 0; k < nedges; k++)
+			{
+				int			e = k < rev->nparents ? rev->parents[k] :
+				rev->deps[k - rev->nparents];
+				PgmRevision *er;
+				int			m;
+
+				if (e < 0)
+					continue;
+				er = &graph->revs[e];
+				for (m = 0; m < er->nparents + er->ndeps; m++)
+				{
+					int			w = m < er->nparents ? er->parents[m] :
+					er->deps[m - er->nparents];
+
+					if (w < 0 || topo[w] < bound ||
+						graph->visit[w] == graph->visit_gen)
+						continue;
+					graph->visit[w] = graph->visit_gen;
+					graph->stack[depth++] = w;
+				}
+			}
+			while (depth > 0 && nsought > 0)
+			{
+				int			v = graph->stack[--depth];
+				PgmRevision *vr = &graph->revs[v];
+
+				for (j = 0; j < nsought; j++)
+				{
+					int			d = rev->deps[sought[j]];
+
+					if (v == d || (chain[v] == chain[d] && pos[v] > pos[d]))
+					{
+						rev->deps[sought[j]] = -1;
+						sought[j--] = sought[--nsought];
+					}
+				}
+				for (k = 0; k < vr->nparents + vr->ndeps; k++)
+				{
+					int			w = k < vr->nparents ? vr->parents[k] :
+					vr->deps[k - vr->nparents];
+
+					if (w < 0 || topo[w] < bound ||
+						graph->visit[w] == graph->visit_gen)
+						continue;
+					graph->visit[w] = graph->visit_gen;
+					graph->stack[depth++] = w;
+				}
+			}
+		}
+
+		k = 0;
+		for (j = 0; j < rev->ndeps; j++)
+			if (rev->deps[j] >= 0)
+				rev->deps[k++] = rev->deps[j];
+		rev->ndeps = k;
 	}
-	pfree(anc);
+	pfree(by_topo);
+	pfree(chain);
+	pfree(pos);
+	pfree(continued);
+	if (sought)
+		pfree(sought);
 }
 
 int
@@ -524,44 +646,6 @@ pgm_descendants(PgmGraph *graph, const int *from, int nfrom, bool with_deps,
 				bool *out)
 {
 	traverse(graph, from, nfrom, with_deps, true, out);
-}
-
-/*
- * Is "anc" a proper ancestor of "desc" through parents and dependencies?
- * The search is confined to revisions marked in within[] (NULL: all), which
- * callers use when every path of interest stays inside a set.
- */
-bool
-pgm_is_ancestor(PgmGraph *graph, int anc, int desc, const bool *within)
-{
-	int			depth = 0;
-
-	if (anc == desc)
-		return false;
-	new_visit(graph);
-	graph->visit[desc] = graph->visit_gen;
-	graph->stack[depth++] = desc;
-	while (depth > 0)
-	{
-		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
-		int			i;
-
-		for (i = 0; i < rev->nparents + rev->ndeps; i++)
-		{
-			int			w = i < rev->nparents ? rev->parents[i] :
-			rev->deps[i - rev->nparents];
-
-			if (w == anc)
-				return true;
-			if (graph->visit[w] == graph->visit_gen)
-				continue;
-			if (within && !within[w])
-				continue;
-			graph->visit[w] = graph->visit_gen;
-			graph->stack[depth++] = w;
-		}
-	}
-	return false;
 }
 
 /*
@@ -671,10 +755,71 @@ pgm_closure(PgmGraph *graph, const bool *applied, bool *out)
 }
 
 /*
+ * For pgm_walk_order: cand is blocked, so some pending entry other than
+ * pending[idx] lies above it.  Search upwards from cand through the
+ * unemitted revisions of the walk (nothing emitted is above an unemitted
+ * revision, see below) and return the position in pending[] of the first
+ * pending entry found.
+ */
+static int
+first_pending_above(PgmGraph *graph, int cand, const int *pending,
+					int npending, const bool *in_walk, const bool *emitted,
+					int idx)
+{
+	int			depth = 0;
+	int			best = -1;
+	int			i;
+
+	new_visit(graph);
+	graph->visit[cand] = graph->visit_gen;
+	graph->stack[depth++] = cand;
+	while (depth > 0)
+	{
+		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
+
+		for (i = 0; i < rev->nchildren + rev->ndependents; i++)
+		{
+			int			w = i < rev->nchildren ? rev->children[i] :
+			rev->dependents[i - rev->nchildren];
+
+			if (!in_walk[w] || emitted[w] ||
+				graph->visit[w] == graph->visit_gen)
+				continue;
+			graph->visit[w] = graph->visit_gen;
+			graph->stack[depth++] = w;
+		}
+	}
+	for (i = 0; i < npending; i++)
+		if (i != idx && graph->visit[pending[i]] == graph->visit_gen)
+		{
+			best = i;
+			break;
+		}
+	if (best < 0)
+		elog(ERROR, "ordering walk found no pending revision above \"%s\"",
+			 graph->revs[cand].id);
+	return best;
+}
+
+/*
  * The ordering walk described at the top of this file.  in_set marks the
  * revisions to process, start lists the start points (any order; they are
  * sorted by registration order).  Writes the downgrade order into out[]
  * and returns its length.
+ *
+ * The walk's test "another pending entry has cand among its ancestors
+ * (within the set)" is answered without searching.  Let S be the revisions
+ * of the set reachable from the start points within the set; every
+ * pending entry is in S.  An emitted revision never has an unemitted one
+ * of S above it: when it was emitted no pending entry reached it, and
+ * every unemitted revision of S lies below some pending entry.  So cand
+ * is needed by a pending entry exactly when one of its children or
+ * dependents in S is not emitted yet, which a counter per revision
+ * (blockers[]) tracks in O(1).  Only when cand is blocked does the walk
+ * search, upwards from cand through unemitted revisions of S, for the
+ * pending entries above it, and switch to the first of them in pending
+ * order, as the description says.  The whole walk is then linear in the
+ * size of S plus the cost of those searches.
  */
 int
 pgm_walk_order(PgmGraph *graph, const bool *in_set, const int *start,
@@ -684,48 +829,64 @@ pgm_walk_order(PgmGraph *graph, const bool *in_set, const int *start,
 	int		   *pending = palloc(sizeof(int) * Max(n, 1));
 	bool	   *emitted = palloc0(Max(n, 1));
 	bool	   *in_pending = palloc0(Max(n, 1));
-	bool	   *is_start = palloc0(Max(n, 1));
+	bool	   *in_walk = palloc0(Max(n, 1));
+	int		   *blockers = palloc0(sizeof(int) * Max(n, 1));
 	int			npending = 0;
 	int			idx = 0;
 	int			nout = 0;
+	int			depth = 0;
 	int			i;
 
+	/* the start points in the set, in registration order */
 	for (i = 0; i < nstart; i++)
-		is_start[start[i]] = true;
+		in_pending[start[i]] = in_set[start[i]];
 	for (i = 0; i < n; i++)
-		if (is_start[i] && in_set[i])
+		if (in_pending[i])
 		{
 			pending[npending++] = i;
-			in_pending[i] = true;
+			in_walk[i] = true;
+			graph->stack[depth++] = i;
 		}
+
+	/* S, and for each member the number of its edges from members of S */
+	while (depth > 0)
+	{
+		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
+
+		for (i = 0; i < rev->nparents + rev->ndeps; i++)
+		{
+			int			w = i < rev->nparents ? rev->parents[i] :
+			rev->deps[i - rev->nparents];
+
+			if (!in_set[w])
+				continue;
+			blockers[w]++;
+			if (!in_walk[w])
+			{
+				in_walk[w] = true;
+				graph->stack[depth++] = w;
+			}
+		}
+	}
 
 	while (npending > 0)
 	{
 		int			cand = pending[idx];
 		PgmRevision *rev = &graph->revs[cand];
 		int			first = -1;
-		bool		moved = false;
 		int			j;
 
 		CHECK_FOR_INTERRUPTS();
 
-		for (j = 0; j < npending; j++)
+		if (blockers[cand] > 0)
 		{
-			if (j != idx && pgm_is_ancestor(graph, cand, pending[j], in_set))
-			{
-				idx = j;
-				moved = true;
-				break;
-			}
-		}
-		if (moved)
+			idx = first_pending_above(graph, cand, pending, npending,
+									  in_walk, emitted, idx);
 			continue;
-
-		if (!emitted[cand])
-		{
-			emitted[cand] = true;
-			out[nout++] = cand;
 		}
+
+		emitted[cand] = true;
+		out[nout++] = cand;
 
 		in_pending[cand] = false;
 		for (j = 0; j < rev->nparents + rev->ndeps; j++)
@@ -733,7 +894,10 @@ pgm_walk_order(PgmGraph *graph, const bool *in_set, const int *start,
 			int			w = j < rev->nparents ? rev->parents[j] :
 			rev->deps[j - rev->nparents];
 
-			if (!in_set[w] || emitted[w] || in_pending[w])
+			if (!in_set[w])
+				continue;
+			blockers[w]--;
+			if (emitted[w] || in_pending[w])
 				continue;
 			in_pending[w] = true;
 			if (first < 0)
@@ -757,6 +921,7 @@ pgm_walk_order(PgmGraph *graph, const bool *in_set, const int *start,
 	pfree(pending);
 	pfree(emitted);
 	pfree(in_pending);
-	pfree(is_start);
+	pfree(in_walk);
+	pfree(blockers);
 	return nout;
 }

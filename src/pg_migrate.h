@@ -155,8 +155,6 @@ extern void pgm_ancestors(PgmGraph *graph, const int *from, int nfrom,
 						  bool with_deps, bool *out);
 extern void pgm_descendants(PgmGraph *graph, const int *from, int nfrom,
 							bool with_deps, bool *out);
-extern bool pgm_is_ancestor(PgmGraph *graph, int anc, int desc,
-							const bool *within);
 extern List *pgm_tips(PgmGraph *graph, const bool *applied);
 extern List *pgm_versioned_heads(PgmGraph *graph);
 extern List *pgm_real_heads(PgmGraph *graph);
