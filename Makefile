@@ -16,7 +16,8 @@ OBJS = \
 	src/worker.o
 
 EXTENSION = pg_migrate
-DATA = pg_migrate--0.1.0.sql pg_migrate--0.1.0--0.2.0.sql
+DATA = pg_migrate--0.1.0.sql pg_migrate--0.1.0--0.2.0.sql \
+	pg_migrate--0.2.0--0.3.0.sql
 PGFILEDESC = "pg_migrate - schema migrations managed inside the database"
 
 REGRESS = setup apply extension_update nontransactional graph targets upgrade downgrade stamp relative history \

@@ -1,8 +1,10 @@
 --
--- extension_update: ALTER EXTENSION pg_migrate UPDATE from 0.1.0 to 0.2.0
--- keeps the revisions, the version state and the audit trail, adds
--- migrate.apply() and migrate.progress(), and leaves exactly the objects
--- and privileges of a fresh install.
+-- extension_update: ALTER EXTENSION pg_migrate UPDATE from 0.1.0 to the
+-- default version keeps the revisions, the version state and the audit
+-- trail, adds migrate.apply() and migrate.progress() (0.2.0) and
+-- migrate.projects.complete_version with an index (0.3.0), and leaves
+-- exactly the objects and privileges of a fresh install.  Before the
+-- update, the current library works on the 0.1.0 tables.
 --
 -- The test database already has the extension at the default version, so
 -- this file works in two databases of its own, created here and dropped at
@@ -136,9 +138,11 @@ ALTER EXTENSION pg_migrate UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'pg_migrate';
 
 -- Every row of every table is still there, unchanged (rows only on one side: none).
+CREATE TEMP VIEW projects_0_1 AS
+  SELECT project, lock_key, state_version, created_at, changed_at FROM migrate.projects;
 SELECT 'projects' AS tab, count(*) AS changed
-  FROM ((TABLE migrate.projects EXCEPT ALL TABLE before_projects)
-        UNION ALL (TABLE before_projects EXCEPT ALL TABLE migrate.projects)) x
+  FROM ((TABLE projects_0_1 EXCEPT ALL TABLE before_projects)
+        UNION ALL (TABLE before_projects EXCEPT ALL TABLE projects_0_1)) x
 UNION ALL
 SELECT 'revisions', count(*)
   FROM ((TABLE migrate.revisions EXCEPT ALL TABLE before_revisions)
@@ -152,6 +156,8 @@ SELECT 'events', count(*)
   FROM ((TABLE migrate.events EXCEPT ALL TABLE before_events)
         UNION ALL (TABLE before_events EXCEPT ALL TABLE migrate.events)) x;
 SELECT project, revision, direction, outcome FROM migrate.events ORDER BY event_id;
+-- completeness is unknown until the next command
+SELECT project, complete_version FROM migrate.projects ORDER BY project;
 SELECT revision, message, state FROM migrate.status('upd');
 SELECT * FROM migrate.current('upd_other');
 SELECT id FROM upd_u1 ORDER BY id;
@@ -171,6 +177,8 @@ CALL migrate.apply('heads', 'upd');
 \echo :SQLSTATE
 RESET client_min_messages;
 SELECT revision, state FROM migrate.status('upd');
+SELECT project, complete_version = state_version AS complete
+  FROM migrate.projects ORDER BY project;
 SELECT id, note FROM upd_u1 ORDER BY id;
 SELECT project, revision, direction, outcome FROM migrate.events
  WHERE event_id > (SELECT max(event_id) FROM before_events) ORDER BY event_id;

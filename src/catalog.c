@@ -20,12 +20,15 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "executor/spi.h"
+#include "access/xact.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
@@ -53,6 +56,9 @@ typedef enum PgmQuery
 	Q_UPDATE_MESSAGE,
 	Q_DETAILS,
 	Q_RELATED,
+	Q_STATE_ROW,
+	Q_STATE_ROW_0_2,
+	Q_BUMP_STATE_0_2,
 	NUM_QUERIES
 } PgmQuery;
 
@@ -120,8 +126,10 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	},
 	[Q_BUMP_STATE] = {
 		"UPDATE migrate.projects SET state_version = state_version + 1, "
-		"changed_at = pg_catalog.now() WHERE project = $1",
-		1, {TEXTOID}
+		"changed_at = pg_catalog.now(), "
+		"complete_version = CASE WHEN $2 THEN state_version + 1 END "
+		"WHERE project = $1",
+		2, {TEXTOID, BOOLOID}
 	},
 	[Q_LOCK_ROW] = {
 		"SELECT 1 FROM migrate.projects WHERE project = $1 FOR UPDATE",
@@ -173,9 +181,26 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	},
 	[Q_RELATED] = {
 		"SELECT id, branch_labels FROM migrate.revisions "
-		"WHERE project = $1 AND (id = ANY ($2) OR branch_labels && $2) "
+		"WHERE project = $1 AND (id = ANY ($2) OR "
+		"(branch_labels <> '{}' AND branch_labels && $2)) "
 		"ORDER BY seq",
 		2, {TEXTOID, TEXTARRAYOID}
+	},
+	[Q_STATE_ROW] = {
+		"SELECT xmin, state_version, complete_version FROM migrate.projects "
+		"WHERE project = $1",
+		1, {TEXTOID}
+	},
+	/* the same before ALTER EXTENSION ... UPDATE TO '0.3.0' */
+	[Q_STATE_ROW_0_2] = {
+		"SELECT xmin, state_version, NULL::bigint FROM migrate.projects "
+		"WHERE project = $1",
+		1, {TEXTOID}
+	},
+	[Q_BUMP_STATE_0_2] = {
+		"UPDATE migrate.projects SET state_version = state_version + 1, "
+		"changed_at = pg_catalog.now() WHERE project = $1",
+		1, {TEXTOID}
 	},
 };
 
@@ -482,50 +507,190 @@ load_related_defs(const char *project, const char *id, ArrayType *parents,
 }
 
 /*
- * Load a project's graph and applied set.  An unknown project yields an
- * empty graph.
+ * What identifies a project's state: its row in migrate.projects.  Every
+ * change to a project's revisions or applied set updates that row in the
+ * same transaction (pgm_bump_state_version), and a row version, once
+ * committed, never changes: so a committed row version (its xmin) and
+ * state_version name one exact state, and a graph built for them can be
+ * reused until the row changes.  complete is whether every registered
+ * revision was applied in that state.
  */
-PgmState *
-pgm_load_state(const char *project)
+typedef struct StateRow
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	PgmState   *state = palloc0(sizeof(PgmState));
+	bool		found;
+	TransactionId xmin;
+	int64		version;
+	bool		complete;
+} StateRow;
+
+/*
+ * Whether migrate.projects has complete_version (extension version 0.3.0
+ * or later).  Until ALTER EXTENSION ... UPDATE has run, this library works
+ * on the older table without the flag.
+ */
+static bool
+have_complete_version(void)
+{
+	Oid			nsp = get_namespace_oid(PGM_SCHEMA, false);
+	Oid			rel = get_relname_relid("projects", nsp);
+
+	return OidIsValid(rel) &&
+		get_attnum(rel, "complete_version") != InvalidAttrNumber;
+}
+
+/* inside SPI */
+static StateRow
+read_state_row(const char *project)
+{
+	StateRow	row = {0};
+	Datum		values[1];
+
+	values[0] = CStringGetTextDatum(project);
+	run_query(have_complete_version() ? Q_STATE_ROW : Q_STATE_ROW_0_2,
+			  values, NULL, 1);
+	if (SPI_processed == 1)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Datum		d;
+
+		row.found = true;
+		row.xmin = DatumGetTransactionId(SPI_getbinval(tup, desc, 1, &isnull));
+		row.version = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		d = SPI_getbinval(tup, desc, 3, &isnull);
+		row.complete = !isnull && DatumGetInt64(d) == row.version;
+	}
+	return row;
+}
+
+/*
+ * The state cache: the graphs and applied sets this backend built last,
+ * keyed on the project row version they were read with (see StateRow).
+ * Building a graph reads every revision of the project; with the cache, a
+ * command on an unchanged project reads one row.  A state is cached only
+ * when the row version is someone else's (committed) or an earlier
+ * transaction's: a row version written by the current transaction can
+ * still be followed by more changes in it, which would not show in the
+ * key.  Nothing is cached while a migration script runs either.  Entries
+ * are per user, so that table privileges decide as they do without it.
+ *
+ * Callers share the cached graph, which they never modify, and get their
+ * own copy of the applied set.  An entry pushed out of the cache may still
+ * be in use by the current command, so its memory is handed to the
+ * current transaction and freed at its end.
+ */
+#define STATE_CACHE_SIZE	4
+
+typedef struct StateCacheEntry
+{
+	char	   *project;		/* NULL: unused slot */
+	Oid			userid;			/* who read it: table privileges apply */
+	TransactionId xmin;
+	int64		version;
+	MemoryContext cxt;
+	PgmState   *state;
+	uint64		last_used;
+} StateCacheEntry;
+
+static StateCacheEntry state_cache[STATE_CACHE_SIZE];
+static uint64 state_cache_clock = 0;
+
+static StateCacheEntry *
+state_cache_lookup(const char *project, StateRow *row)
+{
+	int			i;
+
+	for (i = 0; i < STATE_CACHE_SIZE; i++)
+	{
+		StateCacheEntry *e = &state_cache[i];
+
+		if (e->project && strcmp(e->project, project) == 0 &&
+			e->userid == GetUserId() &&
+			TransactionIdEquals(e->xmin, row->xmin) && e->version == row->version)
+		{
+			e->last_used = ++state_cache_clock;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* keep a state built in its own context cxt, replacing the oldest entry */
+static void
+state_cache_insert(const char *project, StateRow *row, MemoryContext cxt,
+				   PgmState *state)
+{
+	StateCacheEntry *victim = &state_cache[0];
+	int			i;
+
+	for (i = 0; i < STATE_CACHE_SIZE; i++)
+	{
+		StateCacheEntry *e = &state_cache[i];
+
+		/* an older state of the same project is useless from now on */
+		if (e->project && strcmp(e->project, project) == 0 &&
+			e->userid == GetUserId())
+		{
+			victim = e;
+			break;
+		}
+		if (e->project == NULL ||
+			(victim->project != NULL && e->last_used < victim->last_used))
+			victim = e;
+	}
+	if (victim->project)
+		MemoryContextSetParent(victim->cxt, TopTransactionContext);
+	MemoryContextSetParent(cxt, CacheMemoryContext);
+	victim->project = MemoryContextStrdup(cxt, project);
+	victim->userid = GetUserId();
+	victim->xmin = row->xmin;
+	victim->version = row->version;
+	victim->cxt = cxt;
+	victim->state = state;
+	victim->last_used = ++state_cache_clock;
+}
+
+/* a copy of a cached state whose applied set the caller may change */
+static PgmState *
+copy_state(PgmState *cached)
+{
+	PgmState   *state = palloc(sizeof(PgmState));
+	int			n = Max(cached->graph->nrevs, 1);
+
+	state->graph = cached->graph;
+	state->applied = palloc(n);
+	memcpy(state->applied, cached->applied, n);
+	state->applied_at = palloc(sizeof(TimestampTz) * n);
+	memcpy(state->applied_at, cached->applied_at, sizeof(TimestampTz) * n);
+	state->applied_by = palloc(sizeof(char *) * n);
+	memcpy(state->applied_by, cached->applied_by, sizeof(char *) * n);
+	return state;
+}
+
+/* inside SPI, under the pushed snapshot: read revisions and applied set */
+static PgmState *
+read_state(const char *project, MemoryContext cxt)
+{
+	PgmState   *state;
 	PgmRevisionDef *defs;
 	int			ndefs;
 	Datum		values[1];
 	uint64		i;
+	MemoryContext old;
 
-	/*
-	 * Revisions and applied set must come from one snapshot: at READ
-	 * COMMITTED two statements would each take their own, and a command
-	 * committing in between would pair a graph with an applied set it does
-	 * not contain.  A new snapshot is taken here, so a caller holding the
-	 * mutex sees everything the previous holder committed.
-	 */
-	connect_spi();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	read_with_pushed_snapshot = true;
-	PG_TRY();
-	{
-		defs = load_defs(project, &ndefs, cxt);
-		values[0] = CStringGetTextDatum(project);
-		run_query(Q_LOAD_APPLIED, values, NULL, 0);
-	}
-	PG_FINALLY();
-	{
-		read_with_pushed_snapshot = false;
-	}
-	PG_END_TRY();
-	PopActiveSnapshot();
-	{
-		MemoryContext old = MemoryContextSwitchTo(cxt);
+	defs = load_defs(project, &ndefs, cxt);
+	values[0] = CStringGetTextDatum(project);
+	run_query(Q_LOAD_APPLIED, values, NULL, 0);
 
-		state->graph = pgm_graph_build(pstrdup(project), defs, ndefs);
-		state->applied = palloc0(Max(ndefs, 1));
-		state->applied_at = palloc0(sizeof(TimestampTz) * Max(ndefs, 1));
-		state->applied_by = palloc0(sizeof(char *) * Max(ndefs, 1));
-		MemoryContextSwitchTo(old);
-	}
+	old = MemoryContextSwitchTo(cxt);
+	state = palloc0(sizeof(PgmState));
+	state->graph = pgm_graph_build(pstrdup(project), defs, ndefs);
+	state->applied = palloc0(Max(ndefs, 1));
+	state->applied_at = palloc0(sizeof(TimestampTz) * Max(ndefs, 1));
+	state->applied_by = palloc0(sizeof(char *) * Max(ndefs, 1));
+	MemoryContextSwitchTo(old);
+
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -533,7 +698,6 @@ pgm_load_state(const char *project)
 		char	   *id = copy_text(tup, desc, 1);
 		int			rev = pgm_graph_find_id(state->graph, id);
 		bool		isnull;
-		MemoryContext old;
 
 		if (rev < 0)
 			ereport(ERROR,
@@ -543,12 +707,110 @@ pgm_load_state(const char *project)
 					 errhint("The table migrate.applied was changed without pg_migrate's functions.")));
 		state->applied[rev] = true;
 		state->applied_at[rev] = DatumGetTimestampTz(SPI_getbinval(tup, desc, 2, &isnull));
-		old = MemoryContextSwitchTo(cxt);
-		state->applied_by[rev] = pstrdup(NameStr(*DatumGetName(SPI_getbinval(tup, desc, 3, &isnull))));
+		state->applied_by[rev] =
+			MemoryContextStrdup(cxt, NameStr(*DatumGetName(SPI_getbinval(tup, desc, 3, &isnull))));
+	}
+	return state;
+}
+
+/*
+ * Load a project's graph and applied set.  An unknown project yields an
+ * empty graph.  use_cache: whether the state may come from, and go to,
+ * the state cache (see above); a caller that keeps the state beyond the
+ * current transaction must not use it.
+ */
+static PgmState *
+load_state(const char *project, bool use_cache)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	MemoryContext build_cxt = NULL;
+	PgmState   *state = NULL;
+	StateRow	row;
+	bool		cacheable;
+
+	use_cache = use_cache && !pgm_in_migration;
+
+	/*
+	 * Project row, revisions and applied set must come from one snapshot:
+	 * at READ COMMITTED two statements would each take their own, and a
+	 * command committing in between would pair a graph with an applied set
+	 * it does not contain.  A new snapshot is taken here, so a caller
+	 * holding the mutex sees everything the previous holder committed.
+	 */
+	connect_spi();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	read_with_pushed_snapshot = true;
+	PG_TRY();
+	{
+		StateCacheEntry *hit = NULL;
+
+		row = read_state_row(project);
+		cacheable = use_cache && row.found &&
+			!TransactionIdIsCurrentTransactionId(row.xmin);
+		if (cacheable)
+			hit = state_cache_lookup(project, &row);
+		if (hit)
+		{
+			MemoryContext old = MemoryContextSwitchTo(cxt);
+
+			state = copy_state(hit->state);
+			MemoryContextSwitchTo(old);
+		}
+		else
+		{
+			/* a context of its own, freed with the transaction on error */
+			if (cacheable)
+				build_cxt = AllocSetContextCreate(cxt, "pg_migrate state",
+												  ALLOCSET_DEFAULT_SIZES);
+			state = read_state(project, build_cxt ? build_cxt : cxt);
+		}
+	}
+	PG_FINALLY();
+	{
+		read_with_pushed_snapshot = false;
+	}
+	PG_END_TRY();
+	PopActiveSnapshot();
+	finish_spi();
+
+	if (build_cxt)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		state_cache_insert(project, &row, build_cxt, state);
+		state = copy_state(state);
 		MemoryContextSwitchTo(old);
 	}
-	finish_spi();
 	return state;
+}
+
+PgmState *
+pgm_load_state(const char *project)
+{
+	return load_state(project, true);
+}
+
+/* for a caller that keeps the state across transactions (migrate.apply) */
+PgmState *
+pgm_load_state_private(const char *project)
+{
+	return load_state(project, false);
+}
+
+/*
+ * Whether every registered revision of the project is applied, answered
+ * from the project row alone (see pgm_bump_state_version): the fast path
+ * of a deploy with nothing to do.  false when unknown.
+ */
+bool
+pgm_state_complete(const char *project)
+{
+	StateRow	row;
+
+	connect_spi();
+	row = read_state_row(project);
+	finish_spi();
+	return row.found && row.complete;
 }
 
 PgmRevisionDetails *
@@ -651,14 +913,38 @@ pgm_record_failure(const char *project, const char *id, PgmDirection direction,
 				 message, statement);
 }
 
-void
-pgm_bump_state_version(const char *project)
+/*
+ * Record in the project row that its state changed (inside SPI).  The row
+ * is updated once per transaction: a row version the current transaction
+ * wrote already marks the state as changed, for the state cache and for
+ * concurrent REPEATABLE READ commands, and updating the same row again for
+ * every revision of a long registration would only lengthen its update
+ * chain.  It is updated again when the completeness flag changes.
+ */
+static void
+bump_state(const char *project, PgmCompleteness complete)
 {
-	Datum		values[1];
+	StateRow	row = read_state_row(project);
+	bool		want;
+	Datum		values[2];
 
+	if (!row.found)
+		elog(ERROR, "project \"%s\" has no row in migrate.projects", project);
+	want = complete == PGM_COMPLETE_UNCHANGED ? row.complete :
+		complete == PGM_COMPLETE_YES;
+	if (TransactionIdIsCurrentTransactionId(row.xmin) && want == row.complete)
+		return;
 	values[0] = CStringGetTextDatum(project);
+	values[1] = BoolGetDatum(want);
+	run_query(have_complete_version() ? Q_BUMP_STATE : Q_BUMP_STATE_0_2,
+			  values, NULL, 0);
+}
+
+void
+pgm_bump_state_version(const char *project, PgmCompleteness complete)
+{
 	connect_spi();
-	run_query(Q_BUMP_STATE, values, NULL, 0);
+	bump_state(project, complete);
 	finish_spi();
 }
 
@@ -789,7 +1075,7 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 			nulls[0] = nulls[1] = ' ';
 			nulls[2] = message ? ' ' : 'n';
 			run_query(Q_UPDATE_MESSAGE, values, nulls, 0);
-			run_query(Q_BUMP_STATE, values, NULL, 0);
+			bump_state(project, PGM_COMPLETE_UNCHANGED);
 		}
 		finish_spi();
 		return pstrdup(id);
@@ -865,8 +1151,7 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	nulls[12] = down ? ' ' : 'n';
 	values[13] = CStringGetTextDatum(checksum);
 	run_query(exists ? Q_UPDATE_REVISION : Q_INSERT_REVISION, values, nulls, 0);
-	values[0] = CStringGetTextDatum(project);
-	run_query(Q_BUMP_STATE, values, NULL, 0);
+	bump_state(project, PGM_COMPLETE_NO);
 	finish_spi();
 	return pstrdup(id);
 }

@@ -330,10 +330,12 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	 * That is correct because it writes nothing and its answer holds for a
 	 * consistent snapshot: it is as if it had run just before whatever is
 	 * running now.  When something is pending, the caller queues for the
-	 * mutex and looks again once it has it.
+	 * mutex and looks again once it has it.  Most often the project row
+	 * alone answers (every registered revision applied), without loading
+	 * the graph.
 	 */
 	if (cmd == CMD_UPGRADE && key != 0 && strcmp(target, "heads") == 0 &&
-		!heads_pending(project))
+		(pgm_state_complete(project) || !heads_pending(project)))
 		return (Datum) 0;
 
 	if (key != 0)
@@ -388,7 +390,9 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	if (plan->nsteps > 0)
-		pgm_bump_state_version(project);
+		pgm_bump_state_version(project,
+							   pgm_all_applied(state->graph, plan->new_applied) ?
+							   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
 	if (key != 0)
 		pgm_report_done();
 
@@ -628,7 +632,7 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 
 				MemoryContextReset(state_cxt);
 				old = MemoryContextSwitchTo(state_cxt);
-				state = pgm_load_state(project);
+				state = pgm_load_state_private(project);
 				t = apply_target(state, target, &target_ids, call_cxt);
 				MemoryContextSwitchTo(old);
 			}
@@ -643,8 +647,10 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 
 				took = apply_step(project, key, state->graph, step,
 								  done + 1, total, call_cxt);
-				pgm_bump_state_version(project);
 				state->applied[step->rev] = true;
+				pgm_bump_state_version(project,
+									   pgm_all_applied(state->graph, state->applied) ?
+									   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
 				expected_version = version + 1;
 				done++;
 				next_transaction();

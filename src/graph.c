@@ -714,6 +714,18 @@ pgm_bases(PgmGraph *graph)
 	return bases;
 }
 
+/* Is every revision of the graph in the set? */
+bool
+pgm_all_applied(PgmGraph *graph, const bool *applied)
+{
+	int			i;
+
+	for (i = 0; i < graph->nrevs; i++)
+		if (!applied[i])
+			return false;
+	return true;
+}
+
 /*
  * The lineage of a branch named by a revision (or by a label it declares):
  * all its descendants through parents, and its ancestors back to, not

@@ -159,6 +159,7 @@ extern List *pgm_tips(PgmGraph *graph, const bool *applied);
 extern List *pgm_versioned_heads(PgmGraph *graph);
 extern List *pgm_real_heads(PgmGraph *graph);
 extern List *pgm_bases(PgmGraph *graph);
+extern bool pgm_all_applied(PgmGraph *graph, const bool *applied);
 extern void pgm_lineage(PgmGraph *graph, int rev, bool *out);
 extern int	pgm_walk_order(PgmGraph *graph, const bool *in_set,
 						   const int *start, int nstart, int *out);
@@ -218,7 +219,17 @@ typedef struct PgmRevisionDetails
 
 extern void pgm_check_project_name(const char *project);
 extern int	pgm_project_key(const char *project, bool create);
+/* what a change does to "every registered revision is applied" */
+typedef enum PgmCompleteness
+{
+	PGM_COMPLETE_UNCHANGED,
+	PGM_COMPLETE_NO,
+	PGM_COMPLETE_YES
+} PgmCompleteness;
+
 extern PgmState *pgm_load_state(const char *project);
+extern PgmState *pgm_load_state_private(const char *project);
+extern bool pgm_state_complete(const char *project);
 extern void pgm_lock_project_row(const char *project);
 extern char *pgm_project_by_key(int key);
 extern int64 pgm_state_version(const char *project);
@@ -233,7 +244,8 @@ extern void pgm_record_failure(const char *project, const char *id,
 							   PgmDirection direction, TimestampTz started,
 							   TimestampTz finished, int sqlerrcode,
 							   const char *message, int statement);
-extern void pgm_bump_state_version(const char *project);
+extern void pgm_bump_state_version(const char *project,
+								   PgmCompleteness complete);
 extern char *pgm_register_revision(const char *project, const char *id,
 								   const char *up, const char *down,
 								   ArrayType *parents, const char *message,
