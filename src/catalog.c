@@ -20,15 +20,23 @@
  */
 #include "postgres.h"
 
+#include "access/relation.h"
+#include "access/table.h"
+#include "access/genam.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "executor/spi.h"
 #include "access/xact.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
+#include "storage/bufmgr.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
@@ -57,6 +65,7 @@ typedef enum PgmQuery
 	Q_DETAILS,
 	Q_RELATED,
 	Q_STATE_ROW,
+	Q_IS_APPLIED,
 	Q_STATE_ROW_0_2,
 	Q_BUMP_STATE_0_2,
 	NUM_QUERIES
@@ -180,9 +189,15 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		2, {TEXTOID, TEXTOID}
 	},
 	[Q_RELATED] = {
-		"SELECT id, branch_labels FROM migrate.revisions "
-		"WHERE project = $1 AND (id = ANY ($2) OR "
-		"(branch_labels <> '{}' AND branch_labels && $2)) "
+		"SELECT r.id, r.branch_labels, r.seq "
+		"FROM (SELECT DISTINCT u.name FROM pg_catalog.unnest($2) AS u(name)) AS n, "
+		"LATERAL "
+		"(SELECT id, branch_labels, seq FROM migrate.revisions "
+		" WHERE project = $1 AND id = n.name LIMIT 1) AS r "
+		"UNION ALL "
+		"SELECT id, branch_labels, seq FROM migrate.revisions "
+		"WHERE project = $1 AND branch_labels <> '{}' AND branch_labels && $2 "
+		"AND id <> ALL ($2) "
 		"ORDER BY seq",
 		2, {TEXTOID, TEXTARRAYOID}
 	},
@@ -190,6 +205,10 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"SELECT xmin, state_version, complete_version FROM migrate.projects "
 		"WHERE project = $1",
 		1, {TEXTOID}
+	},
+	[Q_IS_APPLIED] = {
+		"SELECT 1 FROM migrate.applied WHERE project = $1 AND revision = $2",
+		2, {TEXTOID, TEXTOID}
 	},
 	/* the same before ALTER EXTENSION ... UPDATE TO '0.3.0' */
 	[Q_STATE_ROW_0_2] = {
@@ -206,8 +225,28 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 
 static SPIPlanPtr plans[NUM_QUERIES];
 
+/* size of migrate.revisions when each plan was made (see run_query) */
+static BlockNumber plan_revisions_blocks[NUM_QUERIES];
+
 /* set while pgm_load_state reads both queries under one snapshot */
 static bool read_with_pushed_snapshot = false;
+
+/* the current number of blocks of migrate.revisions (0 if it is missing) */
+static BlockNumber
+revisions_blocks(void)
+{
+	Oid			relid = get_relname_relid("revisions",
+										  get_namespace_oid(PGM_SCHEMA, false));
+	Relation	rel;
+	BlockNumber blocks;
+
+	if (!OidIsValid(relid))
+		return 0;
+	rel = relation_open(relid, AccessShareLock);
+	blocks = RelationGetNumberOfBlocks(rel);
+	relation_close(rel, AccessShareLock);
+	return blocks;
+}
 
 /*
  * Run one of the queries above.  Array initializers above cannot hold more
@@ -217,7 +256,23 @@ static int
 run_query(PgmQuery q, Datum *values, const char *nulls, long count)
 {
 	int			ret;
+	BlockNumber blocks = revisions_blocks();
 
+	/*
+	 * Plans are kept for the life of the backend, and a plan made while
+	 * migrate.revisions was nearly empty (a new database: the first
+	 * registrations) sees every index as equally good: it may look a
+	 * revision up through the (project, seq) index and filter on id, which
+	 * turns every lookup into a scan of the project.  So plans are made
+	 * again each time the table has doubled since; without statistics the
+	 * planner still goes by the table's real size and then picks the
+	 * right index.
+	 */
+	if (plans[q] != NULL && blocks > 2 * plan_revisions_blocks[q] + 8)
+	{
+		SPI_freeplan(plans[q]);
+		plans[q] = NULL;
+	}
 	if (plans[q] == NULL)
 	{
 		Oid			argtypes[16];
@@ -240,6 +295,7 @@ run_query(PgmQuery q, Datum *values, const char *nulls, long count)
 		if (SPI_keepplan(plan) != 0)
 			elog(ERROR, "SPI_keepplan failed");
 		plans[q] = plan;
+		plan_revisions_blocks[q] = blocks;
 	}
 	ret = SPI_execute_plan(plans[q], values, nulls, read_with_pushed_snapshot,
 						   count);
@@ -459,6 +515,259 @@ load_defs(const char *project, int *ndefs, MemoryContext cxt)
 }
 
 /*
+ * Key lookups in migrate.revisions during registration go through its
+ * indexes directly rather than through planned queries.  Registering into
+ * a new or small table is exactly when the planner has no statistics, and
+ * then it may well look a revision up through the (project, seq) index,
+ * filtering every row of the project on id: each registration would read
+ * the whole project, and a first deploy of many revisions would be
+ * quadratic.  A caller without table-level SELECT on migrate.revisions
+ * takes the planned queries, whose privilege checks then apply.
+ */
+typedef struct RevisionsScan
+{
+	Relation	rel;
+	AttrNumber	id_att;
+	AttrNumber	seq_att;
+	AttrNumber	labels_att;
+	AttrNumber	message_att;
+	AttrNumber	checksum_att;
+} RevisionsScan;
+
+static bool
+open_revisions(RevisionsScan *rs)
+{
+	Oid			nsp = get_namespace_oid(PGM_SCHEMA, false);
+	Oid			relid = get_relname_relid("revisions", nsp);
+
+	if (!OidIsValid(relid) ||
+		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		return false;
+	rs->rel = table_open(relid, AccessShareLock);
+	rs->id_att = get_attnum(relid, "id");
+	rs->seq_att = get_attnum(relid, "seq");
+	rs->labels_att = get_attnum(relid, "branch_labels");
+	rs->message_att = get_attnum(relid, "message");
+	rs->checksum_att = get_attnum(relid, "checksum");
+	return true;
+}
+
+static void
+close_revisions(RevisionsScan *rs)
+{
+	table_close(rs->rel, AccessShareLock);
+}
+
+/* begin a scan of index "name" of migrate.revisions for the project (and id) */
+static SysScanDesc
+begin_revisions_scan(RevisionsScan *rs, const char *index, const char *project,
+					 const char *id)
+{
+	Oid			indexoid = get_relname_relid(index, RelationGetNamespace(rs->rel));
+	ScanKeyData keys[2];
+
+	if (!OidIsValid(indexoid))
+		return NULL;
+	ScanKeyEntryInitialize(&keys[0], 0, get_attnum(RelationGetRelid(rs->rel), "project"),
+						   BTEqualStrategyNumber, InvalidOid,
+						   DEFAULT_COLLATION_OID, F_TEXTEQ,
+						   CStringGetTextDatum(project));
+	if (id)
+		ScanKeyEntryInitialize(&keys[1], 0, rs->id_att,
+							   BTEqualStrategyNumber, InvalidOid,
+							   DEFAULT_COLLATION_OID, F_TEXTEQ,
+							   CStringGetTextDatum(id));
+	return systable_beginscan(rs->rel, indexoid, true, GetActiveSnapshot(),
+							  id ? 2 : 1, keys);
+}
+
+static char *
+tuple_text(RevisionsScan *rs, HeapTuple tup, AttrNumber att)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, att, RelationGetDescr(rs->rel), &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static char **
+tuple_text_array(RevisionsScan *rs, HeapTuple tup, AttrNumber att, int *n)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, att, RelationGetDescr(rs->rel), &isnull);
+
+	*n = 0;
+	if (isnull)
+		return NULL;
+	return pgm_text_array_arg(DatumGetArrayTypeP(d), "branch_labels", n);
+}
+
+/*
+ * The stored checksum and message of a revision, through the primary key.
+ * Returns false when the revision is not registered or direct access is
+ * not possible (*direct tells which).
+ */
+static bool
+find_revision_direct(const char *project, const char *id, char **checksum,
+					 char **message, bool *direct)
+{
+	RevisionsScan rs;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+
+	*direct = false;
+	if (!open_revisions(&rs))
+		return false;
+	/* like a planned query: see what earlier commands did */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	scan = begin_revisions_scan(&rs, "revisions_pkey", project, id);
+	if (scan)
+	{
+		*direct = true;
+		if (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			found = true;
+			*checksum = tuple_text(&rs, tup, rs.checksum_att);
+			*message = tuple_text(&rs, tup, rs.message_att);
+		}
+		systable_endscan(scan);
+	}
+	PopActiveSnapshot();
+	close_revisions(&rs);
+	return found;
+}
+
+typedef struct RelatedRow
+{
+	int			seq;
+	char	   *id;
+	int			nlabels;
+	char	  **labels;
+} RelatedRow;
+
+static int
+related_cmp(const void *a, const void *b)
+{
+	int			sa = ((const RelatedRow *) a)->seq;
+	int			sb = ((const RelatedRow *) b)->seq;
+
+	return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/*
+ * load_related_defs through the indexes: each name through the primary
+ * key, and the labeled revisions through revisions_labeled_idx.  Returns
+ * NULL when direct access is not possible.
+ */
+static PgmRevisionDef *
+related_defs_direct(const char *project, List *names, int *ndefs,
+					MemoryContext cxt)
+{
+	RevisionsScan rs;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	RelatedRow *rows;
+	int			nrows = 0;
+	int			maxrows = list_length(names) + 8;
+	PgmRevisionDef *defs;
+	ListCell   *lc;
+	int			i;
+	bool		isnull;
+
+	if (!open_revisions(&rs))
+		return NULL;
+	if (!OidIsValid(get_relname_relid("revisions_labeled_idx",
+									  RelationGetNamespace(rs.rel))))
+	{
+		close_revisions(&rs);
+		return NULL;
+	}
+	rows = palloc(sizeof(RelatedRow) * maxrows);
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	foreach(lc, names)
+	{
+		const char *name = lfirst(lc);
+		bool		dup = false;
+
+		for (i = 0; i < nrows; i++)
+			if (strcmp(rows[i].id, name) == 0)
+				dup = true;
+		if (dup)
+			continue;
+		scan = begin_revisions_scan(&rs, "revisions_pkey", project, name);
+		if (scan && HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			RelatedRow *r = &rows[nrows++];
+
+			r->seq = DatumGetInt32(heap_getattr(tup, rs.seq_att,
+												RelationGetDescr(rs.rel), &isnull));
+			r->id = tuple_text(&rs, tup, rs.id_att);
+			r->labels = tuple_text_array(&rs, tup, rs.labels_att, &r->nlabels);
+		}
+		if (scan)
+			systable_endscan(scan);
+	}
+
+	/* revisions with a label among the names, unless already found by id */
+	scan = begin_revisions_scan(&rs, "revisions_labeled_idx", project, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		char	   *id = tuple_text(&rs, tup, rs.id_att);
+		int			nlabels;
+		char	  **labels = tuple_text_array(&rs, tup, rs.labels_att, &nlabels);
+		bool		wanted = false;
+		int			j;
+
+		for (i = 0; i < nrows && !wanted; i++)
+			if (strcmp(rows[i].id, id) == 0)
+				break;
+		if (i < nrows)
+			continue;
+		for (j = 0; j < nlabels && !wanted; j++)
+			foreach(lc, names)
+				if (strcmp(labels[j], lfirst(lc)) == 0)
+					wanted = true;
+		if (!wanted)
+			continue;
+		if (nrows == maxrows)
+		{
+			maxrows *= 2;
+			rows = repalloc(rows, sizeof(RelatedRow) * maxrows);
+		}
+		rows[nrows].seq = DatumGetInt32(heap_getattr(tup, rs.seq_att,
+													 RelationGetDescr(rs.rel), &isnull));
+		rows[nrows].id = id;
+		rows[nrows].labels = labels;
+		rows[nrows].nlabels = nlabels;
+		nrows++;
+	}
+	systable_endscan(scan);
+	PopActiveSnapshot();
+	close_revisions(&rs);
+
+	qsort(rows, nrows, sizeof(RelatedRow), related_cmp);
+	defs = MemoryContextAllocZero(cxt, sizeof(PgmRevisionDef) * (nrows + 1));
+	for (i = 0; i < nrows; i++)
+	{
+		defs[i].id = MemoryContextStrdup(cxt, rows[i].id);
+		defs[i].nlabels = rows[i].nlabels;
+		if (rows[i].nlabels > 0)
+		{
+			int			j;
+
+			defs[i].labels = MemoryContextAlloc(cxt, sizeof(char *) * rows[i].nlabels);
+			for (j = 0; j < rows[i].nlabels; j++)
+				defs[i].labels[j] = MemoryContextStrdup(cxt, rows[i].labels[j]);
+		}
+	}
+	*ndefs = nrows;
+	return defs;
+}
+
+/*
  * Stub definitions (ids and labels, no edges) of the stored revisions whose
  * id or labels equal one of the names a new revision uses: enough for
  * pgm_graph_build to check its parents, dependencies and labels.
@@ -486,6 +795,9 @@ load_related_defs(const char *project, const char *id, ArrayType *parents,
 		for (i = 0; i < n; i++)
 			names = lappend(names, items[i]);
 	}
+	defs = related_defs_direct(project, names, ndefs, cxt);
+	if (defs)
+		return defs;
 	values[0] = CStringGetTextDatum(project);
 	values[1] = PointerGetDatum(pgm_build_text_array(names));
 	run_query(Q_RELATED, values, NULL, 0);
@@ -1027,6 +1339,7 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	int			pos = -1;
 	bool		exists = false;
 	bool		applied = false;
+	bool		direct;
 	char	   *old_checksum = NULL;
 	char	   *old_message = NULL;
 	Datum		values[14];
@@ -1051,8 +1364,18 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	connect_spi();
 	values[0] = CStringGetTextDatum(project);
 	values[1] = CStringGetTextDatum(id);
-	run_query(Q_FIND_REVISION, values, NULL, 1);
-	if (SPI_processed == 1)
+	exists = find_revision_direct(project, id, &old_checksum, &old_message,
+								  &direct);
+	if (direct)
+	{
+		if (exists)
+		{
+			run_query(Q_IS_APPLIED, values, NULL, 1);
+			applied = SPI_processed == 1;
+		}
+	}
+	else if (run_query(Q_FIND_REVISION, values, NULL, 1) > 0 &&
+			 SPI_processed == 1)
 	{
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		bool		isnull;
