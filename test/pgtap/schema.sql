@@ -17,7 +17,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
-SELECT plan(108);
+SELECT plan(111);
 SELECT has_extension('migrate', 'pg_migrate', 'extension pg_migrate is installed in schema migrate');
 SELECT ok((SELECT NOT extrelocatable FROM pg_extension WHERE extname = 'pg_migrate'), 'pg_migrate is not relocatable');
 SELECT has_schema('migrate', 'schema migrate exists');
@@ -35,6 +35,12 @@ SELECT col_is_pk('migrate', 'projects', ARRAY['project'], 'projects are keyed by
 SELECT col_is_pk('migrate', 'revisions', ARRAY['project', 'id'], 'revisions are keyed by (project, id)');
 SELECT col_is_pk('migrate', 'applied', ARRAY['project', 'revision'], 'a revision is applied at most once per project');
 SELECT fk_ok('migrate', 'revisions', ARRAY['project'], 'migrate', 'projects', ARRAY['project'], 'revisions belong to a project');
+-- 0.3.0: the completeness flag, and the index registration finds labels by
+SELECT col_type_is('migrate', 'projects', 'complete_version', 'bigint', 'migrate.projects.complete_version is a bigint');
+SELECT col_is_null('migrate', 'projects', 'complete_version', 'migrate.projects.complete_version may be NULL (unknown)');
+SELECT is(pg_get_indexdef('migrate.revisions_labeled_idx'::regclass),
+          'CREATE INDEX revisions_labeled_idx ON migrate.revisions USING btree (project) WHERE (branch_labels <> ''{}''::text[])',
+          'labeled revisions are indexed by project');
 SELECT fk_ok('migrate', 'applied', ARRAY['project', 'revision'], 'migrate', 'revisions', ARRAY['project', 'id'], 'applied rows name registered revisions');
 SELECT is_empty($$SELECT conname FROM pg_constraint WHERE conrelid = 'migrate.events'::regclass AND contype = 'f'$$, 'events have no foreign key, so they outlive anything');
 SELECT col_not_null('migrate', 'revisions', 'project', 'migrate.revisions.project is NOT NULL');
