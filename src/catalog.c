@@ -99,7 +99,7 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	[Q_LOAD_REVISIONS] = {
 		"SELECT id, message, parents, branch_labels, depends_on, "
 		"down_class IS NOT NULL, up_class, down_class, up_statements, "
-		"down_statements FROM migrate.revisions WHERE project = $1 ORDER BY seq",
+		"down_statements, seq FROM migrate.revisions WHERE project = $1",
 		1, {TEXTOID}
 	},
 	[Q_LOAD_APPLIED] = {
@@ -474,6 +474,15 @@ parse_class(const char *s)
 		PGM_EXEC_NONTRANSACTIONAL : PGM_EXEC_TRANSACTIONAL;
 }
 
+static int
+def_seq_cmp(const void *a, const void *b)
+{
+	int			sa = ((const PgmRevisionDef *) a)->seq;
+	int			sb = ((const PgmRevisionDef *) b)->seq;
+
+	return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
 /* read the stored definitions, in registration order */
 static PgmRevisionDef *
 load_defs(const char *project, int *ndefs, MemoryContext cxt)
@@ -508,9 +517,17 @@ load_defs(const char *project, int *ndefs, MemoryContext cxt)
 			def->up_statements = DatumGetInt32(SPI_getbinval(tup, desc, 9, &isnull));
 			d = SPI_getbinval(tup, desc, 10, &isnull);
 			def->down_statements = isnull ? 0 : DatumGetInt32(d);
+			def->seq = DatumGetInt32(SPI_getbinval(tup, desc, 11, &isnull));
 		}
 		MemoryContextSwitchTo(old);
 	}
+
+	/*
+	 * In registration order.  Sorted here rather than by the query, whose
+	 * sort of a large project would spill to disk (work_mem) and whose
+	 * plan would depend on statistics.
+	 */
+	qsort(defs, *ndefs, sizeof(PgmRevisionDef), def_seq_cmp);
 	return defs;
 }
 

@@ -48,12 +48,13 @@
 
 #include <limits.h>
 
+#include "common/hashfn.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 
 #include "pg_migrate.h"
 
-static int	id_cmp_graph(const void *a, const void *b, void *arg);
+static int	id_slot(PgmGraph *graph, const char *id);
 static int	label_cmp(const void *a, const void *b);
 static int *check_cycles(PgmGraph *graph);
 static void normalize_deps(PgmGraph *graph, const int *topo);
@@ -104,15 +105,6 @@ pgm_check_id(const char *id, const char *what)
 }
 
 static int
-id_cmp_graph(const void *a, const void *b, void *arg)
-{
-	PgmGraph   *graph = (PgmGraph *) arg;
-
-	return strcmp(graph->revs[*(const int *) a].id,
-				  graph->revs[*(const int *) b].id);
-}
-
-static int
 label_cmp(const void *a, const void *b)
 {
 	return strcmp(((const PgmLabel *) a)->label, ((const PgmLabel *) b)->label);
@@ -155,7 +147,12 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 	graph->project = project;
 	graph->nrevs = ndefs;
 	graph->revs = palloc0(sizeof(PgmRevision) * Max(ndefs, 1));
-	graph->by_id = palloc(sizeof(int) * Max(ndefs, 1));
+	/* the id index: open addressing, at most half full */
+	graph->id_slots = 16;
+	while (graph->id_slots < 2 * ndefs)
+		graph->id_slots *= 2;
+	graph->id_table = palloc(sizeof(int) * graph->id_slots);
+	memset(graph->id_table, -1, sizeof(int) * graph->id_slots);
 	/* a traversal pushes each revision once, plus its start points */
 	graph->stack = palloc(sizeof(int) * Max(2 * ndefs, 1));
 	graph->visit = palloc0(sizeof(int) * Max(ndefs, 1));
@@ -173,14 +170,10 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 		rev->down_class = defs[i].down_class;
 		rev->up_statements = defs[i].up_statements;
 		rev->down_statements = defs[i].down_statements;
-		graph->by_id[i] = i;
+		if (pgm_graph_find_id(graph, rev->id) >= 0)
+			elog(ERROR, "duplicate revision id \"%s\"", rev->id);
+		graph->id_table[id_slot(graph, rev->id)] = i;
 	}
-	qsort_arg(graph->by_id, ndefs, sizeof(int), id_cmp_graph, graph);
-	for (i = 1; i < ndefs; i++)
-		if (strcmp(graph->revs[graph->by_id[i - 1]].id,
-				   graph->revs[graph->by_id[i]].id) == 0)
-			elog(ERROR, "duplicate revision id \"%s\"",
-				 graph->revs[graph->by_id[i]].id);
 
 	/* branch labels: unique, and never equal to a revision id */
 	for (i = 0; i < ndefs; i++)
@@ -551,25 +544,23 @@ normalize_deps(PgmGraph *graph, const int *topo)
 		pfree(sought);
 }
 
+/* the slot of id in the id index: where it is, or the free slot for it */
+static int
+id_slot(PgmGraph *graph, const char *id)
+{
+	uint32		mask = graph->id_slots - 1;
+	uint32		slot = hash_bytes((const unsigned char *) id, strlen(id)) & mask;
+
+	while (graph->id_table[slot] >= 0 &&
+		   strcmp(graph->revs[graph->id_table[slot]].id, id) != 0)
+		slot = (slot + 1) & mask;
+	return slot;
+}
+
 int
 pgm_graph_find_id(PgmGraph *graph, const char *id)
 {
-	int			lo = 0,
-				hi = graph->nrevs - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-		int			c = strcmp(graph->revs[graph->by_id[mid]].id, id);
-
-		if (c == 0)
-			return graph->by_id[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return graph->id_table[id_slot(graph, id)];
 }
 
 int

@@ -70,6 +70,7 @@ typedef struct PgmRevisionDef
 	PgmExecClass down_class;
 	int			up_statements;
 	int			down_statements;
+	int			seq;			/* registration order, as stored */
 } PgmRevisionDef;
 
 typedef struct PgmLabel
@@ -83,7 +84,8 @@ typedef struct PgmGraph
 	const char *project;
 	int			nrevs;
 	PgmRevision *revs;
-	int		   *by_id;			/* revision indexes sorted by id */
+	int			id_slots;		/* size of id_table, a power of 2 */
+	int		   *id_table;		/* hash index of ids: revision or -1 */
 	int			nlabels;
 	PgmLabel   *labels;			/* sorted by label */
 	/* scratch space for traversals */
