@@ -76,7 +76,9 @@ GRANT USAGE ON SCHEMA migrate TO regress_cache_reader;
 GRANT SELECT ON migrate.projects, migrate.applied TO regress_cache_reader;
 GRANT EXECUTE ON FUNCTION migrate.status(text) TO regress_cache_reader;
 SET ROLE regress_cache_reader;
+\set VERBOSITY terse
 SELECT count(*) FROM migrate.status('ca');
+\set VERBOSITY default
 RESET ROLE;
 -- a monitoring role reads it (and its own cache entry) normally
 SET ROLE regress_monitor;
