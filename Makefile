@@ -37,6 +37,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: every module includes these
+$(OBJS): src/pg_migrate.h $(wildcard src/compat.h)
+
 # The pg_migrate client: C and libpq only, installed next to psql.
 CLIENT_OBJS = client/main.o client/util.o client/files.o client/db.o client/import.o
 EXTRA_CLEAN += $(CLIENT_OBJS) client/pg_migrate
