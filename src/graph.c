@@ -287,12 +287,8 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 		}
 	}
 
-	{
-		int		   *topo = check_cycles(graph);
-
-		normalize_deps(graph, topo);
-		pfree(topo);
-	}
+	graph->topo = check_cycles(graph);
+	normalize_deps(graph, graph->topo);
 
 	/* reverse edges, in registration order */
 	for (i = 0; i < ndefs; i++)
@@ -759,49 +755,58 @@ pgm_closure(PgmGraph *graph, const bool *applied, bool *out)
 
 /*
  * For pgm_walk_order: cand is blocked, so some pending entry other than
- * pending[idx] lies above it.  Search upwards from cand through the
- * unemitted revisions of the walk (nothing emitted is above an unemitted
- * revision, see below) and return the position in pending[] of the first
- * pending entry found.
+ * pending[idx] lies above it.  Return the position in pending[] of the
+ * first such entry, as the description above says.
+ *
+ * The entries are tried in pending order, each by a search downwards
+ * through the unemitted revisions of the walk (every path from a pending
+ * entry to cand runs through those, see below).  The search never goes
+ * below cand's topological rank, since nothing ranked lower leads to
+ * cand, and the visit marks are shared by all entries of one call: a
+ * revision explored for an earlier entry did not lead to cand, so it need
+ * not be explored again.  One call therefore costs at most the revisions
+ * between cand and the pending entries, however many entries there are.
  */
 static int
 first_pending_above(PgmGraph *graph, int cand, const int *pending,
 					int npending, const bool *in_walk, const bool *emitted,
 					int idx)
 {
-	int			depth = 0;
-	int			best = -1;
-	int			i;
+	int			floor = graph->topo[cand];
+	int			j;
 
 	new_visit(graph);
-	graph->visit[cand] = graph->visit_gen;
-	graph->stack[depth++] = cand;
-	while (depth > 0)
+	for (j = 0; j < npending; j++)
 	{
-		PgmRevision *rev = &graph->revs[graph->stack[--depth]];
+		int			depth = 0;
 
-		for (i = 0; i < rev->nchildren + rev->ndependents; i++)
+		if (j == idx || graph->visit[pending[j]] == graph->visit_gen)
+			continue;
+		graph->visit[pending[j]] = graph->visit_gen;
+		graph->stack[depth++] = pending[j];
+		while (depth > 0)
 		{
-			int			w = i < rev->nchildren ? rev->children[i] :
-			rev->dependents[i - rev->nchildren];
+			PgmRevision *rev = &graph->revs[graph->stack[--depth]];
+			int			i;
 
-			if (!in_walk[w] || emitted[w] ||
-				graph->visit[w] == graph->visit_gen)
-				continue;
-			graph->visit[w] = graph->visit_gen;
-			graph->stack[depth++] = w;
+			for (i = 0; i < rev->nparents + rev->ndeps; i++)
+			{
+				int			w = i < rev->nparents ? rev->parents[i] :
+				rev->deps[i - rev->nparents];
+
+				if (w == cand)
+					return j;
+				if (!in_walk[w] || emitted[w] || graph->topo[w] < floor ||
+					graph->visit[w] == graph->visit_gen)
+					continue;
+				graph->visit[w] = graph->visit_gen;
+				graph->stack[depth++] = w;
+			}
 		}
 	}
-	for (i = 0; i < npending; i++)
-		if (i != idx && graph->visit[pending[i]] == graph->visit_gen)
-		{
-			best = i;
-			break;
-		}
-	if (best < 0)
-		elog(ERROR, "ordering walk found no pending revision above \"%s\"",
-			 graph->revs[cand].id);
-	return best;
+	elog(ERROR, "ordering walk found no pending revision above \"%s\"",
+		 graph->revs[cand].id);
+	return -1;					/* keep compiler quiet */
 }
 
 /*
@@ -819,10 +824,9 @@ first_pending_above(PgmGraph *graph, int cand, const int *pending,
  * is needed by a pending entry exactly when one of its children or
  * dependents in S is not emitted yet, which a counter per revision
  * (blockers[]) tracks in O(1).  Only when cand is blocked does the walk
- * search, upwards from cand through unemitted revisions of S, for the
- * pending entries above it, and switch to the first of them in pending
- * order, as the description says.  The whole walk is then linear in the
- * size of S plus the cost of those searches.
+ * search for the first pending entry above it (first_pending_above) and
+ * switch to it, as the description says.  The whole walk is then linear
+ * in the size of S plus the cost of those searches.
  */
 int
 pgm_walk_order(PgmGraph *graph, const bool *in_set, const int *start,

@@ -88,6 +88,7 @@ typedef struct PgmGraph
 	int		   *id_table;		/* hash index of ids: revision or -1 */
 	int			nlabels;
 	PgmLabel   *labels;			/* sorted by label */
+	int		   *topo;			/* topological rank: edges go to lower ranks */
 	/* scratch space for traversals */
 	int		   *stack;
 	int		   *visit;
