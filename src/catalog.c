@@ -392,8 +392,13 @@ pgm_lock_project_row(const char *project)
 	finish_spi();
 }
 
+/*
+ * A text[] column as a C array.  The result goes to cxt; what detoasting
+ * and deconstructing allocate stays in the current context.
+ */
 static char **
-copy_text_array(HeapTuple tuple, TupleDesc desc, int col, int *n)
+copy_text_array_to(HeapTuple tuple, TupleDesc desc, int col, int *n,
+				   MemoryContext cxt)
 {
 	bool		isnull;
 	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
@@ -402,17 +407,23 @@ copy_text_array(HeapTuple tuple, TupleDesc desc, int col, int *n)
 	char	  **out;
 	int			i;
 
+	*n = 0;
 	if (isnull)
-	{
-		*n = 0;
 		return NULL;
-	}
 	deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, n);
-	out = palloc(sizeof(char *) * Max(*n, 1));
+	if (*n == 0)
+		return NULL;
+	out = MemoryContextAlloc(cxt, sizeof(char *) * *n);
 	for (i = 0; i < *n; i++)
-		out[i] = TextDatumGetCString(elems[i]);
+		out[i] = MemoryContextStrdup(cxt, TextDatumGetCString(elems[i]));
 	return out;
+}
+
+static char **
+copy_text_array(HeapTuple tuple, TupleDesc desc, int col, int *n)
+{
+	return copy_text_array_to(tuple, desc, col, n, CurrentMemoryContext);
 }
 
 static char *
@@ -483,9 +494,15 @@ def_seq_cmp(const void *a, const void *b)
 	return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-/* read the stored definitions, in registration order */
+/*
+ * Read the stored definitions, in registration order.  What the graph
+ * keeps (ids, messages, labels) goes to cxt; the rest (the definitions
+ * themselves, their parents and dependencies, by name) to scratch, which
+ * the caller may free once the graph is built.
+ */
 static PgmRevisionDef *
-load_defs(const char *project, int *ndefs, MemoryContext cxt)
+load_defs(const char *project, int *ndefs, MemoryContext cxt,
+		  MemoryContext scratch)
 {
 	Datum		values[1];
 	PgmRevisionDef *defs;
@@ -494,7 +511,7 @@ load_defs(const char *project, int *ndefs, MemoryContext cxt)
 	values[0] = CStringGetTextDatum(project);
 	run_query(Q_LOAD_REVISIONS, values, NULL, 0);
 	{
-		MemoryContext old = MemoryContextSwitchTo(cxt);
+		MemoryContext old = MemoryContextSwitchTo(scratch);
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 
 		*ndefs = (int) SPI_processed;
@@ -506,11 +523,14 @@ load_defs(const char *project, int *ndefs, MemoryContext cxt)
 			bool		isnull;
 			Datum		d;
 
-			def->id = copy_text(tup, desc, 1);
-			def->message = copy_text(tup, desc, 2);
-			def->parents = copy_text_array(tup, desc, 3, &def->nparents);
-			def->labels = copy_text_array(tup, desc, 4, &def->nlabels);
-			def->deps = copy_text_array(tup, desc, 5, &def->ndeps);
+			d = SPI_getbinval(tup, desc, 1, &isnull);
+			def->id = MemoryContextStrdup(cxt, TextDatumGetCString(d));
+			d = SPI_getbinval(tup, desc, 2, &isnull);
+			def->message = isnull ? NULL :
+				MemoryContextStrdup(cxt, TextDatumGetCString(d));
+			def->parents = copy_text_array_to(tup, desc, 3, &def->nparents, scratch);
+			def->labels = copy_text_array_to(tup, desc, 4, &def->nlabels, cxt);
+			def->deps = copy_text_array_to(tup, desc, 5, &def->ndeps, scratch);
 			def->has_down = DatumGetBool(SPI_getbinval(tup, desc, 6, &isnull));
 			def->up_class = parse_class(copy_text(tup, desc, 7));
 			def->down_class = parse_class(copy_text(tup, desc, 8));
@@ -1008,13 +1028,19 @@ read_state(const char *project, MemoryContext cxt)
 	uint64		i;
 	MemoryContext old;
 
-	defs = load_defs(project, &ndefs, cxt);
+	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext,
+												  "pg_migrate definitions",
+												  ALLOCSET_DEFAULT_SIZES);
+	char	   *last_by = NULL;
+
+	defs = load_defs(project, &ndefs, cxt, scratch);
 	values[0] = CStringGetTextDatum(project);
 	run_query(Q_LOAD_APPLIED, values, NULL, 0);
 
 	old = MemoryContextSwitchTo(cxt);
 	state = palloc0(sizeof(PgmState));
 	state->graph = pgm_graph_build(pstrdup(project), defs, ndefs);
+	MemoryContextDelete(scratch);
 	state->applied = palloc0(Max(ndefs, 1));
 	state->applied_at = palloc0(sizeof(TimestampTz) * Max(ndefs, 1));
 	state->applied_by = palloc0(sizeof(char *) * Max(ndefs, 1));
@@ -1027,6 +1053,7 @@ read_state(const char *project, MemoryContext cxt)
 		char	   *id = copy_text(tup, desc, 1);
 		int			rev = pgm_graph_find_id(state->graph, id);
 		bool		isnull;
+		char	   *by;
 
 		if (rev < 0)
 			ereport(ERROR,
@@ -1036,8 +1063,11 @@ read_state(const char *project, MemoryContext cxt)
 					 errhint("The table migrate.applied was changed without pg_migrate's functions.")));
 		state->applied[rev] = true;
 		state->applied_at[rev] = DatumGetTimestampTz(SPI_getbinval(tup, desc, 2, &isnull));
-		state->applied_by[rev] =
-			MemoryContextStrdup(cxt, NameStr(*DatumGetName(SPI_getbinval(tup, desc, 3, &isnull))));
+		by = NameStr(*DatumGetName(SPI_getbinval(tup, desc, 3, &isnull)));
+		/* mostly the same few roles: keep one copy of each run of them */
+		if (last_by == NULL || strcmp(last_by, by) != 0)
+			last_by = MemoryContextStrdup(cxt, by);
+		state->applied_by[rev] = last_by;
 	}
 	return state;
 }
@@ -1437,7 +1467,7 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	 * changed one is checked against the whole graph.
 	 */
 	if (exists)
-		defs = load_defs(project, &ndefs, cxt);
+		defs = load_defs(project, &ndefs, cxt, cxt);
 	else
 		defs = load_related_defs(project, id, parents, labels, deps, &ndefs, cxt);
 	for (i = 0; i < ndefs; i++)
