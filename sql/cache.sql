@@ -48,8 +48,10 @@ SELECT state_version - :v AS bumps, complete_version IS NULL AS incomplete
   FROM migrate.projects WHERE project = 'ca';
 
 -- registered since the last upgrade: upgrade('heads') must apply them
+SELECT migrate.is_up_to_date('ca');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'ca');
 SELECT complete_version = state_version AS complete FROM migrate.projects WHERE project = 'ca';
+SELECT migrate.is_up_to_date('ca');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'ca');
 
 -- a downgrade leaves the project incomplete, and upgrade('heads') sees it
@@ -65,6 +67,7 @@ DROP TABLE ca_ca5;
 DELETE FROM migrate.applied WHERE project = 'ca' AND revision = 'ca5';
 UPDATE migrate.projects SET state_version = state_version + 1 WHERE project = 'ca';
 SELECT revision, state FROM migrate.status('ca') WHERE revision = 'ca5';
+SELECT migrate.is_up_to_date('ca');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'ca');
 
 -- the cache is per role: a role that may read migrate.projects but not

@@ -403,8 +403,12 @@ Datum
 pg_migrate_is_up_to_date(PG_FUNCTION_ARGS)
 {
 	char	   *project = pgm_project_arg(fcinfo, 0);
-	PgmState   *state = pgm_load_state(project);
+	PgmState   *state;
 
+	/* the health check's fast path: the project row alone, when complete */
+	if (pgm_state_complete(project))
+		PG_RETURN_BOOL(true);
+	state = pgm_load_state(project);
 	PG_RETURN_BOOL(pending_plan(state)->nsteps == 0);
 }
 
