@@ -40,7 +40,8 @@ include $(PGXS)
 # PGXS tracks no header dependencies: every module includes these
 $(OBJS): src/pg_migrate.h $(wildcard src/compat.h)
 
-# The pg_migrate client: C and libpq only, installed next to psql.
+# The pg_migrate client: C, libpq and libcrypto (SHA-256, for push), installed
+# next to psql.
 CLIENT_OBJS = client/main.o client/util.o client/files.o client/db.o client/import.o
 EXTRA_CLEAN += $(CLIENT_OBJS) client/pg_migrate
 
@@ -52,7 +53,7 @@ client/%.o: client/%.c client/pgm.h
 	$(CC) $(CFLAGS) -I$(srcdir)/client -I$(includedir) -c $< -o $@
 
 client/pg_migrate: $(CLIENT_OBJS)
-	$(CC) $(CFLAGS) $(CLIENT_OBJS) $(LDFLAGS) -L$(libdir) -lpq -o $@
+	$(CC) $(CFLAGS) $(CLIENT_OBJS) $(LDFLAGS) -L$(libdir) -lpq -lcrypto -o $@
 
 install: install-client
 install-client: client/pg_migrate

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "pgm.h"
 
 #define PGM_CLIENT_VERSION "0.3.0"
@@ -173,6 +175,62 @@ typedef struct PushStats
 	int			skipped;
 } PushStats;
 
+/*
+ * The checksum the server stores for a revision (src/catalog.c,
+ * revision_checksum): SHA-256 over the up script, the down script (or a
+ * NULL marker) and the parents, branch labels and dependencies, each field
+ * preceded by its length as a native 32-bit integer.  It lets push compare
+ * a file with what is registered without sending the scripts; a file whose
+ * checksum differs is compared in full (COMPARE_SQL), so a client that
+ * computed it differently would only send more, never decide wrongly.
+ */
+static void
+hash_field(EVP_MD_CTX *ctx, const char *p, size_t len)
+{
+	uint32_t	l = (uint32_t) len;
+
+	EVP_DigestUpdate(ctx, &l, sizeof(l));
+	EVP_DigestUpdate(ctx, p, len);
+}
+
+static char *
+revision_checksum(const PgmMigration *m)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	const PgmList *lists[3] = {&m->parents, &m->branch_labels, &m->depends_on};
+	char	   *hex = pgm_malloc(7 + 64 + 1);
+	int			a,
+				i;
+
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	{
+		/* no checksum: every file is then compared in full */
+		EVP_MD_CTX_free(ctx);
+		strcpy(hex, "unknown");
+		return hex;
+	}
+	hash_field(ctx, m->up, strlen(m->up));
+	if (m->down)
+		hash_field(ctx, m->down, strlen(m->down));
+	else
+		hash_field(ctx, "\377null", 5);
+	for (a = 0; a < 3; a++)
+	{
+		hash_field(ctx, "\377array", 6);
+		for (i = 0; i < lists[a]->n; i++)
+			hash_field(ctx, lists[a]->items[i], strlen(lists[a]->items[i]));
+	}
+	EVP_DigestFinal_ex(ctx, digest, &dlen);
+	EVP_MD_CTX_free(ctx);
+	memcpy(hex, "sha256:", 7);
+	for (i = 0; i < 32 && i < (int) dlen; i++)
+		sprintf(hex + 7 + 2 * i, "%02x", digest[i]);
+	hex[7 + 64] = '\0';
+	return hex;
+}
+
 static char *
 array_of(const PgmMigrationSet *set, int field)
 {
@@ -207,6 +265,9 @@ array_of(const PgmMigrationSet *set, int field)
 				break;
 			case 5:
 				v = owned = pgm_array_literal(&m->depends_on);
+				break;
+			case 7:
+				v = owned = revision_checksum(m);
 				break;
 			default:
 				v = m->message;
@@ -253,6 +314,22 @@ static const char *const COMPARE_SQL =
 "     AS f(id, up, down, parents, labels, deps, message, ord) "
 "LEFT JOIN migrate.revisions r ON r.project = $1 AND r.id = f.id "
 "LEFT JOIN migrate.applied a ON a.project = $1 AND a.revision = f.id "
+"ORDER BY f.ord";
+
+/*
+ * The first look, by checksum: files whose checksum is registered are
+ * unchanged (or differ in the message only) without sending their
+ * scripts; the others ("differs") are then compared in full.
+ */
+static const char *const CHECK_SQL =
+"SELECT f.ord, CASE "
+"  WHEN r.id IS NULL THEN 'new' "
+"  WHEN r.checksum = f.checksum THEN "
+"    CASE WHEN r.message IS NOT DISTINCT FROM f.message THEN 'unchanged' ELSE 'message' END "
+"  ELSE 'differs' END "
+"FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY "
+"     AS f(id, checksum, message, ord) "
+"LEFT JOIN migrate.revisions r ON r.project = $1 AND r.id = f.id "
 "ORDER BY f.ord";
 
 static const char *const REGISTER_SQL =
@@ -331,11 +408,13 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 		free(state);
 		return PGM_EXIT_OK;
 	}
+	/* by checksum first: one small round trip when nothing changed */
 	params[0] = o->project;
-	for (k = 0; k < 7; k++)
-		params[k + 1] = arrays[k] = array_of(set, k);
-	res = pgm_query_try(conn, COMPARE_SQL, 8, params);
-	for (k = 0; k < 7; k++)
+	params[1] = arrays[0] = array_of(set, 0);
+	params[2] = arrays[1] = array_of(set, 7);
+	params[3] = arrays[2] = array_of(set, 6);
+	res = pgm_query_try(conn, CHECK_SQL, 4, params);
+	for (k = 0; k < 3; k++)
 		free(arrays[k]);
 	if (res == NULL)
 	{
@@ -346,10 +425,45 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 	for (i = 0; i < set->n; i++)
 	{
 		state[i] = pgm_strdup(PQgetvalue(res, i, 1));
-		if (strcmp(state[i], "applied") == 0)
-			napplied++;
+		if (strcmp(state[i], "differs") == 0)
+			todo[ntodo++] = i;
 	}
 	PQclear(res);
+
+	/* then the files whose checksum differs, in full */
+	if (ntodo > 0)
+	{
+		PgmMigrationSet differs;
+
+		differs.n = differs.cap = ntodo;
+		differs.items = pgm_malloc(ntodo * sizeof(PgmMigration));
+		for (k = 0; k < ntodo; k++)
+			differs.items[k] = set->items[todo[k]];
+		for (k = 0; k < 7; k++)
+			params[k + 1] = arrays[k] = array_of(&differs, k);
+		free(differs.items);
+		res = pgm_query_try(conn, COMPARE_SQL, 8, params);
+		for (k = 0; k < 7; k++)
+			free(arrays[k]);
+		if (res == NULL)
+		{
+			free(todo);
+			for (i = 0; i < set->n; i++)
+				free((char *) state[i]);
+			free(state);
+			return PGM_EXIT_SERVER;
+		}
+		for (k = 0; k < ntodo; k++)
+		{
+			free((char *) state[todo[k]]);
+			state[todo[k]] = pgm_strdup(PQgetvalue(res, k, 1));
+		}
+		PQclear(res);
+		ntodo = 0;
+	}
+	for (i = 0; i < set->n; i++)
+		if (strcmp(state[i], "applied") == 0)
+			napplied++;
 
 	if (napplied > 0)
 	{

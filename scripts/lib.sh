@@ -37,6 +37,7 @@ PGM_DEB_PACKAGES=(
 	libtap-parser-sourcehandler-pgtap-perl
 	libipc-run-perl
 	libpq-dev
+	libssl-dev
 )
 
 # Set by pgm_start_cluster.

@@ -1400,9 +1400,6 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	for (i = 0; i < ndeps; i++)
 		pgm_check_id(dep_names[i], "dependency");
 
-	pgm_parse_script(up, id, "up", false, &upinfo);
-	if (down)
-		pgm_parse_script(down, id, "down", false, &downinfo);
 	checksum = revision_checksum(up, down, parents, labels, deps);
 
 	key = pgm_project_key(project, true);
@@ -1459,6 +1456,14 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 						   old_checksum, checksum),
 				 errhint("Register the change as a new revision, or downgrade below \"%s\" first.",
 						 id)));
+
+	/*
+	 * Parse the scripts only now: re-registering an identical revision (a
+	 * deploy with nothing to do sends every file again) costs a lookup.
+	 */
+	pgm_parse_script(up, id, "up", false, &upinfo);
+	if (down)
+		pgm_parse_script(down, id, "down", false, &downinfo);
 
 	/*
 	 * Validate the graph with the new definition in place.  A new revision

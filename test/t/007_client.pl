@@ -589,6 +589,22 @@ check('push: again', [ 'push', '--dir', 'm' ], 0,
 check_json('push: again', [ 'push', '--dir', 'm' ], 0,
 	{ files => 2, new => 0, changed => 0, message => 0, unchanged => 2, kept => 0 });
 
+# push compares by checksum first (the client computes what the server
+# stores): files found unchanged are never sent in full.  If the two
+# checksums ever disagreed, every file would go to the full comparison.
+sub push_log
+{
+	my ($name, $want_rc) = @_;
+	my $from = -s $node->logfile;
+	my ($rc) = pgm({ env => { PGOPTIONS => '-c log_statement=all' } }, 'push', '--dir', 'm');
+	is($rc, $want_rc // 0, "$name: exit status " . ($want_rc // 0));
+	return slurp_file($node->logfile, $from);
+}
+my $plog = push_log('push by checksum');
+like($plog, qr/r\.checksum = f\.checksum/, 'push by checksum: the checksum query ran');
+unlike($plog, qr/r\.up_script IS NOT DISTINCT FROM/,
+	'push by checksum: no file was compared in full');
+
 write_m('a2', message => 'create table t2');
 check('push: a message change', [ 'push', '--dir', 'm' ], 0, <<'EOT', '');
 message   a2 (002_a2.sql)
@@ -616,6 +632,9 @@ EOT
 write_m('a1', up => 'CREATE TABLE t1 (id bigint);');
 check('push: a changed applied file', [ 'push', '--dir', 'm' ], 5, '',
 	"pg_migrate: error: 1 applied revision has changed in the files:\n  a1 (001_a1.sql)\n$applied_hint");
+$plog = push_log('push of a changed applied file', 5);
+like($plog, qr/r\.up_script IS NOT DISTINCT FROM/,
+	'push of a changed applied file: compared in full');
 write_m('a2', up => 'CREATE TABLE t2 (id int, note text, n int);', down => 'DROP TABLE t2 CASCADE;');
 check('push: a changed applied file refuses the whole push', [ 'push', '--dir', 'm' ], 5, '',
 	"pg_migrate: error: 1 applied revision has changed in the files:\n  a1 (001_a1.sql)\n$applied_hint");
