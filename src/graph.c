@@ -443,6 +443,7 @@ normalize_deps(PgmGraph *graph, const int *topo)
 
 		if (rev->ndeps == 0)
 			continue;
+		CHECK_FOR_INTERRUPTS();
 
 		/* implied at once: on the first-parent chain below another edge */
 		for (j = 0; j < rev->ndeps; j++)
@@ -782,6 +783,7 @@ first_pending_above(PgmGraph *graph, int cand, const int *pending,
 
 		if (j == idx || graph->visit[pending[j]] == graph->visit_gen)
 			continue;
+		CHECK_FOR_INTERRUPTS();
 		graph->visit[pending[j]] = graph->visit_gen;
 		graph->stack[depth++] = pending[j];
 		while (depth > 0)

@@ -204,17 +204,19 @@ pgm_plan_stamp(PgmGraph *graph, const bool *applied, PgmTarget *target,
 			break;
 		case PGM_TARGET_REVS:
 		case PGM_TARGET_PATH_DOWN:
-			for (j = 0; j < target->nrevs; j++)
-			{
-				int			s = target->revs[j];
-
-				memset(lineage, false, graph->nrevs);
-				pgm_ancestors(graph, &s, 1, false, lineage);
-				pgm_descendants(graph, &s, 1, false, lineage);
-				for (i = 0; i < graph->nrevs; i++)
-					if (lineage[i])
-						tip[i] = false;
-			}
+			/*
+			 * Every tip on a line through a target goes: the union of the
+			 * targets' lines is the ancestors and descendants of all of
+			 * them, found in one traversal each.
+			 */
+			memset(lineage, false, graph->nrevs);
+			pgm_ancestors(graph, target->revs, target->nrevs, false, lineage);
+			/* separately: a traversal does not expand what is marked */
+			memset(diff, false, graph->nrevs);
+			pgm_descendants(graph, target->revs, target->nrevs, false, diff);
+			for (i = 0; i < graph->nrevs; i++)
+				if (lineage[i] || diff[i])
+					tip[i] = false;
 			/* added only now, so that the higher of two on a line wins */
 			for (j = 0; j < target->nrevs; j++)
 				tip[target->revs[j]] = true;
