@@ -162,12 +162,15 @@ explain_ms() {
 		awk '/^Planning Time:/ { p = $3 } /^Execution Time:/ { printf "%.3f\n", p + $3 }'
 }
 
-# noop_server DB: the three server-side timings of a no-op upgrade('heads')
-# on DB, in ms, as "first warm_statements warm_do".
+# noop_server DB: the four server-side timings of a no-op upgrade('heads')
+# on DB, in ms, as "first first_preloaded warm_statements warm_do".
 noop_server() {
-	local db=$1 first warm do_ms i stmts=()
+	local db=$1 first pre warm do_ms i stmts=()
 	# a new session: its first call (library load, caches, plans included)
 	first=$(explain_ms "$db" "$NOOP")
+	# the same with the library loaded when the session starts, as
+	# shared_preload_libraries = 'pg_migrate' does for every session
+	pre=$(PGOPTIONS="-c session_preload_libraries=pg_migrate" explain_ms "$db" "$NOOP")
 	# one session, WARM_STATEMENTS + 1 statements, the first not counted
 	for ((i = 0; i <= WARM_STATEMENTS; i++)); do
 		stmts+=("$NOOP")
@@ -193,10 +196,10 @@ noop_server() {
 				(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) AS x)::text, false);
 		END
 		\$\$" -c "SELECT round(current_setting('bench.median_ms')::numeric, 3)" | tail -n 1)
-	if [ -z "$first" ] || [ -z "$warm" ] || [ -z "$do_ms" ]; then
+	if [ -z "$first" ] || [ -z "$pre" ] || [ -z "$warm" ] || [ -z "$do_ms" ]; then
 		pgm_die "no timing from EXPLAIN ANALYZE on $db"
 	fi
-	echo "$first $warm $do_ms"
+	echo "$first $pre $warm $do_ms"
 }
 
 # ---------------------------------------------------------------------------
@@ -269,7 +272,7 @@ done
 COLS=(raw_up raw_down connect bytes apply first_sql first_client noop_client noop_sql downgrade)
 read -r -a NOOP_SIZES <<<"$MIGRATIONS $BIG"
 for k in "${NOOP_SIZES[@]}"; do
-	COLS+=("noop_first_$k" "noop_warm_$k" "noop_do_$k")
+	COLS+=("noop_first_$k" "noop_pre_$k" "noop_warm_$k" "noop_do_$k")
 done
 (
 	IFS=$'\t'
@@ -345,7 +348,7 @@ run() {
 		else
 			fresh "$db" "bench_t_big_$k"
 		fi
-		read -r "t[noop_first_$k]" "t[noop_warm_$k]" "t[noop_do_$k]" <<<"$(noop_server "$db")"
+		read -r "t[noop_first_$k]" "t[noop_pre_$k]" "t[noop_warm_$k]" "t[noop_do_$k]" <<<"$(noop_server "$db")"
 		drop "$db"
 	done
 
@@ -411,6 +414,7 @@ row "no-op deploy, SQL: \`psql -1 -f\` N revision() + upgrade" noop_sql bytes ""
 row "downgrade: \`psql -c\` downgrade('base')" downgrade raw_down "<= 1.05"
 for k in "${NOOP_SIZES[@]}"; do
 	row "no-op upgrade('heads'), $k revs, server: first call" "noop_first_$k" "" "<= 1 ms" 3
+	row "no-op upgrade('heads'), $k revs, server: first call, library preloaded" "noop_pre_$k" "" "<= 1 ms" 3
 	row "no-op upgrade('heads'), $k revs, server: warm statement" "noop_warm_$k" "" "<= 1 ms" 3
 	row "no-op upgrade('heads'), $k revs, server: warm, DO loop" "noop_do_$k" "" "<= 1 ms" 3
 done

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,26 +284,55 @@ pgm_fatal(int code, const char *fmt,...)
 char *
 pgm_read_file(const char *path, size_t *len)
 {
-	FILE	   *f = fopen(path, "rb");
+	int			fd = open(path, O_RDONLY);
+	struct stat st = {0};
 	PgmBuf		b;
-	char		chunk[65536];
-	size_t		n;
+	ssize_t		n = 0;
 
-	if (f == NULL)
+	if (fd < 0)
 		return NULL;
+	/*
+	 * Sized by fstat, so that a file is normally read with one read() (a
+	 * push reads every file of the directory: system calls add up); the
+	 * loop still follows a file that grows while it is read.
+	 */
 	pgm_buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		pgm_buf_append_len(&b, chunk, n);
-	if (ferror(f))
+	if (fstat(fd, &st) != 0)
+		memset(&st, 0, sizeof(st));
+	else if (st.st_size > 0)
+	{
+		b.data = pgm_realloc(b.data, (size_t) st.st_size + 2);
+		b.cap = (size_t) st.st_size + 2;
+	}
+	for (;;)
+	{
+		if (b.cap - b.len < 2)
+		{
+			b.cap = b.cap * 2 + 4096;
+			b.data = pgm_realloc(b.data, b.cap);
+		}
+		n = read(fd, b.data + b.len, b.cap - b.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b.len += (size_t) n;
+		/* a short read of a regular file is its end */
+		if (S_ISREG(st.st_mode) && b.len >= (size_t) st.st_size &&
+			b.cap - b.len - 1 > 0)
+			break;
+	}
+	if (n < 0)
 	{
 		int			save = errno;
 
-		fclose(f);
+		close(fd);
 		pgm_buf_free(&b);
 		errno = save;
 		return NULL;
 	}
-	fclose(f);
+	close(fd);
+	b.data[b.len] = '\0';
 	if (memchr(b.data, '\0', b.len) != NULL)
 	{
 		pgm_buf_free(&b);
@@ -416,6 +446,14 @@ pgm_list_dir(const char *dir, const char *suffix, PgmList *out)
 
 		if (de->d_name[0] == '.' || nl < sl ||
 			strcmp(de->d_name + nl - sl, suffix) != 0)
+			continue;
+		/* the directory entry's type spares a stat() per file */
+		if (de->d_type == DT_REG)
+		{
+			pgm_list_add(out, de->d_name);
+			continue;
+		}
+		if (de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
 			continue;
 		full = pgm_path_join(dir, de->d_name);
 		if (stat(full, &st) == 0 && S_ISREG(st.st_mode))

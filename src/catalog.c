@@ -202,8 +202,8 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		2, {TEXTOID, TEXTARRAYOID}
 	},
 	[Q_STATE_ROW] = {
-		"SELECT xmin, state_version, complete_version FROM migrate.projects "
-		"WHERE project = $1",
+		"SELECT xmin, state_version, complete_version, lock_key "
+		"FROM migrate.projects WHERE project = $1",
 		1, {TEXTOID}
 	},
 	[Q_IS_APPLIED] = {
@@ -212,8 +212,8 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	},
 	/* the same before ALTER EXTENSION ... UPDATE TO '0.3.0' */
 	[Q_STATE_ROW_0_2] = {
-		"SELECT xmin, state_version, NULL::bigint FROM migrate.projects "
-		"WHERE project = $1",
+		"SELECT xmin, state_version, NULL::bigint, lock_key "
+		"FROM migrate.projects WHERE project = $1",
 		1, {TEXTOID}
 	},
 	[Q_BUMP_STATE_0_2] = {
@@ -870,6 +870,7 @@ typedef struct StateRow
 	TransactionId xmin;
 	int64		version;
 	bool		complete;
+	int			key;			/* lock_key */
 } StateRow;
 
 /*
@@ -909,6 +910,7 @@ read_state_row(const char *project)
 		row.version = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
 		d = SPI_getbinval(tup, desc, 3, &isnull);
 		row.complete = !isnull && DatumGetInt64(d) == row.version;
+		row.key = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
 	}
 	return row;
 }
@@ -1159,16 +1161,20 @@ pgm_load_state_private(const char *project)
 /*
  * Whether every registered revision of the project is applied, answered
  * from the project row alone (see pgm_bump_state_version): the fast path
- * of a deploy with nothing to do.  false when unknown.
+ * of a deploy with nothing to do.  false when unknown.  If key is not
+ * NULL, *key is set to the project's lock key (0: no such project), which
+ * spares the caller a second query.
  */
 bool
-pgm_state_complete(const char *project)
+pgm_state_complete(const char *project, int *key)
 {
 	StateRow	row;
 
 	connect_spi();
 	row = read_state_row(project);
 	finish_spi();
+	if (key)
+		*key = row.found ? row.key : 0;
 	return row.found && row.complete;
 }
 

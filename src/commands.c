@@ -295,6 +295,7 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	bool		purge = false;
 	const char *fname;
 	int			key;
+	bool		complete;
 	PgmState   *state;
 	PgmTarget  *t;
 	PgmPlan    *plan;
@@ -322,7 +323,8 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	pgm_require_deploy_privilege(project);
 	InitMaterializedSRF(fcinfo, 0);
 
-	key = pgm_project_key(project, false);
+	/* the project's lock key, and whether it is complete, in one query */
+	complete = pgm_state_complete(project, &key);
 
 	/*
 	 * Fast path for the deploy call, upgrade('heads'): when the committed
@@ -335,7 +337,7 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	 * the graph.
 	 */
 	if (cmd == CMD_UPGRADE && key != 0 && strcmp(target, "heads") == 0 &&
-		(pgm_state_complete(project) || !heads_pending(project)))
+		(complete || !heads_pending(project)))
 		return (Datum) 0;
 
 	if (key != 0)

@@ -232,7 +232,7 @@ typedef enum PgmCompleteness
 
 extern PgmState *pgm_load_state(const char *project);
 extern PgmState *pgm_load_state_private(const char *project);
-extern bool pgm_state_complete(const char *project);
+extern bool pgm_state_complete(const char *project, int *key);
 extern void pgm_lock_project_row(const char *project);
 extern char *pgm_project_by_key(int key);
 extern int64 pgm_state_version(const char *project);

@@ -406,7 +406,7 @@ pg_migrate_is_up_to_date(PG_FUNCTION_ARGS)
 	PgmState   *state;
 
 	/* the health check's fast path: the project row alone, when complete */
-	if (pgm_state_complete(project))
+	if (pgm_state_complete(project, NULL))
 		PG_RETURN_BOOL(true);
 	state = pgm_load_state(project);
 	PG_RETURN_BOOL(pending_plan(state)->nsteps == 0);
