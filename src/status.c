@@ -21,9 +21,11 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "compat.h"
+
 #include "pg_migrate.h"
 
 static ArrayType *
@@ -201,6 +203,8 @@ pg_migrate_history(PG_FUNCTION_ARGS)
 	int		   *order;
 	int			norder;
 	int			i;
+	MemoryContext row_cxt;
+	MemoryContext old_cxt;
 
 	InitMaterializedSRF(fcinfo, 0);
 	state = pgm_load_state(project);
@@ -259,6 +263,10 @@ pg_migrate_history(PG_FUNCTION_ARGS)
 	tip = tip_flags(graph, state->applied);
 	order = palloc(sizeof(int) * Max(graph->nrevs, 1));
 	norder = pgm_walk_order(graph, in_set, start, nstart, order);
+	/* what a row needs is freed once the tuplestore has copied it */
+	row_cxt = AllocSetContextCreate(CurrentMemoryContext, "history row",
+									ALLOCSET_DEFAULT_SIZES);
+	old_cxt = MemoryContextSwitchTo(row_cxt);
 	for (i = 0; i < norder; i++)
 	{
 		PgmRevision *rev = &graph->revs[order[i]];
@@ -267,6 +275,8 @@ pg_migrate_history(PG_FUNCTION_ARGS)
 		List	   *parents = NIL;
 		List	   *deps = NIL;
 		int			j;
+
+		MemoryContextReset(row_cxt);
 
 		for (j = 0; j < rev->nparents; j++)
 			parents = lappend_int(parents, rev->parents[j]);
@@ -288,6 +298,8 @@ pg_migrate_history(PG_FUNCTION_ARGS)
 			nulls[7] = true;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	MemoryContextSwitchTo(old_cxt);
+	MemoryContextDelete(row_cxt);
 	return (Datum) 0;
 }
 
