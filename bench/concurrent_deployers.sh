@@ -92,20 +92,7 @@ GATE_KEY=804242
 # Set-up
 # ---------------------------------------------------------------------------
 
-pgm_install_deps
-if [ -n "$BUILD" ]; then
-	pgm_build_install "$PGM_REPO_ROOT"
-fi
-pgm_start_cluster
-
-WORK=$(mktemp -d /tmp/pgm-bench.XXXXXX)
-chmod 0755 "$WORK"
-# exit hooks run most recent first: copy, then remove
-pgm_on_exit "rm -rf '$WORK'"
-if [ -n "$KEEP" ]; then
-	mkdir -p "$KEEP"
-	pgm_on_exit "cp -a '$WORK'/. '$KEEP'/ && pgm_log 'generated SQL and raw results kept in $KEEP'"
-fi
+bench_setup "generated SQL and raw results"
 
 # The migrations are gen_migrations' (bench/lib.sh), shared with
 # bench/speed.sh; PSQL, q, time_psql and median/minimum/maximum come from

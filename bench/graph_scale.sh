@@ -116,20 +116,7 @@ PROBE=100
 # Set-up
 # ---------------------------------------------------------------------------
 
-pgm_install_deps
-if [ -n "$BUILD" ]; then
-	pgm_build_install "$PGM_REPO_ROOT"
-fi
-pgm_start_cluster
-
-WORK=$(mktemp -d /tmp/pgm-bench.XXXXXX)
-chmod 0755 "$WORK"
-# exit hooks run most recent first: copy, then remove
-pgm_on_exit "rm -rf '$WORK'"
-if [ -n "$KEEP" ]; then
-	mkdir -p "$KEEP"
-	pgm_on_exit "cp -a '$WORK'/. '$KEEP'/ && pgm_log 'generated graphs and raw results kept in $KEEP'"
-fi
+bench_setup "generated graphs and raw results"
 
 q postgres "CREATE DATABASE bench_t_ext TEMPLATE template0" >/dev/null
 q bench_t_ext "CREATE EXTENSION pg_migrate" >/dev/null

@@ -453,3 +453,24 @@ mark_applied() {
 	COMMIT;
 	EOF
 }
+
+# bench_setup WHAT: what every benchmark starts with: the packages, the
+# build of this tree unless --no-build (BUILD empty), a throwaway cluster,
+# and a work directory $WORK, removed at the end or copied to $KEEP when
+# set (WHAT names its content in the log line).
+bench_setup() {
+	pgm_install_deps
+	if [ -n "$BUILD" ]; then
+		pgm_build_install "$PGM_REPO_ROOT"
+	fi
+	pgm_start_cluster
+
+	WORK=$(mktemp -d /tmp/pgm-bench.XXXXXX)
+	chmod 0755 "$WORK"
+	# exit hooks run most recent first: copy, then remove
+	pgm_on_exit "rm -rf '$WORK'"
+	if [ -n "$KEEP" ]; then
+		mkdir -p "$KEEP"
+		pgm_on_exit "cp -a '$WORK'/. '$KEEP'/ && pgm_log '$1 kept in $KEEP'"
+	fi
+}

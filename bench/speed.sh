@@ -96,21 +96,8 @@ WARM_STATEMENTS=20
 # Set-up
 # ---------------------------------------------------------------------------
 
-pgm_install_deps
-if [ -n "$BUILD" ]; then
-	pgm_build_install "$PGM_REPO_ROOT"
-fi
+bench_setup "generated SQL and raw results"
 [ -x "$PGM_CLIENT" ] || pgm_die "$PGM_CLIENT not found (make install installs it)"
-pgm_start_cluster
-
-WORK=$(mktemp -d /tmp/pgm-bench.XXXXXX)
-chmod 0755 "$WORK"
-# exit hooks run most recent first: copy, then remove
-pgm_on_exit "rm -rf '$WORK'"
-if [ -n "$KEEP" ]; then
-	mkdir -p "$KEEP"
-	pgm_on_exit "cp -a '$WORK'/. '$KEEP'/ && pgm_log 'generated SQL and raw results kept in $KEEP'"
-fi
 
 # ---------------------------------------------------------------------------
 # Helpers
