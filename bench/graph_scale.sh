@@ -362,10 +362,7 @@ for SHAPE in $SHAPES; do
 			for n in $SIZES; do
 				v=$(get "$SHAPE" "$n" "$f" "$m")
 				[ "$v" = - ] && v=$(get "$SHAPE" "$n" "$f" first)
-				case $m in
-				warm | first) vals+=("$(fmt "$v" 1)") ;;
-				*) vals+=("$(fmt "$v" 1)") ;;
-				esac
+				vals+=("$(fmt "$v" 1)")
 			done
 			md_row "$label" "${vals[@]}" "$(exponent "$SHAPE" "$f" "$m")" "$(exponent "$SHAPE" "$f" "$m" 3)"
 		done

@@ -2430,19 +2430,6 @@ alembic_py_free(AlembicPy *py)
 	free(py->doc);
 }
 
-static bool
-same_set(const PgmList *a, const PgmList *b)
-{
-	int			i;
-
-	if (a->n != b->n)
-		return false;
-	for (i = 0; i < a->n; i++)
-		if (!pgm_list_contains(b, a->items[i]))
-			return false;
-	return true;
-}
-
 /* Read the .py files of the versions directory; false after an error. */
 static bool
 alembic_read_versions(const char *dir, AlembicPy **out, int *nout)
@@ -2594,7 +2581,7 @@ import_alembic(const char *source, const PgmImportOptions *opts,
 						  down.blocks[alembic_find(&down, b->id)].line);
 				rc = PGM_EXIT_FILES;
 			}
-			else if (!same_set(&b->parents, &up.blocks[k].parents))
+			else if (!pgm_list_same_members(&b->parents, &up.blocks[k].parents))
 			{
 				char	   *a = pgm_list_join(&up.blocks[k].parents, ", ");
 				char	   *d = pgm_list_join(&b->parents, ", ");
@@ -2638,7 +2625,7 @@ import_alembic(const char *source, const PgmImportOptions *opts,
 				pgm_hint("Generate the SQL again from this versions directory: \"alembic upgrade base:heads --sql\".");
 				rc = PGM_EXIT_FILES;
 			}
-			else if (!same_set(&pys[i].down, &up.blocks[k].parents))
+			else if (!pgm_list_same_members(&pys[i].down, &up.blocks[k].parents))
 			{
 				char	   *a = pgm_list_join(&up.blocks[k].parents, ", ");
 				char	   *d = pgm_list_join(&pys[i].down, ", ");

@@ -1525,19 +1525,6 @@ query_list(PGconn *conn, const char *sql, const char *project, PgmList *out)
 	PQclear(res);
 }
 
-static bool
-same_members(const PgmList *a, const PgmList *b)
-{
-	int			i;
-
-	if (a->n != b->n)
-		return false;
-	for (i = 0; i < a->n; i++)
-		if (!pgm_list_contains(b, a->items[i]))
-			return false;
-	return true;
-}
-
 static int
 cmd_adopt(Opts *o)
 {
@@ -1571,7 +1558,7 @@ cmd_adopt(Opts *o)
 	query_list(conn, verify_sql, o->project, &have);
 	if (have.n > 0)
 	{
-		if (same_members(&have, alembic ? &tips : &applied))
+		if (pgm_list_same_members(&have, alembic ? &tips : &applied))
 		{
 			PQclear(pgm_query(conn, "COMMIT", 0, NULL));
 			printf("already adopted: pg_migrate records the same applied revisions as %s\n",
@@ -1606,7 +1593,7 @@ cmd_adopt(Opts *o)
 		PQclear(res);
 	}
 	query_list(conn, verify_sql, o->project, &now);
-	if (!same_members(&now, alembic ? &tips : &applied))
+	if (!pgm_list_same_members(&now, alembic ? &tips : &applied))
 	{
 		pgm_error("%s's history cannot be expressed as a pg_migrate version set", o->args[0]);
 		for (i = 0; i < applied.n; i++)

@@ -84,6 +84,7 @@ extern void pgm_buf_printf(PgmBuf *b, const char *fmt,...) __attribute__((format
 extern void pgm_buf_free(PgmBuf *b);
 extern void pgm_list_add(PgmList *l, const char *s);
 extern bool pgm_list_contains(const PgmList *l, const char *s);
+extern bool pgm_list_same_members(const PgmList *a, const PgmList *b);
 extern void pgm_list_free(PgmList *l);
 extern void pgm_list_split(PgmList *l, const char *csv);	/* "a, b" -> a b */
 extern char *pgm_list_join(const PgmList *l, const char *sep);

@@ -161,6 +161,20 @@ pgm_list_contains(const PgmList *l, const char *s)
 	return false;
 }
 
+/* Do the lists hold the same strings (each list without duplicates)? */
+bool
+pgm_list_same_members(const PgmList *a, const PgmList *b)
+{
+	int			i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!pgm_list_contains(b, a->items[i]))
+			return false;
+	return true;
+}
+
 void
 pgm_list_free(PgmList *l)
 {

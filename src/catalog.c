@@ -20,7 +20,6 @@
  */
 #include "postgres.h"
 
-#include "access/relation.h"
 #include "access/table.h"
 #include "access/genam.h"
 #include "catalog/namespace.h"
@@ -36,7 +35,6 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
-#include "storage/bufmgr.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
@@ -225,28 +223,8 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 
 static SPIPlanPtr plans[NUM_QUERIES];
 
-/* size of migrate.revisions when each plan was made (see run_query) */
-static BlockNumber plan_revisions_blocks[NUM_QUERIES];
-
 /* set while pgm_load_state reads both queries under one snapshot */
 static bool read_with_pushed_snapshot = false;
-
-/* the current number of blocks of migrate.revisions (0 if it is missing) */
-static BlockNumber
-revisions_blocks(void)
-{
-	Oid			relid = get_relname_relid("revisions",
-										  get_namespace_oid(PGM_SCHEMA, false));
-	Relation	rel;
-	BlockNumber blocks;
-
-	if (!OidIsValid(relid))
-		return 0;
-	rel = relation_open(relid, AccessShareLock);
-	blocks = RelationGetNumberOfBlocks(rel);
-	relation_close(rel, AccessShareLock);
-	return blocks;
-}
 
 /*
  * Run one of the queries above.  Array initializers above cannot hold more
@@ -256,23 +234,7 @@ static int
 run_query(PgmQuery q, Datum *values, const char *nulls, long count)
 {
 	int			ret;
-	BlockNumber blocks = revisions_blocks();
 
-	/*
-	 * Plans are kept for the life of the backend, and a plan made while
-	 * migrate.revisions was nearly empty (a new database: the first
-	 * registrations) sees every index as equally good: it may look a
-	 * revision up through the (project, seq) index and filter on id, which
-	 * turns every lookup into a scan of the project.  So plans are made
-	 * again each time the table has doubled since; without statistics the
-	 * planner still goes by the table's real size and then picks the
-	 * right index.
-	 */
-	if (plans[q] != NULL && blocks > 2 * plan_revisions_blocks[q] + 8)
-	{
-		SPI_freeplan(plans[q]);
-		plans[q] = NULL;
-	}
 	if (plans[q] == NULL)
 	{
 		Oid			argtypes[16];
@@ -295,7 +257,6 @@ run_query(PgmQuery q, Datum *values, const char *nulls, long count)
 		if (SPI_keepplan(plan) != 0)
 			elog(ERROR, "SPI_keepplan failed");
 		plans[q] = plan;
-		plan_revisions_blocks[q] = blocks;
 	}
 	ret = SPI_execute_plan(plans[q], values, nulls, read_with_pushed_snapshot,
 						   count);

@@ -58,6 +58,8 @@ static int	id_slot(PgmGraph *graph, const char *id);
 static int	label_cmp(const void *a, const void *b);
 static int *check_cycles(PgmGraph *graph);
 static void normalize_deps(PgmGraph *graph, const int *topo);
+static void push_edges_above(PgmGraph *graph, int v, const int *topo,
+							 int bound, int *depth);
 static void append_int(int **array, int *n, int value);
 static void new_visit(PgmGraph *graph);
 
@@ -385,6 +387,29 @@ check_cycles(PgmGraph *graph)
 }
 
 /*
+ * For normalize_deps: push onto graph->stack the parents and dependencies
+ * of v not visited yet whose topological rank is at least bound.
+ */
+static void
+push_edges_above(PgmGraph *graph, int v, const int *topo, int bound,
+				 int *depth)
+{
+	PgmRevision *rev = &graph->revs[v];
+	int			i;
+
+	for (i = 0; i < rev->nparents + rev->ndeps; i++)
+	{
+		int			w = i < rev->nparents ? rev->parents[i] :
+		rev->deps[i - rev->nparents];
+
+		if (w < 0 || topo[w] < bound || graph->visit[w] == graph->visit_gen)
+			continue;
+		graph->visit[w] = graph->visit_gen;
+		graph->stack[(*depth)++] = w;
+	}
+}
+
+/*
  * Drop every dependency that is already an ancestor (or the same revision)
  * of one of the revision's other edges: it adds no ordering constraint and
  * would otherwise make dependency heads out of ordinary ancestors.
@@ -480,28 +505,13 @@ normalize_deps(PgmGraph *graph, const int *topo)
 			{
 				int			e = k < rev->nparents ? rev->parents[k] :
 				rev->deps[k - rev->nparents];
-				PgmRevision *er;
-				int			m;
 
-				if (e < 0)
-					continue;
-				er = &graph->revs[e];
-				for (m = 0; m < er->nparents + er->ndeps; m++)
-				{
-					int			w = m < er->nparents ? er->parents[m] :
-					er->deps[m - er->nparents];
-
-					if (w < 0 || topo[w] < bound ||
-						graph->visit[w] == graph->visit_gen)
-						continue;
-					graph->visit[w] = graph->visit_gen;
-					graph->stack[depth++] = w;
-				}
+				if (e >= 0)
+					push_edges_above(graph, e, topo, bound, &depth);
 			}
 			while (depth > 0 && nsought > 0)
 			{
 				int			v = graph->stack[--depth];
-				PgmRevision *vr = &graph->revs[v];
 
 				for (j = 0; j < nsought; j++)
 				{
@@ -513,17 +523,7 @@ normalize_deps(PgmGraph *graph, const int *topo)
 						sought[j--] = sought[--nsought];
 					}
 				}
-				for (k = 0; k < vr->nparents + vr->ndeps; k++)
-				{
-					int			w = k < vr->nparents ? vr->parents[k] :
-					vr->deps[k - vr->nparents];
-
-					if (w < 0 || topo[w] < bound ||
-						graph->visit[w] == graph->visit_gen)
-						continue;
-					graph->visit[w] = graph->visit_gen;
-					graph->stack[depth++] = w;
-				}
+				push_edges_above(graph, v, topo, bound, &depth);
 			}
 		}
 
