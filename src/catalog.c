@@ -719,7 +719,7 @@ related_defs_direct(const char *project, List *names, int *ndefs,
 		bool		wanted = false;
 		int			j;
 
-		for (i = 0; i < nrows && !wanted; i++)
+		for (i = 0; i < nrows; i++)
 			if (strcmp(rows[i].id, id) == 0)
 				break;
 		if (i < nrows)
