@@ -49,7 +49,7 @@ $node->start;
 # Every database starts with the extension.
 $node->safe_psql('postgres', 'CREATE DATABASE tmpl');
 $node->safe_psql('tmpl', 'CREATE EXTENSION pg_migrate');
-foreach my $db (qw(db1 db2 db3 db4 db5 db6))
+foreach my $db (qw(db1 db2 db3 db4 db5 db6 db7))
 {
 	$node->safe_psql('postgres', "CREATE DATABASE $db TEMPLATE tmpl");
 }
@@ -497,6 +497,29 @@ bad_dir('a cycle through a dependency',
 bad_dir('a NUL byte',
 	{ '1_x.sql' => "-- migrate:revision x\n-- migrate:up\nSELECT '\0';\n" },
 	qq{pg_migrate: error: could not read file "fe/1_x.sql": it contains a NUL byte\n});
+# What the directory holds besides plain files: a symbolic link to a
+# migration is read (its entry type is not "regular file", so the client
+# looks at what it points to); a directory named like one and hidden files
+# are not migrations.  A script of 200 kB is read whole.
+{
+	File::Path::rmtree('fd');
+	mkdir 'fd' or die "mkdir fd: $!";
+	my $big = 'SELECT 1;' . ("\n-- " . ('x' x 60)) x 3300;
+	wfile('fd/1_e1.sql', mig(id => 'e1', up => $big, down => 'SELECT 2;'));
+	wfile('elsewhere_e2.sql', mig(id => 'e2', parents => 'e1', up => 'SELECT 3;'));
+	symlink('../elsewhere_e2.sql', 'fd/2_e2.sql') or die "symlink: $!";
+	mkdir 'fd/3_dir.sql' or die "mkdir: $!";
+	wfile('fd/.4_hidden.sql', mig(id => 'hidden', up => 'SELECT 4;'));
+	check('format: a link, a directory and a hidden file',
+		[ 'push', '--dir', 'fd' ], 0, <<'EOT', '', { db => 'db7' });
+new       e1 (1_e1.sql)
+new       e2 (2_e2.sql)
+pushed 2 files: 2 new, 0 changed, 0 message only, 0 unchanged
+EOT
+	is(sql('db7', q{SELECT length(up_script) FROM migrate.revisions WHERE id = 'e1'}),
+		length($big), 'format: the 200 kB script is registered whole');
+}
+
 bad_dir('a headerless file whose name is no id',
 	{ 'a b_x.sql' => "-- migrate:up\nSELECT 1;\n" },
 	qq{pg_migrate: error: fe/a b_x.sql: no "-- migrate:revision" line, and the file name does not start with a valid id ("a b": only letters, digits, "_", "-" and "." are allowed)\nHINT:  Add a "-- migrate:revision ID" line, or name the file VERSION_name.sql as dbmate does.\n});
