@@ -61,7 +61,7 @@ SELECT count(*) AS events FROM migrate.events WHERE project = 'ap_fork';
 SELECT * FROM pgm_regress.state('ap_fork');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'ap_fork');
 SELECT migrate.is_up_to_date('ap_fork');
--- a project that does not exist has nothing to apply, and is not created
+-- a project that does not exist is an error (42704), and is not created
 CALL migrate.apply('heads', 'ap_nosuch');
 \echo :SQLSTATE
 SELECT count(*) AS projects FROM migrate.projects WHERE project = 'ap_nosuch';

@@ -49,7 +49,7 @@ SELECT migrate.script('r1', 'sc_lin');
 SELECT * FROM pgm_regress.state('sc_lin');
 SELECT * FROM pg_temp.book('sc_lin');
 
--- an empty project: nothing to do, and asking creates nothing
+-- an unknown project is an error, and asking creates nothing
 SELECT migrate.script('heads', 'sc_empty');
 SELECT count(*) FROM migrate.projects WHERE project = 'sc_empty';
 

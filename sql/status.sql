@@ -36,8 +36,9 @@ CREATE FUNCTION pg_temp.tables(p text) RETURNS text LANGUAGE sql AS $$
 $$;
 
 --
--- An empty (never used) project: every read function answers with zero
--- rows, an empty document, or "up to date".  Nothing is created by asking.
+-- An unknown (never used) project: every read function fails with 42704,
+-- so that a health check with a misspelt name cannot pass.  Nothing is
+-- created by asking.
 --
 SELECT * FROM pg_temp.st('su_empty');
 SELECT * FROM migrate.current('su_empty');

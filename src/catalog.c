@@ -182,7 +182,8 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	},
 
 	[Q_DETAILS] = {
-		"SELECT up_script, down_script, checksum, registered_at, registered_by "
+		"SELECT up_script, down_script, checksum, registered_at, registered_by, "
+		"parents, branch_labels, depends_on "
 		"FROM migrate.revisions WHERE project = $1 AND id = $2",
 		2, {TEXTOID, TEXTOID}
 	},
@@ -191,11 +192,14 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"FROM (SELECT DISTINCT u.name FROM pg_catalog.unnest($2) AS u(name)) AS n, "
 		"LATERAL "
 		"(SELECT id, branch_labels, seq FROM migrate.revisions "
-		" WHERE project = $1 AND id = n.name LIMIT 1) AS r "
+		" WHERE project OPERATOR(pg_catalog.=) $1 "
+		" AND id OPERATOR(pg_catalog.=) n.name LIMIT 1) AS r "
 		"UNION ALL "
 		"SELECT id, branch_labels, seq FROM migrate.revisions "
-		"WHERE project = $1 AND branch_labels <> '{}' AND branch_labels && $2 "
-		"AND id <> ALL ($2) "
+		"WHERE project OPERATOR(pg_catalog.=) $1 "
+		"AND branch_labels OPERATOR(pg_catalog.<>) '{}'::pg_catalog.text[] "
+		"AND branch_labels OPERATOR(pg_catalog.&&) $2 "
+		"AND id OPERATOR(pg_catalog.<>) ALL ($2) "
 		"ORDER BY seq",
 		2, {TEXTOID, TEXTARRAYOID}
 	},
@@ -222,6 +226,10 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 };
 
 static SPIPlanPtr plans[NUM_QUERIES];
+
+static char *revision_checksum(const char *up, const char *down,
+							   char **parents, int nparents, char **labels,
+							   int nlabels, char **deps, int ndeps);
 
 /* set while pgm_load_state reads both queries under one snapshot */
 static bool read_with_pushed_snapshot = false;
@@ -284,11 +292,20 @@ finish_spi(void)
  * Project names follow the revision id alphabet, so they can appear in
  * messages and file names without quoting surprises.
  */
+bool
+pgm_project_name_ok(const char *project)
+{
+	size_t		len = strlen(project);
+
+	return len > 0 && len <= PGM_MAX_PROJECT_LEN &&
+		strspn(project, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len;
+}
+
 void
 pgm_check_project_name(const char *project)
 {
-	const char *p;
-
+	if (pgm_project_name_ok(project))
+		return;
 	if (project[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -296,15 +313,12 @@ pgm_check_project_name(const char *project)
 	if (strlen(project) > PGM_MAX_PROJECT_LEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("project name \"%.*s...\" is too long", pgm_clip_len(project), project),
+				 errmsg("project name %s is too long", pgm_display(project)),
 				 errdetail("At most %d characters are allowed.", PGM_MAX_PROJECT_LEN)));
-	for (p = project; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			  (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("project name \"%s\" contains an invalid character", project),
-					 errdetail("Only letters, digits, \"_\", \"-\" and \".\" are allowed.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("project name %s contains an invalid character", pgm_display(project)),
+			 errdetail("Only letters, digits, \"_\", \"-\" and \".\" are allowed.")));
 }
 
 /*
@@ -354,15 +368,44 @@ pgm_lock_project_row(const char *project)
 }
 
 /*
- * A text[] column as a C array.  The result goes to cxt; what detoasting
- * and deconstructing allocate stays in the current context.
+ * Stored data is checked before use, as input from a caller would be: the
+ * tables can be changed by their owner behind pg_migrate's back, and a
+ * NULL element or an id with a newline in it must give an error, never a
+ * crash, a wrong answer or a forged line in a message or a script.
+ */
+#define report_corrupt(project, ...) \
+	ereport(ERROR, \
+			(errcode(ERRCODE_DATA_CORRUPTED), \
+			 errmsg("the stored state of project %s is invalid", pgm_display(project)), \
+			 errdetail(__VA_ARGS__), \
+			 errhint("The tables of schema \"migrate\" were changed without pg_migrate's functions. Correct them or restore them from a backup.")))
+
+/* a stored id or label, checked */
+static void
+check_stored_name(const char *project, const char *id, const char *what,
+				  const char *name)
+{
+	const char *problem = pgm_id_problem(name);
+
+	if (problem)
+		report_corrupt(project, "Revision %s has an invalid entry %s in its %s: it %s.",
+					   pgm_display(id), pgm_display(name), what, problem);
+}
+
+/*
+ * A stored text[] column of names (parents, branch labels, dependencies)
+ * as a C array in cxt, checked: no NULL elements, valid names, at most
+ * max of them.  What detoasting and deconstructing allocate stays in the
+ * current context.
  */
 static char **
-copy_text_array_to(HeapTuple tuple, TupleDesc desc, int col, int *n,
-				   MemoryContext cxt)
+stored_names(HeapTuple tuple, TupleDesc desc, int col, int *n,
+			 MemoryContext cxt, const char *project, const char *id,
+			 const char *what, int max)
 {
 	bool		isnull;
 	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
+	ArrayType  *array;
 	Datum	   *elems;
 	bool	   *nulls;
 	char	  **out;
@@ -370,21 +413,28 @@ copy_text_array_to(HeapTuple tuple, TupleDesc desc, int col, int *n,
 
 	*n = 0;
 	if (isnull)
-		return NULL;
-	deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
+		report_corrupt(project, "The %s of revision %s are NULL.", what, pgm_display(id));
+	array = DatumGetArrayTypeP(d);
+	if (ARR_NDIM(array) > 1)
+		report_corrupt(project, "The %s of revision %s are not a one-dimensional array.",
+					   what, pgm_display(id));
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT,
 					  &elems, &nulls, n);
+	if (*n > max)
+		report_corrupt(project, "Revision %s has %d %s; at most %d are allowed.",
+					   pgm_display(id), *n, what, max);
 	if (*n == 0)
 		return NULL;
 	out = MemoryContextAlloc(cxt, sizeof(char *) * *n);
 	for (i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			report_corrupt(project, "The %s of revision %s contain a NULL element.",
+						   what, pgm_display(id));
 		out[i] = MemoryContextStrdup(cxt, TextDatumGetCString(elems[i]));
+		check_stored_name(project, id, what, out[i]);
+	}
 	return out;
-}
-
-static char **
-copy_text_array(HeapTuple tuple, TupleDesc desc, int col, int *n)
-{
-	return copy_text_array_to(tuple, desc, col, n, CurrentMemoryContext);
 }
 
 static char *
@@ -434,16 +484,24 @@ pgm_project_by_key(int key)
 
 		project = copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 		MemoryContextSwitchTo(old);
+		/* it goes into messages and JSON: only a valid name */
+		if (project && !pgm_project_name_ok(project))
+			project = NULL;
 	}
 	finish_spi();
 	return project;
 }
 
-static PgmExecClass
-parse_class(const char *s)
+static bool
+parse_class(const char *s, PgmExecClass *cls)
 {
-	return (s && strcmp(s, "nontransactional") == 0) ?
-		PGM_EXEC_NONTRANSACTIONAL : PGM_EXEC_TRANSACTIONAL;
+	if (strcmp(s, "transactional") == 0)
+		*cls = PGM_EXEC_TRANSACTIONAL;
+	else if (strcmp(s, "nontransactional") == 0)
+		*cls = PGM_EXEC_NONTRANSACTIONAL;
+	else
+		return false;
+	return true;
 }
 
 static int
@@ -483,22 +541,47 @@ load_defs(const char *project, int *ndefs, MemoryContext cxt,
 			PgmRevisionDef *def = &defs[i];
 			bool		isnull;
 			Datum		d;
+			char	   *s;
 
+			if ((i & 1023) == 0)
+				CHECK_FOR_INTERRUPTS();
 			d = SPI_getbinval(tup, desc, 1, &isnull);
+			if (isnull)
+				report_corrupt(project, "A revision has a NULL id.");
 			def->id = MemoryContextStrdup(cxt, TextDatumGetCString(d));
+			if (pgm_id_problem(def->id))
+				report_corrupt(project, "The revision id %s %s.",
+							   pgm_display(def->id), pgm_id_problem(def->id));
 			d = SPI_getbinval(tup, desc, 2, &isnull);
 			def->message = isnull ? NULL :
 				MemoryContextStrdup(cxt, TextDatumGetCString(d));
-			def->parents = copy_text_array_to(tup, desc, 3, &def->nparents, scratch);
-			def->labels = copy_text_array_to(tup, desc, 4, &def->nlabels, cxt);
-			def->deps = copy_text_array_to(tup, desc, 5, &def->ndeps, scratch);
+			def->parents = stored_names(tup, desc, 3, &def->nparents, scratch,
+										project, def->id, "parents", PGM_MAX_PARENTS);
+			def->labels = stored_names(tup, desc, 4, &def->nlabels, cxt,
+									   project, def->id, "branch labels", PGM_MAX_LABELS);
+			def->deps = stored_names(tup, desc, 5, &def->ndeps, scratch,
+									 project, def->id, "dependencies", PGM_MAX_DEPS);
 			def->has_down = DatumGetBool(SPI_getbinval(tup, desc, 6, &isnull));
-			def->up_class = parse_class(copy_text(tup, desc, 7));
-			def->down_class = parse_class(copy_text(tup, desc, 8));
-			def->up_statements = DatumGetInt32(SPI_getbinval(tup, desc, 9, &isnull));
+			s = copy_text(tup, desc, 7);
+			if (s == NULL || !parse_class(s, &def->up_class))
+				report_corrupt(project, "Revision %s has an invalid up_class.",
+							   pgm_display(def->id));
+			s = copy_text(tup, desc, 8);
+			if (def->has_down ? (s == NULL || !parse_class(s, &def->down_class)) : s != NULL)
+				report_corrupt(project, "Revision %s has an invalid down_class.",
+							   pgm_display(def->id));
+			d = SPI_getbinval(tup, desc, 9, &isnull);
+			if (isnull || DatumGetInt32(d) < 0)
+				report_corrupt(project, "Revision %s has an invalid up_statements.",
+							   pgm_display(def->id));
+			def->up_statements = DatumGetInt32(d);
 			d = SPI_getbinval(tup, desc, 10, &isnull);
 			def->down_statements = isnull ? 0 : DatumGetInt32(d);
-			def->seq = DatumGetInt32(SPI_getbinval(tup, desc, 11, &isnull));
+			d = SPI_getbinval(tup, desc, 11, &isnull);
+			if (isnull)
+				report_corrupt(project, "Revision %s has no registration order.",
+							   pgm_display(def->id));
+			def->seq = DatumGetInt32(d);
 		}
 		MemoryContextSwitchTo(old);
 	}
@@ -807,9 +890,13 @@ load_related_defs(const char *project, const char *id, ArrayType *parents,
 		for (i = 0; i < *ndefs; i++)
 		{
 			defs[i].id = copy_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-			defs[i].labels = copy_text_array(SPI_tuptable->vals[i],
-											 SPI_tuptable->tupdesc, 2,
-											 &defs[i].nlabels);
+			if (defs[i].id == NULL || pgm_id_problem(defs[i].id))
+				report_corrupt(project, "A revision has an invalid id.");
+			defs[i].labels = stored_names(SPI_tuptable->vals[i],
+										  SPI_tuptable->tupdesc, 2,
+										  &defs[i].nlabels, cxt, project,
+										  defs[i].id, "branch labels",
+										  PGM_MAX_LABELS);
 		}
 		MemoryContextSwitchTo(old);
 	}
@@ -872,6 +959,9 @@ read_state_row(const char *project)
 		d = SPI_getbinval(tup, desc, 3, &isnull);
 		row.complete = !isnull && DatumGetInt64(d) == row.version;
 		row.key = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
+		if (isnull || row.key <= 0)
+			report_corrupt(project, "Its lock key is %s; lock keys are positive.",
+						   isnull ? "NULL" : psprintf("%d", row.key));
 	}
 	return row;
 }
@@ -980,6 +1070,70 @@ copy_state(PgmState *cached)
 	return state;
 }
 
+/*
+ * Build the graph of stored definitions.  Registration validated every
+ * revision against the graph as it was, so an invalid stored graph (a
+ * cycle, a parent that is not registered) means the tables were changed
+ * by hand: that is reported as corrupt data, with the graph's own message
+ * as the detail.
+ */
+static PgmGraph *
+build_stored_graph(const char *project, PgmRevisionDef *defs, int ndefs)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmGraph   *graph = NULL;
+
+	PG_TRY();
+	{
+		graph = pgm_graph_build(project, defs, ndefs);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_INVALID_OBJECT_DEFINITION &&
+			edata->sqlerrcode != ERRCODE_DATA_CORRUPTED)
+			PG_RE_THROW();
+		FlushErrorState();
+		report_corrupt(project, "%s", edata->message);
+	}
+	PG_END_TRY();
+	return graph;
+}
+
+/*
+ * The applied set is closed: whatever an applied revision needs (its
+ * parents and dependencies) is applied too.  Every command keeps it so; a
+ * set that is not would make status() and upgrade() disagree.
+ */
+static void
+check_applied_closed(PgmState *state)
+{
+	PgmGraph   *graph = state->graph;
+	int			i,
+				j;
+
+	for (i = 0; i < graph->nrevs; i++)
+	{
+		PgmRevision *rev = &graph->revs[i];
+
+		if (!state->applied[i])
+			continue;
+		for (j = 0; j < rev->nparents; j++)
+			if (!state->applied[rev->parents[j]])
+				report_corrupt(graph->project,
+							   "Revision \"%s\" is applied but its parent \"%s\" is not.",
+							   rev->id, graph->revs[rev->parents[j]].id);
+		for (j = 0; j < rev->ndeps; j++)
+			if (!state->applied[rev->deps[j]])
+				report_corrupt(graph->project,
+							   "Revision \"%s\" is applied but its dependency \"%s\" is not.",
+							   rev->id, graph->revs[rev->deps[j]].id);
+	}
+}
+
 /* inside SPI, under the pushed snapshot: read revisions and applied set */
 static PgmState *
 read_state(const char *project, MemoryContext cxt)
@@ -1002,7 +1156,7 @@ read_state(const char *project, MemoryContext cxt)
 
 	old = MemoryContextSwitchTo(cxt);
 	state = palloc0(sizeof(PgmState));
-	state->graph = pgm_graph_build(pstrdup(project), defs, ndefs);
+	state->graph = build_stored_graph(pstrdup(project), defs, ndefs);
 	MemoryContextDelete(scratch);
 	state->applied = palloc0(Max(ndefs, 1));
 	state->applied_at = palloc0(sizeof(TimestampTz) * Max(ndefs, 1));
@@ -1018,12 +1172,9 @@ read_state(const char *project, MemoryContext cxt)
 		bool		isnull;
 		char	   *by;
 
-		if (rev < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("applied revision \"%s\" of project \"%s\" is not registered",
-							id, project),
-					 errhint("The table migrate.applied was changed without pg_migrate's functions.")));
+		if (id == NULL || rev < 0)
+			report_corrupt(project, "The applied revision %s is not registered.",
+						   pgm_display(id ? id : ""));
 		state->applied[rev] = true;
 		state->applied_at[rev] = DatumGetTimestampTz(SPI_getbinval(tup, desc, 2, &isnull));
 		by = NameStr(*DatumGetName(SPI_getbinval(tup, desc, 3, &isnull)));
@@ -1032,11 +1183,26 @@ read_state(const char *project, MemoryContext cxt)
 			last_by = MemoryContextStrdup(cxt, by);
 		state->applied_by[rev] = last_by;
 	}
+	check_applied_closed(state);
 	return state;
 }
 
 /*
- * Load a project's graph and applied set.  An unknown project yields an
+ * An unknown project is an error for every command and read function: a
+ * health check with a misspelt project name must fail, not report an
+ * empty project as up to date.
+ */
+static void
+report_unknown_project(const char *project)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("project \"%s\" does not exist", project),
+			 errhint("A project is created by registering its first revision with migrate.revision(), or by granting access to it.")));
+}
+
+/*
+ * Load a project's graph and applied set.  An unknown project is an
  * empty graph.  use_cache: whether the state may come from, and go to,
  * the state cache (see above); a caller that keeps the state beyond the
  * current transaction must not use it.
@@ -1067,6 +1233,8 @@ load_state(const char *project, bool use_cache)
 		StateCacheEntry *hit = NULL;
 
 		row = read_state_row(project);
+		if (!row.found)
+			report_unknown_project(project);
 		cacheable = use_cache && row.found &&
 			!TransactionIdIsCurrentTransactionId(row.xmin);
 		if (cacheable)
@@ -1139,8 +1307,14 @@ pgm_state_complete(const char *project, int *key)
 	return row.found && row.complete;
 }
 
+/*
+ * A revision's scripts and registration.  With verify, the checksum is
+ * computed again from what is stored (scripts and edges) and must match
+ * the stored one: this is the last read before a script runs, and what
+ * runs must be what was registered.
+ */
 PgmRevisionDetails *
-pgm_fetch_details(const char *project, const char *id)
+pgm_fetch_details(const char *project, const char *id, bool verify)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	PgmRevisionDetails *details = palloc0(sizeof(PgmRevisionDetails));
@@ -1152,7 +1326,7 @@ pgm_fetch_details(const char *project, const char *id)
 	run_query(Q_DETAILS, values, NULL, 1);
 	if (SPI_processed != 1)
 		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("revision \"%s\" of project \"%s\" was removed while a command ran",
 						id, project),
 				 errhint("The table migrate.revisions was changed without pg_migrate's functions.")));
@@ -1161,12 +1335,40 @@ pgm_fetch_details(const char *project, const char *id)
 		HeapTuple	tup = SPI_tuptable->vals[0];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
+		Datum		d;
+		char	  **edges[3];
+		int			counts[3];
 
 		details->up = copy_text(tup, desc, 1);
 		details->down = copy_text(tup, desc, 2);
 		details->checksum = copy_text(tup, desc, 3);
+		if (details->up == NULL || details->checksum == NULL)
+			report_corrupt(project, "Revision \"%s\" has no up script or no checksum.", id);
 		details->registered_at = DatumGetTimestampTz(SPI_getbinval(tup, desc, 4, &isnull));
-		details->registered_by = pstrdup(NameStr(*DatumGetName(SPI_getbinval(tup, desc, 5, &isnull))));
+		d = SPI_getbinval(tup, desc, 5, &isnull);
+		details->registered_by = isnull ? pstrdup("") : pstrdup(NameStr(*DatumGetName(d)));
+		edges[0] = stored_names(tup, desc, 6, &counts[0], cxt, project, id,
+								"parents", PGM_MAX_PARENTS);
+		edges[1] = stored_names(tup, desc, 7, &counts[1], cxt, project, id,
+								"branch labels", PGM_MAX_LABELS);
+		edges[2] = stored_names(tup, desc, 8, &counts[2], cxt, project, id,
+								"dependencies", PGM_MAX_DEPS);
+		if (verify)
+		{
+			char	   *actual = revision_checksum(details->up, details->down,
+												   edges[0], counts[0],
+												   edges[1], counts[1],
+												   edges[2], counts[2]);
+
+			if (strcmp(actual, details->checksum) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("revision \"%s\" of project \"%s\" does not match its checksum",
+								id, project),
+						 errdetail("The stored checksum is %s; the stored scripts and edges give %s.",
+								   details->checksum, actual),
+						 errhint("Nothing of it was run. The revision was changed without pg_migrate's functions: investigate, then register it again with migrate.revision().")));
+		}
 		MemoryContextSwitchTo(old);
 	}
 	finish_spi();
@@ -1280,13 +1482,15 @@ pgm_bump_state_version(const char *project, PgmCompleteness complete)
  * can be corrected after the fact.
  */
 static char *
-revision_checksum(const char *up, const char *down, ArrayType *parents,
-				  ArrayType *labels, ArrayType *deps)
+revision_checksum(const char *up, const char *down, char **parents,
+				  int nparents, char **labels, int nlabels, char **deps,
+				  int ndeps)
 {
 	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
 	uint8		digest[32];
 	char	   *hex = palloc(7 + 64 + 1);
-	ArrayType  *arrays[3];
+	char	  **arrays[3];
+	int			counts[3];
 	int			a,
 				i;
 
@@ -1305,16 +1509,16 @@ revision_checksum(const char *up, const char *down, ArrayType *parents,
 	else
 		HASH_FIELD("\377null", 5);
 	arrays[0] = parents;
+	counts[0] = nparents;
 	arrays[1] = labels;
+	counts[1] = nlabels;
 	arrays[2] = deps;
+	counts[2] = ndeps;
 	for (a = 0; a < 3; a++)
 	{
-		int			n;
-		char	  **items = pgm_text_array_arg(arrays[a], "array", &n);
-
 		HASH_FIELD("\377array", 6);
-		for (i = 0; i < n; i++)
-			HASH_FIELD(items[i], strlen(items[i]));
+		for (i = 0; i < counts[a]; i++)
+			HASH_FIELD(arrays[a][i], strlen(arrays[a][i]));
 	}
 #undef HASH_FIELD
 	if (pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
@@ -1324,6 +1528,18 @@ revision_checksum(const char *up, const char *down, ArrayType *parents,
 	hex_encode((const char *) digest, 32, hex + 7);
 	hex[7 + 64] = '\0';
 	return hex;
+}
+
+/* one revision's parents, labels or dependencies are bounded in number */
+static void
+check_cap(const char *id, const char *what, int n, int max)
+{
+	if (n > max)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("revision \"%s\" has too many %s", id, what),
+				 errdetail("It declares %d; at most %d are allowed.", n, max),
+				 errhint("Split the change into several revisions, or depend on a branch label instead of many revisions.")));
 }
 
 /*
@@ -1360,6 +1576,9 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	char		nulls[14];
 
 	pgm_check_id(id, "revision id");
+	check_cap(id, "parents", nparents, PGM_MAX_PARENTS);
+	check_cap(id, "branch labels", nlabels, PGM_MAX_LABELS);
+	check_cap(id, "dependencies", ndeps, PGM_MAX_DEPS);
 	for (i = 0; i < nparents; i++)
 		pgm_check_id(parent_ids[i], "parent");
 	for (i = 0; i < nlabels; i++)
@@ -1367,7 +1586,8 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	for (i = 0; i < ndeps; i++)
 		pgm_check_id(dep_names[i], "dependency");
 
-	checksum = revision_checksum(up, down, parents, labels, deps);
+	checksum = revision_checksum(up, down, parent_ids, nparents, label_names,
+								 nlabels, dep_names, ndeps);
 
 	key = pgm_project_key(project, true);
 	pgm_lock_project(project, key, "revision");

@@ -253,8 +253,16 @@ run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
 	if (step->direction == PGM_UP || step->direction == PGM_DOWN)
 	{
 		bool		is_up = step->direction == PGM_UP;
-		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id);
+		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id, true);
 		char	   *script = is_up ? d->up : d->down;
+
+		/* the plan was made from a state that had this script */
+		if (script == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("revision \"%s\" of project \"%s\" has no down script any more",
+							rev->id, project),
+					 errhint("The table migrate.revisions was changed while the command ran.")));
 
 		if ((is_up ? rev->up_class : rev->down_class) == PGM_EXEC_NONTRANSACTIONAL)
 			pgm_run_in_worker(project, project_key, rev->id, script);
@@ -299,6 +307,7 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	PgmState   *state;
 	PgmTarget  *t;
 	PgmPlan    *plan;
+	MemoryContext step_cxt;
 	int			i;
 
 	switch (cmd)
@@ -365,6 +374,13 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	}
 	check_atomic(state->graph, plan, project);
 
+	/*
+	 * Each step's scripts, parse trees and SPI results go to a context of
+	 * its own, emptied when the step is done: a command of many large
+	 * revisions then needs the memory of its largest step, not of all.
+	 */
+	step_cxt = AllocSetContextCreate(CurrentMemoryContext, "pg_migrate step",
+									 ALLOCSET_DEFAULT_SIZES);
 	for (i = 0; i < plan->nsteps; i++)
 	{
 		PgmStep    *step = &plan->steps[i];
@@ -372,9 +388,12 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 		TimestampTz finished;
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
-		Interval   *duration = palloc0(sizeof(Interval));
+		Interval   *duration;
+		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
+		old = MemoryContextSwitchTo(step_cxt);
+		duration = palloc0(sizeof(Interval));
 		run_step(project, key, state->graph, step, i + 1, plan->nsteps,
 				 &started, &finished);
 		duration->time = finished - started;
@@ -390,7 +409,10 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 		values[2] = CStringGetTextDatum(pgm_direction_name(step->direction));
 		values[3] = IntervalPGetDatum(duration);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(step_cxt);
 	}
+	MemoryContextDelete(step_cxt);
 	if (plan->nsteps > 0)
 		pgm_bump_state_version(project,
 							   pgm_all_applied(state->graph, plan->new_applied) ?

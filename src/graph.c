@@ -66,13 +66,40 @@ static void new_visit(PgmGraph *graph);
 /*
  * Validate the syntax of a revision id or branch label.  Ids appear in
  * targets next to '@', '+', '-' and ':', so the alphabet is narrow, and the
- * symbols of the target language are reserved.
+ * symbols of the target language are reserved.  Returns NULL for a valid
+ * name, else what is wrong with it; used as it is for names read back from
+ * the catalog, which are checked again before use.
+ */
+const char *
+pgm_id_problem(const char *id)
+{
+	size_t		len = strlen(id);
+	const char *p;
+
+	if (len == 0)
+		return "is empty";
+	if (len > PGM_MAX_ID_LEN)
+		return "is too long";
+	for (p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
+			return "contains an invalid character";
+	if (strcmp(id, "head") == 0 || strcmp(id, "heads") == 0 ||
+		strcmp(id, "base") == 0 || strcmp(id, "current") == 0)
+		return "is a reserved word";
+	if (id[0] == '-' || id[0] == '+')
+		return "starts with a sign";
+	return NULL;
+}
+
+/*
+ * The same for user input, with a message of its own for each rule.  The
+ * offending text is shown through pgm_display(): it may hold anything.
  */
 void
 pgm_check_id(const char *id, const char *what)
 {
 	size_t		len = strlen(id);
-	const char *p;
 
 	if (len == 0)
 		ereport(ERROR,
@@ -81,29 +108,26 @@ pgm_check_id(const char *id, const char *what)
 	if (len > PGM_MAX_ID_LEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s \"%.*s...\" is too long", what, pgm_clip_len(id), id),
-				 errdetail("It is %zu characters long; at most %d are allowed.",
+				 errmsg("%s %s is too long", what, pgm_display(id)),
+				 errdetail("It is %zu bytes long; at most %d characters are allowed.",
 						   len, PGM_MAX_ID_LEN)));
-	for (p = id; *p; p++)
-	{
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			  (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s \"%s\" contains an invalid character", what, id),
-					 errdetail("Only letters, digits, \"_\", \"-\" and \".\" are allowed.")));
-	}
+	if (pgm_id_problem(id) == NULL)
+		return;
 	if (strcmp(id, "head") == 0 || strcmp(id, "heads") == 0 ||
 		strcmp(id, "base") == 0 || strcmp(id, "current") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s \"%s\" is a reserved word", what, id),
 				 errdetail("The words head, heads, base and current are symbols of the target language.")));
-	if (id[0] == '-' || id[0] == '+')
+	if ((id[0] == '-' || id[0] == '+') && strspn(id + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len - 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s \"%s\" must not start with \"%c\"", what, id, id[0]),
 				 errdetail("A leading sign would read as a relative target.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s %s contains an invalid character", what, pgm_display(id)),
+			 errdetail("Only letters, digits, \"_\", \"-\" and \".\" are allowed.")));
 }
 
 static int
@@ -173,7 +197,10 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 		rev->up_statements = defs[i].up_statements;
 		rev->down_statements = defs[i].down_statements;
 		if (pgm_graph_find_id(graph, rev->id) >= 0)
-			elog(ERROR, "duplicate revision id \"%s\"", rev->id);
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("revision \"%s\" is registered twice in project \"%s\"",
+							rev->id, project)));
 		graph->id_table[id_slot(graph, rev->id)] = i;
 	}
 
@@ -224,11 +251,12 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 	{
 		PgmRevision *rev = &graph->revs[i];
 
+		CHECK_FOR_INTERRUPTS();
 		rev->parents = palloc(sizeof(int) * Max(defs[i].nparents, 1));
+		new_visit(graph);
 		for (j = 0; j < defs[i].nparents; j++)
 		{
 			int			p = pgm_graph_find_id(graph, defs[i].parents[j]);
-			int			k;
 
 			if (p < 0)
 			{
@@ -247,12 +275,12 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 						 errmsg("revision \"%s\" cannot be its own parent", rev->id)));
-			for (k = 0; k < rev->nparents; k++)
-				if (rev->parents[k] == p)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-							 errmsg("revision \"%s\" lists parent \"%s\" twice",
-									rev->id, graph->revs[p].id)));
+			if (graph->visit[p] == graph->visit_gen)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+						 errmsg("revision \"%s\" lists parent \"%s\" twice",
+								rev->id, graph->revs[p].id)));
+			graph->visit[p] = graph->visit_gen;
 			rev->parents[rev->nparents++] = p;
 		}
 	}
@@ -262,12 +290,12 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 	{
 		PgmRevision *rev = &graph->revs[i];
 
+		CHECK_FOR_INTERRUPTS();
 		rev->deps = palloc(sizeof(int) * Max(defs[i].ndeps, 1));
+		new_visit(graph);
 		for (j = 0; j < defs[i].ndeps; j++)
 		{
 			int			d = pgm_graph_find_id(graph, defs[i].deps[j]);
-			int			k;
-			bool		dup = false;
 
 			if (d < 0)
 				d = pgm_graph_find_label(graph, defs[i].deps[j]);
@@ -281,11 +309,9 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 						 errmsg("revision \"%s\" cannot depend on itself", rev->id)));
-			for (k = 0; k < rev->ndeps; k++)
-				if (rev->deps[k] == d)
-					dup = true;
-			if (!dup)
+			if (graph->visit[d] != graph->visit_gen)
 				rev->deps[rev->ndeps++] = d;
+			graph->visit[d] = graph->visit_gen;
 		}
 	}
 

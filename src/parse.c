@@ -23,6 +23,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include "commands/defrem.h"
 #include "mb/pg_wchar.h"
 #include "nodes/parsenodes.h"
@@ -207,6 +209,7 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 		Node	   *stmt = raw->stmt;
 		const char *what;
 
+		CHECK_FOR_INTERRUPTS();
 		n++;
 		if (IsA(stmt, TransactionStmt))
 			ereport(ERROR,

@@ -173,3 +173,50 @@ pgm_clip_len(const char *s)
 {
 	return pg_mbcliplen(s, strlen(s), 32);
 }
+
+/*
+ * Text that failed validation, for a message: in double quotes, control
+ * characters and backslashes escaped (\n, \x01), and cut to 64 bytes, so
+ * that nothing a caller passes can break a log line or forge one.
+ */
+char *
+pgm_display(const char *s)
+{
+	StringInfoData buf;
+	const unsigned char *p;
+	int			shown = 0;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '"');
+	for (p = (const unsigned char *) s; *p; p++)
+	{
+		if (shown >= 64)
+		{
+			appendStringInfoString(&buf, "...");
+			break;
+		}
+		if (*p == '\n')
+			appendStringInfoString(&buf, "\\n");
+		else if (*p == '\r')
+			appendStringInfoString(&buf, "\\r");
+		else if (*p == '\t')
+			appendStringInfoString(&buf, "\\t");
+		else if (*p == '\\')
+			appendStringInfoString(&buf, "\\\\");
+		else if (*p < 0x20 || *p == 0x7f)
+			appendStringInfo(&buf, "\\x%02x", *p);
+		else
+		{
+			/* a multibyte character is copied whole */
+			int			len = pg_mblen((const char *) p);
+			int			i;
+
+			for (i = 0; i < len && p[i]; i++)
+				appendStringInfoChar(&buf, (char) p[i]);
+			p += i - 1;
+		}
+		shown++;
+	}
+	appendStringInfoChar(&buf, '"');
+	return buf.data;
+}

@@ -22,6 +22,15 @@
 #define PGM_MAX_ID_LEN		64
 #define PGM_MAX_PROJECT_LEN 63
 
+/*
+ * Caps on what one revision may declare.  Registration work and the graph
+ * grow with them; real histories stay far below (a merge of more than a
+ * handful of branches is rare, dependencies are a few per revision).
+ */
+#define PGM_MAX_PARENTS		32
+#define PGM_MAX_LABELS		32
+#define PGM_MAX_DEPS		256
+
 /* execution classes of a script */
 typedef enum PgmExecClass
 {
@@ -167,6 +176,7 @@ extern void pgm_lineage(PgmGraph *graph, int rev, bool *out);
 extern int	pgm_walk_order(PgmGraph *graph, const bool *in_set,
 						   const int *start, int nstart, int *out);
 extern void pgm_closure(PgmGraph *graph, const bool *applied, bool *out);
+extern const char *pgm_id_problem(const char *id);
 extern void pgm_check_id(const char *id, const char *what);
 
 /* in target.c */
@@ -220,6 +230,7 @@ typedef struct PgmRevisionDetails
 	char	   *registered_by;
 } PgmRevisionDetails;
 
+extern bool pgm_project_name_ok(const char *project);
 extern void pgm_check_project_name(const char *project);
 extern int	pgm_project_key(const char *project, bool create);
 /* what a change does to "every registered revision is applied" */
@@ -237,7 +248,7 @@ extern void pgm_lock_project_row(const char *project);
 extern char *pgm_project_by_key(int key);
 extern int64 pgm_state_version(const char *project);
 extern PgmRevisionDetails *pgm_fetch_details(const char *project,
-											 const char *id);
+											 const char *id, bool verify);
 extern void pgm_record_applied(const char *project, const char *id,
 							   bool applied, bool via_stamp);
 extern void pgm_record_event(const char *project, const char *id,
@@ -304,5 +315,6 @@ extern char **pgm_text_array_arg(ArrayType *array, const char *argname,
 extern ArrayType *pgm_build_text_array(List *items);
 extern char *pgm_format_list(List *names);
 extern int	pgm_clip_len(const char *s);
+extern char *pgm_display(const char *s);
 
 #endif							/* PG_MIGRATE_H */

@@ -326,7 +326,7 @@ pg_migrate_show(PG_FUNCTION_ARGS)
 	graph = state->graph;
 	r = pgm_resolve_revision(graph, name);
 	rev = &graph->revs[r];
-	d = pgm_fetch_details(project, rev->id);
+	d = pgm_fetch_details(project, rev->id, false);
 
 	memset(nulls, false, sizeof(nulls));
 	values[0] = CStringGetTextDatum(rev->id);
@@ -735,7 +735,7 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 		PgmRevision *rev = &graph->revs[step->rev];
 		bool		up = step->direction == PGM_UP;
 		PgmExecClass cls = up ? rev->up_class : rev->down_class;
-		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id);
+		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id, true);
 		char	   *upscript = d->up;
 		char	   *downscript = d->down;
 

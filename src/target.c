@@ -33,6 +33,9 @@
 
 #include "pg_migrate.h"
 
+/* the characters of revision ids and branch labels */
+#define ID_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-."
+
 #define BELOW_BASE (-1)
 
 typedef struct Candidate
@@ -111,6 +114,62 @@ split_relative(const char *s, char **base, char *sign, int *count)
 	*sign = p[-1];
 	*base = pnstrdup(s, p - 1 - s);
 	return true;
+}
+
+/*
+ * Refuse a target that no graph could resolve, as malformed (22023) rather
+ * than as an unknown revision: an empty string, characters outside the
+ * target language, a sign without a count, or a count that does not fit.
+ * Everything that gets past here is safe to quote in a message.
+ */
+static void
+check_target_syntax(const char *target)
+{
+	const char *digits;
+
+	if (target[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target must not be empty"),
+				 errhint("Use \"heads\", \"head\", \"base\", a revision id, a branch label or a relative target such as \"+1\".")));
+	if (strspn(target, ID_CHARS "@+:") != strlen(target))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid target %s", pgm_display(target)),
+					 errdetail("A target consists of revision ids, branch labels, the words head, heads, base and current, \"@\", \":\" and relative steps \"+N\" or \"-N\".")));
+
+	/* a leading sign: the rest must be a step count */
+	if ((target[0] == '+' || target[0] == '-'))
+	{
+		int			count;
+
+		if (!parse_count(target + 1, &count))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid relative target \"%s\"", target),
+					 errdetail("A relative target is \"+N\" or \"-N\" with N between 1 and %d.",
+							   INT_MAX)));
+	}
+
+	/* a trailing "+digits" (ids cannot contain '+'): the count must fit */
+	digits = target + strlen(target);
+	while (digits > target && digits[-1] >= '0' && digits[-1] <= '9')
+		digits--;
+	if (digits > target && digits[-1] == '+' && *digits != '\0')
+	{
+		int			count;
+
+		if (!parse_count(digits, &count))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid relative target \"%s\"", target),
+					 errdetail("A relative step count is at most %d.", INT_MAX)));
+	}
+	if (digits > target && digits[-1] == '+' && *digits == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid relative target \"%s\"", target),
+				 errdetail("A \"+\" must be followed by a step count.")));
 }
 
 static void
@@ -218,12 +277,12 @@ pgm_resolve_revision(PgmGraph *graph, const char *name)
 	List	   *matches = NIL;
 	int			match_rev = -1;
 
-	if (len > PGM_MAX_ID_LEN)
+	if (len == 0 || len > PGM_MAX_ID_LEN ||
+		strspn(name, ID_CHARS) != (size_t) len)
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("revision \"%.*s...\" is not registered in project \"%s\"",
-						pgm_clip_len(name), name, graph->project),
-				 errdetail("Revision ids and branch labels have at most %d characters.",
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid revision name %s", pgm_display(name)),
+				 errdetail("Revision ids and branch labels have 1 to %d letters, digits, \"_\", \"-\" or \".\".",
 						   PGM_MAX_ID_LEN)));
 	rev = pgm_graph_find_id(graph, name);
 	if (rev >= 0)
@@ -603,7 +662,8 @@ pgm_resolve_target(PgmGraph *graph, const bool *applied, const char *target,
 	if (strlen(target) > 4 * PGM_MAX_ID_LEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target \"%.*s...\" is too long", pgm_clip_len(target), target)));
+				 errmsg("target %s is too long", pgm_display(target))));
+	check_target_syntax(target);
 	if (strchr(target, ':') != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -673,6 +733,21 @@ pgm_resolve_target(PgmGraph *graph, const bool *applied, const char *target,
 		int			start;
 
 		check_count(target, count);
+		/* "c1-1-1": one relative step per target */
+		{
+			char	   *inner;
+			char		inner_sign;
+			int			inner_count;
+
+			if (pgm_graph_find_id(graph, sym) < 0 &&
+				pgm_graph_find_label(graph, sym) < 0 &&
+				split_relative(sym, &inner, &inner_sign, &inner_count))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid relative target \"%s\"", target),
+						 errdetail("A target takes one relative step, such as \"%s%c%d\".",
+								   inner, sign, count)));
+		}
 		if (strcmp(sym, "head") == 0)
 			start = single_head(graph, target, pgm_versioned_heads(graph));
 		else if (strcmp(sym, "heads") == 0)
@@ -710,6 +785,11 @@ pgm_resolve_range(PgmGraph *graph, const bool *applied, const char *range,
 	int			i;
 
 	Assert(colon != NULL);
+	if (strlen(range) > 4 * PGM_MAX_ID_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("range %s is too long", pgm_display(range))));
+	check_target_syntax(range);
 	if (strchr(colon + 1, ':') != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

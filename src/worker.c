@@ -452,13 +452,13 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	statement = task->statements_done + 1;
 	if (status != BGWH_STOPPED)
 		ereport(ERROR,
-				(errcode(ERRCODE_ADMIN_SHUTDOWN),
+				(errcode(ERRCODE_SYSTEM_ERROR),
 				 errmsg("the background worker of revision \"%s\" (project \"%s\") was lost",
 						revision, project)));
 	if (task->status != PGM_TASK_DONE)
 	{
 		int			sqlerrcode = task->status == PGM_TASK_FAILED ?
-			task->sqlerrcode : ERRCODE_ADMIN_SHUTDOWN;
+			task->sqlerrcode : ERRCODE_SYSTEM_ERROR;
 		bool		failed = task->status == PGM_TASK_FAILED;
 		char	   *message = pstrdup(failed ? task->message :
 									  "background worker exited before it finished");
