@@ -3,6 +3,7 @@
 MODULE_big = pg_migrate
 OBJS = \
 	$(WIN32RES) \
+	src/access.o \
 	src/catalog.o \
 	src/commands.o \
 	src/execute.o \
@@ -17,7 +18,8 @@ OBJS = \
 
 EXTENSION = pg_migrate
 DATA = pg_migrate--0.1.0.sql pg_migrate--0.1.0--0.2.0.sql \
-	pg_migrate--0.2.0--0.3.0.sql
+	pg_migrate--0.2.0--0.3.0.sql pg_migrate--0.3.0--0.4.0.sql \
+	pg_migrate--0.4.0.sql pg_migrate--0.1.0.control
 PGFILEDESC = "pg_migrate - schema migrations managed inside the database"
 
 REGRESS = setup apply extension_update nontransactional graph targets upgrade downgrade stamp relative history \

@@ -52,6 +52,8 @@ typedef enum PgmQuery
 	Q_INSERT_STAMPED,
 	Q_DELETE_APPLIED,
 	Q_INSERT_EVENT,
+	Q_INSERT_EVENT_0_3,
+	Q_INSERT_FAILURE,
 	Q_BUMP_STATE,
 	Q_LOCK_ROW,
 	Q_FIND_REVISION,
@@ -73,7 +75,7 @@ typedef struct PgmQueryDef
 {
 	const char *sql;
 	int			nargs;
-	Oid			argtypes[10];
+	Oid			argtypes[16];
 } PgmQueryDef;
 
 static const PgmQueryDef query_defs[NUM_QUERIES] = {
@@ -106,14 +108,14 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		1, {TEXTOID}
 	},
 	[Q_INSERT_APPLIED] = {
-		"INSERT INTO migrate.applied (project, revision, applied_via) "
-		"VALUES ($1, $2, 'up')",
-		2, {TEXTOID, TEXTOID}
+		"INSERT INTO migrate.applied (project, revision, applied_via, applied_by) "
+		"VALUES ($1, $2, 'up', $3)",
+		3, {TEXTOID, TEXTOID, NAMEOID}
 	},
 	[Q_INSERT_STAMPED] = {
-		"INSERT INTO migrate.applied (project, revision, applied_via) "
-		"VALUES ($1, $2, 'stamp')",
-		2, {TEXTOID, TEXTOID}
+		"INSERT INTO migrate.applied (project, revision, applied_via, applied_by) "
+		"VALUES ($1, $2, 'stamp', $3)",
+		3, {TEXTOID, TEXTOID, NAMEOID}
 	},
 	[Q_DELETE_APPLIED] = {
 		"DELETE FROM migrate.applied WHERE project = $1 AND revision = $2",
@@ -123,13 +125,39 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"INSERT INTO migrate.events (project, revision, direction, started_at, "
 		"duration, outcome, sqlstate, error_message, statement, current_user_name, "
 		"session_user_name, application_name, client_addr, backend_pid, "
+		"transaction_id, wal_lsn, trusted_registrant) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, SESSION_USER, "
+		"pg_catalog.current_setting('application_name'), "
+		"pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), "
+		"pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn(), $11)",
+		11, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
+		TEXTOID, TEXTOID, INT4OID, NAMEOID, NAMEOID}
+	},
+	/* the same before ALTER EXTENSION ... UPDATE TO '0.4.0' ($11 unused) */
+	[Q_INSERT_EVENT_0_3] = {
+		"INSERT INTO migrate.events (project, revision, direction, started_at, "
+		"duration, outcome, sqlstate, error_message, statement, current_user_name, "
+		"session_user_name, application_name, client_addr, backend_pid, "
 		"transaction_id, wal_lsn) "
-		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CURRENT_USER, SESSION_USER, "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, SESSION_USER, "
 		"pg_catalog.current_setting('application_name'), "
 		"pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), "
 		"pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn())",
-		9, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
-		TEXTOID, TEXTOID, INT4OID}
+		11, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
+		TEXTOID, TEXTOID, INT4OID, NAMEOID, NAMEOID}
+	},
+	/*
+	 * A failure recorded by a background worker for a session whose
+	 * transaction rolled back: who and where are that session's.
+	 */
+	[Q_INSERT_FAILURE] = {
+		"INSERT INTO migrate.events (project, revision, direction, started_at, "
+		"duration, outcome, sqlstate, error_message, statement, current_user_name, "
+		"session_user_name, application_name, client_addr, backend_pid) "
+		"VALUES ($1, $2, $3, $4, $5, 'failure', $6, $7, $8, $9, $10, $11, "
+		"pg_catalog.inet($12), $13)",
+		13, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
+			TEXTOID, INT4OID, NAMEOID, NAMEOID, TEXTOID, TEXTOID, INT4OID}
 	},
 	[Q_BUMP_STATE] = {
 		"UPDATE migrate.projects SET state_version = state_version + 1, "
@@ -161,10 +189,11 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	[Q_INSERT_REVISION] = {
 		"INSERT INTO migrate.revisions (project, id, seq, parents, "
 		"branch_labels, depends_on, message, up_script, down_script, up_class, "
-		"down_class, up_statements, down_statements, checksum) "
-		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-		14, {TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-		TEXTOID, TEXTOID, TEXTOID, TEXTOID}
+		"down_class, up_statements, down_statements, checksum, registered_by) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+		15, {TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+			TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, INT4OID, TEXTOID,
+		NAMEOID}
 	},
 	[Q_UPDATE_REVISION] = {
 		/* same parameters as Q_INSERT_REVISION; seq ($3) stays */
@@ -172,9 +201,10 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"depends_on = $6, message = $7, up_script = $8, down_script = $9, "
 		"up_class = $10, down_class = $11, up_statements = $12, "
 		"down_statements = $13, checksum = $14, registered_at = pg_catalog.now(), "
-		"registered_by = CURRENT_USER WHERE project = $1 AND id = $2 AND seq = $3",
-		14, {TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-		TEXTOID, TEXTOID, TEXTOID, TEXTOID}
+		"registered_by = $15 WHERE project = $1 AND id = $2 AND seq = $3",
+		15, {TEXTOID, TEXTOID, INT4OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+			TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, INT4OID, TEXTOID,
+		NAMEOID}
 	},
 	[Q_UPDATE_MESSAGE] = {
 		"UPDATE migrate.revisions SET message = $3 WHERE project = $1 AND id = $2",
@@ -235,8 +265,7 @@ static char *revision_checksum(const char *up, const char *down,
 static bool read_with_pushed_snapshot = false;
 
 /*
- * Run one of the queries above.  Array initializers above cannot hold more
- * than ten types, so the longer argument lists are completed here.
+ * Run one of the queries above.
  */
 static int
 run_query(PgmQuery q, Datum *values, const char *nulls, long count)
@@ -245,20 +274,10 @@ run_query(PgmQuery q, Datum *values, const char *nulls, long count)
 
 	if (plans[q] == NULL)
 	{
-		Oid			argtypes[16];
+		const Oid  *argtypes = query_defs[q].argtypes;
 		SPIPlanPtr	plan;
-		int			i;
 
-		for (i = 0; i < query_defs[q].nargs; i++)
-			argtypes[i] = i < 10 ? query_defs[q].argtypes[i] : InvalidOid;
-		if (q == Q_INSERT_REVISION || q == Q_UPDATE_REVISION)
-		{
-			argtypes[10] = TEXTOID;
-			argtypes[11] = INT4OID;
-			argtypes[12] = INT4OID;
-			argtypes[13] = TEXTOID;
-		}
-		plan = SPI_prepare(query_defs[q].sql, query_defs[q].nargs, argtypes);
+		plan = SPI_prepare(query_defs[q].sql, query_defs[q].nargs, (Oid *) argtypes);
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 				 query_defs[q].sql, SPI_result_code_string(SPI_result));
@@ -274,18 +293,41 @@ run_query(PgmQuery q, Datum *values, const char *nulls, long count)
 	return ret;
 }
 
+/*
+ * Every query on the migrate tables runs with the owner's rights and a
+ * pinned search_path (see access.c), between these two.
+ */
 static void
-connect_spi(void)
+connect_spi(PgmOwnerScope *os)
 {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	pgm_become_owner(os);
 }
 
 static void
-finish_spi(void)
+finish_spi(PgmOwnerScope *os)
 {
+	pgm_restore_user(os);
 	if (SPI_finish() != SPI_OK_FINISH)
 		elog(ERROR, "SPI_finish failed");
+}
+
+/* the caller's role name, as a query parameter of type name */
+static Datum
+caller_name(PgmOwnerScope *os)
+{
+	return DirectFunctionCall1(namein,
+							   CStringGetDatum(GetUserNameFromId(os->caller, false)));
+}
+
+/* whether a migrate table has a column (it may predate it) */
+static bool
+have_column(const char *table, const char *column)
+{
+	Oid			rel = get_relname_relid(table, get_namespace_oid(PGM_SCHEMA, false));
+
+	return OidIsValid(rel) && get_attnum(rel, column) != InvalidAttrNumber;
 }
 
 /*
@@ -328,12 +370,13 @@ pgm_check_project_name(const char *project)
 int
 pgm_project_key(const char *project, bool create)
 {
+	PgmOwnerScope os;
 	Datum		values[1];
 	int			key = 0;
 	bool		isnull;
 
 	values[0] = CStringGetTextDatum(project);
-	connect_spi();
+	connect_spi(&os);
 	run_query(Q_PROJECT_KEY, values, NULL, 1);
 	if (SPI_processed == 0 && create)
 	{
@@ -346,7 +389,7 @@ pgm_project_key(const char *project, bool create)
 										  SPI_tuptable->tupdesc, 1, &isnull));
 		Assert(!isnull);
 	}
-	finish_spi();
+	finish_spi(&os);
 	return key;
 }
 
@@ -359,12 +402,13 @@ pgm_project_key(const char *project, bool create)
 void
 pgm_lock_project_row(const char *project)
 {
+	PgmOwnerScope os;
 	Datum		values[1];
 
 	values[0] = CStringGetTextDatum(project);
-	connect_spi();
+	connect_spi(&os);
 	run_query(Q_LOCK_ROW, values, NULL, 0);
-	finish_spi();
+	finish_spi(&os);
 }
 
 /*
@@ -450,11 +494,12 @@ copy_text(HeapTuple tuple, TupleDesc desc, int col)
 int64
 pgm_state_version(const char *project)
 {
+	PgmOwnerScope os;
 	Datum		values[1];
 	int64		version = -1;
 
 	values[0] = CStringGetTextDatum(project);
-	connect_spi();
+	connect_spi(&os);
 	run_query(Q_STATE_VERSION, values, NULL, 1);
 	if (SPI_processed == 1)
 	{
@@ -463,7 +508,7 @@ pgm_state_version(const char *project)
 		version = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 											  SPI_tuptable->tupdesc, 1, &isnull));
 	}
-	finish_spi();
+	finish_spi(&os);
 	return version;
 }
 
@@ -471,12 +516,13 @@ pgm_state_version(const char *project)
 char *
 pgm_project_by_key(int key)
 {
+	PgmOwnerScope os;
 	MemoryContext cxt = CurrentMemoryContext;
 	Datum		values[1];
 	char	   *project = NULL;
 
 	values[0] = Int32GetDatum(key);
-	connect_spi();
+	connect_spi(&os);
 	run_query(Q_PROJECT_BY_KEY, values, NULL, 1);
 	if (SPI_processed == 1)
 	{
@@ -488,7 +534,7 @@ pgm_project_by_key(int key)
 		if (project && !pgm_project_name_ok(project))
 			project = NULL;
 	}
-	finish_spi();
+	finish_spi(&os);
 	return project;
 }
 
@@ -929,11 +975,7 @@ typedef struct StateRow
 static bool
 have_complete_version(void)
 {
-	Oid			nsp = get_namespace_oid(PGM_SCHEMA, false);
-	Oid			rel = get_relname_relid("projects", nsp);
-
-	return OidIsValid(rel) &&
-		get_attnum(rel, "complete_version") != InvalidAttrNumber;
+	return have_column("projects", "complete_version");
 }
 
 /* inside SPI */
@@ -1210,6 +1252,7 @@ report_unknown_project(const char *project)
 static PgmState *
 load_state(const char *project, bool use_cache)
 {
+	PgmOwnerScope os;
 	MemoryContext cxt = CurrentMemoryContext;
 	MemoryContext build_cxt = NULL;
 	PgmState   *state = NULL;
@@ -1225,7 +1268,7 @@ load_state(const char *project, bool use_cache)
 	 * it does not contain.  A new snapshot is taken here, so a caller
 	 * holding the mutex sees everything the previous holder committed.
 	 */
-	connect_spi();
+	connect_spi(&os);
 	PushActiveSnapshot(GetTransactionSnapshot());
 	read_with_pushed_snapshot = true;
 	PG_TRY();
@@ -1261,7 +1304,7 @@ load_state(const char *project, bool use_cache)
 	}
 	PG_END_TRY();
 	PopActiveSnapshot();
-	finish_spi();
+	finish_spi(&os);
 
 	if (build_cxt)
 	{
@@ -1297,11 +1340,12 @@ pgm_load_state_private(const char *project)
 bool
 pgm_state_complete(const char *project, int *key)
 {
+	PgmOwnerScope os;
 	StateRow	row;
 
-	connect_spi();
+	connect_spi(&os);
 	row = read_state_row(project);
-	finish_spi();
+	finish_spi(&os);
 	if (key)
 		*key = row.found ? row.key : 0;
 	return row.found && row.complete;
@@ -1316,13 +1360,14 @@ pgm_state_complete(const char *project, int *key)
 PgmRevisionDetails *
 pgm_fetch_details(const char *project, const char *id, bool verify)
 {
+	PgmOwnerScope os;
 	MemoryContext cxt = CurrentMemoryContext;
 	PgmRevisionDetails *details = palloc0(sizeof(PgmRevisionDetails));
 	Datum		values[2];
 
 	values[0] = CStringGetTextDatum(project);
 	values[1] = CStringGetTextDatum(id);
-	connect_spi();
+	connect_spi(&os);
 	run_query(Q_DETAILS, values, NULL, 1);
 	if (SPI_processed != 1)
 		ereport(ERROR,
@@ -1371,7 +1416,7 @@ pgm_fetch_details(const char *project, const char *id, bool verify)
 		}
 		MemoryContextSwitchTo(old);
 	}
-	finish_spi();
+	finish_spi(&os);
 	return details;
 }
 
@@ -1379,16 +1424,18 @@ void
 pgm_record_applied(const char *project, const char *id, bool applied,
 				   bool via_stamp)
 {
-	Datum		values[2];
+	PgmOwnerScope os;
+	Datum		values[3];
 
 	values[0] = CStringGetTextDatum(project);
 	values[1] = CStringGetTextDatum(id);
-	connect_spi();
+	connect_spi(&os);
+	values[2] = caller_name(&os);
 	if (!applied)
 		run_query(Q_DELETE_APPLIED, values, NULL, 0);
 	else
 		run_query(via_stamp ? Q_INSERT_STAMPED : Q_INSERT_APPLIED, values, NULL, 0);
-	finish_spi();
+	finish_spi(&os);
 }
 
 /*
@@ -1399,10 +1446,12 @@ pgm_record_applied(const char *project, const char *id, bool applied,
 static void
 insert_event(const char *project, const char *id, PgmDirection direction,
 			 TimestampTz started, TimestampTz finished, bool failed,
-			 int sqlerrcode, const char *message, int statement)
+			 int sqlerrcode, const char *message, int statement,
+			 const char *trusted)
 {
-	Datum		values[9];
-	char		nulls[9] = {' ', ' ', ' ', ' ', ' ', ' ', 'n', 'n', 'n'};
+	PgmOwnerScope os;
+	Datum		values[11];
+	char		nulls[11] = {' ', ' ', ' ', ' ', ' ', ' ', 'n', 'n', 'n', ' ', 'n'};
 	Interval   *duration = palloc0(sizeof(Interval));
 
 	duration->time = finished - started;
@@ -1420,16 +1469,24 @@ insert_event(const char *project, const char *id, PgmDirection direction,
 		nulls[6] = nulls[7] = ' ';
 		nulls[8] = statement > 0 ? ' ' : 'n';
 	}
-	connect_spi();
-	run_query(Q_INSERT_EVENT, values, nulls, 0);
-	finish_spi();
+	if (trusted)
+	{
+		values[10] = DirectFunctionCall1(namein, CStringGetDatum(trusted));
+		nulls[10] = ' ';
+	}
+	connect_spi(&os);
+	values[9] = caller_name(&os);
+	run_query(have_column("events", "trusted_registrant") ?
+			  Q_INSERT_EVENT : Q_INSERT_EVENT_0_3, values, nulls, 0);
+	finish_spi(&os);
 }
 
 void
 pgm_record_event(const char *project, const char *id, PgmDirection direction,
-				 TimestampTz started, TimestampTz finished)
+				 TimestampTz started, TimestampTz finished, const char *trusted)
 {
-	insert_event(project, id, direction, started, finished, false, 0, NULL, 0);
+	insert_event(project, id, direction, started, finished, false, 0, NULL, 0,
+				 trusted);
 }
 
 void
@@ -1438,7 +1495,7 @@ pgm_record_failure(const char *project, const char *id, PgmDirection direction,
 				   const char *message, int statement)
 {
 	insert_event(project, id, direction, started, finished, true, sqlerrcode,
-				 message, statement);
+				 message, statement, NULL);
 }
 
 /*
@@ -1471,9 +1528,10 @@ bump_state(const char *project, PgmCompleteness complete)
 void
 pgm_bump_state_version(const char *project, PgmCompleteness complete)
 {
-	connect_spi();
+	PgmOwnerScope os;
+	connect_spi(&os);
 	bump_state(project, complete);
-	finish_spi();
+	finish_spi(&os);
 }
 
 /*
@@ -1552,6 +1610,7 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 					  const char *down, ArrayType *parents, const char *message,
 					  ArrayType *labels, ArrayType *deps)
 {
+	PgmOwnerScope os;
 	MemoryContext cxt = CurrentMemoryContext;
 	PgmScriptInfo upinfo;
 	PgmScriptInfo downinfo;
@@ -1572,8 +1631,8 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	bool		direct;
 	char	   *old_checksum = NULL;
 	char	   *old_message = NULL;
-	Datum		values[14];
-	char		nulls[14];
+	Datum		values[15];
+	char		nulls[15];
 
 	pgm_check_id(id, "revision id");
 	check_cap(id, "parents", nparents, PGM_MAX_PARENTS);
@@ -1592,7 +1651,7 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	key = pgm_project_key(project, true);
 	pgm_lock_project(project, key, "revision");
 
-	connect_spi();
+	connect_spi(&os);
 	values[0] = CStringGetTextDatum(project);
 	values[1] = CStringGetTextDatum(id);
 	exists = find_revision_direct(project, id, &old_checksum, &old_message,
@@ -1631,7 +1690,7 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 			run_query(Q_UPDATE_MESSAGE, values, nulls, 0);
 			bump_state(project, PGM_COMPLETE_UNCHANGED);
 		}
-		finish_spi();
+		finish_spi(&os);
 		return pstrdup(id);
 	}
 	if (exists && applied)
@@ -1712,8 +1771,43 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	values[12] = down ? Int32GetDatum(downinfo.nstatements) : (Datum) 0;
 	nulls[12] = down ? ' ' : 'n';
 	values[13] = CStringGetTextDatum(checksum);
+	values[14] = caller_name(&os);
 	run_query(exists ? Q_UPDATE_REVISION : Q_INSERT_REVISION, values, nulls, 0);
 	bump_state(project, PGM_COMPLETE_NO);
-	finish_spi();
+	finish_spi(&os);
 	return pstrdup(id);
+}
+
+/*
+ * Write the failure row a background worker records for another session
+ * (see worker.c); runs in the worker, inside its own transaction.
+ */
+void
+pgm_insert_failure(const PgmFailure *f)
+{
+	PgmOwnerScope os;
+	Datum		values[13];
+	char		nulls[13];
+	Interval   *duration = palloc0(sizeof(Interval));
+
+	memset(nulls, ' ', sizeof(nulls));
+	duration->time = f->finished - f->started;
+	values[0] = CStringGetTextDatum(f->project);
+	values[1] = CStringGetTextDatum(f->revision);
+	values[2] = CStringGetTextDatum(pgm_direction_name(f->direction));
+	values[3] = TimestampTzGetDatum(f->started);
+	values[4] = IntervalPGetDatum(duration);
+	values[5] = CStringGetTextDatum(unpack_sql_state(f->sqlerrcode));
+	values[6] = CStringGetTextDatum(f->message);
+	values[7] = Int32GetDatum(f->statement);
+	nulls[7] = f->statement > 0 ? ' ' : 'n';
+	values[8] = DirectFunctionCall1(namein, CStringGetDatum(f->current_user));
+	values[9] = DirectFunctionCall1(namein, CStringGetDatum(f->session_user));
+	values[10] = CStringGetTextDatum(f->application_name);
+	values[11] = CStringGetTextDatum(f->client_addr);
+	nulls[11] = f->client_addr[0] ? ' ' : 'n';
+	values[12] = Int32GetDatum(f->pid);
+	connect_spi(&os);
+	run_query(Q_INSERT_FAILURE, values, nulls, 0);
+	finish_spi(&os);
 }

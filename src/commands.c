@@ -29,6 +29,7 @@
 #include "utils/resowner.h"
 #include "utils/snapmgr.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/timestamp.h"
 
 #include "compat.h"
@@ -69,7 +70,7 @@ pg_migrate_revision(PG_FUNCTION_ARGS)
 	char	   *result;
 
 	pgm_require_writable("migrate.revision()");
-	pgm_require_deploy_privilege(project);
+	pgm_require_access(project, PGM_ACCESS_DEPLOY);
 	result = pgm_register_revision(project, id, up, down, parents, message,
 								   labels, deps);
 	pgm_report_done();
@@ -120,7 +121,7 @@ pg_migrate_merge(PG_FUNCTION_ARGS)
 	names = pgm_text_array_arg(revisions, "revisions", &nnames);
 
 	pgm_require_writable("migrate.merge()");
-	pgm_require_deploy_privilege(project);
+	pgm_require_access(project, PGM_ACCESS_DEPLOY);
 
 	key = pgm_project_key(project, true);
 	pgm_lock_project(project, key, "merge");
@@ -244,9 +245,11 @@ check_atomic(PgmGraph *graph, PgmPlan *plan, const char *project)
  */
 static void
 run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
-		 int stepno, int nsteps, TimestampTz *started, TimestampTz *finished)
+		 int stepno, int nsteps, bool trust, TimestampTz *started,
+		 TimestampTz *finished)
 {
 	PgmRevision *rev = &graph->revs[step->rev];
+	char	   *trusted = NULL;
 
 	*started = GetCurrentTimestamp();
 	pgm_report_step(stepno, nsteps, rev->id, step->direction);
@@ -263,6 +266,10 @@ run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
 					 errmsg("revision \"%s\" of project \"%s\" has no down script any more",
 							rev->id, project),
 					 errhint("The table migrate.revisions was changed while the command ran.")));
+		/* a script that runs nothing (a merge) cannot gain anything */
+		if ((is_up ? rev->up_statements : rev->down_statements) > 0)
+			pgm_check_registrant(project, rev->id, d->registered_by, trust,
+								 &trusted);
 
 		if ((is_up ? rev->up_class : rev->down_class) == PGM_EXEC_NONTRANSACTIONAL)
 			pgm_run_in_worker(project, project_key, rev->id, script);
@@ -273,7 +280,139 @@ run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
 					   step->direction == PGM_UP || step->direction == PGM_STAMP,
 					   step->direction == PGM_STAMP);
 	*finished = GetCurrentTimestamp();
-	pgm_record_event(project, rev->id, step->direction, *started, *finished);
+	pgm_record_event(project, rev->id, step->direction, *started, *finished,
+					 trusted);
+}
+
+/* fill in who and where for a failure record */
+static void
+describe_failure(PgmFailure *f, const char *project, const char *revision,
+				 PgmDirection direction, TimestampTz started, ErrorData *edata,
+				 int statement)
+{
+	memset(f, 0, sizeof(PgmFailure));
+	strlcpy(f->project, project, sizeof(f->project));
+	strlcpy(f->revision, revision, sizeof(f->revision));
+	f->direction = direction;
+	f->started = started;
+	f->finished = GetCurrentTimestamp();
+	f->sqlerrcode = edata->sqlerrcode;
+	f->statement = statement;
+	strlcpy(f->message, edata->message ? edata->message : "", sizeof(f->message));
+	strlcpy(f->current_user, GetUserNameFromId(GetUserId(), false), NAMEDATALEN);
+	strlcpy(f->session_user, GetUserNameFromId(GetSessionUserId(), false), NAMEDATALEN);
+	strlcpy(f->application_name, application_name ? application_name : "", NAMEDATALEN);
+	{
+		/* inet_client_addr(): NULL over a Unix socket */
+		LOCAL_FCINFO(addr_fcinfo, 0);
+		Datum		addr;
+
+		InitFunctionCallInfoData(*addr_fcinfo, NULL, 0, InvalidOid, NULL, NULL);
+		addr = inet_client_addr(addr_fcinfo);
+		if (!addr_fcinfo->isnull)
+			strlcpy(f->client_addr,
+					DatumGetCString(DirectFunctionCall1(inet_out, addr)),
+					sizeof(f->client_addr));
+	}
+	f->pid = MyProcPid;
+}
+
+/*
+ * Run the steps of a plan on the atomic path, one result row each.
+ *
+ * Each step's scripts, parse trees and SPI results go to a context of its
+ * own, emptied when the step is done: a command of many large revisions
+ * then needs the memory of its largest step, not of all.
+ *
+ * The steps run in a subtransaction, so that a failure is rolled back here
+ * first and recorded in migrate.events by a background worker (whose
+ * transaction commits on its own) before the error goes on to the caller,
+ * whose transaction it aborts as before: the command stays atomic, and
+ * the failure is on record even though nothing else of it is.
+ */
+static void
+run_plan(ReturnSetInfo *rsinfo, const char *project, int key,
+		 PgmGraph *graph, PgmPlan *plan, bool trust)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	MemoryContext step_cxt;
+	volatile int current = -1;
+	volatile TimestampTz current_started = 0;
+
+	step_cxt = AllocSetContextCreate(cxt, "pg_migrate step",
+									 ALLOCSET_DEFAULT_SIZES);
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		int			i;
+
+		for (i = 0; i < plan->nsteps; i++)
+		{
+			PgmStep    *step = &plan->steps[i];
+			TimestampTz started;
+			TimestampTz finished;
+			Datum		values[4];
+			bool		nulls[4] = {false, false, false, false};
+			Interval   *duration;
+			MemoryContext old;
+
+			CHECK_FOR_INTERRUPTS();
+			current = i;
+			current_started = GetCurrentTimestamp();
+			old = MemoryContextSwitchTo(step_cxt);
+			duration = palloc0(sizeof(Interval));
+			run_step(project, key, graph, step, i + 1, plan->nsteps,
+					 trust, &started, &finished);
+			duration->time = finished - started;
+			if (pgm_step_notices)
+				ereport(NOTICE,
+						(errmsg("step %d/%d: %s %s done in %.3f ms",
+								i + 1, plan->nsteps,
+								pgm_direction_name(step->direction),
+								graph->revs[step->rev].id,
+								(double) duration->time / 1000.0)));
+			values[0] = Int32GetDatum(i + 1);
+			values[1] = CStringGetTextDatum(graph->revs[step->rev].id);
+			values[2] = CStringGetTextDatum(pgm_direction_name(step->direction));
+			values[3] = IntervalPGetDatum(duration);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(step_cxt);
+		}
+		current = -1;
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		int			statement = pgm_current_statement;
+		PgmFailure	failure;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		pgm_current_statement = 0;
+		pgm_in_migration = false;
+		if (current >= 0)
+		{
+			PgmStep    *step = &plan->steps[current];
+
+			describe_failure(&failure, project, graph->revs[step->rev].id,
+							 step->direction, current_started, edata,
+							 statement);
+			pgm_record_failure_async(&failure);
+		}
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+	MemoryContextDelete(step_cxt);
 }
 
 /*
@@ -294,6 +433,22 @@ heads_pending(const char *project)
 	return plan->nsteps > 0;
 }
 
+/*
+ * trust_registrants (0.4.0); the declarations of earlier versions, in use
+ * until ALTER EXTENSION ... UPDATE, do not pass it.
+ */
+static bool
+trust_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() <= argno)
+		return false;
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("trust_registrants must not be null")));
+	return PG_GETARG_BOOL(argno);
+}
+
 static Datum
 run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 {
@@ -301,22 +456,23 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	char	   *target = pgm_text_arg(fcinfo, 0, "target");
 	char	   *project = pgm_project_arg(fcinfo, 1);
 	bool		purge = false;
+	bool		trust = false;
 	const char *fname;
 	int			key;
 	bool		complete;
 	PgmState   *state;
 	PgmTarget  *t;
 	PgmPlan    *plan;
-	MemoryContext step_cxt;
-	int			i;
 
 	switch (cmd)
 	{
 		case CMD_UPGRADE:
 			fname = "upgrade";
+			trust = trust_arg(fcinfo, 2);
 			break;
 		case CMD_DOWNGRADE:
 			fname = "downgrade";
+			trust = trust_arg(fcinfo, 2);
 			break;
 		default:
 			fname = "stamp";
@@ -329,7 +485,7 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	}
 
 	pgm_require_writable(psprintf("migrate.%s()", fname));
-	pgm_require_deploy_privilege(project);
+	pgm_require_access(project, PGM_ACCESS_DEPLOY);
 	InitMaterializedSRF(fcinfo, 0);
 
 	/* the project's lock key, and whether it is complete, in one query */
@@ -374,45 +530,8 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	}
 	check_atomic(state->graph, plan, project);
 
-	/*
-	 * Each step's scripts, parse trees and SPI results go to a context of
-	 * its own, emptied when the step is done: a command of many large
-	 * revisions then needs the memory of its largest step, not of all.
-	 */
-	step_cxt = AllocSetContextCreate(CurrentMemoryContext, "pg_migrate step",
-									 ALLOCSET_DEFAULT_SIZES);
-	for (i = 0; i < plan->nsteps; i++)
-	{
-		PgmStep    *step = &plan->steps[i];
-		TimestampTz started;
-		TimestampTz finished;
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, false};
-		Interval   *duration;
-		MemoryContext old;
-
-		CHECK_FOR_INTERRUPTS();
-		old = MemoryContextSwitchTo(step_cxt);
-		duration = palloc0(sizeof(Interval));
-		run_step(project, key, state->graph, step, i + 1, plan->nsteps,
-				 &started, &finished);
-		duration->time = finished - started;
-		if (pgm_step_notices)
-			ereport(NOTICE,
-					(errmsg("step %d/%d: %s %s done in %.3f ms",
-							i + 1, plan->nsteps,
-							pgm_direction_name(step->direction),
-							state->graph->revs[step->rev].id,
-							(double) duration->time / 1000.0)));
-		values[0] = Int32GetDatum(i + 1);
-		values[1] = CStringGetTextDatum(state->graph->revs[step->rev].id);
-		values[2] = CStringGetTextDatum(pgm_direction_name(step->direction));
-		values[3] = IntervalPGetDatum(duration);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		MemoryContextSwitchTo(old);
-		MemoryContextReset(step_cxt);
-	}
-	MemoryContextDelete(step_cxt);
+	if (plan->nsteps > 0)
+		run_plan(rsinfo, project, key, state->graph, plan, trust);
 	if (plan->nsteps > 0)
 		pgm_bump_state_version(project,
 							   pgm_all_applied(state->graph, plan->new_applied) ?
@@ -455,7 +574,8 @@ pg_migrate_stamp(PG_FUNCTION_ARGS)
  */
 static TimeOffset
 apply_step(const char *project, int project_key, PgmGraph *graph,
-		   PgmStep *step, int stepno, int nsteps, MemoryContext call_cxt)
+		   PgmStep *step, int stepno, int nsteps, bool trust,
+		   MemoryContext call_cxt)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -467,8 +587,8 @@ apply_step(const char *project, int project_key, PgmGraph *graph,
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
 	{
-		run_step(project, project_key, graph, step, stepno, nsteps, &started,
-				 &finished);
+		run_step(project, project_key, graph, step, stepno, nsteps, trust,
+				 &started, &finished);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
@@ -579,6 +699,7 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 {
 	char	   *target = pgm_text_arg(fcinfo, 0, "target");
 	char	   *project = pgm_project_arg(fcinfo, 1);
+	bool		trust = trust_arg(fcinfo, 2);
 	MemoryContext call_cxt;
 	MemoryContext step_cxt;
 	MemoryContext state_cxt;
@@ -596,7 +717,7 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 				 errdetail("It commits after each revision."),
 				 errhint("Run CALL migrate.apply(...) as a statement of its own, or use SELECT migrate.upgrade(...), which runs inside the caller's transaction.")));
 	pgm_require_writable("migrate.apply()");
-	pgm_require_deploy_privilege(project);
+	pgm_require_access(project, PGM_ACCESS_DEPLOY);
 
 	call_cxt = AllocSetContextCreate(TopMemoryContext, "pg_migrate apply",
 									 ALLOCSET_DEFAULT_SIZES);
@@ -670,7 +791,7 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 				TimeOffset	took;
 
 				took = apply_step(project, key, state->graph, step,
-								  done + 1, total, call_cxt);
+								  done + 1, total, trust, call_cxt);
 				state->applied[step->rev] = true;
 				pgm_bump_state_version(project,
 									   pgm_all_applied(state->graph, state->applied) ?
@@ -713,9 +834,118 @@ pg_migrate_lock(PG_FUNCTION_ARGS)
 	int			key;
 
 	pgm_require_writable("migrate.lock()");
-	pgm_require_deploy_privilege(project);
+	pgm_require_access(project, PGM_ACCESS_DEPLOY);
 	key = pgm_project_key(project, true);
 	pgm_lock_project(project, key, "lock");
 	pgm_report_done();
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_record_step);
+
+/*
+ * migrate.record_step(project, revision, direction, checksum): the
+ * bookkeeping of one step of an offline script (migrate.script()), which
+ * has just run the revision's script itself.  The script took the mutex
+ * with migrate.lock(); the revision must still have the checksum the
+ * script was made with, and the step must keep the applied set closed, as
+ * a command's step would.
+ */
+Datum
+pg_migrate_record_step(PG_FUNCTION_ARGS)
+{
+	char	   *project = pgm_project_arg(fcinfo, 0);
+	char	   *id = pgm_text_arg(fcinfo, 1, "revision");
+	char	   *direction = pgm_text_arg(fcinfo, 2, "direction");
+	char	   *checksum = pgm_text_arg(fcinfo, 3, "checksum");
+	bool		up;
+	int			key;
+	PgmState   *state;
+	PgmGraph   *graph;
+	PgmRevision *rev;
+	PgmRevisionDetails *d;
+	int			r;
+	int			i;
+	TimestampTz now;
+
+	pgm_require_writable("migrate.record_step()");
+	pgm_require_access(project, PGM_ACCESS_DEPLOY);
+	if (strcmp(direction, "up") == 0)
+		up = true;
+	else if (strcmp(direction, "down") == 0)
+		up = false;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid direction %s", pgm_display(direction)),
+				 errhint("The directions are \"up\" and \"down\".")));
+	pgm_check_id(id, "revision id");
+
+	(void) pgm_state_complete(project, &key);
+	if (key == 0 || !pgm_holds_mutex(key))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the mutex of project \"%s\" is not held by this transaction", project),
+				 errhint("Call migrate.lock(%s) first in the same transaction, as the scripts of migrate.script() do.",
+						 quote_literal_cstr(project))));
+	state = pgm_load_state(project);
+	graph = state->graph;
+	r = pgm_graph_find_id(graph, id);
+	if (r < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("revision \"%s\" is not registered in project \"%s\"", id, project)));
+	rev = &graph->revs[r];
+	d = pgm_fetch_details(project, id, true);
+	if (strcmp(d->checksum, checksum) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision \"%s\" of project \"%s\" changed since the script was made",
+						id, project),
+				 errdetail("The script was made for checksum %s; the revision now has %s.",
+						   pgm_display(checksum), d->checksum),
+				 errhint("Make the script again with migrate.script().")));
+	if (up == state->applied[r])
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision \"%s\" of project \"%s\" is %s applied",
+						id, project, up ? "already" : "not")));
+	if (up)
+	{
+		for (i = 0; i < rev->nparents; i++)
+			if (!state->applied[rev->parents[i]])
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("revision \"%s\" of project \"%s\" cannot be recorded as applied before its parent \"%s\"",
+								id, project, graph->revs[rev->parents[i]].id)));
+		for (i = 0; i < rev->ndeps; i++)
+			if (!state->applied[rev->deps[i]])
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("revision \"%s\" of project \"%s\" cannot be recorded as applied before its dependency \"%s\"",
+								id, project, graph->revs[rev->deps[i]].id)));
+	}
+	else
+	{
+		for (i = 0; i < rev->nchildren; i++)
+			if (state->applied[rev->children[i]])
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("revision \"%s\" of project \"%s\" cannot be recorded as reverted while \"%s\" is applied",
+								id, project, graph->revs[rev->children[i]].id)));
+		for (i = 0; i < rev->ndependents; i++)
+			if (state->applied[rev->dependents[i]])
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("revision \"%s\" of project \"%s\" cannot be recorded as reverted while \"%s\" is applied",
+								id, project, graph->revs[rev->dependents[i]].id)));
+	}
+
+	now = GetCurrentTimestamp();
+	pgm_record_applied(project, id, up, false);
+	pgm_record_event(project, id, up ? PGM_UP : PGM_DOWN, now, now, NULL);
+	state->applied[r] = up;
+	pgm_bump_state_version(project, pgm_all_applied(graph, state->applied) ?
+						   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
 	PG_RETURN_VOID();
 }

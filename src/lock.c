@@ -108,25 +108,6 @@ pgm_require_writable(const char *what)
 	PreventCommandIfReadOnly(what);
 }
 
-/*
- * Registering a revision is as powerful as running it, so both need the
- * same privilege: UPDATE on migrate.projects, which migrate.grant_deploy()
- * gives.  Checked up front for a clear message.
- */
-void
-pgm_require_deploy_privilege(const char *project)
-{
-	if (pg_class_aclcheck(projects_relid(), GetUserId(), ACL_UPDATE) != ACLCHECK_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to change migrations of project \"%s\"",
-						project),
-				 errdetail("Role \"%s\" lacks deploy access to schema \"migrate\".",
-						   GetUserNameFromId(GetUserId(), false)),
-				 errhint("A superuser can grant it with SELECT migrate.grant_deploy(%s).",
-						 quote_literal_cstr(quote_identifier(GetUserNameFromId(GetUserId(), false))))));
-}
-
 /* GUC: pg_migrate.lock_wait_timeout, in milliseconds */
 int			pgm_lock_wait_timeout = 0;
 
@@ -295,7 +276,14 @@ pgm_read_progress(bool with_holders)
 			else if (strcmp(tok, "step_started") == 0)
 				prog->step_started = (TimestampTz) strtoi64(eq, NULL, 10);
 		}
-		if (prog->project && prog->command)
+		/* any session can set its activity text: trust nothing in it */
+		if (prog->revision && pgm_id_problem(prog->revision))
+			prog->revision = NULL;
+		if (prog->direction && strspn(prog->direction, "abcdefghijklmnopqrstuvwxyz") != strlen(prog->direction))
+			prog->direction = NULL;
+		if (prog->command && strspn(prog->command, "abcdefghijklmnopqrstuvwxyz") != strlen(prog->command))
+			prog->command = NULL;
+		if (prog->project && pgm_project_name_ok(prog->project) && prog->command)
 			result = lappend(result, prog);
 	}
 	return with_holders ? add_lock_holders(result) : result;
@@ -437,4 +425,14 @@ pgm_lock_project(const char *project, int project_key, const char *command)
 	report(buf);
 	if (IsolationUsesXactSnapshot())
 		wait_bounded(project, project_key, true, NoLock);
+}
+
+/* Does this transaction hold the project's mutex? */
+bool
+pgm_holds_mutex(int project_key)
+{
+	LOCKTAG		tag;
+
+	set_lock_tag(&tag, project_key);
+	return LockHeldByMe(&tag, ExclusiveLock);
 }

@@ -46,6 +46,22 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("pg_migrate.allow_drop_with_history",
+							 "Allows DROP EXTENSION pg_migrate while it holds migration history.",
+							 "Dropping the extension deletes every revision, the version state and the audit trail.",
+							 &pgm_allow_drop_with_history,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("pg_migrate.record_failures",
+							 "Records failures of upgrade(), downgrade() and stamp() in migrate.events through a background worker.",
+							 "The record is committed even though the failed command's transaction rolls back.",
+							 &pgm_record_failures,
+							 true,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");
 	RegisterXactCallback(pgm_xact_callback, NULL);
 }

@@ -253,7 +253,7 @@ extern void pgm_record_applied(const char *project, const char *id,
 							   bool applied, bool via_stamp);
 extern void pgm_record_event(const char *project, const char *id,
 							 PgmDirection direction, TimestampTz started,
-							 TimestampTz finished);
+							 TimestampTz finished, const char *trusted);
 extern void pgm_record_failure(const char *project, const char *id,
 							   PgmDirection direction, TimestampTz started,
 							   TimestampTz finished, int sqlerrcode,
@@ -265,9 +265,34 @@ extern char *pgm_register_revision(const char *project, const char *id,
 								   ArrayType *parents, const char *message,
 								   ArrayType *labels, ArrayType *deps);
 
+/* in access.c */
+typedef enum PgmAccess
+{
+	PGM_ACCESS_MONITOR,			/* state and history */
+	PGM_ACCESS_DEPLOY			/* register, run, read scripts */
+} PgmAccess;
+
+/* pgm_become_owner() .. pgm_restore_user(): the owner's rights */
+typedef struct PgmOwnerScope
+{
+	Oid			caller;			/* the user before the switch */
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+} PgmOwnerScope;
+
+extern bool pgm_allow_drop_with_history;
+extern Oid	pgm_owner_id(void);
+extern void pgm_become_owner(PgmOwnerScope *scope);
+extern void pgm_restore_user(PgmOwnerScope *scope);
+extern bool pgm_has_access(const char *project, PgmAccess access);
+extern void pgm_require_access(const char *project, PgmAccess access);
+extern void pgm_check_registrant(const char *project, const char *revision,
+								 const char *registered_by, bool trust,
+								 char **trusted);
+
 /* in lock.c */
 extern void pgm_require_writable(const char *what);
-extern void pgm_require_deploy_privilege(const char *project);
 extern int	pgm_lock_wait_timeout;
 extern bool pgm_step_notices;
 
@@ -293,6 +318,7 @@ extern void pgm_lock_project(const char *project, int project_key,
 extern void pgm_report_step(int step, int nsteps, const char *revision,
 							PgmDirection direction);
 extern void pgm_report_done(void);
+extern bool pgm_holds_mutex(int project_key);
 extern List *pgm_read_progress(bool with_holders);
 
 /* in execute.c */
@@ -300,7 +326,29 @@ extern int	pgm_current_statement;
 extern void pgm_run_script(const char *project, const char *revision,
 						   const char *script);
 
+/* a failure to record for a session whose transaction rolls back */
+typedef struct PgmFailure
+{
+	char		project[PGM_MAX_PROJECT_LEN + 1];
+	char		revision[PGM_MAX_ID_LEN + 1];
+	PgmDirection direction;
+	TimestampTz started;
+	TimestampTz finished;
+	int			sqlerrcode;
+	int			statement;
+	char		message[1024];
+	char		current_user[NAMEDATALEN];
+	char		session_user[NAMEDATALEN];
+	char		application_name[NAMEDATALEN];
+	char		client_addr[64];
+	int			pid;
+} PgmFailure;
+
+extern void pgm_insert_failure(const PgmFailure *f);
+
 /* in worker.c */
+extern bool pgm_record_failures;
+extern void pgm_record_failure_async(PgmFailure *f);
 extern void pgm_run_in_worker(const char *project, int project_key,
 							  const char *revision, const char *script);
 

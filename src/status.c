@@ -75,12 +75,26 @@ put_ids(ReturnSetInfo *rsinfo, PgmGraph *graph, List *revs)
 	}
 }
 
+/*
+ * The project argument of a read function, after checking that the caller
+ * may read it: monitor access for state and history, deploy access for
+ * what shows scripts.
+ */
+static char *
+project_arg(FunctionCallInfo fcinfo, int argno, PgmAccess access)
+{
+	char	   *project = pgm_project_arg(fcinfo, argno);
+
+	pgm_require_access(project, access);
+	return project;
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_current);
 
 Datum
 pg_migrate_current(PG_FUNCTION_ARGS)
 {
-	char	   *project = pgm_project_arg(fcinfo, 0);
+	char	   *project = project_arg(fcinfo, 0, PGM_ACCESS_MONITOR);
 	PgmState   *state;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
@@ -95,7 +109,7 @@ PG_FUNCTION_INFO_V1(pg_migrate_heads);
 Datum
 pg_migrate_heads(PG_FUNCTION_ARGS)
 {
-	char	   *project = pgm_project_arg(fcinfo, 0);
+	char	   *project = project_arg(fcinfo, 0, PGM_ACCESS_MONITOR);
 	bool		resolve;
 	PgmState   *state;
 
@@ -118,7 +132,7 @@ Datum
 pg_migrate_branches(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *project = pgm_project_arg(fcinfo, 0);
+	char	   *project = project_arg(fcinfo, 0, PGM_ACCESS_MONITOR);
 	PgmState   *state;
 	int			i;
 
@@ -193,7 +207,7 @@ pg_migrate_history(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *range = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
-	char	   *project = pgm_project_arg(fcinfo, 1);
+	char	   *project = project_arg(fcinfo, 1, PGM_ACCESS_MONITOR);
 	PgmState   *state;
 	PgmGraph   *graph;
 	bool	   *in_set;
@@ -310,7 +324,7 @@ pg_migrate_show(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *name = pgm_text_arg(fcinfo, 0, "revision");
-	char	   *project = pgm_project_arg(fcinfo, 1);
+	char	   *project = project_arg(fcinfo, 1, PGM_ACCESS_DEPLOY);
 	PgmState   *state;
 	PgmGraph   *graph;
 	int			r;
@@ -367,7 +381,7 @@ Datum
 pg_migrate_status(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *project = pgm_project_arg(fcinfo, 0);
+	char	   *project = project_arg(fcinfo, 0, PGM_ACCESS_MONITOR);
 	PgmState   *state;
 	PgmGraph   *graph;
 	bool	   *tip;
@@ -414,7 +428,7 @@ PG_FUNCTION_INFO_V1(pg_migrate_is_up_to_date);
 Datum
 pg_migrate_is_up_to_date(PG_FUNCTION_ARGS)
 {
-	char	   *project = pgm_project_arg(fcinfo, 0);
+	char	   *project = project_arg(fcinfo, 0, PGM_ACCESS_MONITOR);
 	PgmState   *state;
 
 	/* the health check's fast path: the project row alone, when complete */
@@ -494,7 +508,8 @@ PG_FUNCTION_INFO_V1(pg_migrate_progress);
 
 /*
  * migrate.progress(): every session running or waiting for a pg_migrate
- * command in this cluster's databases, with the step it is on.
+ * command in this database, with the step it is on, for the projects the
+ * caller may see.
  */
 Datum
 pg_migrate_progress(PG_FUNCTION_ARGS)
@@ -508,8 +523,12 @@ pg_migrate_progress(PG_FUNCTION_ARGS)
 		PgmProgress *prog = lfirst(lc);
 		Datum		values[11];
 		bool		nulls[11];
-		bool		running = !prog->waiting && prog->revision != NULL;
+		bool		running = !prog->waiting && prog->revision != NULL &&
+			prog->direction != NULL;
 
+		/* only the projects this role may see */
+		if (!pgm_has_access(prog->project, PGM_ACCESS_MONITOR))
+			continue;
 		memset(nulls, false, sizeof(nulls));
 		values[0] = CStringGetTextDatum(prog->project);
 		values[1] = Int32GetDatum(prog->pid);
@@ -541,7 +560,7 @@ PG_FUNCTION_INFO_V1(pg_migrate_status_json);
 Datum
 pg_migrate_status_json(PG_FUNCTION_ARGS)
 {
-	char	   *project = pgm_project_arg(fcinfo, 0);
+	char	   *project = project_arg(fcinfo, 0, PGM_ACCESS_MONITOR);
 	PgmState   *state = pgm_load_state(project);
 	PgmPlan    *plan = pending_plan(state);
 	StringInfoData buf;
@@ -574,7 +593,7 @@ pg_migrate_plan(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *target = pgm_text_arg(fcinfo, 0, "target");
-	char	   *project = pgm_project_arg(fcinfo, 1);
+	char	   *project = project_arg(fcinfo, 1, PGM_ACCESS_MONITOR);
 	PgmState   *state;
 	PgmPlan    *plan;
 	int			i;
@@ -626,30 +645,18 @@ append_script(StringInfo buf, const char *script)
 	appendStringInfoChar(buf, '\n');
 }
 
+/*
+ * The bookkeeping of one step, through migrate.record_step(), which checks
+ * the mutex, the state and the checksum the script was made with.  Values
+ * are quoted literals; the id and project passed validation when loaded.
+ */
 static void
 append_bookkeeping(StringInfo buf, const char *project, const char *id,
-				   PgmDirection direction)
+				   PgmDirection direction, const char *checksum)
 {
-	const char *qp = quote_literal_cstr(project);
-	const char *qi = quote_literal_cstr(id);
-
-	if (direction == PGM_UP)
-		appendStringInfo(buf,
-						 "INSERT INTO migrate.applied (project, revision, applied_via) VALUES (%s, %s, 'up');\n",
-						 qp, qi);
-	else
-		appendStringInfo(buf,
-						 "DELETE FROM migrate.applied WHERE project = %s AND revision = %s;\n",
-						 qp, qi);
-	appendStringInfo(buf,
-					 "INSERT INTO migrate.events (project, revision, direction, started_at, duration,\n"
-					 "    outcome, current_user_name, session_user_name, application_name, client_addr,\n"
-					 "    backend_pid, transaction_id, wal_lsn)\n"
-					 "  VALUES (%s, %s, '%s', pg_catalog.clock_timestamp(), '0', 'success',\n"
-					 "    CURRENT_USER, SESSION_USER, pg_catalog.current_setting('application_name'),\n"
-					 "    pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(),\n"
-					 "    pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn());\n",
-					 qp, qi, pgm_direction_name(direction));
+	appendStringInfo(buf, "SELECT migrate.record_step(%s, %s, '%s', %s);\n",
+					 quote_literal_cstr(project), quote_literal_cstr(id),
+					 pgm_direction_name(direction), quote_literal_cstr(checksum));
 }
 
 /*
@@ -661,15 +668,6 @@ append_lock(StringInfo buf, const char *project)
 {
 	appendStringInfo(buf, "-- the project's migration mutex, as every pg_migrate command takes it\n"
 					 "SELECT migrate.lock(%s);\n",
-					 quote_literal_cstr(project));
-}
-
-/* every transaction of a script that changes the version state bumps it */
-static void
-append_bump(StringInfo buf, const char *project)
-{
-	appendStringInfo(buf, "\nUPDATE migrate.projects SET state_version = state_version + 1, "
-					 "changed_at = pg_catalog.now() WHERE project = %s;\n",
 					 quote_literal_cstr(project));
 }
 
@@ -685,7 +683,7 @@ Datum
 pg_migrate_script(PG_FUNCTION_ARGS)
 {
 	char	   *target = pgm_text_arg(fcinfo, 0, "target");
-	char	   *project = pgm_project_arg(fcinfo, 1);
+	char	   *project = project_arg(fcinfo, 1, PGM_ACCESS_DEPLOY);
 	PgmState   *state = pgm_load_state(project);
 	PgmGraph   *graph = state->graph;
 	bool	   *from = state->applied;
@@ -694,7 +692,6 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 	PgmPlan    *plan;
 	StringInfoData buf;
 	bool		in_xact = true;
-	bool		changed = false;
 	int			i;
 
 	if (colon)
@@ -763,20 +760,14 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 			 * its own that takes the mutex again.
 			 */
 			if (in_xact)
-			{
-				if (changed)
-					append_bump(&buf, project);
 				appendStringInfoString(&buf, "COMMIT;\n");
-			}
 			appendStringInfoString(&buf, "-- outside a transaction block, without the mutex: not atomic\n");
 			append_script(&buf, up ? upscript : downscript);
 			appendStringInfoString(&buf, "BEGIN;\n");
 			append_lock(&buf, project);
-			append_bookkeeping(&buf, project, rev->id, step->direction);
-			append_bump(&buf, project);
+			append_bookkeeping(&buf, project, rev->id, step->direction, d->checksum);
 			appendStringInfoString(&buf, "COMMIT;\n");
 			in_xact = false;
-			changed = false;
 			continue;
 		}
 		if (!in_xact)
@@ -786,14 +777,9 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 			in_xact = true;
 		}
 		append_script(&buf, up ? upscript : downscript);
-		append_bookkeeping(&buf, project, rev->id, step->direction);
-		changed = true;
+		append_bookkeeping(&buf, project, rev->id, step->direction, d->checksum);
 	}
 	if (in_xact)
-	{
-		if (changed)
-			append_bump(&buf, project);
 		appendStringInfoString(&buf, "COMMIT;\n");
-	}
 	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
 }

@@ -478,3 +478,123 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	}
 	dsm_detach(seg);
 }
+
+/*
+ * Failure records.  A failed upgrade(), downgrade() or stamp() rolls back
+ * with its caller's transaction, and with it any row it wrote; yet alerting
+ * on failed deploys needs the failure in migrate.events.  So the failure
+ * is handed to a background worker, whose transaction of its own writes
+ * and commits the row, while the command raises its error unchanged.  The
+ * worker connects as the caller's session user and writes with the
+ * extension owner's rights, as the command would have.
+ */
+
+/* GUC: pg_migrate.record_failures */
+bool		pgm_record_failures = true;
+
+typedef struct PgmFailureTask
+{
+	Oid			dboid;
+	Oid			session_user;
+	volatile bool done;
+	PgmFailure	failure;
+} PgmFailureTask;
+
+PGDLLEXPORT void pgm_failure_worker_main(Datum arg);
+
+void
+pgm_failure_worker_main(Datum arg)
+{
+	dsm_segment *seg;
+	PgmFailureTask *task;
+
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	seg = dsm_attach(DatumGetUInt32(arg));
+	if (seg == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not map the shared memory of a pg_migrate failure record")));
+	task = dsm_segment_address(seg);
+	BackgroundWorkerInitializeConnectionByOid(task->dboid, task->session_user, 0);
+	SetConfigOption("application_name", "pg_migrate failure record",
+					PGC_USERSET, PGC_S_SESSION);
+
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgm_insert_failure(&task->failure);
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	pg_write_barrier();
+	task->done = true;
+	dsm_detach(seg);
+	proc_exit(0);
+}
+
+/*
+ * Record a failure through a background worker and wait for it.  Called
+ * after the failed work was rolled back (the caller is in a clean state),
+ * before its error is raised again.  Never raises an error itself: when
+ * the record cannot be written, a WARNING says so and the command's own
+ * error stays what the caller sees.
+ */
+void
+pgm_record_failure_async(PgmFailure *f)
+{
+	dsm_segment *seg;
+	PgmFailureTask *task;
+	BackgroundWorker worker;
+	BackgroundWorkerHandle *handle;
+	const char *problem = NULL;
+
+	if (!pgm_record_failures)
+		return;
+	seg = dsm_create(sizeof(PgmFailureTask), DSM_CREATE_NULL_IF_MAXSEGMENTS);
+	if (seg == NULL)
+		problem = "No dynamic shared memory segment is free";
+	else
+	{
+		task = dsm_segment_address(seg);
+		memset(task, 0, sizeof(PgmFailureTask));
+		task->dboid = MyDatabaseId;
+		task->session_user = GetAuthenticatedUserId();
+		memcpy(&task->failure, f, sizeof(PgmFailure));
+
+		memset(&worker, 0, sizeof(worker));
+		worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+		worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+		worker.bgw_restart_time = BGW_NEVER_RESTART;
+		snprintf(worker.bgw_library_name, BGW_MAXLEN, "pg_migrate");
+		snprintf(worker.bgw_function_name, BGW_MAXLEN, "pgm_failure_worker_main");
+		snprintf(worker.bgw_name, BGW_MAXLEN, "pg_migrate failure record");
+		snprintf(worker.bgw_type, BGW_MAXLEN, "pg_migrate failure record");
+		worker.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
+		worker.bgw_notify_pid = MyProcPid;
+
+		if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+			problem = "No background worker slot is free; see max_worker_processes";
+		else
+		{
+			BgwHandleStatus status;
+
+			/* a cancel now must not replace the command's own error */
+			HOLD_INTERRUPTS();
+			status = WaitForBackgroundWorkerShutdown(handle);
+			RESUME_INTERRUPTS();
+			if (status != BGWH_STOPPED)
+				problem = "The postmaster died";
+		}
+		if (problem == NULL)
+		{
+			pg_read_barrier();
+			if (!task->done)
+				problem = "The background worker failed; the server log says why";
+		}
+		dsm_detach(seg);
+	}
+	if (problem)
+		ereport(WARNING,
+				(errmsg("could not record the failure of revision \"%s\" (project \"%s\") in migrate.events",
+						f->revision, f->project),
+				 errdetail("%s.", problem)));
+}

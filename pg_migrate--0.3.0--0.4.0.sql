@@ -1,0 +1,295 @@
+/* pg_migrate--0.3.0--0.4.0.sql */
+
+-- complain if script is sourced in psql, rather than via ALTER EXTENSION
+\echo Use "ALTER EXTENSION pg_migrate UPDATE TO '0.4.0'" to load this file. \quit
+
+/*
+ * Schema "migrate" becomes a member of the extension, as a fresh install
+ * makes it (its install script creates the schema and fails if one
+ * exists), and the extension's own schema becomes pg_catalog, which is
+ * what the control file now says: a dump of this database then restores
+ * with the current control file.
+ */
+UPDATE pg_catalog.pg_extension SET extnamespace = 'pg_catalog'::pg_catalog.regnamespace
+ WHERE extname = 'pg_migrate';
+DELETE FROM pg_catalog.pg_depend
+ WHERE classid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+   AND objid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'pg_migrate')
+   AND refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+   AND refobjid = 'migrate'::pg_catalog.regnamespace;
+INSERT INTO pg_catalog.pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)
+SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass, 'migrate'::pg_catalog.regnamespace, 0,
+	   'pg_catalog.pg_extension'::pg_catalog.regclass, e.oid, 0, 'e'
+  FROM pg_catalog.pg_extension e WHERE e.extname = 'pg_migrate';
+
+/*
+ * Who wrote a row is given by pg_migrate's functions, which write with the
+ * owner's rights: CURRENT_USER would be the owner.
+ */
+ALTER TABLE migrate.revisions ALTER COLUMN registered_by DROP DEFAULT;
+ALTER TABLE migrate.applied ALTER COLUMN applied_by DROP DEFAULT;
+
+/*
+ * The audit trail names the registrant of a script that ran only because
+ * the caller trusted it (trust_registrants => true).
+ */
+ALTER TABLE migrate.events ADD COLUMN trusted_registrant name;
+
+CREATE TABLE migrate.grants (
+	role		regrole NOT NULL,
+	project		text,
+	access		text NOT NULL CHECK (access IN ('deploy', 'monitor')),
+	granted_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	granted_by	name NOT NULL
+);
+
+/* one row per role and project; '' cannot be a project name */
+CREATE UNIQUE INDEX grants_role_project_idx
+	ON migrate.grants (role, (COALESCE(project, '')));
+
+SELECT pg_catalog.pg_extension_config_dump('migrate.grants', '');
+REVOKE ALL ON migrate.grants FROM PUBLIC;
+
+/*
+ * Roles given access before 0.4.0 had it for every project: keep that,
+ * written out as grants for every project (project NULL).  Deploy roles
+ * held UPDATE on migrate.projects, monitoring roles SELECT only.
+ */
+INSERT INTO migrate.grants (role, project, access, granted_by)
+SELECT DISTINCT ON (a.grantee) a.grantee::pg_catalog.regrole, NULL,
+	   CASE WHEN bool_or(a.privilege_type = 'UPDATE') OVER (PARTITION BY a.grantee)
+			THEN 'deploy' ELSE 'monitor' END,
+	   CURRENT_USER
+  FROM pg_catalog.pg_class c,
+	   LATERAL pg_catalog.aclexplode(c.relacl) a
+ WHERE c.oid = 'migrate.projects'::pg_catalog.regclass
+   AND a.grantee <> 0 AND a.grantee <> c.relowner
+   AND a.privilege_type IN ('SELECT', 'UPDATE');
+
+/*
+ * Only the owner writes the tables from now on.  Everything earlier
+ * versions granted is taken back, and given again below as 0.4.0 grants
+ * it (reads and EXECUTE, never writes).
+ */
+DO $$
+DECLARE
+	r pg_catalog.regrole;
+BEGIN
+	FOR r IN
+		SELECT DISTINCT a.grantee::pg_catalog.regrole
+		  FROM pg_catalog.pg_class c,
+			   LATERAL pg_catalog.aclexplode(c.relacl) a
+		 WHERE c.relnamespace = 'migrate'::pg_catalog.regnamespace
+		   AND a.grantee <> 0 AND a.grantee <> c.relowner
+		UNION
+		SELECT DISTINCT a.grantee::pg_catalog.regrole
+		  FROM pg_catalog.pg_attribute att
+		  JOIN pg_catalog.pg_class c ON c.oid = att.attrelid,
+			   LATERAL pg_catalog.aclexplode(att.attacl) a
+		 WHERE c.relnamespace = 'migrate'::pg_catalog.regnamespace
+		   AND a.grantee <> 0 AND a.grantee <> c.relowner
+	LOOP
+		EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA migrate FROM %s', r);
+		EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA migrate FROM %s', r);
+		EXECUTE pg_catalog.format('REVOKE SELECT (project, id, seq, parents, branch_labels, depends_on, '
+								  'message, up_script, down_script, up_class, down_class, '
+								  'up_statements, down_statements, checksum, registered_at, '
+								  'registered_by) ON migrate.revisions FROM %s', r);
+	END LOOP;
+END;
+$$;
+
+/* trust_registrants on the commands that run scripts */
+DROP FUNCTION migrate.upgrade(text, text);
+DROP FUNCTION migrate.downgrade(text, text);
+DROP PROCEDURE migrate.apply(text, text);
+
+CREATE FUNCTION migrate.upgrade(target text DEFAULT 'heads',
+								project text DEFAULT 'default',
+								trust_registrants boolean DEFAULT false)
+RETURNS TABLE (step integer, revision text, direction text, duration interval)
+AS 'MODULE_PATHNAME', 'pg_migrate_upgrade'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION migrate.downgrade(target text,
+								  project text DEFAULT 'default',
+								  trust_registrants boolean DEFAULT false)
+RETURNS TABLE (step integer, revision text, direction text, duration interval)
+AS 'MODULE_PATHNAME', 'pg_migrate_downgrade'
+LANGUAGE C VOLATILE;
+
+CREATE PROCEDURE migrate.apply(target text DEFAULT 'heads',
+							   project text DEFAULT 'default',
+							   trust_registrants boolean DEFAULT false)
+AS 'MODULE_PATHNAME', 'pg_migrate_apply'
+LANGUAGE C;
+
+CREATE FUNCTION migrate.record_step(project text, revision text,
+									direction text, checksum text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'pg_migrate_record_step'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION migrate.has_access(project text, access text DEFAULT 'monitor')
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'pg_migrate_has_access'
+LANGUAGE C STABLE STRICT;
+
+REVOKE ALL ON FUNCTION migrate.upgrade(text, text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.downgrade(text, text, boolean) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE migrate.apply(text, text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.record_step(text, text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.has_access(text, text) FROM PUBLIC;
+
+ALTER TABLE migrate.projects ENABLE ROW LEVEL SECURITY;
+ALTER TABLE migrate.revisions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE migrate.applied ENABLE ROW LEVEL SECURITY;
+ALTER TABLE migrate.events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE migrate.grants ENABLE ROW LEVEL SECURITY;
+CREATE POLICY project_readers ON migrate.projects FOR SELECT
+	USING (migrate.has_access(project));
+CREATE POLICY project_readers ON migrate.revisions FOR SELECT
+	USING (migrate.has_access(project));
+CREATE POLICY project_readers ON migrate.applied FOR SELECT
+	USING (migrate.has_access(project));
+CREATE POLICY project_readers ON migrate.events FOR SELECT
+	USING (migrate.has_access(project));
+CREATE POLICY own_grants ON migrate.grants FOR SELECT
+	USING (pg_catalog.pg_has_role(role, 'USAGE'));
+
+/* per-project access management replaces the one-argument functions */
+DROP FUNCTION migrate.grant_deploy(regrole);
+DROP FUNCTION migrate.grant_monitor(regrole);
+DROP FUNCTION migrate.revoke_access(regrole);
+
+CREATE FUNCTION migrate.grant_access(role regrole, project text, access text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF role IS NULL THEN
+		RAISE EXCEPTION 'role must not be null' USING ERRCODE = '22004';
+	END IF;
+	IF project IS NOT NULL AND project !~ '^[A-Za-z0-9_.-]{1,63}$' THEN
+		RAISE EXCEPTION 'project name % is not valid', pg_catalog.quote_literal(project)
+			USING ERRCODE = '22023',
+				  DETAIL = 'A project name has 1 to 63 letters, digits, "_", "-" or ".".';
+	END IF;
+	IF project IS NOT NULL THEN
+		INSERT INTO migrate.projects AS p (project) VALUES (grant_access.project)
+			ON CONFLICT DO NOTHING;
+	END IF;
+	INSERT INTO migrate.grants AS g (role, project, access, granted_by)
+		VALUES (grant_access.role, grant_access.project, grant_access.access, CURRENT_USER)
+		ON CONFLICT (role, (COALESCE(project, ''))) DO UPDATE
+		SET access = CASE WHEN g.access = 'deploy' THEN 'deploy' ELSE EXCLUDED.access END,
+			granted_at = pg_catalog.now(), granted_by = CURRENT_USER;
+
+	EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA migrate TO %s', role);
+	EXECUTE pg_catalog.format('GRANT SELECT ON migrate.projects, migrate.applied, migrate.events, migrate.grants TO %s', role);
+	EXECUTE pg_catalog.format('GRANT SELECT (project, id, seq, parents, branch_labels, depends_on, '
+							  'message, up_class, down_class, up_statements, down_statements, '
+							  'checksum, registered_at, registered_by) ON migrate.revisions TO %s', role);
+	EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION '
+							  'migrate.current(text), migrate.heads(text, boolean), '
+							  'migrate.branches(text), migrate.history(text, text), '
+							  'migrate.status(text), migrate.is_up_to_date(text), '
+							  'migrate.status_json(text), migrate.plan(text, text), '
+							  'migrate.progress(), migrate.has_access(text, text) TO %s', role);
+	IF access = 'deploy' THEN
+		EXECUTE pg_catalog.format('GRANT SELECT (up_script, down_script) ON migrate.revisions TO %s', role);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION '
+								  'migrate.revision(text, text, text, text[], text, text[], text[], text), '
+								  'migrate.merge(text[], text, text, text), '
+								  'migrate.upgrade(text, text, boolean), '
+								  'migrate.downgrade(text, text, boolean), '
+								  'migrate.stamp(text, text, boolean), migrate.lock(text), '
+								  'migrate.record_step(text, text, text, text), '
+								  'migrate.show(text, text), migrate.script(text, text) TO %s', role);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text, boolean) TO %s', role);
+	END IF;
+END;
+$$;
+
+CREATE FUNCTION migrate.grant_deploy(role regrole, project text)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	SELECT migrate.grant_access(role, project, 'deploy');
+END;
+
+CREATE FUNCTION migrate.grant_monitor(role regrole, project text)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	SELECT migrate.grant_access(role, project, 'monitor');
+END;
+
+/*
+ * Take a role's access to one project, or with project NULL all of its
+ * access.  Its privileges on the schema's objects go when it has no grant
+ * left; a monitor grant left over keeps the read privileges only.
+ */
+CREATE FUNCTION migrate.revoke_access(role regrole, project text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	remaining text;
+BEGIN
+	IF role IS NULL THEN
+		RAISE EXCEPTION 'role must not be null' USING ERRCODE = '22004';
+	END IF;
+	DELETE FROM migrate.grants AS g
+	 WHERE g.role = revoke_access.role
+	   AND (revoke_access.project IS NULL OR g.project = revoke_access.project);
+	SELECT min(g.access) INTO remaining		-- 'deploy' sorts first
+	  FROM migrate.grants AS g WHERE g.role = revoke_access.role;
+	IF remaining IS NULL OR remaining = 'monitor' THEN
+		EXECUTE pg_catalog.format('REVOKE ALL ON ALL ROUTINES IN SCHEMA migrate FROM %s', role);
+		EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA migrate FROM %s', role);
+		EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA migrate FROM %s', role);
+		EXECUTE pg_catalog.format('REVOKE SELECT (project, id, seq, parents, branch_labels, depends_on, '
+								  'message, up_script, down_script, up_class, down_class, '
+								  'up_statements, down_statements, checksum, registered_at, '
+								  'registered_by) ON migrate.revisions FROM %s', role);
+		EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA migrate FROM %s', role);
+	END IF;
+	IF remaining = 'monitor' THEN
+		PERFORM migrate.grant_access(role, g.project, 'monitor')
+		   FROM migrate.grants AS g WHERE g.role = revoke_access.role;
+	END IF;
+END;
+$$;
+
+REVOKE ALL ON FUNCTION migrate.grant_access(regrole, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.grant_deploy(regrole, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.grant_monitor(regrole, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.revoke_access(regrole, text) FROM PUBLIC;
+
+/* the roles kept above get what 0.4.0 grants, and EXECUTE only on that */
+DO $$
+DECLARE
+	g record;
+BEGIN
+	FOR g IN SELECT role, access FROM migrate.grants LOOP
+		EXECUTE pg_catalog.format('REVOKE ALL ON ALL ROUTINES IN SCHEMA migrate FROM %s', g.role);
+		PERFORM migrate.grant_access(g.role, NULL, g.access);
+	END LOOP;
+END;
+$$;
+
+CREATE FUNCTION migrate.guard_drop()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'pg_migrate_guard_drop'
+LANGUAGE C;
+
+REVOKE ALL ON FUNCTION migrate.guard_drop() FROM PUBLIC;
+
+CREATE EVENT TRIGGER pg_migrate_guard_drop ON ddl_command_start
+	WHEN TAG IN ('DROP EXTENSION', 'DROP SCHEMA')
+	EXECUTE FUNCTION migrate.guard_drop();
