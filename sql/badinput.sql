@@ -68,9 +68,9 @@ SELECT n, call, pg_temp.outcome(call) AS outcome
 	$c$migrate.plan('heads', NULL)$c$,
 	$c$migrate.script(NULL, 'bi_null')$c$,
 	$c$migrate.script('heads', NULL)$c$,
-	$c$migrate.grant_deploy(NULL)$c$,
-	$c$migrate.grant_monitor(NULL)$c$,
-	$c$migrate.revoke_access(NULL)$c$
+	$c$migrate.grant_deploy(NULL, NULL)$c$,
+	$c$migrate.grant_monitor(NULL, NULL)$c$,
+	$c$migrate.revoke_access(NULL, NULL)$c$
   ]) WITH ORDINALITY AS t(call, n)
  ORDER BY n;
 

@@ -10,6 +10,7 @@ CREATE SCHEMA err;
 -- 1. A failing statement in the 2nd of 3 revisions: the original SQLSTATE
 -- (42P01) with a context line naming revision, project and statement; no
 -- revision of the command stays applied, no table it created survives.
+-- Only the failure row, written by a background worker, stays.
 --
 SELECT migrate.revision('f1', 'CREATE TABLE err.f1 (id integer)', 'DROP TABLE err.f1',
                         project => 'err_fail');
@@ -21,7 +22,7 @@ SELECT step, revision, direction FROM migrate.upgrade('heads', 'err_fail');
 \echo :SQLSTATE
 SELECT * FROM migrate.current('err_fail');
 SELECT count(*) AS applied FROM migrate.applied WHERE project = 'err_fail';
-SELECT count(*) AS events FROM migrate.events WHERE project = 'err_fail';
+SELECT revision, outcome, sqlstate, statement FROM migrate.events WHERE project = 'err_fail';
 SELECT to_regclass('err.f1') AS f1, to_regclass('err.f2') AS f2, to_regclass('err.f3') AS f3;
 SELECT revision, state FROM migrate.status('err_fail');
 
@@ -155,7 +156,8 @@ SELECT step, revision, direction FROM migrate.upgrade('heads', 'err_events');
 SELECT step, revision, direction FROM migrate.downgrade('v1', 'err_events');
 SELECT step, revision, direction FROM migrate.stamp('heads', 'err_events');
 SELECT step, revision, direction FROM migrate.stamp('base', 'err_events');
--- A failed command leaves no event (the atomic path rolls it back).
+-- A failed command leaves only its failure row, written and committed by a
+-- background worker (no transaction id: its caller's rolled back).
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'err_events');
 \echo :SQLSTATE
 SELECT revision, direction, outcome, sqlstate, error_message,

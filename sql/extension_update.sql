@@ -2,7 +2,9 @@
 -- extension_update: ALTER EXTENSION pg_migrate UPDATE from 0.1.0 to the
 -- default version keeps the revisions, the version state and the audit
 -- trail, adds migrate.apply() and migrate.progress() (0.2.0) and
--- migrate.projects.complete_version with an index (0.3.0), and leaves
+-- migrate.projects.complete_version with an index (0.3.0), per-project
+-- grants, owner-only writes and the schema as an extension member (0.4.0),
+-- and leaves
 -- exactly the objects and privileges of a fresh install.  Before the
 -- update, the current library works on the 0.1.0 tables.
 --
@@ -101,8 +103,8 @@ $describe$ AS describe \gset
 \c pgm_fresh_test
 CREATE EXTENSION pg_migrate;
 SELECT extversion FROM pg_extension WHERE extname = 'pg_migrate';
-SELECT migrate.grant_deploy('regress_deployer');
-SELECT migrate.grant_monitor('regress_monitor');
+SELECT migrate.grant_deploy('regress_deployer', NULL);
+SELECT migrate.grant_monitor('regress_monitor', NULL);
 SELECT string_agg(line, E'\n' ORDER BY line) AS fresh_catalog FROM (:describe) d \gset
 
 --
@@ -126,7 +128,7 @@ SELECT step, revision, direction FROM migrate.upgrade('u2', 'upd');
 SELECT migrate.revision('o1', 'CREATE TABLE upd_o1 (x integer)', 'DROP TABLE upd_o1',
                         project => 'upd_other');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'upd_other');
--- access given under 0.1.0
+-- access given under 0.1.0 (for every project: 0.1.0 had no other kind)
 SELECT migrate.grant_deploy('regress_deployer');
 SELECT migrate.grant_monitor('regress_monitor');
 CREATE TEMP TABLE before_projects AS SELECT * FROM migrate.projects;
@@ -140,6 +142,31 @@ SELECT extversion FROM pg_extension WHERE extname = 'pg_migrate';
 -- Every row of every table is still there, unchanged (rows only on one side: none).
 CREATE TEMP VIEW projects_0_1 AS
   SELECT project, lock_key, state_version, created_at, changed_at FROM migrate.projects;
+CREATE TEMP VIEW events_0_1 AS
+  SELECT event_id, project, revision, direction, started_at, duration, outcome, sqlstate,
+         error_message, statement, current_user_name, session_user_name, application_name,
+         client_addr, backend_pid, transaction_id, wal_lsn FROM migrate.events;
+-- 0.4.0: the events that ran a trusted registrant's script name it (none yet)
+SELECT count(*) AS trusted FROM migrate.events WHERE trusted_registrant IS NOT NULL;
+-- 0.4.0: access given before it is kept, for every project, and written out
+SELECT role, project, access FROM migrate.grants ORDER BY role::text;
+-- 0.4.0: nobody but the owner may write the tables any more
+SELECT c.relname, r.rolname,
+       has_table_privilege(r.rolname, c.oid, 'INSERT') AS ins,
+       has_table_privilege(r.rolname, c.oid, 'UPDATE') AS upd,
+       has_table_privilege(r.rolname, c.oid, 'DELETE') AS del,
+       has_table_privilege(r.rolname, c.oid, 'SELECT') AS sel
+  FROM pg_class c, pg_roles r
+ WHERE c.relnamespace = 'migrate'::regnamespace AND c.relkind = 'r'
+   AND r.rolname IN ('regress_deployer', 'regress_monitor')
+ ORDER BY 1, 2;
+-- 0.4.0: schema migrate belongs to the extension, whose own schema is pg_catalog
+SELECT e.extnamespace::regnamespace AS extension_schema,
+       EXISTS (SELECT FROM pg_depend d
+                WHERE d.classid = 'pg_namespace'::regclass AND d.objid = 'migrate'::regnamespace
+                  AND d.refclassid = 'pg_extension'::regclass AND d.refobjid = e.oid
+                  AND d.deptype = 'e') AS schema_is_member
+  FROM pg_extension e WHERE e.extname = 'pg_migrate';
 SELECT 'projects' AS tab, count(*) AS changed
   FROM ((TABLE projects_0_1 EXCEPT ALL TABLE before_projects)
         UNION ALL (TABLE before_projects EXCEPT ALL TABLE projects_0_1)) x
@@ -153,8 +180,8 @@ SELECT 'applied', count(*)
         UNION ALL (TABLE before_applied EXCEPT ALL TABLE migrate.applied)) x
 UNION ALL
 SELECT 'events', count(*)
-  FROM ((TABLE migrate.events EXCEPT ALL TABLE before_events)
-        UNION ALL (TABLE before_events EXCEPT ALL TABLE migrate.events)) x;
+  FROM ((TABLE events_0_1 EXCEPT ALL TABLE before_events)
+        UNION ALL (TABLE before_events EXCEPT ALL TABLE events_0_1)) x;
 SELECT project, revision, direction, outcome FROM migrate.events ORDER BY event_id;
 -- completeness is unknown until the next command
 SELECT project, complete_version FROM migrate.projects ORDER BY project;
@@ -166,11 +193,11 @@ SELECT id FROM upd_u1 ORDER BY id;
 SELECT r.routine,
        has_function_privilege('regress_deployer', r.routine, 'EXECUTE') AS deployer,
        has_function_privilege('regress_monitor', r.routine, 'EXECUTE') AS monitor
-  FROM (VALUES ('migrate.apply(text, text)'), ('migrate.lock(text)'),
+  FROM (VALUES ('migrate.apply(text, text, boolean)'), ('migrate.lock(text)'),
                ('migrate.progress()')) AS r(routine);
 
 -- The new routines exist and work on the old state.
-SELECT to_regprocedure('migrate.apply(text, text)') AS apply,
+SELECT to_regprocedure('migrate.apply(text, text, boolean)') AS apply,
        to_regprocedure('migrate.progress()') AS progress;
 SET client_min_messages = warning;
 CALL migrate.apply('heads', 'upd');
@@ -192,8 +219,8 @@ SELECT step, revision, direction FROM migrate.upgrade('heads', 'upd');
 -- The same grants as in pgm_fresh_test, then the same objects, properties
 -- and privileges: the lines of describe that only one side has (none).
 --
-SELECT migrate.grant_deploy('regress_deployer');
-SELECT migrate.grant_monitor('regress_monitor');
+SELECT migrate.grant_deploy('regress_deployer', NULL);
+SELECT migrate.grant_monitor('regress_monitor', NULL);
 SELECT 'only after update' AS side, line FROM (:describe) d
 EXCEPT
 SELECT 'only after update', line FROM unnest(string_to_array(:'fresh_catalog', E'\n')) AS line

@@ -166,9 +166,9 @@ DELETE FROM migrate.events WHERE project = 'sec_deploy';
 TRUNCATE migrate.events;
 \echo :SQLSTATE
 -- Nor may it hand out or take away access.
-SELECT migrate.grant_deploy('regress_nobody');
+SELECT migrate.grant_deploy('regress_nobody', NULL);
 \echo :SQLSTATE
-SELECT migrate.revoke_access('regress_monitor');
+SELECT migrate.revoke_access('regress_monitor', NULL);
 \echo :SQLSTATE
 RESET ROLE;
 SELECT revision, direction, outcome FROM migrate.events WHERE project = 'sec_deploy' ORDER BY event_id;
@@ -263,12 +263,12 @@ SELECT p.oid::regprocedure AS unpinned_search_path
 --
 -- 8. revoke_access() takes back everything either grant function gave.
 --
-SELECT migrate.grant_deploy('regress_nobody');
-SELECT migrate.grant_monitor('regress_nobody');
+SELECT migrate.grant_deploy('regress_nobody', NULL);
+SELECT migrate.grant_monitor('regress_nobody', NULL);
 SET ROLE regress_nobody;
 SELECT revision, state FROM migrate.status('sec_deploy');
 RESET ROLE;
-SELECT migrate.revoke_access('regress_nobody');
+SELECT migrate.revoke_access('regress_nobody', NULL);
 SET ROLE regress_nobody;
 SELECT revision, state FROM migrate.status('sec_deploy');
 \echo :SQLSTATE

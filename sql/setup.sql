@@ -99,15 +99,15 @@ BEGIN
 END;
 $$;
 
-SELECT migrate.grant_deploy('regress_deployer');
-SELECT migrate.grant_monitor('regress_monitor');
+SELECT migrate.grant_deploy('regress_deployer', NULL);
+SELECT migrate.grant_monitor('regress_monitor', NULL);
 
 -- Granting twice is harmless.
-SELECT migrate.grant_deploy('regress_deployer');
+SELECT migrate.grant_deploy('regress_deployer', NULL);
 
 SELECT r.rolname,
        has_schema_privilege(r.rolname, 'migrate', 'USAGE') AS usage,
-       has_function_privilege(r.rolname, 'migrate.upgrade(text, text)', 'EXECUTE') AS upgrade,
+       has_function_privilege(r.rolname, 'migrate.upgrade(text, text, boolean)', 'EXECUTE') AS upgrade,
        has_function_privilege(r.rolname, 'migrate.status(text)', 'EXECUTE') AS status,
        has_function_privilege(r.rolname, 'migrate.script(text, text)', 'EXECUTE') AS script
   FROM pg_roles r
@@ -120,7 +120,7 @@ SELECT p.oid::regprocedure AS grant_function,
        has_function_privilege('regress_monitor', p.oid, 'EXECUTE') AS monitor
   FROM pg_proc p
  WHERE p.pronamespace = 'migrate'::regnamespace
-   AND p.proname IN ('grant_deploy', 'grant_monitor', 'revoke_access')
+   AND p.proname IN ('grant_access', 'grant_deploy', 'grant_monitor', 'revoke_access')
  ORDER BY p.proname;
 
 --
