@@ -4,8 +4,7 @@
 -- trail, adds migrate.apply() and migrate.progress() (0.2.0) and
 -- migrate.projects.complete_version with an index (0.3.0), per-project
 -- grants, owner-only writes and the schema as an extension member (0.4.0),
--- and leaves
--- exactly the objects and privileges of a fresh install.  Before the
+-- and leaves exactly the objects and privileges of a fresh install.  Before the
 -- update, the current library works on the 0.1.0 tables.
 --
 -- The test database already has the extension at the default version, so
