@@ -167,6 +167,7 @@ RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 BEGIN
 	IF role IS NULL THEN
 		RAISE EXCEPTION 'role must not be null' USING ERRCODE = '22004';
@@ -238,6 +239,7 @@ RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
 	remaining text;
 BEGIN
@@ -260,7 +262,7 @@ BEGIN
 		EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA migrate FROM %s', role);
 	END IF;
 	IF remaining = 'monitor' THEN
-		PERFORM migrate.grant_access(role, g.project, 'monitor')
+		PERFORM migrate.grant_access(revoke_access.role, g.project, 'monitor')
 		   FROM migrate.grants AS g WHERE g.role = revoke_access.role;
 	END IF;
 END;

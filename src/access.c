@@ -309,7 +309,7 @@ pg_migrate_guard_drop(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 				 errmsg("cannot drop pg_migrate while it holds migration history"),
-				 errdetail("Schema \"migrate\" holds " INT64_FORMAT " revisions and " INT64_FORMAT " audit events; dropping it would delete them, and a new install would run every revision again.",
+				 errdetail("Schema \"migrate\" holds the migration history of this database (revisions: " INT64_FORMAT ", audit events: " INT64_FORMAT "). Dropping it deletes that history, and a new install would run every revision again.",
 						   revisions, events),
 				 errhint("Keep a copy first (pg_dump -n migrate), then SET pg_migrate.allow_drop_with_history = on in this session and drop again.")));
 	PG_RETURN_VOID();
