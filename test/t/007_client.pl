@@ -289,8 +289,11 @@ check('downgrade --per-revision', [ 'downgrade', 'base', '--per-revision' ],
 }
 {
 	# -d takes a URI too, and wins over PGDATABASE
-	my ($rc, $out, $err) = pgm('-d', $node->connstr('db2'), 'current');
+	# (project "conn" exists in db2 only)
+	sql('db2', q{SELECT migrate.revision('c1', 'SELECT 1', project => 'conn')});
+	my ($rc, $out, $err) = pgm('-d', $node->connstr('db2'), 'current', '--project', 'conn');
 	is("$rc|$out|$err", '0||', '-d with a conninfo string');
+	sql('db2', q{SET pg_migrate.allow_drop_with_history = on; DROP EXTENSION pg_migrate; CREATE EXTENSION pg_migrate});
 }
 
 # ---------------------------------------------------------------------------
@@ -624,8 +627,8 @@ sub push_log
 	return slurp_file($node->logfile, $from);
 }
 my $plog = push_log('push by checksum');
-like($plog, qr/r\.checksum = f\.checksum/, 'push by checksum: the checksum query ran');
-unlike($plog, qr/r\.up_script IS NOT DISTINCT FROM/,
+like($plog, qr/r\.checksum OPERATOR\(pg_catalog\.=\) f\.checksum/, 'push by checksum: the checksum query ran');
+unlike($plog, qr/r\.up_script OPERATOR\(pg_catalog\.=\) f\.up/,
 	'push by checksum: no file was compared in full');
 
 write_m('a2', message => 'create table t2');
@@ -656,7 +659,7 @@ write_m('a1', up => 'CREATE TABLE t1 (id bigint);');
 check('push: a changed applied file', [ 'push', '--dir', 'm' ], 5, '',
 	"pg_migrate: error: 1 applied revision has changed in the files:\n  a1 (001_a1.sql)\n$applied_hint");
 $plog = push_log('push of a changed applied file', 5);
-like($plog, qr/r\.up_script IS NOT DISTINCT FROM/,
+like($plog, qr/r\.up_script OPERATOR\(pg_catalog\.=\) f\.up/,
 	'push of a changed applied file: compared in full');
 write_m('a2', up => 'CREATE TABLE t2 (id int, note text, n int);', down => 'DROP TABLE t2 CASCADE;');
 check('push: a changed applied file refuses the whole push', [ 'push', '--dir', 'm' ], 5, '',
@@ -997,27 +1000,11 @@ SELECT migrate.lock('g');
 
 -- upgrade g1: g one
 CREATE TABLE g1 (id int);
-INSERT INTO migrate.applied (project, revision, applied_via) VALUES ('g', 'g1', 'up');
-INSERT INTO migrate.events (project, revision, direction, started_at, duration,
-    outcome, current_user_name, session_user_name, application_name, client_addr,
-    backend_pid, transaction_id, wal_lsn)
-  VALUES ('g', 'g1', 'up', pg_catalog.clock_timestamp(), '0', 'success',
-    CURRENT_USER, SESSION_USER, pg_catalog.current_setting('application_name'),
-    pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(),
-    pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn());
+SELECT migrate.record_step('g', 'g1', 'up', 'sha256:7392b7b66d0d7b5c6fc968453fa7818166482c03bbb57786ccd43b65c362c102');
 
 -- upgrade g2: g two
 CREATE TABLE g2 (id int);
-INSERT INTO migrate.applied (project, revision, applied_via) VALUES ('g', 'g2', 'up');
-INSERT INTO migrate.events (project, revision, direction, started_at, duration,
-    outcome, current_user_name, session_user_name, application_name, client_addr,
-    backend_pid, transaction_id, wal_lsn)
-  VALUES ('g', 'g2', 'up', pg_catalog.clock_timestamp(), '0', 'success',
-    CURRENT_USER, SESSION_USER, pg_catalog.current_setting('application_name'),
-    pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(),
-    pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn());
-
-UPDATE migrate.projects SET state_version = state_version + 1, changed_at = pg_catalog.now() WHERE project = 'g';
+SELECT migrate.record_step('g', 'g2', 'up', 'sha256:b5330149da2a2becbcd660edc6ce56208fa6bc6cc4b0ebe601207d45a1d6f500');
 COMMIT;
 EOT
 check('script', [ 'script', 'g2', @g ], 0, $script_g2, '');
@@ -1110,8 +1097,11 @@ project "pend": 1 pending (current: base; heads: p1)
 revision  state    applied_at  applied_by  flags  message
 p1        pending                          head
 EOT
-check('status: an empty project', [ 'status', '--project', 'empty' ], 0,
-	qq{project "empty": up to date (current: base)\n}, '');
+# an unknown project is an error, so that a misspelt health check fails
+check('status: an unknown project', [ 'status', '--project', 'empty' ], 4, '',
+	qq{pg_migrate: error: project "empty" does not exist\nHINT:  A project is created by registering its first revision with migrate.revision(), or by granting access to it.\nSQLSTATE:  42704\n});
+check('status --check: an unknown project', [ 'status', '--check', '--project', 'empty' ], 4, '',
+	qq{pg_migrate: error: project "empty" does not exist\nHINT:  A project is created by registering its first revision with migrate.revision(), or by granting access to it.\nSQLSTATE:  42704\n});
 
 check('history', [ 'history', @g ], 0, <<'EOT', '');
 id  parents  labels  depends_on  flags              state    message
@@ -1142,9 +1132,8 @@ g2  g1                           head               applied  g two
 g1                               base, branchpoint  applied  g one
 EOT
 check_json('history RANGE', [ 'history', 'g1:g2', @g ], 0, [ @gh{qw(g2 g1)} ]);
-check('history: an empty project', [ 'history', '--project', 'empty' ], 0,
-	"id  parents  labels  depends_on  flags  state  message\n", '');
-check_json('history: an empty project', [ 'history', '--project', 'empty' ], 0, []);
+check('history: an unknown project', [ 'history', '--project', 'empty' ], 4, '',
+	qq{pg_migrate: error: project "empty" does not exist\nHINT:  A project is created by registering its first revision with migrate.revision(), or by granting access to it.\nSQLSTATE:  42704\n});
 
 my $ck = sql('db1', q{SELECT checksum FROM migrate.revisions WHERE project = 'g' AND id = 'g3'});
 # (the lines of the message are compared in section 10: the second line is
