@@ -174,7 +174,7 @@ pgm_require_access(const char *project, PgmAccess access)
 			 access == PGM_ACCESS_DEPLOY ?
 			 errmsg("permission denied to change migrations of project \"%s\"", project) :
 			 errmsg("permission denied to read migrations of project \"%s\"", project),
-			 errdetail("Role \"%s\" has no %s access to project \"%s\".", role,
+			 errdetail("Role %s has no %s access to project \"%s\".", pgm_display(role),
 					   access == PGM_ACCESS_DEPLOY ? "deploy" : "monitor", project),
 			 errhint("A superuser can grant it with SELECT migrate.%s(%s, %s).",
 					 access == PGM_ACCESS_DEPLOY ? "grant_deploy" : "grant_monitor",
@@ -206,7 +206,32 @@ pg_migrate_has_access(PG_FUNCTION_ARGS)
 				 errhint("The levels are \"deploy\" and \"monitor\".")));
 	if (!pgm_project_name_ok(project))
 		PG_RETURN_BOOL(false);
-	PG_RETURN_BOOL(pgm_has_access(project, level));
+
+	/*
+	 * A policy calls this once per row: remember the last answer for the
+	 * rest of the query (rows come mostly grouped by project).
+	 */
+	{
+		typedef struct LastAnswer
+		{
+			char		project[PGM_MAX_PROJECT_LEN + 1];
+			PgmAccess	level;
+			bool		result;
+		} LastAnswer;
+		LastAnswer *last = (LastAnswer *) fcinfo->flinfo->fn_extra;
+
+		if (last == NULL)
+		{
+			last = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LastAnswer));
+			fcinfo->flinfo->fn_extra = last;
+		}
+		else if (last->level == level && strcmp(last->project, project) == 0)
+			PG_RETURN_BOOL(last->result);
+		last->result = pgm_has_access(project, level);
+		last->level = level;
+		strlcpy(last->project, project, sizeof(last->project));
+		PG_RETURN_BOOL(last->result);
+	}
 }
 
 /*
@@ -234,11 +259,11 @@ pgm_check_registrant(const char *project, const char *revision,
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("revision \"%s\" of project \"%s\" was registered by role \"%s\", which is neither role \"%s\" nor a member of it",
-					revision, project, registered_by,
-					GetUserNameFromId(user, false)),
-			 errdetail("Running it would run another role's SQL with the rights of role \"%s\".",
-					   GetUserNameFromId(user, false)),
+			 errmsg("revision \"%s\" of project \"%s\" was registered by role %s, which is neither role %s nor a member of it",
+					revision, project, pgm_display(registered_by),
+					pgm_display(GetUserNameFromId(user, false))),
+			 errdetail("Running it would run another role's SQL with the rights of role %s.",
+					   pgm_display(GetUserNameFromId(user, false))),
 			 errhint("Review it with migrate.show(), then pass trust_registrants => true (pg_migrate --trust-registrants) to run it; the opt-in is recorded.")));
 }
 
