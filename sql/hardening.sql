@@ -69,6 +69,12 @@ SELECT migrate.script('heads', 'hd');
 \echo :SQLSTATE
 ROLLBACK;
 BEGIN;
+UPDATE migrate.revisions SET id = E'h3\n\\! touch pwned' WHERE project = 'hd' AND id = 'h3';
+SELECT pg_temp.bump();
+SELECT migrate.script('heads', 'hd');
+\echo :SQLSTATE
+ROLLBACK;
+BEGIN;
 UPDATE migrate.revisions SET branch_labels = '{heads}' WHERE project = 'hd' AND id = 'h2';
 SELECT pg_temp.bump();
 SELECT * FROM migrate.current('hd');
