@@ -336,6 +336,6 @@ pg_migrate_guard_drop(PG_FUNCTION_ARGS)
 				 errmsg("cannot drop pg_migrate while it holds migration history"),
 				 errdetail("Schema \"migrate\" holds the migration history of this database (revisions: " INT64_FORMAT ", audit events: " INT64_FORMAT "). Dropping it deletes that history, and a new install would run every revision again.",
 						   revisions, events),
-				 errhint("Keep a copy first (pg_dump -n migrate), then SET pg_migrate.allow_drop_with_history = on in this session and drop again.")));
+				 errhint("Keep a copy first (pg_dump -t 'migrate.*'), then SET pg_migrate.allow_drop_with_history = on in this session and drop again.")));
 	PG_RETURN_VOID();
 }
