@@ -133,13 +133,13 @@ check_target_syntax(const char *target)
 				 errmsg("target must not be empty"),
 				 errhint("Use \"heads\", \"head\", \"base\", a revision id, a branch label or a relative target such as \"+1\".")));
 	if (strspn(target, ID_CHARS "@+:") != strlen(target))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid target %s", pgm_display(target)),
-					 errdetail("A target consists of revision ids, branch labels, the words head, heads, base and current, \"@\", \":\" and relative steps \"+N\" or \"-N\".")));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid target %s", pgm_display(target)),
+				 errdetail("A target consists of revision ids, branch labels, the words head, heads, base and current, \"@\", \":\" and relative steps \"+N\" or \"-N\".")));
 
 	/* a leading sign: the rest must be a step count */
-	if ((target[0] == '+' || target[0] == '-'))
+	if (target[0] == '+' || target[0] == '-')
 	{
 		int			count;
 
