@@ -268,8 +268,8 @@ is(query($workers), '0', 'no worker is left');
 query(q{
 CREATE ROLE app_deployer LOGIN;
 CREATE ROLE other_deployer LOGIN;
-SELECT migrate.grant_deploy('app_deployer');
-SELECT migrate.grant_deploy('other_deployer');
+SELECT migrate.grant_deploy('app_deployer', NULL);
+SELECT migrate.grant_deploy('other_deployer', NULL);
 CREATE SCHEMA app AUTHORIZATION app_deployer;
 CREATE TABLE app.orders (id int, customer int);
 ALTER TABLE app.orders OWNER TO app_deployer;
