@@ -27,17 +27,32 @@ pgm_connect(const char *conninfo)
 		pgm_fatal(PGM_EXIT_CONNECT, "out of memory");
 	if (PQstatus(conn) != CONNECTION_OK)
 	{
-		const char *msg = PQerrorMessage(conn);
-		size_t		len = strlen(msg);
-
-		while (len > 0 && msg[len - 1] == '\n')
-			len--;
-		pgm_error("could not connect: %.*s", (int) len, msg);
+		pgm_libpq_error("could not connect", PQerrorMessage(conn));
 		pgm_hint("Connect with the PG* environment variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGSERVICE) or -d CONNINFO; passwords come from ~/.pgpass.");
 		PQfinish(conn);
 		exit(PGM_EXIT_CONNECT);
 	}
 	return conn;
+}
+
+/*
+ * An error message that libpq wrote: printed as it is (less its final line
+ * breaks), since its further lines are part of it ("Is the server
+ * running ...?").  what, if any, is our own prefix, such as a file name,
+ * and is escaped for display.
+ */
+void
+pgm_libpq_error(const char *what, const char *msg)
+{
+	size_t		len = strlen(msg);
+	char	   *shown = what ? pgm_display(what) : NULL;
+
+	while (len > 0 && msg[len - 1] == '\n')
+		len--;
+	fflush(stdout);
+	fprintf(stderr, "%s: error: %s%s%.*s\n", pgm_progname, shown ? shown : "",
+			shown ? ": " : "", (int) len, msg);
+	free(shown);
 }
 
 static void
@@ -58,17 +73,15 @@ pgm_report_result_error(const PGresult *res, const char *what)
 	fflush(stdout);
 	if (primary == NULL)
 	{
-		const char *msg = PQresultErrorMessage(res);
-		size_t		len = strlen(msg);
-
-		while (len > 0 && msg[len - 1] == '\n')
-			len--;
-		if (what)
-			pgm_error("%s: %.*s", what, (int) len, msg);
-		else
-			pgm_error("%.*s", (int) len, msg);
+		pgm_libpq_error(what, PQresultErrorMessage(res));
 		return;
 	}
+
+	/*
+	 * The primary message is one line, and may echo ids and names: escaped
+	 * like our own messages.  Detail, hint and context are shown as the
+	 * server wrote them (a context has a line per level).
+	 */
 	if (what)
 		pgm_error("%s: %s", what, primary);
 	else
@@ -99,7 +112,7 @@ pgm_query_try(PGconn *conn, const char *sql, int nparams,
 		PQclear(res);
 	}
 	else
-		pgm_error("%s", PQerrorMessage(conn));
+		pgm_libpq_error(NULL, PQerrorMessage(conn));
 	return NULL;
 }
 
@@ -129,12 +142,16 @@ text_width(const char *s)
 	return w;
 }
 
-/* A cell: NULL shows empty, line breaks show as blanks. */
+/*
+ * A cell: NULL shows empty, line breaks and tabs show as blanks, other
+ * control characters escaped (messages and role names are anybody's text).
+ */
 static char *
 cell(const PGresult *res, int row, int col)
 {
 	char	   *v;
 	char	   *p;
+	char	   *shown;
 
 	if (PQgetisnull(res, row, col))
 		return pgm_strdup("");
@@ -142,7 +159,9 @@ cell(const PGresult *res, int row, int col)
 	for (p = v; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
-	return v;
+	shown = pgm_display(v);
+	free(v);
+	return shown;
 }
 
 /*

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pgm.h"
 
@@ -499,10 +500,7 @@ pgm_load_dir(const char *dir, PgmMigrationSet *set)
 	const char *prev_plain = NULL;
 
 	if (!pgm_list_dir(dir, ".sql", &names))
-	{
-		pgm_error("could not read directory \"%s\": %s", dir, strerror(errno));
 		return false;
-	}
 	for (i = 0; i < names.n; i++)
 	{
 		char	   *full = pgm_path_join(dir, names.items[i]);
@@ -794,12 +792,70 @@ out:
 	return ok;
 }
 
+/*
+ * Can m be written as a file without anything it holds escaping into the
+ * file name or the header?  Ids, parents, labels and dependencies must be
+ * valid ids (pull writes what the database holds, which a superuser may
+ * have edited by hand); the message may hold line breaks (one header line
+ * each) and tabs, but no other control character: a carriage return ends
+ * an SQL comment for PostgreSQL's and psql's lexers, others are terminal
+ * controls.  Prints an error and returns false if not.
+ */
+static bool
+writable(const PgmMigration *m)
+{
+	const PgmList *lists[3] = {&m->parents, &m->branch_labels, &m->depends_on};
+	static const char *const what[3] = {"parent", "branch label", "dependency"};
+	const char *why;
+	const char *p;
+	int			k,
+				j;
+
+	if (!pgm_valid_id(m->id, &why))
+	{
+		pgm_error("revision \"%s\" cannot be written as a file: its id is invalid (%s)",
+				  m->id, why);
+		return false;
+	}
+	for (k = 0; k < 3; k++)
+		for (j = 0; j < lists[k]->n; j++)
+			if (!pgm_valid_id(lists[k]->items[j], &why))
+			{
+				pgm_error("revision \"%s\" cannot be written as a file: its %s \"%s\" is invalid (%s)",
+						  m->id, what[k], lists[k]->items[j], why);
+				return false;
+			}
+	for (p = m->message; p && *p; p++)
+		if (((unsigned char) *p < 0x20 && *p != '\n' && *p != '\t') ||
+			*p == 0x7f)
+		{
+			pgm_error("revision \"%s\" cannot be written as a file: its message contains a control character other than a line break or a tab",
+					  m->id);
+			return false;
+		}
+	/* the names come from slugs, ids and listed files; this is a last net */
+	if (pgm_has_control(m->path) || strchr(m->path, '/') != NULL)
+	{
+		pgm_error("revision \"%s\" cannot be written as file \"%s\"", m->id, m->path);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Write every migration of set into dir as m->path.  Nothing is written if
+ * one of them cannot be; a file with the same content is left alone, one
+ * with other content is replaced only if overwrite.
+ */
 bool
 pgm_write_set(const char *dir, const PgmMigrationSet *set, bool overwrite)
 {
 	int			i;
 	bool		ok = true;
 
+	for (i = 0; i < set->n; i++)
+		if (!writable(&set->items[i]))
+			return false;
 	if (!pgm_mkdir_p(dir))
 	{
 		pgm_error("could not create directory \"%s\": %s", dir, strerror(errno));
@@ -811,7 +867,8 @@ pgm_write_set(const char *dir, const PgmMigrationSet *set, bool overwrite)
 		char	   *text = pgm_format_migration(m);
 		char	   *full = pgm_path_join(dir, m->path);
 		size_t		oldlen;
-		char	   *old;
+		char	   *old = NULL;
+		struct stat st;
 
 		if (text == NULL)
 		{
@@ -821,7 +878,14 @@ pgm_write_set(const char *dir, const PgmMigrationSet *set, bool overwrite)
 			ok = false;
 			break;
 		}
-		old = pgm_read_file(full, &oldlen);
+
+		/*
+		 * Only a regular file (or a link to one) is read for comparing: a
+		 * FIFO would block.  Whatever else is there, pgm_write_file decides
+		 * (a link is refused there).
+		 */
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
+			old = pgm_read_file(full, &oldlen);
 		if (old && oldlen == strlen(text) && memcmp(old, text, oldlen) == 0)
 			;					/* already there */
 		else if (old && !overwrite)
@@ -831,10 +895,7 @@ pgm_write_set(const char *dir, const PgmMigrationSet *set, bool overwrite)
 			ok = false;
 		}
 		else if (!pgm_write_file(full, text, strlen(text)))
-		{
-			pgm_error("could not write file \"%s\": %s", full, strerror(errno));
 			ok = false;
-		}
 		free(old);
 		free(text);
 		free(full);

@@ -507,10 +507,7 @@ import_dbmate(const char *dir, PgmMigrationSet *set)
 	int			rc = PGM_EXIT_OK;
 
 	if (!pgm_list_dir(dir, ".sql", &names))
-	{
-		pgm_error("could not read directory \"%s\": %s", dir, strerror(errno));
 		return PGM_EXIT_FILES;
-	}
 	for (i = 0; i < names.n && rc == PGM_EXIT_OK; i++)
 	{
 		const char *name = names.items[i];
@@ -665,10 +662,7 @@ import_golang(const char *dir, PgmMigrationSet *set)
 	int			rc = PGM_EXIT_OK;
 
 	if (!pgm_list_dir(dir, ".sql", &names))
-	{
-		pgm_error("could not read directory \"%s\": %s", dir, strerror(errno));
 		return PGM_EXIT_FILES;
-	}
 	if (names.n > 0)
 		files = pgm_malloc(names.n * sizeof(GolangFile));
 
@@ -981,6 +975,19 @@ walk_sql_files(const char *top, const char *rel, DirStack *stack, PgmList *out)
 		full = pgm_path_join(top, sub);
 		if (stat(full, &st) != 0)
 			;					/* dangling link: not a migration */
+		else if (pgm_has_control(de->d_name) &&
+				 (S_ISDIR(st.st_mode) ||
+				  (S_ISREG(st.st_mode) && ends_with(de->d_name, ".sql"))))
+		{
+			/* as pgm_list_dir: such a name could forge lines of output */
+			const char *what = S_ISDIR(st.st_mode) ? "directory" : "file";
+
+			pgm_error("refusing %s \"%s\": its name contains a control character",
+					  what, full);
+			pgm_hint("Rename the %s: control characters in file names could forge lines in messages and in generated SQL.",
+					 what);
+			ok = false;
+		}
 		else if (S_ISDIR(st.st_mode))
 			ok = walk_sql_files(top, sub, stack, out);
 		else if (S_ISREG(st.st_mode) && ends_with(de->d_name, ".sql"))
@@ -2444,8 +2451,8 @@ alembic_read_versions(const char *dir, AlembicPy **out, int *nout)
 	*nout = 0;
 	if (!pgm_list_dir(dir, ".py", &names))
 	{
-		pgm_error("could not read directory \"%s\": %s", dir, strerror(errno));
-		pgm_hint("--versions is Alembic's versions/ directory, holding the revision files.");
+		if (!pgm_is_dir(dir))
+			pgm_hint("--versions is Alembic's versions/ directory, holding the revision files.");
 		return false;
 	}
 	pys = pgm_malloc((names.n + 1) * sizeof(AlembicPy));
@@ -2809,24 +2816,21 @@ pgm_import(const char *format, const char *source,
  * Every query here only reads.  The table name comes from the user, so it
  * is split at dots and each part quoted with PQescapeIdentifier; values
  * go as parameters.  A missing table is found with to_regclass() first, so
- * that no error aborts the caller's transaction.
+ * that no error aborts the caller's transaction.  The table is then read
+ * by its schema-qualified name, and operators are qualified too, as in
+ * main.c: the session's search_path may hold objects of other roles.
  * ----------------------------------------------------------------
  */
 
-/*
- * The quoted form of a (possibly schema-qualified) table name, and of its
- * schema prefix including the dot ("" if none).  NULL after an error.
- */
+/* The quoted form of a (possibly schema-qualified) table name, or NULL. */
 static char *
-quote_table(PGconn *conn, const char *table, char **schema_prefix)
+quote_table(PGconn *conn, const char *table)
 {
 	PgmBuf		b;
-	PgmBuf		schema;
 	const char *p = table;
 	int			parts = 0;
 
 	pgm_buf_init(&b);
-	pgm_buf_init(&schema);
 	for (;;)
 	{
 		const char *dot = strchr(p, '.');
@@ -2838,21 +2842,17 @@ quote_table(PGconn *conn, const char *table, char **schema_prefix)
 			pgm_error("invalid table name \"%s\"", table);
 			pgm_hint("Give the tool's history table as TABLE or SCHEMA.TABLE.");
 			pgm_buf_free(&b);
-			pgm_buf_free(&schema);
 			return NULL;
 		}
 		q = PQescapeIdentifier(conn, p, n);
 		if (q == NULL)
 		{
-			pgm_error("invalid table name \"%s\": %s", table, PQerrorMessage(conn));
+			char	   *what = pgm_printf("invalid table name \"%s\"", table);
+
+			pgm_libpq_error(what, PQerrorMessage(conn));
+			free(what);
 			pgm_buf_free(&b);
-			pgm_buf_free(&schema);
 			return NULL;
-		}
-		if (dot)
-		{
-			pgm_buf_append(&schema, q);
-			pgm_buf_append(&schema, ".");
 		}
 		pgm_buf_append(&b, q);
 		PQfreemem(q);
@@ -2861,29 +2861,54 @@ quote_table(PGconn *conn, const char *table, char **schema_prefix)
 		pgm_buf_append(&b, ".");
 		p = dot + 1;
 	}
-	if (schema_prefix)
-		*schema_prefix = schema.data;
-	else
-		pgm_buf_free(&schema);
 	return b.data;
 }
 
-/* 1: the relation exists, 0: it does not (error printed), -1: query failed */
+/*
+ * Find the table a quoted name means (through the search_path if it has
+ * no schema, as the tool itself would) and set *qualified to its quoted
+ * schema-qualified name and *schema_prefix to its quoted schema and a dot.
+ * Returns 1 if it exists, 0 if not (error printed), -1 if the query
+ * failed.
+ */
 static int
-table_exists(PGconn *conn, const char *quoted, const char *shown, const char *format)
+resolve_table(PGconn *conn, const char *quoted, const char *shown,
+			  const char *format, char **qualified, char **schema_prefix)
 {
 	const char *params[1] = {quoted};
 	PGresult   *res = pgm_query_try(conn,
-									"SELECT pg_catalog.to_regclass($1) IS NOT NULL",
+									"SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
+									"JOIN pg_catalog.pg_namespace n "
+									"  ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+									"WHERE c.oid OPERATOR(pg_catalog.=) "
+									"  pg_catalog.to_regclass($1::pg_catalog.text)::pg_catalog.oid",
 									1, params);
-	bool		found;
 
 	if (res == NULL)
 		return -1;
-	found = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
-	if (found)
+	if (PQntuples(res) == 1)
+	{
+		char	   *nsp = PQescapeIdentifier(conn, PQgetvalue(res, 0, 0),
+											 strlen(PQgetvalue(res, 0, 0)));
+		char	   *rel = PQescapeIdentifier(conn, PQgetvalue(res, 0, 1),
+											 strlen(PQgetvalue(res, 0, 1)));
+
+		PQclear(res);
+		if (nsp == NULL || rel == NULL)
+		{
+			pgm_libpq_error("could not quote a table name", PQerrorMessage(conn));
+			PQfreemem(nsp);
+			PQfreemem(rel);
+			return -1;
+		}
+		*qualified = pgm_printf("%s.%s", nsp, rel);
+		if (schema_prefix)
+			*schema_prefix = pgm_printf("%s.", nsp);
+		PQfreemem(nsp);
+		PQfreemem(rel);
 		return 1;
+	}
+	PQclear(res);
 	pgm_error("%s's history table \"%s\" does not exist", format, shown);
 	if (strcmp(format, "flyway") == 0)
 		pgm_hint("Give the table with --table if it has another name or schema (Flyway before version 5 used \"schema_version\").");
@@ -3135,19 +3160,21 @@ adopt_sqitch(PGconn *conn, const char *qt, const char *schema, const char *table
 			 const char *tool_project, const PgmMigrationSet *set, bool *flags)
 {
 	char	   *projects = pgm_printf("%sprojects", schema);
+	char	   *qprojects = NULL;
 	char	   *project = NULL;
 	char	   *sql;
 	PGresult   *res;
 	int			r;
 	int			rc = PGM_EXIT_OK;
 
-	r = table_exists(conn, projects, projects, "sqitch");
+	r = resolve_table(conn, projects, projects, "sqitch", &qprojects, NULL);
 	if (r <= 0)
 	{
 		free(projects);
 		return r < 0 ? PGM_EXIT_SERVER : PGM_EXIT_FILES;
 	}
-	sql = pgm_printf("SELECT project FROM %s ORDER BY project", projects);
+	sql = pgm_printf("SELECT project FROM %s ORDER BY project", qprojects);
+	free(qprojects);
 	res = pgm_query_try(conn, sql, 0, NULL);
 	free(sql);
 	if (res == NULL)
@@ -3194,7 +3221,8 @@ adopt_sqitch(PGconn *conn, const char *qt, const char *schema, const char *table
 	if (rc != PGM_EXIT_OK)
 		return rc;
 
-	sql = pgm_printf("SELECT change FROM %s WHERE project = $1", qt);
+	sql = pgm_printf("SELECT change FROM %s "
+					 "WHERE project OPERATOR(pg_catalog.=) $1::pg_catalog.text", qt);
 	{
 		const char *params[1] = {project};
 
@@ -3265,7 +3293,8 @@ pgm_adopt_read(PGconn *conn, const char *format, const char *table,
 			   PgmList *applied, PgmList *tips)
 {
 	const char *deftable;
-	char	   *qt;
+	char	   *quoted;
+	char	   *qt = NULL;
 	char	   *schema = NULL;
 	bool	   *flags;
 	int			rc;
@@ -3291,16 +3320,13 @@ pgm_adopt_read(PGconn *conn, const char *format, const char *table,
 	}
 	if (table == NULL)
 		table = deftable;
-	qt = quote_table(conn, table, &schema);
-	if (qt == NULL)
+	quoted = quote_table(conn, table);
+	if (quoted == NULL)
 		return PGM_EXIT_USAGE;
-	rc = table_exists(conn, qt, table, format);
+	rc = resolve_table(conn, quoted, table, format, &qt, &schema);
+	free(quoted);
 	if (rc != 1)
-	{
-		free(qt);
-		free(schema);
 		return rc < 0 ? PGM_EXIT_SERVER : PGM_EXIT_FILES;
-	}
 
 	if (strcmp(format, "alembic") == 0)
 	{

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,8 +105,10 @@ print_json_query(PGconn *conn, const char *sql, int nparams,
 static char *
 json_rows_sql(const char *call)
 {
-	return pgm_printf("SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t) - 'ordinality' "
-					  "ORDER BY t.ordinality), '[]')::text FROM %s WITH ORDINALITY t", call);
+	return pgm_printf("SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t) "
+					  "OPERATOR(pg_catalog.-) 'ordinality'::pg_catalog.text "
+					  "ORDER BY t.ordinality), '[]'::pg_catalog.jsonb)::pg_catalog.text "
+					  "FROM %s WITH ORDINALITY t", call);
 }
 
 static int
@@ -122,7 +125,8 @@ json_rows(PGconn *conn, const char *call, int nparams, const char *const *params
 static int
 json_values(PGconn *conn, const char *call, int nparams, const char *const *params)
 {
-	char	   *sql = pgm_printf("SELECT coalesce(pg_catalog.jsonb_agg(t.v ORDER BY t.n), '[]')::text "
+	char	   *sql = pgm_printf("SELECT coalesce(pg_catalog.jsonb_agg(t.v ORDER BY t.n), "
+								 "'[]'::pg_catalog.jsonb)::pg_catalog.text "
 								 "FROM %s WITH ORDINALITY t(v, n)", call);
 	int			rc = print_json_query(conn, sql, nparams, params);
 
@@ -152,13 +156,26 @@ json_str(const char *text)
 	return b.data;
 }
 
+/*
+ * Print label and a value from the database on one line, control
+ * characters escaped: ids, role names and messages are anybody's text.
+ */
+static void
+print_value(const char *label, const char *value)
+{
+	char	   *shown = pgm_display(value);
+
+	printf("%s%s\n", label, shown);
+	free(shown);
+}
+
 static void
 print_lines(const PGresult *res)
 {
 	int			i;
 
 	for (i = 0; i < PQntuples(res); i++)
-		puts(PQgetvalue(res, i, 0));
+		print_value("", PQgetvalue(res, i, 0));
 }
 
 /* ----------------------------------------------------------------
@@ -295,6 +312,20 @@ array_of(const PgmMigrationSet *set, int field)
 }
 
 /*
+ * Every query names its operators (OPERATOR(pg_catalog.=)), functions and
+ * types with their schema: the session's search_path stays the user's
+ * (migration scripts use it), and an unqualified "=" on text[] would pick
+ * a public.=(text[], text[]) that anybody allowed to create objects there
+ * could plant, run with the rights of whoever pushes (CVE-2018-1058).  For
+ * the same reason IS [NOT] DISTINCT FROM, which looks "=" up by name, is
+ * written out (SAME); in a CASE WHEN, its NULL for one NULL side counts
+ * as false.  The zipping unnest(a, b, ...) exists only unqualified, so it
+ * is spelled ROWS FROM (pg_catalog.unnest(a), pg_catalog.unnest(b), ...).
+ */
+#define EQ " OPERATOR(pg_catalog.=) "
+#define SAME(a, b) "(" a EQ b " OR (" a " IS NULL AND " b " IS NULL))"
+
+/*
  * How each file compares with what is registered: new, unchanged, message
  * (only the message differs: re-registered, always allowed), changed (not
  * applied yet: re-registered) or applied (changed after it was applied:
@@ -303,17 +334,20 @@ array_of(const PgmMigrationSet *set, int field)
 static const char *const COMPARE_SQL =
 "SELECT f.ord, CASE "
 "  WHEN r.id IS NULL THEN 'new' "
-"  WHEN r.up_script IS NOT DISTINCT FROM f.up AND r.down_script IS NOT DISTINCT FROM f.down "
-"   AND r.parents = f.parents::text[] AND r.branch_labels = f.labels::text[] "
-"   AND r.depends_on = f.deps::text[] THEN "
-"    CASE WHEN r.message IS NOT DISTINCT FROM f.message THEN 'unchanged' ELSE 'message' END "
+"  WHEN " SAME("r.up_script", "f.up") " AND " SAME("r.down_script", "f.down")
+"   AND r.parents" EQ "f.parents::pg_catalog.text[] "
+"   AND r.branch_labels" EQ "f.labels::pg_catalog.text[] "
+"   AND r.depends_on" EQ "f.deps::pg_catalog.text[] THEN "
+"    CASE WHEN " SAME("r.message", "f.message") " THEN 'unchanged' ELSE 'message' END "
 "  WHEN a.revision IS NOT NULL THEN 'applied' "
 "  ELSE 'changed' END "
-"FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
-"                       $7::text[], $8::text[]) WITH ORDINALITY "
+"FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
+"     pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.text[]), "
+"     pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.text[]), "
+"     pg_catalog.unnest($8::pg_catalog.text[])) WITH ORDINALITY "
 "     AS f(id, up, down, parents, labels, deps, message, ord) "
-"LEFT JOIN migrate.revisions r ON r.project = $1 AND r.id = f.id "
-"LEFT JOIN migrate.applied a ON a.project = $1 AND a.revision = f.id "
+"LEFT JOIN migrate.revisions r ON r.project" EQ "$1::pg_catalog.text AND r.id" EQ "f.id "
+"LEFT JOIN migrate.applied a ON a.project" EQ "$1::pg_catalog.text AND a.revision" EQ "f.id "
 "ORDER BY f.ord";
 
 /*
@@ -324,17 +358,19 @@ static const char *const COMPARE_SQL =
 static const char *const CHECK_SQL =
 "SELECT f.ord, CASE "
 "  WHEN r.id IS NULL THEN 'new' "
-"  WHEN r.checksum = f.checksum THEN "
-"    CASE WHEN r.message IS NOT DISTINCT FROM f.message THEN 'unchanged' ELSE 'message' END "
+"  WHEN r.checksum" EQ "f.checksum THEN "
+"    CASE WHEN " SAME("r.message", "f.message") " THEN 'unchanged' ELSE 'message' END "
 "  ELSE 'differs' END "
-"FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY "
+"FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
+"     pg_catalog.unnest($4::pg_catalog.text[])) WITH ORDINALITY "
 "     AS f(id, checksum, message, ord) "
-"LEFT JOIN migrate.revisions r ON r.project = $1 AND r.id = f.id "
+"LEFT JOIN migrate.revisions r ON r.project" EQ "$1::pg_catalog.text AND r.id" EQ "f.id "
 "ORDER BY f.ord";
 
 static const char *const REGISTER_SQL =
-"SELECT migrate.revision(id => $1, up => $2, down => $3, parents => $4::text[], "
-"message => $5, branch_labels => $6::text[], depends_on => $7::text[], project => $8)";
+"SELECT migrate.revision(id => $1, up => $2, down => $3, parents => $4::pg_catalog.text[], "
+"message => $5, branch_labels => $6::pg_catalog.text[], depends_on => $7::pg_catalog.text[], "
+"project => $8)";
 
 /*
  * Drain a pipeline of BEGIN, one registration per todo entry, COMMIT and a
@@ -475,7 +511,7 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 						napplied, napplied == 1 ? " has" : "s have");
 		for (i = 0; i < set->n; i++)
 			if (strcmp(state[i], "applied") == 0)
-				fprintf(stderr, "  %s (%s)\n", set->items[i].id, set->items[i].path);
+				pgm_message("  %s (%s)", set->items[i].id, set->items[i].path);
 		if (!o->ignore_changed)
 		{
 			pgm_hint("Applied history is not edited: restore these files (\"pg_migrate pull\" writes what is registered) and make the change in a new revision. --ignore-changed pushes the other files and keeps the registered versions of these.");
@@ -506,7 +542,7 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 	{
 		if (!PQenterPipelineMode(conn))
 		{
-			pgm_error("could not enter pipeline mode: %s", PQerrorMessage(conn));
+			pgm_libpq_error("could not enter pipeline mode", PQerrorMessage(conn));
 			rc = PGM_EXIT_SERVER;
 			goto out;
 		}
@@ -524,7 +560,7 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 
 			if (!PQsendQueryParams(conn, REGISTER_SQL, 8, NULL, rp, NULL, NULL, 0))
 			{
-				pgm_error("could not send: %s", PQerrorMessage(conn));
+				pgm_libpq_error("could not send", PQerrorMessage(conn));
 				rc = PGM_EXIT_SERVER;
 			}
 			free(p);
@@ -544,8 +580,12 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 	if (report && !o->json)
 	{
 		for (k = 0; k < ntodo; k++)
-			printf("%-9s %s (%s)\n", state[todo[k]],
-				   set->items[todo[k]].id, set->items[todo[k]].path);
+		{
+			char	   *path = pgm_display(set->items[todo[k]].path);
+
+			printf("%-9s %s (%s)\n", state[todo[k]], set->items[todo[k]].id, path);
+			free(path);
+		}
 		printf("pushed %d file%s: %d new, %d changed, %d message only, %d unchanged",
 			   set->n, set->n == 1 ? "" : "s", stats->new_count, stats->changed,
 			   stats->message, stats->unchanged);
@@ -628,8 +668,11 @@ notice_receiver(void *arg, const PGresult *res)
 	{
 		if (!progress_quiet)
 		{
-			printf("[%d/%d] %-7s %s (%.1f ms)\n", k, n, dir, id, ms);
+			char	   *shown = pgm_display(id);
+
+			printf("[%d/%d] %-7s %s (%.1f ms)\n", k, n, dir, shown, ms);
 			fflush(stdout);
+			free(shown);
 		}
 		progress_lines++;
 		return;
@@ -638,8 +681,11 @@ notice_receiver(void *arg, const PGresult *res)
 	{
 		if (!progress_quiet)
 		{
-			printf("[%d/%d] %-7s %s (%.1f ms, committed)\n", k, n, "up", id, ms * 1000.0);
+			char	   *shown = pgm_display(id);
+
+			printf("[%d/%d] %-7s %s (%.1f ms, committed)\n", k, n, "up", shown, ms * 1000.0);
 			fflush(stdout);
+			free(shown);
 		}
 		progress_lines++;
 		return;
@@ -656,7 +702,7 @@ print_current(PGconn *conn, const Opts *o, const char *label)
 								"SELECT coalesce(pg_catalog.string_agg(c, ', '), 'base') "
 								"FROM migrate.current($1) c", 1, params);
 
-	printf("%s%s\n", label, PQgetvalue(res, 0, 0));
+	print_value(label, PQgetvalue(res, 0, 0));
 	PQclear(res);
 }
 
@@ -729,7 +775,7 @@ run_command(Opts *o, const char *fn)
 	else
 	{
 		const char *params[3] = {target, o->project, o->purge ? "true" : "false"};
-		char	   *call = stamp ? pgm_strdup("migrate.stamp($1, $2, $3::boolean)")
+		char	   *call = stamp ? pgm_strdup("migrate.stamp($1, $2, $3::pg_catalog.bool)")
 			: pgm_printf("migrate.%s($1, $2)", fn);
 		char	   *sql;
 		int			nparams = stamp ? 3 : 2;
@@ -737,11 +783,13 @@ run_command(Opts *o, const char *fn)
 		if (o->json)
 			sql = pgm_printf("SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object("
 							 "'step', step, 'revision', revision, 'direction', direction, "
-							 "'duration_ms', round(extract(epoch FROM duration) * 1000, 3)) "
-							 "ORDER BY step), '[]')::text FROM %s", call);
+							 "'duration_ms', pg_catalog.round(pg_catalog.extract('epoch'::pg_catalog.text, duration) "
+							 "OPERATOR(pg_catalog.*) 1000, 3)) "
+							 "ORDER BY step), '[]'::pg_catalog.jsonb)::pg_catalog.text FROM %s", call);
 		else
 			sql = pgm_printf("SELECT step, revision, direction, "
-							 "round(extract(epoch FROM duration) * 1000, 1)::text FROM %s",
+							 "pg_catalog.round(pg_catalog.extract('epoch'::pg_catalog.text, duration) "
+							 "OPERATOR(pg_catalog.*) 1000, 1)::pg_catalog.text FROM %s",
 							 call);
 		res = pgm_query_try(conn, sql, nparams, params);
 		free(sql);
@@ -852,8 +900,8 @@ cmd_heads(Opts *o)
 {
 	const char *params[2] = {o->project, o->resolve_deps ? "true" : "false"};
 
-	return read_command(o, "migrate.heads($1, $2::boolean)", true,
-						"SELECT h FROM migrate.heads($1, $2::boolean) h",
+	return read_command(o, "migrate.heads($1, $2::pg_catalog.bool)", true,
+						"SELECT h FROM migrate.heads($1, $2::pg_catalog.bool) h",
 						false, NULL, 2, params);
 }
 
@@ -863,7 +911,8 @@ cmd_branches(Opts *o)
 	const char *params[1] = {o->project};
 
 	return read_command(o, "migrate.branches($1)", false,
-						"SELECT branch_point || ' -> ' || pg_catalog.array_to_string(children, ', ') "
+						"SELECT branch_point OPERATOR(pg_catalog.||) ' -> '::pg_catalog.text "
+						"OPERATOR(pg_catalog.||) pg_catalog.array_to_string(children, ', ') "
 						"FROM migrate.branches($1)",
 						false, NULL, 1, params);
 }
@@ -895,11 +944,12 @@ cmd_status(Opts *o)
 	if (o->json)
 	{
 		res = pgm_query(conn,
-						"SELECT (j || pg_catalog.jsonb_build_object('revisions', "
-						"  (SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(s) - 'ordinality' "
-						"     ORDER BY s.ordinality), '[]') "
-						"   FROM migrate.status($1) WITH ORDINALITY s)))::text, "
-						"  (j->>'up_to_date')::boolean "
+						"SELECT (j OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('revisions', "
+						"  (SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(s) "
+						"       OPERATOR(pg_catalog.-) 'ordinality'::pg_catalog.text "
+						"     ORDER BY s.ordinality), '[]'::pg_catalog.jsonb) "
+						"   FROM migrate.status($1) WITH ORDINALITY s)))::pg_catalog.text, "
+						"  (j OPERATOR(pg_catalog.->>) 'up_to_date'::pg_catalog.text)::pg_catalog.bool "
 						"FROM migrate.status_json($1) j", 1, params);
 		puts(PQgetvalue(res, 0, 0));
 		up_to_date = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
@@ -908,22 +958,32 @@ cmd_status(Opts *o)
 		return (o->check && !up_to_date) ? PGM_EXIT_PENDING : PGM_EXIT_OK;
 	}
 	res = pgm_query(conn,
-					"SELECT (j->>'up_to_date')::boolean, "
-					"  (SELECT count(*) FROM migrate.status($1) s WHERE s.state = 'pending'), "
+					"SELECT (j OPERATOR(pg_catalog.->>) 'up_to_date'::pg_catalog.text)::pg_catalog.bool, "
+					"  (SELECT pg_catalog.count(*) FROM migrate.status($1) s "
+					"   WHERE s.state" EQ "'pending'::pg_catalog.text), "
 					"  coalesce((SELECT pg_catalog.string_agg(x, ', ') "
-					"            FROM pg_catalog.jsonb_array_elements_text(j->'current') x), ''), "
+					"            FROM pg_catalog.jsonb_array_elements_text("
+					"              j OPERATOR(pg_catalog.->) 'current'::pg_catalog.text) x), ''), "
 					"  coalesce((SELECT pg_catalog.string_agg(x, ', ') "
-					"            FROM pg_catalog.jsonb_array_elements_text(j->'heads') x), '') "
+					"            FROM pg_catalog.jsonb_array_elements_text("
+					"              j OPERATOR(pg_catalog.->) 'heads'::pg_catalog.text) x), '') "
 					"FROM migrate.status_json($1) j", 1, params);
 	up_to_date = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	pending = atoi(PQgetvalue(res, 0, 1));
-	if (up_to_date)
-		printf("project \"%s\": up to date (current: %s)\n", o->project,
-			   PQgetvalue(res, 0, 2)[0] ? PQgetvalue(res, 0, 2) : "base");
-	else
-		printf("project \"%s\": %d pending (current: %s; heads: %s)\n", o->project,
-			   pending, PQgetvalue(res, 0, 2)[0] ? PQgetvalue(res, 0, 2) : "base",
-			   PQgetvalue(res, 0, 3));
+	{
+		char	   *project = pgm_display(o->project);
+		char	   *current = pgm_display(PQgetvalue(res, 0, 2)[0] ? PQgetvalue(res, 0, 2) : "base");
+		char	   *heads = pgm_display(PQgetvalue(res, 0, 3));
+
+		if (up_to_date)
+			printf("project \"%s\": up to date (current: %s)\n", project, current);
+		else
+			printf("project \"%s\": %d pending (current: %s; heads: %s)\n", project,
+				   pending, current, heads);
+		free(project);
+		free(current);
+		free(heads);
+	}
 	PQclear(res);
 	if (!o->check)
 	{
@@ -931,7 +991,7 @@ cmd_status(Opts *o)
 						"SELECT revision, state, "
 						"pg_catalog.to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS') AS applied_at, "
 						"applied_by, "
-						"concat_ws(', ', CASE WHEN is_current THEN 'current' END, "
+						"pg_catalog.concat_ws(', ', CASE WHEN is_current THEN 'current' END, "
 						"          CASE WHEN is_head THEN 'head' END) AS flags, message "
 						"FROM migrate.status($1)", 1, params);
 		if (PQntuples(res) > 0)
@@ -966,7 +1026,7 @@ cmd_script(Opts *o)
 	if (o->json)
 	{
 		print_json_query(conn, "SELECT pg_catalog.jsonb_build_object('script', "
-						 "migrate.script($1, $2))::text", 2, params);
+						 "migrate.script($1, $2))::pg_catalog.text", 2, params);
 		finish(conn);
 		return PGM_EXIT_OK;
 	}
@@ -1030,31 +1090,49 @@ cmd_show(Opts *o)
 					"is_head FROM migrate.show($1, $2)", 2, params);
 	for (r = 0; r < PQntuples(res); r++)
 	{
-		printf("revision:       %s\n", PQgetvalue(res, r, 0));
-		printf("parents:        %s\n", PQgetvalue(res, r, 1)[0] ? PQgetvalue(res, r, 1) : "(base)");
+		print_value("revision:       ", PQgetvalue(res, r, 0));
+		print_value("parents:        ", PQgetvalue(res, r, 1)[0] ? PQgetvalue(res, r, 1) : "(base)");
 		if (PQgetvalue(res, r, 2)[0])
-			printf("branch labels:  %s\n", PQgetvalue(res, r, 2));
+			print_value("branch labels:  ", PQgetvalue(res, r, 2));
 		if (PQgetvalue(res, r, 3)[0])
-			printf("depends on:     %s\n", PQgetvalue(res, r, 3));
+			print_value("depends on:     ", PQgetvalue(res, r, 3));
 		if (!PQgetisnull(res, r, 4))
 		{
-			const char *p = PQgetvalue(res, r, 4);
+			/* one output line per message line, each escaped */
+			char	   *msg = pgm_strdup(PQgetvalue(res, r, 4));
+			char	   *line = msg;
+			const char *label = "message:        ";
 
-			fputs("message:        ", stdout);
-			for (; *p; p++)
+			for (;;)
 			{
-				putchar(*p);
-				if (*p == '\n')
-					fputs("                ", stdout);
+				char	   *nl = strchr(line, '\n');
+
+				if (nl)
+					*nl = '\0';
+				print_value(label, line);
+				if (!nl)
+					break;
+				label = "                ";
+				line = nl + 1;
 			}
-			putchar('\n');
+			free(msg);
 		}
 		printf("head:           %s\n", strcmp(PQgetvalue(res, r, 15), "t") == 0 ? "yes" : "no");
 		if (strcmp(PQgetvalue(res, r, 12), "t") == 0)
-			printf("applied:        %s by %s\n", PQgetvalue(res, r, 13), PQgetvalue(res, r, 14));
+		{
+			char	   *when = pgm_printf("applied:        %s by ", PQgetvalue(res, r, 13));
+
+			print_value(when, PQgetvalue(res, r, 14));
+			free(when);
+		}
 		else
 			printf("applied:        no\n");
-		printf("registered:     %s by %s\n", PQgetvalue(res, r, 10), PQgetvalue(res, r, 11));
+		{
+			char	   *when = pgm_printf("registered:     %s by ", PQgetvalue(res, r, 10));
+
+			print_value(when, PQgetvalue(res, r, 11));
+			free(when);
+		}
 		printf("checksum:       %s\n", PQgetvalue(res, r, 9));
 		print_script("up", PQgetvalue(res, r, 7), PQgetvalue(res, r, 5));
 		if (PQgetisnull(res, r, 6))
@@ -1118,6 +1196,7 @@ scaffold(Opts *o, const PgmMigrationSet *set, PgmMigration *m, const char *what)
 	char	   *slug;
 	char	   *full;
 	const char *why;
+	struct stat st;
 	int			i;
 
 	if (!pgm_valid_id(m->id, &why))
@@ -1135,7 +1214,8 @@ scaffold(Opts *o, const PgmMigrationSet *set, PgmMigration *m, const char *what)
 	slug = pgm_slug(m->message && m->message[0] ? m->message : what, 40);
 	m->path = pgm_printf("%s_%s.sql", stamp, slug[0] ? slug : m->id);
 	full = pgm_path_join(o->dir, m->path);
-	if (access(full, F_OK) == 0)
+	/* whatever the entry is (a link is not followed) */
+	if (lstat(full, &st) == 0)
 	{
 		pgm_error("file \"%s\" already exists", full);
 		return PGM_EXIT_FILES;
@@ -1146,12 +1226,19 @@ scaffold(Opts *o, const PgmMigrationSet *set, PgmMigration *m, const char *what)
 	if (o->json)
 	{
 		char	   *jf = json_str(full);
+		char	   *jr = json_str(m->id);
 
-		printf("{\"revision\": \"%s\", \"file\": %s}\n", m->id, jf);
+		printf("{\"revision\": %s, \"file\": %s}\n", jr, jf);
 		free(jf);
+		free(jr);
 	}
 	else
-		printf("created %s (revision %s)\n", full, m->id);
+	{
+		char	   *shown = pgm_display(full);
+
+		printf("created %s (revision %s)\n", shown, m->id);
+		free(shown);
+	}
 	free(full);
 	free(slug);
 	return PGM_EXIT_OK;
@@ -1282,11 +1369,16 @@ cmd_merge(Opts *o)
 		params[2] = o->id;
 		params[3] = o->project;
 		conn = connect_db(o);
-		res = pgm_query(conn, "SELECT migrate.merge($1::text[], $2, $3, $4)", 4, params);
+		res = pgm_query(conn, "SELECT migrate.merge($1::pg_catalog.text[], $2, $3, $4)", 4, params);
 		if (o->json)
-			printf("{\"revision\": \"%s\"}\n", PQgetvalue(res, 0, 0));
+		{
+			char	   *jr = json_str(PQgetvalue(res, 0, 0));
+
+			printf("{\"revision\": %s}\n", jr);
+			free(jr);
+		}
 		else
-			printf("registered merge revision %s\n", PQgetvalue(res, 0, 0));
+			print_value("registered merge revision ", PQgetvalue(res, 0, 0));
 		PQclear(res);
 		free(arr);
 		finish(conn);
@@ -1317,7 +1409,8 @@ cmd_pull(Opts *o)
 	conn = connect_db(o);
 	res = pgm_query(conn,
 					"SELECT id, parents, branch_labels, depends_on, message, up_script, down_script "
-					"FROM migrate.revisions WHERE project = $1 ORDER BY seq", 1, params);
+					"FROM migrate.revisions WHERE project" EQ "$1::pg_catalog.text ORDER BY seq",
+					1, params);
 	n = PQntuples(res);
 	for (i = n; i >= 10000; i /= 10)
 		width++;
@@ -1356,7 +1449,12 @@ cmd_pull(Opts *o)
 		free(jd);
 	}
 	else
-		printf("wrote %d revision%s to %s\n", n, n == 1 ? "" : "s", o->dir);
+	{
+		char	   *shown = pgm_display(o->dir);
+
+		printf("wrote %d revision%s to %s\n", n, n == 1 ? "" : "s", shown);
+		free(shown);
+	}
 	return PGM_EXIT_OK;
 }
 
@@ -1401,7 +1499,7 @@ append_array(PgmBuf *b, const PgmList *l)
 	char	   *lit = pgm_array_literal(l);
 
 	append_dollar(b, lit);
-	pgm_buf_append(b, "::text[]");
+	pgm_buf_append(b, "::pg_catalog.text[]");
 	free(lit);
 }
 
@@ -1415,18 +1513,31 @@ cmd_bundle(Opts *o)
 
 	if (rc != PGM_EXIT_OK)
 		return rc;
+	/*
+	 * psql reads the bundle line by line and runs any line that starts
+	 * with a backslash, and PostgreSQL ends a "--" comment at a carriage
+	 * return as well as at a newline: the directory and file names in the
+	 * comments are escaped for display, so that each comment stays one
+	 * line (file names with control characters were refused already).
+	 * Everything else is a dollar-quoted literal, which neither psql nor
+	 * the server looks into.  The bundle's own SQL is schema-qualified like
+	 * the client's queries: it runs with the deployer's search_path.
+	 */
 	pgm_buf_init(&b);
-	pgm_buf_printf(&b,
-				   "-- pg_migrate bundle: %d revision%s from %s\n"
-				   "-- Run with: psql -v ON_ERROR_STOP=1 -f FILE\n"
+	pgm_buf_printf(&b, "-- pg_migrate bundle: %d revision%s from ",
+				   set.n, set.n == 1 ? "" : "s");
+	pgm_buf_append_display(&b, o->dir);
+	pgm_buf_append(&b,
+				   "\n-- Run with: psql -v ON_ERROR_STOP=1 -f FILE\n"
 				   "\\set ON_ERROR_STOP on\n"
-				   "BEGIN;\n",
-				   set.n, set.n == 1 ? "" : "s", o->dir);
+				   "BEGIN;\n");
 	for (i = 0; i < set.n; i++)
 	{
 		PgmMigration *m = &set.items[i];
 
-		pgm_buf_printf(&b, "\n-- %s\nSELECT migrate.revision(id => ", m->path);
+		pgm_buf_append(&b, "\n-- ");
+		pgm_buf_append_display(&b, m->path);
+		pgm_buf_append(&b, "\nSELECT migrate.revision(id => ");
 		append_dollar(&b, m->id);
 		pgm_buf_append(&b, ",\n    up => ");
 		append_dollar(&b, m->up);
@@ -1459,10 +1570,7 @@ cmd_bundle(Opts *o)
 	if (o->output)
 	{
 		if (!pgm_write_file(o->output, b.data, b.len))
-		{
-			pgm_error("could not write file \"%s\": %s", o->output, strerror(errno));
 			return PGM_EXIT_FILES;
-		}
 		if (o->json)
 		{
 			char	   *jf = json_str(o->output);
@@ -1471,7 +1579,12 @@ cmd_bundle(Opts *o)
 			free(jf);
 		}
 		else
-			printf("wrote %s (%d revision%s)\n", o->output, set.n, set.n == 1 ? "" : "s");
+		{
+			char	   *shown = pgm_display(o->output);
+
+			printf("wrote %s (%d revision%s)\n", shown, set.n, set.n == 1 ? "" : "s");
+			free(shown);
+		}
 	}
 	else
 		fputs(b.data, stdout);
@@ -1507,8 +1620,15 @@ cmd_import(Opts *o)
 		free(jd);
 	}
 	else
+	{
+		char	   *source = pgm_display(o->args[1]);
+		char	   *dir = pgm_display(o->dir);
+
 		printf("imported %d migration%s from %s into %s\n", set.n,
-			   set.n == 1 ? "" : "s", o->args[1], o->dir);
+			   set.n == 1 ? "" : "s", source, dir);
+		free(source);
+		free(dir);
+	}
 	return PGM_EXIT_OK;
 }
 
@@ -1539,7 +1659,7 @@ cmd_adopt(Opts *o)
 	bool		alembic = strcmp(o->args[0], "alembic") == 0;
 	const char *verify_sql = alembic
 		? "SELECT c FROM migrate.current($1) c"
-		: "SELECT revision FROM migrate.applied WHERE project = $1";
+		: "SELECT revision FROM migrate.applied WHERE project" EQ "$1::pg_catalog.text";
 	int			rc = load_ordered(o->dir, &set);
 	int			i,
 				steps = 0;
@@ -1587,7 +1707,12 @@ cmd_adopt(Opts *o)
 		for (r = 0; r < PQntuples(res); r++)
 		{
 			if (!o->json)
-				printf("%-7s %s\n", PQgetvalue(res, r, 2), PQgetvalue(res, r, 1));
+			{
+				char	   *id = pgm_display(PQgetvalue(res, r, 1));
+
+				printf("%-7s %s\n", PQgetvalue(res, r, 2), id);
+				free(id);
+			}
 			steps++;
 		}
 		PQclear(res);
@@ -1598,19 +1723,19 @@ cmd_adopt(Opts *o)
 		pgm_error("%s's history cannot be expressed as a pg_migrate version set", o->args[0]);
 		for (i = 0; i < applied.n; i++)
 			if (!pgm_list_contains(&now, applied.items[i]) && !alembic)
-				fprintf(stderr, "  %s is recorded by %s but could not be stamped\n",
-						applied.items[i], o->args[0]);
+				pgm_message("  %s is recorded by %s but could not be stamped",
+							applied.items[i], o->args[0]);
 		for (i = 0; i < now.n; i++)
 			if (!pgm_list_contains(alembic ? &tips : &applied, now.items[i]))
-				fprintf(stderr, "  %s is not recorded by %s, but comes before a revision that is\n",
-						now.items[i], o->args[0]);
+				pgm_message("  %s is not recorded by %s, but comes before a revision that is",
+							now.items[i], o->args[0]);
 		pgm_hint("%s applied migrations out of order; apply or revert the gaps with %s first, so that what it applied is a prefix of the chain.",
 				 o->args[0], o->args[0]);
 		rc = PGM_EXIT_FILES;
 		goto out;
 	}
-	res = pgm_query(conn, "SELECT count(*) FROM migrate.applied WHERE project = $1",
-					1, &o->project);
+	res = pgm_query(conn, "SELECT pg_catalog.count(*) FROM migrate.applied "
+					"WHERE project" EQ "$1::pg_catalog.text", 1, &o->project);
 	i = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	PQclear(pgm_query(conn, "COMMIT", 0, NULL));

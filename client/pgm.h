@@ -90,14 +90,23 @@ extern void pgm_list_split(PgmList *l, const char *csv);	/* "a, b" -> a b */
 extern char *pgm_list_join(const PgmList *l, const char *sep);
 extern void pgm_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void pgm_warning(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void pgm_message(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void pgm_hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void pgm_fatal(int code, const char *fmt,...) __attribute__((format(printf, 2, 3), noreturn));
+/* Text for display: control characters escaped (\n, \t, \x01). */
+extern void pgm_buf_append_display(PgmBuf *b, const char *s);
+extern char *pgm_display(const char *s);
+extern bool pgm_has_control(const char *s);
 extern char *pgm_read_file(const char *path, size_t *len);	/* NULL + errno on failure */
+/* Write an output file safely (see util.c); prints an error on failure. */
 extern bool pgm_write_file(const char *path, const char *data, size_t len);
 extern char *pgm_path_join(const char *dir, const char *name);
 extern bool pgm_is_dir(const char *path);
 extern bool pgm_mkdir_p(const char *path);
-/* sorted (strcmp) names of regular files in dir ending with suffix */
+/*
+ * sorted (strcmp) names of regular files in dir ending with suffix; refuses
+ * names with control characters; prints an error on failure
+ */
 extern bool pgm_list_dir(const char *dir, const char *suffix, PgmList *out);
 extern bool pgm_valid_id(const char *id, const char **why);
 extern char *pgm_slug(const char *text, size_t maxlen);
@@ -157,6 +166,8 @@ extern int	pgm_adopt_read(PGconn *conn, const char *format, const char *table,
 
 /* db.c: connection and output helpers */
 extern PGconn *pgm_connect(const char *conninfo);
+/* Print an error message of libpq's, after our own prefix what (or NULL). */
+extern void pgm_libpq_error(const char *what, const char *msg);
 /* Print a server error with SQLSTATE, detail, hint and context. */
 extern void pgm_report_result_error(const PGresult *res, const char *what);
 /* Run a query; on error reports and exits with PGM_EXIT_SERVER. */

@@ -237,16 +237,92 @@ pgm_list_join(const PgmList *l, const char *sep)
 	return b.data;
 }
 
+/*
+ * Append s for display: control characters (bytes below 0x20, and 0x7f)
+ * are written as \n, \r, \t or \xNN, so that a file name, id or message
+ * shown to the user can neither break a line nor send a terminal control
+ * sequence.  Everything else is copied as it is.
+ */
+void
+pgm_buf_append_display(PgmBuf *b, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *) s; *p; p++)
+	{
+		if (*p == '\n')
+			pgm_buf_append(b, "\\n");
+		else if (*p == '\r')
+			pgm_buf_append(b, "\\r");
+		else if (*p == '\t')
+			pgm_buf_append(b, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			pgm_buf_printf(b, "\\x%02x", *p);
+		else
+			pgm_buf_append_len(b, (const char *) p, 1);
+	}
+}
+
+/* The display form of s (see pgm_buf_append_display), malloc'd. */
+char *
+pgm_display(const char *s)
+{
+	PgmBuf		b;
+
+	pgm_buf_init(&b);
+	pgm_buf_append_display(&b, s ? s : "");
+	return b.data;
+}
+
+/* Does s hold a control character (one that pgm_display escapes)? */
+bool
+pgm_has_control(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *) s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return true;
+	return false;
+}
+
 static void vmessage(const char *prefix, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/*
+ * Messages echo file names, ids and other text that the user, a file or
+ * the database chose; the whole line goes through pgm_buf_append_display,
+ * so that none of it can forge further lines.  Text that may legitimately
+ * hold line breaks (libpq's messages, the server's detail and context) is
+ * printed by pgm_libpq_error and pgm_report_result_error instead.
+ */
 static void
 vmessage(const char *prefix, const char *fmt, va_list ap)
 {
+	PgmBuf		line;
+	PgmBuf		shown;
+	va_list		ap2;
+	int			n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	pgm_buf_init(&line);
+	if (n > 0)
+	{
+		line.data = pgm_realloc(line.data, n + 1);
+		line.cap = n + 1;
+		vsnprintf(line.data, n + 1, fmt, ap);
+		line.len = n;
+	}
+	pgm_buf_init(&shown);
+	pgm_buf_append_display(&shown, line.data);
 	fflush(stdout);
 	if (prefix)
 		fprintf(stderr, "%s: %s", pgm_progname, prefix);
-	vfprintf(stderr, fmt, ap);
+	fputs(shown.data, stderr);
 	fputc('\n', stderr);
+	pgm_buf_free(&line);
+	pgm_buf_free(&shown);
 }
 
 void
@@ -266,6 +342,17 @@ pgm_warning(const char *fmt,...)
 
 	va_start(ap, fmt);
 	vmessage("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+/* A further line of a message (such as a list item), escaped likewise. */
+void
+pgm_message(const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vmessage(NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -358,38 +445,195 @@ pgm_read_file(const char *path, size_t *len)
 	return b.data;
 }
 
-/* Write a file through a temporary name, so a reader never sees half. */
-bool
-pgm_write_file(const char *path, const char *data, size_t len)
+static bool
+write_all(int fd, const char *data, size_t len)
 {
-	char	   *tmp = pgm_printf("%s.tmp%d", path, (int) getpid());
-	FILE	   *f = fopen(tmp, "wb");
-
-	if (f == NULL)
+	while (len > 0)
 	{
+		ssize_t		n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+		{
+			if (n == 0)
+				errno = EIO;
+			return false;
+		}
+		data += n;
+		len -= (size_t) n;
+	}
+	return true;
+}
+
+/*
+ * A device or FIFO is written where it is: it is how output is sent to
+ * /dev/null, a terminal or a pipe, and replacing the node would break it
+ * for everybody else (O_TRUNC means nothing for these).  O_NOFOLLOW and the
+ * check of the node that was opened keep a link or file swapped in since
+ * the lstat() from being written through.  Opening a FIFO waits for its
+ * reader.
+ */
+static bool
+write_in_place(const char *path, const struct stat *seen, const char *data,
+			   size_t len)
+{
+	int			fd = open(path, O_WRONLY | O_NOFOLLOW | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0)
+	{
+		pgm_error("could not write file \"%s\": %s", path, strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) != 0 || st.st_dev != seen->st_dev ||
+		st.st_ino != seen->st_ino)
+	{
+		close(fd);
+		pgm_error("could not write file \"%s\": it was replaced while being opened", path);
+		return false;
+	}
+	if (!write_all(fd, data, len))
+	{
+		int			save = errno;
+
+		close(fd);
+		pgm_error("could not write file \"%s\": %s", path, strerror(save));
+		return false;
+	}
+	if (close(fd) != 0)
+	{
+		pgm_error("could not write file \"%s\": %s", path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A regular file (or a new one) is replaced whole: the data goes to a
+ * temporary that mkstemp() creates in the same directory (an unpredictable
+ * name that nobody else can have created first, on the same file system
+ * so that rename() is atomic), is flushed to disk, and is renamed over the
+ * target.  A reader sees the old file or the new one, never half of one,
+ * and a crash leaves at worst a stray temporary.
+ */
+/*
+ * Flush the directory of path, so that a rename into it survives a crash.
+ * Best effort: the file is in place either way.
+ */
+static void
+fsync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char	   *dir = slash ? pgm_strndup(path, slash == path ? 1 : (size_t) (slash - path))
+		: pgm_strdup(".");
+	int			fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+	if (fd >= 0)
+	{
+		(void) fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+static bool
+write_replacing(const char *path, mode_t mode, const char *data, size_t len)
+{
+	char	   *tmp = pgm_printf("%s.tmpXXXXXX", path);
+	int			fd = mkstemp(tmp);
+
+	if (fd < 0)
+	{
+		pgm_error("could not write file \"%s\": %s", path, strerror(errno));
 		free(tmp);
 		return false;
 	}
-	if (fwrite(data, 1, len, f) != len || fclose(f) != 0)
+	/* mkstemp() creates the file 0600 */
+	if (fchmod(fd, mode) != 0 || !write_all(fd, data, len) || fsync(fd) != 0)
+	{
+		int			save = errno;
+
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		pgm_error("could not write file \"%s\": %s", path, strerror(save));
+		return false;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0)
 	{
 		int			save = errno;
 
 		unlink(tmp);
 		free(tmp);
-		errno = save;
-		return false;
-	}
-	if (rename(tmp, path) != 0)
-	{
-		int			save = errno;
-
-		unlink(tmp);
-		free(tmp);
-		errno = save;
+		pgm_error("could not write file \"%s\": %s", path, strerror(save));
 		return false;
 	}
 	free(tmp);
+	fsync_parent(path);
 	return true;
+}
+
+/*
+ * Write an output file (bundle -o, pull, new, merge --dir, import), after
+ * looking at what the path is now:
+ *
+ *	- nothing, or a regular file: replaced through a temporary (see
+ *	  write_replacing), keeping a replaced file's permission bits; a new
+ *	  file gets 0666 less the umask, as fopen() would give it;
+ *	- a character or block device or a FIFO: written in place, never
+ *	  replaced (bundle -o /dev/null must leave /dev/null a device);
+ *	- a symbolic link: refused.  Replacing it would drop the link, and
+ *	  following it would let whoever placed it (in a shared directory, for
+ *	  a client run as root) choose which file gets overwritten;
+ *	- a directory or anything else: refused.
+ *
+ * Prints an error and returns false on failure; the target is then as it
+ * was.
+ */
+bool
+pgm_write_file(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	mode_t		mode;
+
+	if (lstat(path, &st) == 0)
+	{
+		if (S_ISLNK(st.st_mode))
+		{
+			pgm_error("refusing to write \"%s\": it is a symbolic link", path);
+			pgm_hint("Output files are not written through symbolic links; give the path of the file itself.");
+			return false;
+		}
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode))
+			return write_in_place(path, &st, data, len);
+		if (S_ISDIR(st.st_mode))
+		{
+			pgm_error("could not write file \"%s\": it is a directory", path);
+			return false;
+		}
+		if (!S_ISREG(st.st_mode))
+		{
+			pgm_error("could not write file \"%s\": it is not a regular file", path);
+			return false;
+		}
+		/* the permission bits only: never set-id bits on a file we create */
+		mode = st.st_mode & 0777;
+	}
+	else if (errno != ENOENT)
+	{
+		pgm_error("could not write file \"%s\": %s", path, strerror(errno));
+		return false;
+	}
+	else
+	{
+		/* the umask can only be read by setting it */
+		mode_t		mask = umask(0);
+
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	return write_replacing(path, mode, data, len);
 }
 
 char *
@@ -443,15 +687,28 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+/*
+ * The sorted (strcmp) names of the regular files in dir (or links to
+ * them) that end with suffix, hidden files left out.  A candidate whose
+ * name holds a control character is refused: such a name could break a
+ * line of a message, or of generated SQL (bundle writes each file's name
+ * into an SQL comment, and psql would run a line that a newline in the
+ * name starts).  Prints an error and returns false on failure.
+ */
 bool
 pgm_list_dir(const char *dir, const char *suffix, PgmList *out)
 {
 	DIR		   *d = opendir(dir);
 	struct dirent *de;
 	size_t		sl = strlen(suffix);
+	PgmList		bad = {0};
+	int			i;
 
 	if (d == NULL)
+	{
+		pgm_error("could not read directory \"%s\": %s", dir, strerror(errno));
 		return false;
+	}
 	while ((de = readdir(d)) != NULL)
 	{
 		size_t		nl = strlen(de->d_name);
@@ -461,6 +718,11 @@ pgm_list_dir(const char *dir, const char *suffix, PgmList *out)
 		if (de->d_name[0] == '.' || nl < sl ||
 			strcmp(de->d_name + nl - sl, suffix) != 0)
 			continue;
+		if (pgm_has_control(de->d_name))
+		{
+			pgm_list_add(&bad, de->d_name);
+			continue;
+		}
 		/* the directory entry's type spares a stat() per file */
 		if (de->d_type == DT_REG)
 		{
@@ -475,6 +737,22 @@ pgm_list_dir(const char *dir, const char *suffix, PgmList *out)
 		free(full);
 	}
 	closedir(d);
+	if (bad.n > 0)
+	{
+		if (bad.n > 1)
+			qsort(bad.items, bad.n, sizeof(char *), cmp_str);
+		for (i = 0; i < bad.n; i++)
+		{
+			char	   *full = pgm_path_join(dir, bad.items[i]);
+
+			pgm_error("refusing file \"%s\": its name contains a control character", full);
+			free(full);
+		}
+		pgm_hint("Rename the file%s: control characters in file names could forge lines in messages and in generated SQL.",
+				 bad.n > 1 ? "s" : "");
+		pgm_list_free(&bad);
+		return false;
+	}
 	if (out->n > 1)
 		qsort(out->items, out->n, sizeof(char *), cmp_str);
 	return true;
