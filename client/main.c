@@ -27,7 +27,7 @@
 
 #include "pgm.h"
 
-#define PGM_CLIENT_VERSION "0.3.0"
+#define PGM_CLIENT_VERSION "0.4.0"
 
 typedef struct Opts
 {
@@ -51,6 +51,7 @@ typedef struct Opts
 	bool		ignore_changed;
 	bool		purge;
 	bool		per_revision;
+	bool		trust_registrants;	/* --trust-registrants */
 	bool		resolve_deps;
 	int			nargs;
 	char	  **args;
@@ -749,9 +750,9 @@ run_command(Opts *o, const char *fn)
 	start = now_ms();
 	if (o->per_revision)
 	{
-		const char *params[2] = {target, o->project};
+		const char *params[3] = {target, o->project, o->trust_registrants ? "true" : "false"};
 
-		res = pgm_query_try(conn, "CALL migrate.apply($1, $2)", 2, params);
+		res = pgm_query_try(conn, "CALL migrate.apply($1, $2, $3::pg_catalog.bool)", 3, params);
 		if (res == NULL)
 		{
 			finish(conn);
@@ -774,11 +775,13 @@ run_command(Opts *o, const char *fn)
 	}
 	else
 	{
-		const char *params[3] = {target, o->project, o->purge ? "true" : "false"};
+		/* stamp's third argument is purge, the others' trust_registrants */
+		const char *params[3] = {target, o->project,
+		(stamp ? o->purge : o->trust_registrants) ? "true" : "false"};
 		char	   *call = stamp ? pgm_strdup("migrate.stamp($1, $2, $3::pg_catalog.bool)")
-			: pgm_printf("migrate.%s($1, $2)", fn);
+			: pgm_printf("migrate.%s($1, $2, $3::pg_catalog.bool)", fn);
 		char	   *sql;
-		int			nparams = stamp ? 3 : 2;
+		int			nparams = 3;
 
 		if (o->json)
 			sql = pgm_printf("SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object("
@@ -1759,8 +1762,8 @@ static int	cmd_help(Opts *o);
 static const Command commands[] = {
 	{"new", cmd_new, 0, 0, "new -m MESSAGE [--dir D] [--parents IDS] [--branch-label L] [--depends-on IDS] [--id ID]"},
 	{"push", cmd_push, 0, 0, "push [--dir D] [--ignore-changed]"},
-	{"upgrade", cmd_upgrade, 0, 1, "upgrade [TARGET] [--dir D] [--per-revision]"},
-	{"downgrade", cmd_downgrade, 1, 1, "downgrade TARGET [--dir D]"},
+	{"upgrade", cmd_upgrade, 0, 1, "upgrade [TARGET] [--dir D] [--per-revision] [--trust-registrants]"},
+	{"downgrade", cmd_downgrade, 1, 1, "downgrade TARGET [--dir D] [--trust-registrants]"},
 	{"stamp", cmd_stamp, 1, 1, "stamp TARGET [--purge] [--dir D]"},
 	{"current", cmd_current, 0, 0, "current"},
 	{"heads", cmd_heads, 0, 0, "heads [--resolve-dependencies]"},
@@ -1816,7 +1819,7 @@ enum
 {
 	OPT_PROJECT = 256, OPT_DIR, OPT_JSON, OPT_BRANCH_LABEL, OPT_DEPENDS_ON,
 	OPT_PARENTS, OPT_ID, OPT_CHECK, OPT_FORCE, OPT_IGNORE_CHANGED, OPT_PURGE,
-	OPT_PER_REVISION, OPT_RESOLVE, OPT_DOWNGRADE_SQL, OPT_VERSIONS, OPT_TABLE,
+	OPT_PER_REVISION, OPT_TRUST_REGISTRANTS, OPT_RESOLVE, OPT_DOWNGRADE_SQL, OPT_VERSIONS, OPT_TABLE,
 	OPT_TOOL_PROJECT, OPT_VERSION, OPT_HELP
 };
 
@@ -1838,6 +1841,7 @@ main(int argc, char **argv)
 		{"ignore-changed", no_argument, NULL, OPT_IGNORE_CHANGED},
 		{"purge", no_argument, NULL, OPT_PURGE},
 		{"per-revision", no_argument, NULL, OPT_PER_REVISION},
+		{"trust-registrants", no_argument, NULL, OPT_TRUST_REGISTRANTS},
 		{"resolve-dependencies", no_argument, NULL, OPT_RESOLVE},
 		{"downgrade-sql", required_argument, NULL, OPT_DOWNGRADE_SQL},
 		{"versions", required_argument, NULL, OPT_VERSIONS},
@@ -1920,6 +1924,9 @@ main(int argc, char **argv)
 			case OPT_PURGE:
 				o.purge = true;
 				break;
+			case OPT_TRUST_REGISTRANTS:
+				o.trust_registrants = true;
+				break;
 			case OPT_PER_REVISION:
 				o.per_revision = true;
 				break;
@@ -1973,6 +1980,11 @@ main(int argc, char **argv)
 	{
 		pgm_error("wrong number of arguments for \"%s\"", cmd->name);
 		fprintf(stderr, "Usage: %s %s\n", pgm_progname, cmd->synopsis);
+		return PGM_EXIT_USAGE;
+	}
+	if (o.trust_registrants && cmd->fn != cmd_upgrade && cmd->fn != cmd_downgrade)
+	{
+		pgm_error("--trust-registrants applies to upgrade and downgrade only");
 		return PGM_EXIT_USAGE;
 	}
 	return cmd->fn(&o);

@@ -214,8 +214,8 @@ Usage:
 Commands:
   new -m MESSAGE [--dir D] [--parents IDS] [--branch-label L] [--depends-on IDS] [--id ID]
   push [--dir D] [--ignore-changed]
-  upgrade [TARGET] [--dir D] [--per-revision]
-  downgrade TARGET [--dir D]
+  upgrade [TARGET] [--dir D] [--per-revision] [--trust-registrants]
+  downgrade TARGET [--dir D] [--trust-registrants]
   stamp TARGET [--purge] [--dir D]
   current
   heads [--resolve-dependencies]
@@ -251,7 +251,9 @@ my $try = qq{Try "pg_migrate --help" for more information.\n};
 
 check('--help', ['--help'], 0, $usage, '');
 check('help command', ['help'], 0, $usage, '');
-check('--version', ['--version'], 0, "pg_migrate 0.3.0\n", '');
+check('--version', ['--version'], 0, "pg_migrate 0.4.0\n", '');
+check('--trust-registrants on a read command', [ 'status', '--trust-registrants' ], 2, '',
+	"pg_migrate: error: --trust-registrants applies to upgrade and downgrade only\n");
 check('no command', [], 2, '', "pg_migrate: error: no command given\n$try");
 check('no command after options', [ '--json', '--project', 'x' ],
 	2, '', "pg_migrate: error: no command given\n$try");
@@ -271,10 +273,10 @@ check('missing argument', ['show'],
 	qq{pg_migrate: error: wrong number of arguments for "show"\nUsage: pg_migrate show REVISION\n});
 check('downgrade needs a target', ['downgrade'],
 	2, '',
-	qq{pg_migrate: error: wrong number of arguments for "downgrade"\nUsage: pg_migrate downgrade TARGET [--dir D]\n});
+	qq{pg_migrate: error: wrong number of arguments for "downgrade"\nUsage: pg_migrate downgrade TARGET [--dir D] [--trust-registrants]\n});
 check('upgrade takes one target', [ 'upgrade', 'a', 'b' ],
 	2, '',
-	qq{pg_migrate: error: wrong number of arguments for "upgrade"\nUsage: pg_migrate upgrade [TARGET] [--dir D] [--per-revision]\n});
+	qq{pg_migrate: error: wrong number of arguments for "upgrade"\nUsage: pg_migrate upgrade [TARGET] [--dir D] [--per-revision] [--trust-registrants]\n});
 check('downgrade --per-revision', [ 'downgrade', 'base', '--per-revision' ],
 	2, '', "pg_migrate: error: --per-revision applies to upgrade only\n");
 
@@ -1639,6 +1641,36 @@ EOT
 	($ret, $out, $err) = $node->psql('db1',
 		q{SELECT count(*) FROM migrate.upgrade('heads', 'sn')});
 	is("$ret|$out|$err", '0|2|', 'step_notices off by default: no NOTICE');
+}
+
+# --trust-registrants: a revision another role registered runs only when
+# the caller opts in, on both paths, and the opt-in is in the audit trail.
+{
+	sql('db1', q{CREATE ROLE tr_deployer;
+		SELECT migrate.grant_deploy('tr_deployer', 'tr');
+		SET ROLE tr_deployer;
+		SELECT migrate.revision('tr1', 'SELECT 1', 'SELECT 1', project => 'tr');
+		SELECT migrate.revision('tr2', 'SELECT 2', 'SELECT 2', parents => '{tr1}', project => 'tr');
+		RESET ROLE});
+	my ($rc, $out, $err) = pgm('upgrade', 'tr1', '--project', 'tr');
+	is($rc, 4, 'upgrade of another role\'s revision: exit status 4');
+	like($err, qr/\Apg_migrate: error: revision "tr1" of project "tr" was registered by role "tr_deployer", which is neither role "\Q$user\E" nor a member of it\n/,
+		'upgrade of another role\'s revision: refused, naming both roles');
+	like($err, qr/^SQLSTATE:  42501$/m, 'upgrade of another role\'s revision: 42501');
+	($rc, $out, $err) = pgm('upgrade', 'tr1', '--project', 'tr', '--per-revision');
+	is($rc, 4, 'apply of another role\'s revision: exit status 4');
+	like($err, qr/^SQLSTATE:  42501$/m, 'apply of another role\'s revision: 42501');
+	check('upgrade --trust-registrants', [ 'upgrade', 'tr1', '--project', 'tr', '--trust-registrants' ],
+		0, "[1/1] up      tr1 (X ms)\nupgraded: 1 step in X ms\ncurrent: tr1\n", '');
+	check('upgrade --per-revision --trust-registrants',
+		[ 'upgrade', '--project', 'tr', '--per-revision', '--trust-registrants' ],
+		0, "[1/1] up      tr2 (X ms, committed)\nupgraded: 1 revision in X ms\ncurrent: tr2\n", '');
+	check('downgrade --trust-registrants', [ 'downgrade', 'base', '--project', 'tr', '--trust-registrants' ],
+		0, "[1/2] down    tr2 (X ms)\n[2/2] down    tr1 (X ms)\ndowngraded: 2 steps in X ms\ncurrent: base\n", '');
+	is(sql('db1', q{SELECT string_agg(revision || ':' || direction || ':' || outcome || ':' || coalesce(trusted_registrant, '-'), ' ' ORDER BY event_id)
+		FROM migrate.events WHERE project = 'tr'}),
+		'tr1:up:failure:- tr1:up:failure:- tr1:up:success:tr_deployer tr2:up:success:tr_deployer tr2:down:success:tr_deployer tr1:down:success:tr_deployer',
+		'the refusals are failure rows; the trusted runs name the registrant');
 }
 
 chdir $start_dir or die "chdir $start_dir: $!";
