@@ -148,6 +148,44 @@ run_toplevel(const char *sql)
 }
 
 /*
+ * Register a database-connected background worker of this library that
+ * runs function with the shared memory segment seg, notifying this
+ * backend.  Returns false when no slot is free.
+ */
+static bool
+start_worker(const char *function, const char *type, const char *name,
+			 dsm_segment *seg, BackgroundWorkerHandle **handle)
+{
+	BackgroundWorker worker;
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "pg_migrate");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "%s", function);
+	snprintf(worker.bgw_name, BGW_MAXLEN, "%s", name);
+	snprintf(worker.bgw_type, BGW_MAXLEN, "%s", type);
+	worker.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
+	worker.bgw_notify_pid = MyProcPid;
+	return RegisterDynamicBackgroundWorker(&worker, handle);
+}
+
+/* In a worker: map the task's shared memory, or fail. */
+static void *
+attach_task(Datum arg, dsm_segment **seg)
+{
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	*seg = dsm_attach(DatumGetUInt32(arg));
+	if (*seg == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not map the shared memory of a pg_migrate task")));
+	return dsm_segment_address(*seg);
+}
+
+/*
  * Entry point of the background worker.
  */
 void
@@ -158,15 +196,7 @@ pgm_worker_main(Datum arg)
 	PgmScriptInfo info;
 	ListCell   *lc;
 
-	pqsignal(SIGTERM, die);
-	BackgroundWorkerUnblockSignals();
-
-	seg = dsm_attach(DatumGetUInt32(arg));
-	if (seg == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("could not map the shared memory of a pg_migrate task")));
-	task = dsm_segment_address(seg);
+	task = attach_task(arg, &seg);
 
 	BackgroundWorkerInitializeConnectionByOid(task->dboid, task->session_user, 0);
 
@@ -365,7 +395,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	Size		len = strlen(script);
 	dsm_segment *seg;
 	PgmWorkerTask *task;
-	BackgroundWorker worker;
+	char		name[BGW_MAXLEN];
 	BackgroundWorkerHandle *handle;
 	BgwHandleStatus status;
 	int			statement;
@@ -406,18 +436,8 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	task->script_len = len;
 	memcpy(task->script, script, len + 1);
 
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	snprintf(worker.bgw_library_name, BGW_MAXLEN, "pg_migrate");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "pgm_worker_main");
-	snprintf(worker.bgw_name, BGW_MAXLEN, "pg_migrate worker for revision %s", revision);
-	snprintf(worker.bgw_type, BGW_MAXLEN, "pg_migrate worker");
-	worker.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
-	worker.bgw_notify_pid = MyProcPid;
-
-	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+	snprintf(name, sizeof(name), "pg_migrate worker for revision %s", revision);
+	if (!start_worker("pgm_worker_main", "pg_migrate worker", name, seg, &handle))
 		ereport(ERROR,
 				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
 				 errmsg("could not start a background worker for revision \"%s\" (project \"%s\")",
@@ -508,14 +528,7 @@ pgm_failure_worker_main(Datum arg)
 	dsm_segment *seg;
 	PgmFailureTask *task;
 
-	pqsignal(SIGTERM, die);
-	BackgroundWorkerUnblockSignals();
-	seg = dsm_attach(DatumGetUInt32(arg));
-	if (seg == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("could not map the shared memory of a pg_migrate failure record")));
-	task = dsm_segment_address(seg);
+	task = attach_task(arg, &seg);
 	BackgroundWorkerInitializeConnectionByOid(task->dboid, task->session_user, 0);
 	SetConfigOption("application_name", "pg_migrate failure record",
 					PGC_USERSET, PGC_S_SESSION);
@@ -543,7 +556,6 @@ pgm_record_failure_async(PgmFailure *f)
 {
 	dsm_segment *seg;
 	PgmFailureTask *task;
-	BackgroundWorker worker;
 	BackgroundWorkerHandle *handle;
 	const char *problem = NULL;
 
@@ -560,18 +572,8 @@ pgm_record_failure_async(PgmFailure *f)
 		task->session_user = GetAuthenticatedUserId();
 		memcpy(&task->failure, f, sizeof(PgmFailure));
 
-		memset(&worker, 0, sizeof(worker));
-		worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-		worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-		worker.bgw_restart_time = BGW_NEVER_RESTART;
-		snprintf(worker.bgw_library_name, BGW_MAXLEN, "pg_migrate");
-		snprintf(worker.bgw_function_name, BGW_MAXLEN, "pgm_failure_worker_main");
-		snprintf(worker.bgw_name, BGW_MAXLEN, "pg_migrate failure record");
-		snprintf(worker.bgw_type, BGW_MAXLEN, "pg_migrate failure record");
-		worker.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
-		worker.bgw_notify_pid = MyProcPid;
-
-		if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+		if (!start_worker("pgm_failure_worker_main", "pg_migrate failure record",
+						  "pg_migrate failure record", seg, &handle))
 			problem = "No background worker slot is free; see max_worker_processes";
 		else
 		{
