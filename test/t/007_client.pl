@@ -41,6 +41,9 @@ use JSON::PP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use PgMigrateClient;
 
 my $node = PostgreSQL::Test::Cluster->new('main');
 $node->init;
@@ -63,51 +66,9 @@ my $user = getpwuid($<);
 my $U = sprintf '%-10s', $user;    # in the applied_by column of status
 
 # ---------------------------------------------------------------------------
-# helpers
+# helpers (and those of PgMigrateClient.pm)
 
-# Run pg_migrate with @args against database $opts->{db} (default db1),
-# with extra environment variables $opts->{env}; returns (exit status,
-# stdout, stderr).
-sub pgm
-{
-	my $opts = ref $_[0] eq 'HASH' ? shift : {};
-	my @args = @_;
-	local $ENV{PGHOST} = $node->host;
-	local $ENV{PGPORT} = $node->port;
-	local $ENV{PGUSER} = $user;
-	local $ENV{PGDATABASE} = $opts->{db} // 'db1';
-	local %ENV = (%ENV, %{ $opts->{env} // {} });
-	my ($out, $err) = ('', '');
-	IPC::Run::run([ 'pg_migrate', @args ], '<', \'', '>', \$out, '2>', \$err,
-		IPC::Run::timeout(60));
-	return ($? >> 8, $out, $err);
-}
-
-# What varies between runs.
-sub mask
-{
-	my ($s) = @_;
-	$s =~ s/\(\d+\.\d ms\)/(X ms)/g;
-	$s =~ s/\(\d+\.\d ms, committed\)/(X ms, committed)/g;
-	$s =~ s/ in \d+\.\d ms$/ in X ms/mg;
-	$s =~ s/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/YYYY-MM-DD HH:MM:SS/g;
-	$s =~ s/\b\d{14}_/TS_/g;
-	# getopt's own messages start with argv[0], which IPC::Run makes the
-	# full path of the program
-	$s =~ s{^/\S+/pg_migrate: }{pg_migrate: }mg;
-	return $s;
-}
-
-# Run and compare exit status, stdout and stderr (masked) exactly.
-sub check
-{
-	my ($name, $args, $rc, $out, $err, $opts) = @_;
-	my ($grc, $gout, $gerr) = pgm($opts // {}, @$args);
-	is($grc, $rc, "$name: exit status $rc");
-	is(mask($gout), $out, "$name: stdout");
-	is(mask($gerr), $err, "$name: stderr");
-	return ($grc, $gout, $gerr);
-}
+pgm_client_setup(node => $node, user => $user, db => 'db1');
 
 # JSON with what varies replaced and booleans as strings, for is_deeply.
 sub norm_json
@@ -147,53 +108,6 @@ sub check_json
 	  or diag("stdout: $gout");
 	like($gout, qr/\A[^\n]*\n\z/, "$name --json: one line");
 	return $got;
-}
-
-sub wfile
-{
-	my ($path, $content) = @_;
-	open my $fh, '>:raw', $path or die "open $path: $!";
-	print $fh $content;
-	close $fh or die "close $path: $!";
-	return;
-}
-
-sub rfile
-{
-	my ($path) = @_;
-	open my $fh, '<:raw', $path or die "open $path: $!";
-	local $/;
-	my $s = <$fh>;
-	close $fh;
-	return $s;
-}
-
-# A migration file in the format of files.c.
-sub mig
-{
-	my (%m) = @_;
-	my $s = "-- migrate:revision $m{id}\n";
-	$s .= "-- migrate:parents $m{parents}\n" if defined $m{parents};
-	if (defined $m{message})
-	{
-		# split gives nothing for the empty string: one empty line then
-		my @lines = length $m{message} ? split(/\n/, $m{message}, -1) : ('');
-		$s .= '-- migrate:message' . (length $_ ? " $_" : '') . "\n" for @lines;
-	}
-	$s .= "-- migrate:branch-labels $m{labels}\n" if defined $m{labels};
-	$s .= "-- migrate:depends-on $m{deps}\n" if defined $m{deps};
-	$s .= "-- migrate:up\n$m{up}\n";
-	$s .= "-- migrate:down\n$m{down}\n" if defined $m{down};
-	return $s;
-}
-
-sub ls_dir
-{
-	my ($dir) = @_;
-	opendir my $dh, $dir or die "opendir $dir: $!";
-	my @f = sort grep { !/^\./ } readdir $dh;
-	closedir $dh;
-	return @f;
 }
 
 sub sql

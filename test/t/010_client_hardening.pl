@@ -39,6 +39,9 @@ use POSIX qw(mkfifo);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use PgMigrateClient;
 
 my $node = PostgreSQL::Test::Cluster->new('main');
 $node->init;
@@ -52,94 +55,18 @@ delete $ENV{$_} for qw(PGMIGRATE_DIR PGMIGRATE_PROJECT PGSERVICE PGOPTIONS);
 my $user = getpwuid($<);
 
 # ---------------------------------------------------------------------------
-# helpers (as in 007_client.pl)
+# helpers (and those of PgMigrateClient.pm)
 
-# Run pg_migrate with @args as $opts->{user} (default: the OS user) against
-# database $opts->{db} (default postgres), with extra environment
-# variables $opts->{env}; returns (exit status, stdout, stderr).
-sub pgm
-{
-	my $opts = ref $_[0] eq 'HASH' ? shift : {};
-	my @args = @_;
-	local $ENV{PGHOST} = $node->host;
-	local $ENV{PGPORT} = $node->port;
-	local $ENV{PGUSER} = $opts->{user} // $user;
-	local $ENV{PGDATABASE} = $opts->{db} // 'postgres';
-	local %ENV = (%ENV, %{ $opts->{env} // {} });
-	my ($out, $err) = ('', '');
-	IPC::Run::run([ 'pg_migrate', @args ], '<', \'', '>', \$out, '2>', \$err,
-		IPC::Run::timeout(60));
-	return ($? >> 8, $out, $err);
-}
+pgm_client_setup(
+	node => $node, user => $user, db => 'postgres',
+	mask => sub {
+		my ($s) = @_;
+		$s =~ s/"duration_ms": ?[0-9.]+/"duration_ms": X/g;
+		$s =~ s/"(applied_at|registered_at|since|changed_at)": ?"[^"]*"/"$1": "X"/g;
+		$s =~ s/sha256:[0-9a-f]{64}/sha256:X/g;
+		return $s;
+	});
 
-sub mask
-{
-	my ($s) = @_;
-	$s =~ s/\(\d+\.\d ms\)/(X ms)/g;
-	$s =~ s/\(\d+\.\d ms, committed\)/(X ms, committed)/g;
-	$s =~ s/ in \d+\.\d ms$/ in X ms/mg;
-	$s =~ s/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/YYYY-MM-DD HH:MM:SS/g;
-	$s =~ s/"duration_ms": ?[0-9.]+/"duration_ms": X/g;
-	$s =~ s/"(applied_at|registered_at|since|changed_at)": ?"[^"]*"/"$1": "X"/g;
-	$s =~ s/\b\d{14}_/TS_/g;
-	$s =~ s/sha256:[0-9a-f]{64}/sha256:X/g;
-	return $s;
-}
-
-# Run and compare exit status, stdout and stderr (masked) exactly.
-sub check
-{
-	my ($name, $args, $rc, $out, $err, $opts) = @_;
-	my ($grc, $gout, $gerr) = pgm($opts // {}, @$args);
-	is($grc, $rc, "$name: exit status $rc");
-	is(mask($gout), $out, "$name: stdout");
-	is(mask($gerr), $err, "$name: stderr");
-	return ($grc, $gout, $gerr);
-}
-
-sub wfile
-{
-	my ($path, $content) = @_;
-	open my $fh, '>:raw', $path or die "open $path: $!";
-	print $fh $content;
-	close $fh or die "close $path: $!";
-	return;
-}
-
-sub rfile
-{
-	my ($path) = @_;
-	open my $fh, '<:raw', $path or die "open $path: $!";
-	local $/;
-	my $s = <$fh>;
-	close $fh;
-	return $s;
-}
-
-sub mig
-{
-	my (%m) = @_;
-	my $s = "-- migrate:revision $m{id}\n";
-	$s .= "-- migrate:parents $m{parents}\n" if defined $m{parents};
-	$s .= "-- migrate:message $_\n" for split /\n/, $m{message} // '';
-	$s .= "-- migrate:branch-labels $m{labels}\n" if defined $m{labels};
-	$s .= "-- migrate:depends-on $m{deps}\n" if defined $m{deps};
-	$s .= "-- migrate:up\n$m{up}\n";
-	$s .= "-- migrate:down\n$m{down}\n" if defined $m{down};
-	return $s;
-}
-
-sub ls_dir
-{
-	my ($dir) = @_;
-	opendir my $dh, $dir or die "opendir $dir: $!";
-	my @f = sort grep { $_ ne '.' && $_ ne '..' } readdir $dh;
-	closedir $dh;
-	return @f;
-}
-
-# SQL as the bootstrap superuser, with a search_path of pg_catalog only, so
-# that the test's own queries never meet the planted objects.
 sub sql
 {
 	my ($db, $q) = @_;
@@ -371,7 +298,7 @@ sub hijack_round
 	my $dir = "hj_$db";
 	File::Path::rmtree($dir);
 	mkdir $dir or die;
-	wfile("$dir/$_", rfile("hj/$_")) foreach ls_dir('hj');
+	wfile("$dir/$_", rfile("hj/$_")) foreach ls_dir('hj', 1);
 	my $c = sub {
 		my ($what, $args, $rc, $out, $err) = @_;
 		check("$name: $what", $args, $rc, $out, $err // '', \%o);
@@ -626,7 +553,7 @@ foreach my $args (
 		\%nowhere);
 }
 ok(!-e 'inj_imported', 'import: a file name with newlines: nothing written');
-is(join(' ', map { s/\n/|/gr } ls_dir('inj')), '0001_a.sql 0002_x|\! touch pwned|.sql',
+is(join(' ', map { s/\n/|/gr } ls_dir('inj', 1)), '0001_a.sql 0002_x|\! touch pwned|.sql',
 	'a file name with newlines: the directory is as it was (new wrote nothing)');
 
 # Other control characters, several files: all named, in name order.
@@ -781,7 +708,7 @@ like($bundle, qr/\A-- pg_migrate bundle: 1 revision from ob\n/, 'output: the bun
 sub no_temporaries
 {
 	my ($name, $dir) = @_;
-	is(join(' ', grep { /\.tmp/ } ls_dir($dir)), '', "$name: no temporary file left");
+	is(join(' ', grep { /\.tmp/ } ls_dir($dir, 1)), '', "$name: no temporary file left");
 	return;
 }
 
@@ -793,7 +720,7 @@ sub no_temporaries
 	my @after = lstat '/dev/null';
 	ok(S_ISCHR($after[2]), '/dev/null: still a character device');
 	is("$after[1] $after[6]", "$before[1] $before[6]", '/dev/null: the same node');
-	is(join(' ', grep { /^null\.tmp/ } ls_dir('/dev')), '', '/dev/null: no temporary left');
+	is(join(' ', grep { /^null\.tmp/ } ls_dir('/dev', 1)), '', '/dev/null: no temporary left');
 }
 
 # a FIFO is written, not replaced
