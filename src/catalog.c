@@ -32,6 +32,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -443,12 +444,9 @@ check_stored_name(const char *project, const char *id, const char *what,
  * current context.
  */
 static char **
-stored_names(HeapTuple tuple, TupleDesc desc, int col, int *n,
-			 MemoryContext cxt, const char *project, const char *id,
-			 const char *what, int max)
+checked_names(Datum d, bool isnull, int *n, MemoryContext cxt,
+			  const char *project, const char *id, const char *what, int max)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
 	ArrayType  *array;
 	Datum	   *elems;
 	bool	   *nulls;
@@ -479,6 +477,29 @@ stored_names(HeapTuple tuple, TupleDesc desc, int col, int *n,
 		check_stored_name(project, id, what, out[i]);
 	}
 	return out;
+}
+
+/* the same for a column of an SPI result */
+static char **
+stored_names(HeapTuple tuple, TupleDesc desc, int col, int *n,
+			 MemoryContext cxt, const char *project, const char *id,
+			 const char *what, int max)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
+
+	return checked_names(d, isnull, n, cxt, project, id, what, max);
+}
+
+/* a stored revision id, checked */
+static void
+check_stored_id(const char *project, const char *id)
+{
+	if (id == NULL)
+		report_corrupt(project, "A revision has a NULL id.");
+	if (pgm_id_problem(id))
+		report_corrupt(project, "The revision id %s %s.",
+					   pgm_display(id), pgm_id_problem(id));
 }
 
 static char *
@@ -592,12 +613,8 @@ load_defs(const char *project, int *ndefs, MemoryContext cxt,
 			if ((i & 1023) == 0)
 				CHECK_FOR_INTERRUPTS();
 			d = SPI_getbinval(tup, desc, 1, &isnull);
-			if (isnull)
-				report_corrupt(project, "A revision has a NULL id.");
+			check_stored_id(project, isnull ? NULL : TextDatumGetCString(d));
 			def->id = MemoryContextStrdup(cxt, TextDatumGetCString(d));
-			if (pgm_id_problem(def->id))
-				report_corrupt(project, "The revision id %s %s.",
-							   pgm_display(def->id), pgm_id_problem(def->id));
 			d = SPI_getbinval(tup, desc, 2, &isnull);
 			def->message = isnull ? NULL :
 				MemoryContextStrdup(cxt, TextDatumGetCString(d));
@@ -717,16 +734,33 @@ tuple_text(RevisionsScan *rs, HeapTuple tup, AttrNumber att)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
-static char **
-tuple_text_array(RevisionsScan *rs, HeapTuple tup, AttrNumber att, int *n)
+/* a stored row's id and branch labels, checked */
+static char *
+tuple_id_labels(RevisionsScan *rs, HeapTuple tup, const char *project,
+				char ***labels, int *nlabels)
+{
+	char	   *id = tuple_text(rs, tup, rs->id_att);
+	bool		isnull;
+	Datum		d;
+
+	check_stored_id(project, id);
+	d = heap_getattr(tup, rs->labels_att, RelationGetDescr(rs->rel), &isnull);
+	*labels = checked_names(d, isnull, nlabels, CurrentMemoryContext, project,
+							id, "branch labels", PGM_MAX_LABELS);
+	return id;
+}
+
+/* a stored row's registration order, checked */
+static int
+tuple_seq(RevisionsScan *rs, HeapTuple tup, const char *project, const char *id)
 {
 	bool		isnull;
-	Datum		d = heap_getattr(tup, att, RelationGetDescr(rs->rel), &isnull);
+	Datum		d = heap_getattr(tup, rs->seq_att, RelationGetDescr(rs->rel), &isnull);
 
-	*n = 0;
 	if (isnull)
-		return NULL;
-	return pgm_text_array_arg(DatumGetArrayTypeP(d), "branch_labels", n);
+		report_corrupt(project, "Revision %s has no registration order.",
+					   pgm_display(id));
+	return DatumGetInt32(d);
 }
 
 /*
@@ -758,6 +792,8 @@ find_revision_direct(const char *project, const char *id, char **checksum,
 			found = true;
 			*checksum = tuple_text(&rs, tup, rs.checksum_att);
 			*message = tuple_text(&rs, tup, rs.message_att);
+			if (*checksum == NULL)
+				report_corrupt(project, "Revision %s has no checksum.", pgm_display(id));
 		}
 		systable_endscan(scan);
 	}
@@ -800,8 +836,10 @@ related_defs_direct(const char *project, List *names, int *ndefs,
 	int			maxrows = list_length(names) + 8;
 	PgmRevisionDef *defs;
 	ListCell   *lc;
+	HASHCTL		ctl;
+	HTAB	   *wanted_names;
+	HTAB	   *found_ids;
 	int			i;
-	bool		isnull;
 
 	if (!open_revisions(&rs))
 		return NULL;
@@ -811,17 +849,30 @@ related_defs_direct(const char *project, List *names, int *ndefs,
 		close_revisions(&rs);
 		return NULL;
 	}
+
+	/* names and ids as hash sets: no search over the list per name */
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = PGM_MAX_ID_LEN + 1;
+	ctl.entrysize = PGM_MAX_ID_LEN + 1;
+	ctl.hcxt = CurrentMemoryContext;
+	wanted_names = hash_create("pg_migrate names", list_length(names) + 1, &ctl,
+							   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	found_ids = hash_create("pg_migrate ids", list_length(names) + 1, &ctl,
+							HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	/* the names were checked: none is longer than an id */
+	foreach(lc, names)
+		(void) hash_search(wanted_names, lfirst(lc), HASH_ENTER, NULL);
+
 	rows = palloc(sizeof(RelatedRow) * maxrows);
 	CommandCounterIncrement();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	foreach(lc, names)
 	{
 		const char *name = lfirst(lc);
-		bool		dup = false;
+		bool		dup;
 
-		for (i = 0; i < nrows; i++)
-			if (strcmp(rows[i].id, name) == 0)
-				dup = true;
+		CHECK_FOR_INTERRUPTS();
+		(void) hash_search(found_ids, name, HASH_FIND, &dup);
 		if (dup)
 			continue;
 		scan = begin_revisions_scan(&rs, "revisions_pkey", project, name);
@@ -829,10 +880,9 @@ related_defs_direct(const char *project, List *names, int *ndefs,
 		{
 			RelatedRow *r = &rows[nrows++];
 
-			r->seq = DatumGetInt32(heap_getattr(tup, rs.seq_att,
-												RelationGetDescr(rs.rel), &isnull));
-			r->id = tuple_text(&rs, tup, rs.id_att);
-			r->labels = tuple_text_array(&rs, tup, rs.labels_att, &r->nlabels);
+			r->id = tuple_id_labels(&rs, tup, project, &r->labels, &r->nlabels);
+			r->seq = tuple_seq(&rs, tup, project, r->id);
+			(void) hash_search(found_ids, r->id, HASH_ENTER, NULL);
 		}
 		if (scan)
 			systable_endscan(scan);
@@ -842,21 +892,19 @@ related_defs_direct(const char *project, List *names, int *ndefs,
 	scan = begin_revisions_scan(&rs, "revisions_labeled_idx", project, NULL);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
-		char	   *id = tuple_text(&rs, tup, rs.id_att);
 		int			nlabels;
-		char	  **labels = tuple_text_array(&rs, tup, rs.labels_att, &nlabels);
+		char	  **labels;
+		char	   *id = tuple_id_labels(&rs, tup, project, &labels, &nlabels);
 		bool		wanted = false;
+		bool		known;
 		int			j;
 
-		for (i = 0; i < nrows; i++)
-			if (strcmp(rows[i].id, id) == 0)
-				break;
-		if (i < nrows)
+		CHECK_FOR_INTERRUPTS();
+		(void) hash_search(found_ids, id, HASH_FIND, &known);
+		if (known)
 			continue;
 		for (j = 0; j < nlabels && !wanted; j++)
-			foreach(lc, names)
-				if (strcmp(labels[j], lfirst(lc)) == 0)
-					wanted = true;
+			(void) hash_search(wanted_names, labels[j], HASH_FIND, &wanted);
 		if (!wanted)
 			continue;
 		if (nrows == maxrows)
@@ -864,8 +912,7 @@ related_defs_direct(const char *project, List *names, int *ndefs,
 			maxrows *= 2;
 			rows = repalloc(rows, sizeof(RelatedRow) * maxrows);
 		}
-		rows[nrows].seq = DatumGetInt32(heap_getattr(tup, rs.seq_att,
-													 RelationGetDescr(rs.rel), &isnull));
+		rows[nrows].seq = tuple_seq(&rs, tup, project, id);
 		rows[nrows].id = id;
 		rows[nrows].labels = labels;
 		rows[nrows].nlabels = nlabels;
@@ -874,6 +921,8 @@ related_defs_direct(const char *project, List *names, int *ndefs,
 	systable_endscan(scan);
 	PopActiveSnapshot();
 	close_revisions(&rs);
+	hash_destroy(wanted_names);
+	hash_destroy(found_ids);
 
 	qsort(rows, nrows, sizeof(RelatedRow), related_cmp);
 	defs = MemoryContextAllocZero(cxt, sizeof(PgmRevisionDef) * (nrows + 1));
@@ -936,8 +985,7 @@ load_related_defs(const char *project, const char *id, ArrayType *parents,
 		for (i = 0; i < *ndefs; i++)
 		{
 			defs[i].id = copy_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-			if (defs[i].id == NULL || pgm_id_problem(defs[i].id))
-				report_corrupt(project, "A revision has an invalid id.");
+			check_stored_id(project, defs[i].id);
 			defs[i].labels = stored_names(SPI_tuptable->vals[i],
 										  SPI_tuptable->tupdesc, 2,
 										  &defs[i].nlabels, cxt, project,
@@ -1210,8 +1258,9 @@ read_state(const char *project, MemoryContext cxt)
 		HeapTuple	tup = SPI_tuptable->vals[i];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		char	   *id = copy_text(tup, desc, 1);
-		int			rev = pgm_graph_find_id(state->graph, id);
+		int			rev = id ? pgm_graph_find_id(state->graph, id) : -1;
 		bool		isnull;
+		Datum		d;
 		char	   *by;
 
 		if (id == NULL || rev < 0)
@@ -1219,7 +1268,12 @@ read_state(const char *project, MemoryContext cxt)
 						   pgm_display(id ? id : ""));
 		state->applied[rev] = true;
 		state->applied_at[rev] = DatumGetTimestampTz(SPI_getbinval(tup, desc, 2, &isnull));
-		by = NameStr(*DatumGetName(SPI_getbinval(tup, desc, 3, &isnull)));
+		if (isnull)
+			report_corrupt(project, "The applied revision %s has no applied_at.", pgm_display(id));
+		d = SPI_getbinval(tup, desc, 3, &isnull);
+		if (isnull)
+			report_corrupt(project, "The applied revision %s has no applied_by.", pgm_display(id));
+		by = NameStr(*DatumGetName(d));
 		/* mostly the same few roles: keep one copy of each run of them */
 		if (last_by == NULL || strcmp(last_by, by) != 0)
 			last_by = MemoryContextStrdup(cxt, by);
@@ -1672,6 +1726,8 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 
 		exists = true;
 		old_checksum = copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		if (old_checksum == NULL)
+			report_corrupt(project, "Revision %s has no checksum.", pgm_display(id));
 		old_message = copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
 		applied = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 											 SPI_tuptable->tupdesc, 3, &isnull));
