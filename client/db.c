@@ -93,6 +93,12 @@ pgm_report_result_error(const PGresult *res, const char *what)
 		fprintf(stderr, "HINT:  Is the extension installed in this database? Run CREATE EXTENSION pg_migrate as a superuser.\n");
 	else if (sqlstate && strcmp(sqlstate, "42883") == 0 && strstr(primary, "migrate."))
 		fprintf(stderr, "HINT:  The installed pg_migrate extension may be older than this client: ALTER EXTENSION pg_migrate UPDATE.\n");
+	else if (sqlstate && strcmp(sqlstate, "42501") == 0 &&
+			 PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) == NULL &&
+			 (strstr(primary, "permission denied for schema migrate") ||
+			  strstr(primary, "permission denied for function") ||
+			  strstr(primary, "permission denied for procedure")))
+		fprintf(stderr, "HINT:  This role has no access to pg_migrate; a superuser grants it per project with SELECT migrate.grant_deploy('ROLE', 'PROJECT') or migrate.grant_monitor('ROLE', 'PROJECT').\n");
 	if (sqlstate)
 		fprintf(stderr, "SQLSTATE:  %s\n", sqlstate);
 }

@@ -124,6 +124,13 @@ SELECT step, revision FROM migrate.upgrade('heads', 'hd');
 \echo :SQLSTATE
 ROLLBACK;
 
+-- a state_version at its end would make every command fail on the bump
+BEGIN;
+UPDATE migrate.projects SET state_version = 9223372036854775807 WHERE project = 'hd';
+SELECT step, revision FROM migrate.upgrade('heads', 'hd');
+\echo :SQLSTATE
+ROLLBACK;
+
 -- a lock key of 0 would skip the mutex
 BEGIN;
 UPDATE migrate.projects SET lock_key = 0 WHERE project = 'hd';

@@ -1046,6 +1046,9 @@ read_state_row(const char *project)
 		row.found = true;
 		row.xmin = DatumGetTransactionId(SPI_getbinval(tup, desc, 1, &isnull));
 		row.version = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		if (isnull || row.version < 0 || row.version == PG_INT64_MAX)
+			report_corrupt(project, "Its state_version is %s.",
+						   isnull ? "NULL" : psprintf(INT64_FORMAT, row.version));
 		d = SPI_getbinval(tup, desc, 3, &isnull);
 		row.complete = !isnull && DatumGetInt64(d) == row.version;
 		row.key = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));

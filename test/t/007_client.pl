@@ -1587,6 +1587,24 @@ EOT
 		'the refusals are failure rows; the trusted runs name the registrant');
 }
 
+# A role without any grant is told how to get one; a role with a grant for
+# another project gets the server's own hint.
+{
+	sql('db1', q{CREATE ROLE nogrant LOGIN; CREATE ROLE othergrant LOGIN;
+		SELECT migrate.grant_monitor('othergrant', 'elsewhere')});
+	check('a role without any grant', [ 'status', '--project', 'tr' ], 4, '',
+		qq{pg_migrate: error: permission denied for schema migrate\n}
+		  . qq{HINT:  This role has no access to pg_migrate; a superuser grants it per project with SELECT migrate.grant_deploy('ROLE', 'PROJECT') or migrate.grant_monitor('ROLE', 'PROJECT').\n}
+		  . qq{SQLSTATE:  42501\n},
+		{ user => 'nogrant' });
+	check('a role with a grant for another project', [ 'status', '--project', 'tr' ], 4, '',
+		qq{pg_migrate: error: permission denied to read migrations of project "tr"\n}
+		  . qq{DETAIL:  Role "othergrant" has no monitor access to project "tr".\n}
+		  . qq{HINT:  A superuser can grant it with SELECT migrate.grant_monitor('othergrant', 'tr').\n}
+		  . qq{SQLSTATE:  42501\n},
+		{ user => 'othergrant' });
+}
+
 chdir $start_dir or die "chdir $start_dir: $!";
 $node->stop;
 done_testing();
