@@ -216,6 +216,7 @@ pg_migrate_has_access(PG_FUNCTION_ARGS)
 		{
 			char		project[PGM_MAX_PROJECT_LEN + 1];
 			PgmAccess	level;
+			Oid			user;
 			bool		result;
 		} LastAnswer;
 		LastAnswer *last = (LastAnswer *) fcinfo->flinfo->fn_extra;
@@ -225,10 +226,12 @@ pg_migrate_has_access(PG_FUNCTION_ARGS)
 			last = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LastAnswer));
 			fcinfo->flinfo->fn_extra = last;
 		}
-		else if (last->level == level && strcmp(last->project, project) == 0)
+		else if (last->level == level && last->user == GetUserId() &&
+				 strcmp(last->project, project) == 0)
 			PG_RETURN_BOOL(last->result);
 		last->result = pgm_has_access(project, level);
 		last->level = level;
+		last->user = GetUserId();
 		strlcpy(last->project, project, sizeof(last->project));
 		PG_RETURN_BOOL(last->result);
 	}

@@ -266,8 +266,11 @@ run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
 					 errmsg("revision \"%s\" of project \"%s\" has no down script any more",
 							rev->id, project),
 					 errhint("The table migrate.revisions was changed while the command ran.")));
-		/* a script that runs nothing (a merge) cannot gain anything */
-		if ((is_up ? rev->up_statements : rev->down_statements) > 0)
+		/*
+		 * An empty script (a merge's) runs nothing and cannot gain anything;
+		 * decided on the script about to run, not on a stored count.
+		 */
+		if (script[0] != '\0')
 			pgm_check_registrant(project, rev->id, d->registered_by, trust,
 								 &trusted);
 
