@@ -23,10 +23,78 @@ SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass, 'migrate'::pg_catalog.reg
   FROM pg_catalog.pg_extension e WHERE e.extname = 'pg_migrate';
 
 /*
+ * Before 0.4.0, CREATE EXTENSION reused a schema "migrate" that existed
+ * already, whoever made it.  Its owner could then swap pg_migrate's
+ * functions for their own.  Objects in it that are not pg_migrate's stop
+ * the update; the schema is given to the tables' owner, and nobody else
+ * keeps a privilege on it (grants are given again below).
+ */
+DO $$
+DECLARE
+	ext oid := (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'pg_migrate');
+	owner pg_catalog.regrole := (SELECT c.relowner::pg_catalog.regrole FROM pg_catalog.pg_class c
+								  WHERE c.oid = 'migrate.projects'::pg_catalog.regclass);
+	stray text;
+	r pg_catalog.regrole;
+BEGIN
+	SELECT pg_catalog.string_agg(x.name, ', ' ORDER BY x.name) INTO stray
+	  FROM (SELECT c.oid::pg_catalog.regclass::text AS name, 'pg_catalog.pg_class'::pg_catalog.regclass AS cls, c.oid
+			  FROM pg_catalog.pg_class c
+			 WHERE c.relnamespace = 'migrate'::pg_catalog.regnamespace
+			   AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,v,m,S,f,p,c}'::"char"[])
+			UNION ALL
+			SELECT p.oid::pg_catalog.regprocedure::text, 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid
+			  FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'migrate'::pg_catalog.regnamespace
+			UNION ALL
+			SELECT o.oid::pg_catalog.regoperator::text, 'pg_catalog.pg_operator'::pg_catalog.regclass, o.oid
+			  FROM pg_catalog.pg_operator o WHERE o.oprnamespace = 'migrate'::pg_catalog.regnamespace
+			UNION ALL
+			SELECT t.oid::pg_catalog.regtype::text, 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid
+			  FROM pg_catalog.pg_type t
+			 WHERE t.typnamespace = 'migrate'::pg_catalog.regnamespace
+			   AND t.typrelid = 0 AND t.typelem = 0) x
+	 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+						WHERE d.classid = x.cls AND d.objid = x.oid
+						  AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+						  AND d.refobjid = ext AND d.deptype = 'e');
+	IF stray IS NOT NULL THEN
+		RAISE EXCEPTION 'schema "migrate" holds objects that do not belong to pg_migrate: %', stray
+			USING ERRCODE = '55000',
+				  HINT = 'Someone created them in pg_migrate''s schema. Find out who and why, drop them, then update again.';
+	END IF;
+	EXECUTE pg_catalog.format('ALTER SCHEMA migrate OWNER TO %s', owner);
+	FOR r IN
+		SELECT DISTINCT a.grantee::pg_catalog.regrole
+		  FROM pg_catalog.pg_namespace n, LATERAL pg_catalog.aclexplode(n.nspacl) a
+		 WHERE n.nspname = 'migrate' AND a.grantee <> 0 AND a.grantee <> n.nspowner
+	LOOP
+		EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA migrate FROM %s', r);
+	END LOOP;
+	REVOKE ALL ON SCHEMA migrate FROM PUBLIC;
+END;
+$$;
+
+/*
+ * Before 0.4.0 deploy roles could write registered_by.  For the revisions
+ * not applied yet it is therefore unverified: it is cleared, so that
+ * running one of them needs trust_registrants once (or a new registration
+ * of a changed revision).
+ */
+UPDATE migrate.revisions r SET registered_by = ''
+ WHERE NOT EXISTS (SELECT FROM migrate.applied a
+					WHERE a.project OPERATOR(pg_catalog.=) r.project
+					  AND a.revision OPERATOR(pg_catalog.=) r.id);
+
+/*
  * Who wrote a row is given by pg_migrate's functions, which write with the
  * owner's rights: CURRENT_USER would be the owner.
  */
 ALTER TABLE migrate.revisions ALTER COLUMN registered_by DROP DEFAULT;
+
+/* revisions that an offline script recorded (migrate.record_step()) */
+ALTER TABLE migrate.applied DROP CONSTRAINT applied_applied_via_check,
+	ADD CONSTRAINT applied_applied_via_check
+	CHECK (applied_via IN ('up', 'stamp', 'offline'));
 ALTER TABLE migrate.applied ALTER COLUMN applied_by DROP DEFAULT;
 
 /*
@@ -99,10 +167,20 @@ BEGIN
 END;
 $$;
 
-/* trust_registrants on the commands that run scripts */
+/* trust_registrants on the commands that run scripts, and on script() */
 DROP FUNCTION migrate.upgrade(text, text);
 DROP FUNCTION migrate.downgrade(text, text);
 DROP PROCEDURE migrate.apply(text, text);
+DROP FUNCTION migrate.script(text, text);
+
+CREATE FUNCTION migrate.script(target text DEFAULT 'heads',
+							   project text DEFAULT 'default',
+							   trust_registrants boolean DEFAULT false)
+RETURNS text
+AS 'MODULE_PATHNAME', 'pg_migrate_script'
+LANGUAGE C STABLE;
+
+REVOKE ALL ON FUNCTION migrate.script(text, text, boolean) FROM PUBLIC;
 
 CREATE FUNCTION migrate.upgrade(target text DEFAULT 'heads',
 								project text DEFAULT 'default',
@@ -207,7 +285,7 @@ BEGIN
 								  'migrate.downgrade(text, text, boolean), '
 								  'migrate.stamp(text, text, boolean), migrate.lock(text), '
 								  'migrate.record_step(text, text, text, text), '
-								  'migrate.show(text, text), migrate.script(text, text) TO %s', role);
+								  'migrate.show(text, text), migrate.script(text, text, boolean) TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text, boolean) TO %s', role);
 	END IF;
 END;

@@ -75,7 +75,8 @@ CREATE INDEX revisions_labeled_idx ON migrate.revisions (project)
 
 /*
  * The version state: every applied revision (the closure of the tips),
- * with who applied it and whether it ran or was stamped.
+ * with who applied it and whether it ran ("up"), was stamped, or was
+ * recorded by an offline script (migrate.record_step()).
  */
 CREATE TABLE migrate.applied (
 	project		text NOT NULL,
@@ -83,7 +84,7 @@ CREATE TABLE migrate.applied (
 	applied_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	applied_by	name NOT NULL,
 	applied_via text NOT NULL DEFAULT 'up'
-		CHECK (applied_via IN ('up', 'stamp')),
+		CHECK (applied_via IN ('up', 'stamp', 'offline')),
 	PRIMARY KEY (project, revision),
 	FOREIGN KEY (project, revision) REFERENCES migrate.revisions (project, id)
 );
@@ -285,7 +286,8 @@ AS 'MODULE_PATHNAME', 'pg_migrate_plan'
 LANGUAGE C STABLE;
 
 CREATE FUNCTION migrate.script(target text DEFAULT 'heads',
-							   project text DEFAULT 'default')
+							   project text DEFAULT 'default',
+							   trust_registrants boolean DEFAULT false)
 RETURNS text
 AS 'MODULE_PATHNAME', 'pg_migrate_script'
 LANGUAGE C STABLE;
@@ -387,7 +389,7 @@ BEGIN
 								  'migrate.downgrade(text, text, boolean), '
 								  'migrate.stamp(text, text, boolean), migrate.lock(text), '
 								  'migrate.record_step(text, text, text, text), '
-								  'migrate.show(text, text), migrate.script(text, text) TO %s', role);
+								  'migrate.show(text, text), migrate.script(text, text, boolean) TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text, boolean) TO %s', role);
 	END IF;
 END;

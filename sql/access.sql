@@ -145,6 +145,39 @@ SELECT revision, direction, outcome, current_user_name, trusted_registrant
   FROM migrate.events WHERE project = 'acc_pa' ORDER BY event_id;
 SELECT migrate.upgrade('heads', 'acc_pa', trust_registrants => NULL);
 \echo :SQLSTATE
+-- A script cannot change identity: RESET ROLE would give acc_a's script
+-- the session user's (superuser) rights, SET ROLE another role's.
+SELECT migrate.grant_deploy('acc_a', 'acc_pb');
+SET ROLE acc_a;
+SELECT migrate.revision('r1', 'RESET ROLE; ALTER ROLE acc_a SUPERUSER', project => 'acc_pb');
+SELECT step, revision FROM migrate.upgrade('r1', 'acc_pb');
+\echo :SQLSTATE
+SELECT migrate.revision('r2', $q$DO $d$ BEGIN PERFORM set_config('role', 'postgres', false); END $d$$q$,
+                        project => 'acc_pb');
+SELECT step, revision FROM migrate.upgrade('r2', 'acc_pb');
+\echo :SQLSTATE
+SELECT migrate.revision('r3', 'SET SESSION AUTHORIZATION postgres', project => 'acc_pb');
+SELECT step, revision FROM migrate.upgrade('r3', 'acc_pb');
+\echo :SQLSTATE
+SELECT current_user, session_user;
+RESET ROLE;
+SELECT rolsuper FROM pg_roles WHERE rolname = 'acc_a';
+-- what a script SETs ends with it
+SELECT migrate.revision('r4', 'SET search_path = acc; SET lock_timeout = 1234', project => 'acc_pb');
+SELECT step, revision FROM migrate.upgrade('r4', 'acc_pb', trust_registrants => true);
+SHOW lock_timeout;
+-- scripts are split as psql splits them (standard_conforming_strings on),
+-- whatever the session says: no psql command can hide in a string
+SET standard_conforming_strings = off;
+SET escape_string_warning = off;
+SET ROLE acc_a;
+SELECT migrate.revision('r5', 'SELECT ''x\\''; \\! touch /tmp/pgm_pwned
+''', project => 'acc_pb');
+\echo :SQLSTATE
+RESET ROLE;
+RESET standard_conforming_strings;
+RESET escape_string_warning;
+
 -- stamping runs nothing and needs no trust
 SELECT step, revision, direction FROM migrate.stamp('a2', 'acc_pa');
 SELECT rolsuper FROM pg_roles WHERE rolname = 'acc_a';
@@ -210,6 +243,20 @@ DROP DATABASE IF EXISTS pgm_access_test;
 RESET client_min_messages;
 CREATE DATABASE pgm_access_test TEMPLATE template0;
 \c pgm_access_test
+-- Before 0.4.0 a schema "migrate" made beforehand was reused: updating
+-- such an install stops at objects that are not pg_migrate's, and gives
+-- the schema to the tables' owner.
+CREATE SCHEMA migrate AUTHORIZATION acc_b;
+CREATE FUNCTION migrate.planted() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+ALTER FUNCTION migrate.planted() OWNER TO acc_b;
+CREATE EXTENSION pg_migrate VERSION '0.3.0';
+SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'migrate';
+ALTER EXTENSION pg_migrate UPDATE TO '0.4.0';
+\echo :SQLSTATE
+DROP FUNCTION migrate.planted();
+ALTER EXTENSION pg_migrate UPDATE TO '0.4.0';
+SELECT nspowner::regrole, nspacl FROM pg_namespace WHERE nspname = 'migrate';
+DROP EXTENSION pg_migrate;
 -- a schema "migrate" made beforehand (by a database owner, say) is not reused
 CREATE SCHEMA migrate;
 CREATE FUNCTION migrate.upgrade(text) RETURNS text LANGUAGE sql AS $$ SELECT 'planted' $$;
@@ -234,6 +281,11 @@ DROP EXTENSION IF EXISTS pgm_no_such_extension, pg_migrate;
 CREATE SCHEMA other;
 DROP SCHEMA other;
 SELECT count(*) FROM migrate.revisions;
+-- a role that may not drop it learns nothing, and cannot switch the guard off
+SET ROLE acc_b;
+DROP SCHEMA migrate;
+SET pg_migrate.allow_drop_with_history = on;
+RESET ROLE;
 SET pg_migrate.allow_drop_with_history = on;
 DROP EXTENSION pg_migrate;
 RESET pg_migrate.allow_drop_with_history;

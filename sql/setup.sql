@@ -109,7 +109,7 @@ SELECT r.rolname,
        has_schema_privilege(r.rolname, 'migrate', 'USAGE') AS usage,
        has_function_privilege(r.rolname, 'migrate.upgrade(text, text, boolean)', 'EXECUTE') AS upgrade,
        has_function_privilege(r.rolname, 'migrate.status(text)', 'EXECUTE') AS status,
-       has_function_privilege(r.rolname, 'migrate.script(text, text)', 'EXECUTE') AS script
+       has_function_privilege(r.rolname, 'migrate.script(text, text, boolean)', 'EXECUTE') AS script
   FROM pg_roles r
  WHERE r.rolname IN ('regress_deployer', 'regress_monitor', 'regress_nobody')
  ORDER BY r.rolname;

@@ -241,15 +241,19 @@ pg_migrate_has_access(PG_FUNCTION_ARGS)
  * May the current user run a script that registered_by registered?  Yes
  * when it is the same role, or a role that has the current user's
  * privileges anyway (a member of it): running its script then gives it
- * nothing it did not have.  Otherwise only with trust, which the caller
- * records: *trusted is set to the registrant's name in that case.
+ * nothing it did not have.  Scripts cannot change identity while they run
+ * (pgm_run_script), so the current user is what they run as.  A name that
+ * is no role (the role was dropped, or the revision predates 0.4.0, whose
+ * tables deploy roles could write) covers nothing.  Otherwise only with
+ * trust, which the caller records: *trusted is set to the registrant's
+ * name in that case.
  */
 void
 pgm_check_registrant(const char *project, const char *revision,
 					 const char *registered_by, bool trust, char **trusted)
 {
 	Oid			user = GetUserId();
-	Oid			registrant = get_role_oid(registered_by, true);
+	Oid			registrant = registered_by[0] ? get_role_oid(registered_by, true) : InvalidOid;
 
 	*trusted = NULL;
 	if (OidIsValid(registrant) &&
@@ -257,9 +261,16 @@ pgm_check_registrant(const char *project, const char *revision,
 		return;
 	if (trust)
 	{
-		*trusted = pstrdup(registered_by);
+		*trusted = pstrdup(registered_by[0] ? registered_by : "(unverified)");
 		return;
 	}
+	if (registered_by[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("revision \"%s\" of project \"%s\" has no verified registrant",
+						revision, project),
+				 errdetail("It was registered before pg_migrate 0.4.0, when deploy roles could write its registrant."),
+				 errhint("Review it with migrate.show(), then pass trust_registrants => true (pg_migrate --trust-registrants) to run it; the opt-in is recorded.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("revision \"%s\" of project \"%s\" was registered by role %s, which is neither role %s nor a member of it",
@@ -316,6 +327,9 @@ pg_migrate_guard_drop(PG_FUNCTION_ARGS)
 				 errmsg("migrate.guard_drop() must be called as an event trigger")));
 	trigdata = (EventTriggerData *) fcinfo->context;
 	if (pgm_allow_drop_with_history || !drops_history(trigdata->parsetree))
+		PG_RETURN_VOID();
+	/* who may not drop it is refused by the DROP itself, and learns nothing */
+	if (!superuser() && !has_privs_of_role(GetUserId(), pgm_owner_id()))
 		PG_RETURN_VOID();
 
 	if (SPI_connect() != SPI_OK_CONNECT)

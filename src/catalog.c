@@ -50,7 +50,6 @@ typedef enum PgmQuery
 	Q_LOAD_REVISIONS,
 	Q_LOAD_APPLIED,
 	Q_INSERT_APPLIED,
-	Q_INSERT_STAMPED,
 	Q_DELETE_APPLIED,
 	Q_INSERT_EVENT,
 	Q_INSERT_EVENT_0_3,
@@ -110,13 +109,8 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	},
 	[Q_INSERT_APPLIED] = {
 		"INSERT INTO migrate.applied (project, revision, applied_via, applied_by) "
-		"VALUES ($1, $2, 'up', $3)",
-		3, {TEXTOID, TEXTOID, NAMEOID}
-	},
-	[Q_INSERT_STAMPED] = {
-		"INSERT INTO migrate.applied (project, revision, applied_via, applied_by) "
-		"VALUES ($1, $2, 'stamp', $3)",
-		3, {TEXTOID, TEXTOID, NAMEOID}
+		"VALUES ($1, $2, $4, $3)",
+		4, {TEXTOID, TEXTOID, NAMEOID, TEXTOID}
 	},
 	[Q_DELETE_APPLIED] = {
 		"DELETE FROM migrate.applied WHERE project = $1 AND revision = $2",
@@ -1477,21 +1471,27 @@ pgm_fetch_details(const char *project, const char *id, bool verify)
 	return details;
 }
 
+/*
+ * Mark a revision applied (via "up", "stamp" or "offline") or, with via
+ * NULL, not applied.
+ */
 void
-pgm_record_applied(const char *project, const char *id, bool applied,
-				   bool via_stamp)
+pgm_record_applied(const char *project, const char *id, const char *via)
 {
 	PgmOwnerScope os;
-	Datum		values[3];
+	Datum		values[4];
 
 	values[0] = CStringGetTextDatum(project);
 	values[1] = CStringGetTextDatum(id);
 	connect_spi(&os);
 	values[2] = caller_name(&os);
-	if (!applied)
+	if (via == NULL)
 		run_query(Q_DELETE_APPLIED, values, NULL, 0);
 	else
-		run_query(via_stamp ? Q_INSERT_STAMPED : Q_INSERT_APPLIED, values, NULL, 0);
+	{
+		values[3] = CStringGetTextDatum(via);
+		run_query(Q_INSERT_APPLIED, values, NULL, 0);
+	}
 	finish_spi(&os);
 }
 

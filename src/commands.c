@@ -280,8 +280,8 @@ run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
 			pgm_run_script(project, rev->id, script);
 	}
 	pgm_record_applied(project, rev->id,
-					   step->direction == PGM_UP || step->direction == PGM_STAMP,
-					   step->direction == PGM_STAMP);
+					   step->direction == PGM_UP ? "up" :
+					   step->direction == PGM_STAMP ? "stamp" : NULL);
 	*finished = GetCurrentTimestamp();
 	pgm_record_event(project, rev->id, step->direction, *started, *finished,
 					 trusted);
@@ -436,22 +436,6 @@ heads_pending(const char *project)
 	return plan->nsteps > 0;
 }
 
-/*
- * trust_registrants (0.4.0); the declarations of earlier versions, in use
- * until ALTER EXTENSION ... UPDATE, do not pass it.
- */
-static bool
-trust_arg(FunctionCallInfo fcinfo, int argno)
-{
-	if (PG_NARGS() <= argno)
-		return false;
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("trust_registrants must not be null")));
-	return PG_GETARG_BOOL(argno);
-}
-
 static Datum
 run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 {
@@ -471,11 +455,11 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	{
 		case CMD_UPGRADE:
 			fname = "upgrade";
-			trust = trust_arg(fcinfo, 2);
+			trust = pgm_trust_arg(fcinfo, 2);
 			break;
 		case CMD_DOWNGRADE:
 			fname = "downgrade";
-			trust = trust_arg(fcinfo, 2);
+			trust = pgm_trust_arg(fcinfo, 2);
 			break;
 		default:
 			fname = "stamp";
@@ -702,7 +686,7 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 {
 	char	   *target = pgm_text_arg(fcinfo, 0, "target");
 	char	   *project = pgm_project_arg(fcinfo, 1);
-	bool		trust = trust_arg(fcinfo, 2);
+	bool		trust = pgm_trust_arg(fcinfo, 2);
 	MemoryContext call_cxt;
 	MemoryContext step_cxt;
 	MemoryContext state_cxt;
@@ -945,7 +929,8 @@ pg_migrate_record_step(PG_FUNCTION_ARGS)
 	}
 
 	now = GetCurrentTimestamp();
-	pgm_record_applied(project, id, up, false);
+	/* "offline": not run by pg_migrate, whatever the script did */
+	pgm_record_applied(project, id, up ? "offline" : NULL);
 	pgm_record_event(project, id, up ? PGM_UP : PGM_DOWN, now, now, NULL);
 	state->applied[r] = up;
 	pgm_bump_state_version(project, pgm_all_applied(graph, state->applied) ?

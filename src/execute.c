@@ -26,6 +26,8 @@
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 
 #include "pg_migrate.h"
@@ -66,6 +68,9 @@ pgm_run_script(const char *project, const char *revision, const char *script)
 	MemoryContext stmt_cxt;
 	MemoryContext old;
 	ListCell   *lc;
+	int			nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	pgm_current_statement = 0;
 	pgm_parse_script(script, revision, "stored", true, &info);
@@ -84,6 +89,29 @@ pgm_run_script(const char *project, const char *revision, const char *script)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+
+	/*
+	 * What a script SETs (search_path, lock_timeout, ...) lasts until the
+	 * end of the script, SET LOCAL or not: a revision cannot change the
+	 * settings under which the next one runs or its caller goes on.
+	 * Scripts are read with standard_conforming_strings on, as they were
+	 * split at registration and as psql reads script() output.
+	 */
+	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("standard_conforming_strings", "on",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+
+	/*
+	 * A script runs as its caller and cannot become anyone else: under
+	 * SECURITY_LOCAL_USERID_CHANGE, as in a SECURITY DEFINER function,
+	 * PostgreSQL refuses SET ROLE, RESET ROLE and SET SESSION
+	 * AUTHORIZATION.  Otherwise a script could RESET ROLE to a superuser
+	 * session user, whatever role its registrant was checked against.
+	 */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(save_userid,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	/* nested pg_migrate commands are refused until the script is done */
 	pgm_in_migration = true;
 	PG_TRY();
@@ -112,6 +140,9 @@ pgm_run_script(const char *project, const char *revision, const char *script)
 		pgm_in_migration = false;
 	}
 	PG_END_TRY();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	/* false: every setting the script changed goes back, SET as SET LOCAL */
+	AtEOXact_GUC(false, nestlevel);
 	if (SPI_finish() != SPI_OK_FINISH)
 		elog(ERROR, "SPI_finish failed");
 

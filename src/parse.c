@@ -198,7 +198,25 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
 
-	stmts = pgm_raw_parser(script);
+	/*
+	 * Split as psql and the run will: with standard_conforming_strings on,
+	 * whatever the session says.  Under "off", 'x\'; \! cmd ...' would be
+	 * one string here but a string and a psql command in script() output.
+	 */
+	{
+		bool		saved = standard_conforming_strings;
+
+		standard_conforming_strings = true;
+		PG_TRY();
+		{
+			stmts = pgm_raw_parser(script);
+		}
+		PG_FINALLY();
+		{
+			standard_conforming_strings = saved;
+		}
+		PG_END_TRY();
+	}
 
 	info->nstatements = 0;
 	info->exec_class = PGM_EXEC_TRANSACTIONAL;

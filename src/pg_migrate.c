@@ -51,7 +51,7 @@ _PG_init(void)
 							 "Dropping the extension deletes every revision, the version state and the audit trail.",
 							 &pgm_allow_drop_with_history,
 							 false,
-							 PGC_USERSET,
+							 PGC_SUSET,
 							 0,
 							 NULL, NULL, NULL);
 	DefineCustomBoolVariable("pg_migrate.record_failures",
@@ -235,4 +235,20 @@ pgm_display(const char *s)
 	}
 	appendStringInfoChar(&buf, '"');
 	return buf.data;
+}
+
+/*
+ * The trust_registrants argument (0.4.0).  The declarations of earlier
+ * versions, in use until ALTER EXTENSION ... UPDATE, do not pass it.
+ */
+bool
+pgm_trust_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() <= argno)
+		return false;
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("trust_registrants must not be null")));
+	return PG_GETARG_BOOL(argno);
 }

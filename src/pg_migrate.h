@@ -250,7 +250,7 @@ extern int64 pgm_state_version(const char *project);
 extern PgmRevisionDetails *pgm_fetch_details(const char *project,
 											 const char *id, bool verify);
 extern void pgm_record_applied(const char *project, const char *id,
-							   bool applied, bool via_stamp);
+							   const char *via);
 extern void pgm_record_event(const char *project, const char *id,
 							 PgmDirection direction, TimestampTz started,
 							 TimestampTz finished, const char *trusted);
@@ -358,6 +358,7 @@ extern void pgm_refuse_nested(const char *what);
 extern char *pgm_text_arg(FunctionCallInfo fcinfo, int argno,
 						  const char *argname);
 extern char *pgm_project_arg(FunctionCallInfo fcinfo, int argno);
+extern bool pgm_trust_arg(FunctionCallInfo fcinfo, int argno);
 extern char **pgm_text_array_arg(ArrayType *array, const char *argname,
 								 int *nitems);
 extern ArrayType *pgm_build_text_array(List *items);

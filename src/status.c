@@ -684,6 +684,7 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 {
 	char	   *target = pgm_text_arg(fcinfo, 0, "target");
 	char	   *project = project_arg(fcinfo, 1, PGM_ACCESS_DEPLOY);
+	bool		trust = pgm_trust_arg(fcinfo, 2);
 	PgmState   *state = pgm_load_state(project);
 	PgmGraph   *graph = state->graph;
 	bool	   *from = state->applied;
@@ -735,6 +736,16 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id, true);
 		char	   *upscript = d->up;
 		char	   *downscript = d->down;
+		char	   *script = up ? upscript : downscript;
+		char	   *trusted = NULL;
+
+		/*
+		 * Whoever runs this script runs the scripts in it: the rule of the
+		 * commands applies to the session that makes it.
+		 */
+		if (script && script[0] != '\0')
+			pgm_check_registrant(project, rev->id, d->registered_by, trust,
+								 &trusted);
 
 		appendStringInfo(&buf, "\n-- %s %s", up ? "upgrade" : "downgrade", rev->id);
 		if (rev->message)
@@ -751,6 +762,9 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 			}
 		}
 		appendStringInfoChar(&buf, '\n');
+		if (trusted)
+			appendStringInfo(&buf, "-- registered by role %s, not this session's: included because trust_registrants was given\n",
+							 pgm_display(trusted));
 		if (cls == PGM_EXEC_NONTRANSACTIONAL)
 		{
 			/*

@@ -206,6 +206,8 @@ pgm_worker_main(Datum arg)
 		if (task->current_user != task->session_user)
 			SetCurrentRoleId(task->current_user, superuser_arg(task->current_user));
 		SetConfigOption("search_path", task->search_path, PGC_USERSET, PGC_S_SESSION);
+		/* as the script was split at registration (see parse.c) */
+		SetConfigOption("standard_conforming_strings", "on", PGC_USERSET, PGC_S_SESSION);
 		SetConfigOption("application_name", task->application_name,
 						PGC_USERSET, PGC_S_SESSION);
 		{
@@ -219,6 +221,15 @@ pgm_worker_main(Datum arg)
 
 		/* a nested pg_migrate command would wait for our caller's mutex */
 		pgm_in_migration = true;
+
+		/* no SET ROLE or SET SESSION AUTHORIZATION, as in execute.c */
+		{
+			Oid			userid;
+			int			sec_context;
+
+			GetUserIdAndSecContext(&userid, &sec_context);
+			SetUserIdAndSecContext(userid, sec_context | SECURITY_LOCAL_USERID_CHANGE);
+		}
 		foreach(lc, info.statements)
 		{
 			char	   *sql = lfirst(lc);
@@ -532,6 +543,10 @@ pgm_failure_worker_main(Datum arg)
 	BackgroundWorkerInitializeConnectionByOid(task->dboid, task->session_user, 0);
 	SetConfigOption("application_name", "pg_migrate failure record",
 					PGC_USERSET, PGC_S_SESSION);
+	/* the role's own settings must not keep the record from being written */
+	SetConfigOption("default_transaction_read_only", "off", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("statement_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("lock_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
 
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
