@@ -173,7 +173,7 @@ SELECT function_privs_are('migrate', 'stamp', ARRAY['text', 'text', 'boolean'], 
 SELECT function_privs_are('migrate', 'lock', ARRAY['text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.lock(text)');
 SELECT function_privs_are('migrate', 'record_step', ARRAY['text', 'text', 'text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.record_step(text, text, text, text)');
 SELECT function_privs_are('migrate', 'show', ARRAY['text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.show(text, text)');
-SELECT function_privs_are('migrate', 'script', ARRAY['text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.script(text, text)');
+SELECT function_privs_are('migrate', 'script', ARRAY['text', 'text', 'boolean'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.script(text, text, boolean)');
 SELECT function_privs_are('migrate', 'apply', ARRAY['text', 'text', 'boolean'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.apply(text, text, boolean)');
 SELECT function_privs_are('migrate', 'grant_access', ARRAY['regrole', 'text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.grant_access(regrole, text, text)');
 SELECT function_privs_are('migrate', 'grant_deploy', ARRAY['regrole', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.grant_deploy(regrole, text)');
@@ -198,7 +198,7 @@ SELECT function_privs_are('migrate', 'stamp', ARRAY['text', 'text', 'boolean'], 
 SELECT function_privs_are('migrate', 'lock', ARRAY['text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.lock(text)');
 SELECT function_privs_are('migrate', 'record_step', ARRAY['text', 'text', 'text', 'text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.record_step(text, text, text, text)');
 SELECT function_privs_are('migrate', 'show', ARRAY['text', 'text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.show(text, text)');
-SELECT function_privs_are('migrate', 'script', ARRAY['text', 'text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.script(text, text)');
+SELECT function_privs_are('migrate', 'script', ARRAY['text', 'text', 'boolean'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.script(text, text, boolean)');
 SELECT function_privs_are('migrate', 'apply', ARRAY['text', 'text', 'boolean'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.apply(text, text, boolean)');
 SELECT function_privs_are('migrate', 'grant_access', ARRAY['regrole', 'text', 'text'], 'regress_tap_deployer', ARRAY[]::name[], 'the deploy role cannot execute migrate.grant_access(regrole, text, text)');
 SELECT function_privs_are('migrate', 'grant_deploy', ARRAY['regrole', 'text'], 'regress_tap_deployer', ARRAY[]::name[], 'the deploy role cannot execute migrate.grant_deploy(regrole, text)');
@@ -223,7 +223,7 @@ SELECT function_privs_are('migrate', 'stamp', ARRAY['text', 'text', 'boolean'], 
 SELECT function_privs_are('migrate', 'lock', ARRAY['text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.lock(text)');
 SELECT function_privs_are('migrate', 'record_step', ARRAY['text', 'text', 'text', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.record_step(text, text, text, text)');
 SELECT function_privs_are('migrate', 'show', ARRAY['text', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.show(text, text)');
-SELECT function_privs_are('migrate', 'script', ARRAY['text', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.script(text, text)');
+SELECT function_privs_are('migrate', 'script', ARRAY['text', 'text', 'boolean'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.script(text, text, boolean)');
 SELECT function_privs_are('migrate', 'apply', ARRAY['text', 'text', 'boolean'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.apply(text, text, boolean)');
 SELECT function_privs_are('migrate', 'grant_access', ARRAY['regrole', 'text', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.grant_access(regrole, text, text)');
 SELECT function_privs_are('migrate', 'grant_deploy', ARRAY['regrole', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.grant_deploy(regrole, text)');

@@ -269,7 +269,7 @@ SELECT is(pg_get_indexdef(to_regclass('migrate.grants_role_project_idx')), 'CREA
 -- The SQL API of SPEC section 3: exactly these 25 routines, with exact signatures.
 SELECT functions_are('migrate', ARRAY['apply', 'branches', 'current', 'downgrade', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'script', 'show', 'stamp', 'status', 'status_json', 'upgrade'], 'schema migrate has exactly the routines of 0.4.0');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'migrate'::regnamespace$$,
-              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()'],
+              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()'],
               'the routines of schema migrate have exactly these signatures (no overload of an older version is left)');
 SELECT has_function('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'migrate.revision(text, text, text, text[], text, text[], text[], text) exists');
 SELECT has_function('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'migrate.merge(text[], text, text, text) exists');
@@ -288,7 +288,7 @@ SELECT has_function('migrate', 'status', ARRAY['text'], 'migrate.status(text) ex
 SELECT has_function('migrate', 'is_up_to_date', ARRAY['text'], 'migrate.is_up_to_date(text) exists');
 SELECT has_function('migrate', 'status_json', ARRAY['text'], 'migrate.status_json(text) exists');
 SELECT has_function('migrate', 'plan', ARRAY['text', 'text'], 'migrate.plan(text, text) exists');
-SELECT has_function('migrate', 'script', ARRAY['text', 'text'], 'migrate.script(text, text) exists');
+SELECT has_function('migrate', 'script', ARRAY['text', 'text', 'boolean'], 'migrate.script(text, text, boolean) exists');
 SELECT has_function('migrate', 'progress', ARRAY[]::name[], 'migrate.progress() exists');
 SELECT has_function('migrate', 'has_access', ARRAY['text', 'text'], 'migrate.has_access(text, text) exists');
 SELECT has_function('migrate', 'grant_access', ARRAY['regrole', 'text', 'text'], 'migrate.grant_access(regrole, text, text) exists');
@@ -313,7 +313,7 @@ SELECT is(pg_get_function_arguments(to_regprocedure('migrate.status(text)')), 'p
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.is_up_to_date(text)')), 'project text DEFAULT ''default''::text', 'migrate.is_up_to_date(text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.status_json(text)')), 'project text DEFAULT ''default''::text', 'migrate.status_json(text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.plan(text,text)')), 'target text DEFAULT ''heads''::text, project text DEFAULT ''default''::text', 'migrate.plan(text, text): argument names, modes and defaults');
-SELECT is(pg_get_function_arguments(to_regprocedure('migrate.script(text,text)')), 'target text DEFAULT ''heads''::text, project text DEFAULT ''default''::text', 'migrate.script(text, text): argument names, modes and defaults');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.script(text,text,boolean)')), 'target text DEFAULT ''heads''::text, project text DEFAULT ''default''::text, trust_registrants boolean DEFAULT false', 'migrate.script(text, text, boolean): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.progress()')), '', 'migrate.progress(): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.has_access(text,text)')), 'project text, access text DEFAULT ''monitor''::text', 'migrate.has_access(text, text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.grant_access(regrole,text,text)')), 'role regrole, project text, access text', 'migrate.grant_access(regrole, text, text): argument names, modes and defaults');
@@ -338,7 +338,7 @@ SELECT function_returns('migrate', 'status', ARRAY['text'], 'setof record', 'mig
 SELECT function_returns('migrate', 'is_up_to_date', ARRAY['text'], 'boolean', 'migrate.is_up_to_date(text) returns boolean');
 SELECT function_returns('migrate', 'status_json', ARRAY['text'], 'jsonb', 'migrate.status_json(text) returns jsonb');
 SELECT function_returns('migrate', 'plan', ARRAY['text', 'text'], 'setof record', 'migrate.plan(text, text) returns setof record');
-SELECT function_returns('migrate', 'script', ARRAY['text', 'text'], 'text', 'migrate.script(text, text) returns text');
+SELECT function_returns('migrate', 'script', ARRAY['text', 'text', 'boolean'], 'text', 'migrate.script(text, text, boolean) returns text');
 SELECT function_returns('migrate', 'progress', ARRAY[]::name[], 'setof record', 'migrate.progress() returns setof record');
 SELECT function_returns('migrate', 'has_access', ARRAY['text', 'text'], 'boolean', 'migrate.has_access(text, text) returns boolean');
 SELECT function_returns('migrate', 'grant_access', ARRAY['regrole', 'text', 'text'], 'void', 'migrate.grant_access(regrole, text, text) returns void');
@@ -372,7 +372,7 @@ SELECT volatility_is('migrate', 'status', ARRAY['text'], 'stable', 'migrate.stat
 SELECT volatility_is('migrate', 'is_up_to_date', ARRAY['text'], 'stable', 'migrate.is_up_to_date(text) is stable');
 SELECT volatility_is('migrate', 'status_json', ARRAY['text'], 'stable', 'migrate.status_json(text) is stable');
 SELECT volatility_is('migrate', 'plan', ARRAY['text', 'text'], 'stable', 'migrate.plan(text, text) is stable');
-SELECT volatility_is('migrate', 'script', ARRAY['text', 'text'], 'stable', 'migrate.script(text, text) is stable');
+SELECT volatility_is('migrate', 'script', ARRAY['text', 'text', 'boolean'], 'stable', 'migrate.script(text, text, boolean) is stable');
 SELECT volatility_is('migrate', 'progress', ARRAY[]::name[], 'volatile', 'migrate.progress() is volatile');
 SELECT volatility_is('migrate', 'has_access', ARRAY['text', 'text'], 'stable', 'migrate.has_access(text, text) is stable');
 SELECT volatility_is('migrate', 'grant_access', ARRAY['regrole', 'text', 'text'], 'volatile', 'migrate.grant_access(regrole, text, text) is volatile');
@@ -397,7 +397,7 @@ SELECT function_lang_is('migrate', 'status', ARRAY['text'], 'c', 'migrate.status
 SELECT function_lang_is('migrate', 'is_up_to_date', ARRAY['text'], 'c', 'migrate.is_up_to_date(text) is written in c');
 SELECT function_lang_is('migrate', 'status_json', ARRAY['text'], 'c', 'migrate.status_json(text) is written in c');
 SELECT function_lang_is('migrate', 'plan', ARRAY['text', 'text'], 'c', 'migrate.plan(text, text) is written in c');
-SELECT function_lang_is('migrate', 'script', ARRAY['text', 'text'], 'c', 'migrate.script(text, text) is written in c');
+SELECT function_lang_is('migrate', 'script', ARRAY['text', 'text', 'boolean'], 'c', 'migrate.script(text, text, boolean) is written in c');
 SELECT function_lang_is('migrate', 'progress', ARRAY[]::name[], 'c', 'migrate.progress() is written in c');
 SELECT function_lang_is('migrate', 'has_access', ARRAY['text', 'text'], 'c', 'migrate.has_access(text, text) is written in c');
 SELECT function_lang_is('migrate', 'grant_access', ARRAY['regrole', 'text', 'text'], 'plpgsql', 'migrate.grant_access(regrole, text, text) is written in plpgsql');
