@@ -81,6 +81,34 @@ SELECT revision, direction, outcome, sqlstate, statement
 	"g1|up|success||\ng1|down|failure|42P01|1",
 	'failing downgrade: the failure row');
 
+# 2b. The role's own settings cannot keep the record from being written:
+# the worker connects as the session's role, whose settings it overrides.
+$node->safe_psql('postgres', q{
+CREATE ROLE fr_deployer LOGIN;
+SELECT migrate.grant_deploy('fr_deployer', 'fr3');
+ALTER ROLE fr_deployer SET default_transaction_read_only = on;
+ALTER ROLE fr_deployer SET statement_timeout = '1ms';
+});
+{
+	my ($stdout, $stderr);
+	$node->psql(
+		'postgres', q{
+SET default_transaction_read_only = off;
+SET statement_timeout = 0;
+SELECT migrate.revision('h1', 'SELECT 1/0', project => 'fr3');
+SELECT * FROM migrate.upgrade('heads', 'fr3');
+},
+		stdout => \$stdout,
+		stderr => \$stderr,
+		extra_params => [ '-U', 'fr_deployer', '-v', 'VERBOSITY=verbose' ]);
+	like($stderr, qr/ERROR:  22012: division by zero/, 'read-only role: the original error');
+	unlike($stderr, qr/WARNING/, 'read-only role: no warning');
+}
+is($node->safe_psql('postgres',
+		q{SELECT revision, outcome, sqlstate, current_user_name FROM migrate.events WHERE project = 'fr3'}),
+	'h1|failure|22012|fr_deployer',
+	'read-only role: the failure row is written all the same');
+
 # 3. Turned off (superuser setting): no row, the same error.
 ($rc, $out, $err) = run_sql(q{
 SET pg_migrate.record_failures = off;
