@@ -998,10 +998,11 @@ sub client_commands
 		['current'], [ 'current', '--json' ],
 		['heads'], [ 'heads', '--resolve-dependencies' ], [ 'heads', '--json' ],
 		['branches'], [ 'branches', '--json' ],
-		['history'], [ 'history', $c->{range} ], [ 'history', '--json' ],
-		['plan'], [ 'plan', $T ], [ 'plan', '--json' ],
-		['script'], [ 'script', $c->{range} ],
-		[ 'show', $R ], [ 'show', $R, '--json' ],
+		# "--" ends the options: a corrupt id may start with "-"
+		['history'], [ 'history', '--', $c->{range} ], [ 'history', '--json' ],
+		['plan'], [ 'plan', '--', $T ], [ 'plan', '--json' ],
+		['script'], [ 'script', '--', $c->{range} ],
+		[ 'show', '--', $R ], [ 'show', '--json', '--', $R ],
 		[ 'pull', '--dir', $dir, '--force' ]);
 	my @runs = map { [ '--project', $c->{project}, @$_ ] } @cmds;
 	for my $W (@{ $c->{extra_projects} })
