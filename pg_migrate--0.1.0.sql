@@ -27,7 +27,7 @@ CREATE TABLE migrate.projects (
 
 /*
  * The revision graph.  seq is the registration order within the project,
- * which breaks every tie in the ordering walk (REVISION-GRAPH.md section 4).
+ * which breaks every tie in the ordering walk (docs/revision-graph.md section 4).
  * Scripts are stored verbatim; *_class records whether PostgreSQL's parser
  * found statements that cannot run inside a transaction block.
  */

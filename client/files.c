@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * files.c
- *	  The migration file format (SPEC section 8) and directories of files.
+ *	  The migration file format (docs/design.md section 8) and directories of files.
  *
  * A file is a header of "-- migrate:" lines followed by dbmate's sections:
  *

@@ -43,7 +43,7 @@ typedef struct PgmList
 } PgmList;
 
 /*
- * One migration: what a file of the format of SPEC section 8 describes,
+ * One migration: what a file of the format of docs/design.md section 8 describes,
  * and what an importer produces.
  *
  * message == NULL: no message.  down == NULL: irreversible (no

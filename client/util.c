@@ -758,7 +758,7 @@ pgm_list_dir(const char *dir, const char *suffix, PgmList *out)
 	return true;
 }
 
-/* The id rules of SPEC section 3, checked before anything is sent. */
+/* The id rules of docs/design.md section 3, checked before anything is sent. */
 bool
 pgm_valid_id(const char *id, const char **why)
 {

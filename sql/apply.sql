@@ -1,6 +1,6 @@
 --
 -- apply: the per-revision path, CALL migrate.apply(target, project)
--- (SPEC.md section 4).  It applies what upgrade(target) would, in the same
+-- (docs/design.md section 4).  It applies what upgrade(target) would, in the same
 -- order, but commits after each revision: a failure at revision k keeps
 -- 1..k-1 applied, rolls back revision k, commits a 'failure' event for it
 -- and raises the original error again.  Every scenario uses its own

@@ -1,6 +1,6 @@
 --
 -- badinput: NULLs, malformed ids, empty and huge scripts, large graphs,
--- scripts the parser refuses, and re-registration (SPEC sections 3 and 6).
+-- scripts the parser refuses, and re-registration (docs/design.md sections 3 and 6).
 -- Nothing here may crash the backend or leave partial state.
 --
 

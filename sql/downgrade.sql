@@ -1,5 +1,5 @@
 --
--- downgrade: order of reverting (REVISION-GRAPH.md section 4), the version
+-- downgrade: order of reverting (docs/revision-graph.md section 4), the version
 -- set after downgrades (section 2), downgrade() itself, irreversible
 -- revisions and atomicity (section 6).  Every scenario uses its own
 -- project (dn_*).

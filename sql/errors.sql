@@ -1,8 +1,8 @@
 --
 -- errors: what happens when a migration fails, when the atomic path meets
 -- a statement that cannot run in a transaction, when a downgrade meets an
--- irreversible revision, and what the audit trail records (SPEC section 4,
--- REVISION-GRAPH.md sections 6 and 7: an error never changes anything).
+-- irreversible revision, and what the audit trail records (docs/design.md section 4,
+-- docs/revision-graph.md sections 6 and 7: an error never changes anything).
 --
 CREATE SCHEMA err;
 

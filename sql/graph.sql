@@ -1,5 +1,5 @@
 --
--- graph: the revision graph (REVISION-GRAPH.md section 1)
+-- graph: the revision graph (docs/revision-graph.md section 1)
 --
 -- Versioned heads, real heads, effective heads, bases, branch points,
 -- branch labels, registration order, and the graphs that migrate.revision()

@@ -1,5 +1,5 @@
 --
--- history: the read-only view of the graph (REVISION-GRAPH.md section 6).
+-- history: the read-only view of the graph (docs/revision-graph.md section 6).
 -- Rows run from the heads down to the bases in the downgrade order of
 -- section 4; flags are drawn from base, mergepoint, branchpoint, head,
 -- current (in that order); a range a:b is inclusive, a must be an ancestor

@@ -2,7 +2,7 @@
 -- nontransactional: revisions whose scripts contain statements that
 -- PostgreSQL refuses inside a transaction block or function (CREATE INDEX
 -- CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX ... CONCURRENTLY, VACUUM;
--- SPEC.md section 4, POSTGRES-FACTS.md).
+-- docs/design.md section 4, docs/postgres-facts.md).
 --
 -- plan() shows such a revision's execution as 'nontransactional'.  The
 -- atomic path (SELECT migrate.upgrade/downgrade) refuses it up front with

@@ -1,5 +1,5 @@
 --
--- relative: relative targets (REVISION-GRAPH.md section 5) and their errors
+-- relative: relative targets (docs/revision-graph.md section 5) and their errors
 -- (section 7).  A relative target is walked to a revision first; then the
 -- command behaves as it would for that revision.  Every scenario uses its
 -- own project (rel_*).

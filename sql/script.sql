@@ -1,6 +1,6 @@
 --
 -- script: migrate.script(), the offline SQL of a command with its version
--- bookkeeping (SPEC.md section 3, like "alembic upgrade --sql"), and
+-- bookkeeping (docs/design.md section 3, like "alembic upgrade --sql"), and
 -- migrate.merge().  Every scenario uses its own project (sc_*).
 --
 -- book(p): the bookkeeping: applied revisions (how) and the audit trail.

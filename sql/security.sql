@@ -1,5 +1,5 @@
 --
--- security: who may register, run and read migrations (SPEC section 7).
+-- security: who may register, run and read migrations (docs/design.md section 7).
 --
 -- Roles come from setup.sql:
 --   regress_deployer  migrate.grant_deploy()

@@ -165,7 +165,7 @@ LANGUAGE sql AS $$
 			  FROM pg_catalog.pg_tables
 			 WHERE schemaname = 'public' AND starts_with(tablename, p || '_'))
 $$;
--- The example graphs of REVISION-GRAPH.md, registered in the order shown,
+-- The example graphs of docs/revision-graph.md, registered in the order shown,
 -- each in the project p given.
 -- FORK  a -> b -> c1 -> d1 (label c1branch), b -> c2 -> d2 (label c2branch)
 CREATE FUNCTION pgm_regress.fork(p text) RETURNS void LANGUAGE sql AS $$

@@ -1,6 +1,6 @@
 --
 -- stamp: rewriting the version set without running migration SQL
--- (REVISION-GRAPH.md section 6).  stamp() returns 'unstamp' rows for the
+-- (docs/revision-graph.md section 6).  stamp() returns 'unstamp' rows for the
 -- revisions no longer applied (in downgrade order) and then 'stamp' rows
 -- for the revisions newly marked applied (in upgrade order).  The tables
 -- show that no script ran.  Every scenario uses its own project (st_*).

@@ -1,5 +1,5 @@
 --
--- status: the read-only functions (SPEC.md section 3, REVISION-GRAPH.md
+-- status: the read-only functions (docs/design.md section 3, docs/revision-graph.md
 -- section 6 "Read-only"): status(), current(), heads(), branches(),
 -- is_up_to_date(), status_json(), show(), plan(), and correcting the
 -- message of an applied revision.  Every scenario uses its own project

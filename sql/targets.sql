@@ -1,5 +1,5 @@
 --
--- targets: the target language (REVISION-GRAPH.md section 3) and the
+-- targets: the target language (docs/revision-graph.md section 3) and the
 -- errors it raises (section 7).  Relative targets (+N, -N) are in
 -- relative.sql.  Every scenario uses its own project (t_*).
 --

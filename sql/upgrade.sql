@@ -1,5 +1,5 @@
 --
--- upgrade: order of application (REVISION-GRAPH.md section 4), the version
+-- upgrade: order of application (docs/revision-graph.md section 4), the version
 -- set after upgrades (section 2), upgrade() itself and atomicity (section 6).
 -- Every scenario uses its own project (up_*).
 --

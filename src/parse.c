@@ -11,7 +11,7 @@
  *
  * A script is "nontransactional" when one of its statements is refused
  * inside a transaction block or function (CREATE INDEX CONCURRENTLY,
- * VACUUM, ...; see POSTGRES-FACTS.md).  The atomic path refuses such
+ * VACUUM, ...; see docs/postgres-facts.md).  The atomic path refuses such
  * revisions before running anything.  Transaction control and COPY from
  * or to the client cannot work in a migration at all and are refused at
  * registration.

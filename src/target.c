@@ -5,7 +5,7 @@
  *	  ids, prefixes, branch labels, "x@head", "x@base", "x@rev", and the
  *	  relative forms "+N", "-N", "x+N", "x@+N", "x@-N", "head-N", "base+N".
  *
- * The rules are those of REVISION-GRAPH.md sections 3 and 5.  Resolution
+ * The rules are those of docs/revision-graph.md sections 3 and 5.  Resolution
  * is pure: it reads the graph and the applied set and returns a PgmTarget.
  *
  * Name resolution: an exact revision id or branch label always wins.

@@ -17,7 +17,7 @@
  * checks this): CREATE INDEX CONCURRENTLY waits for every transaction with
  * an older snapshot, and a caller holding one would wait for the worker
  * that waits for it, a deadlock PostgreSQL cannot detect (see
- * POSTGRES-FACTS.md).  Deployers waiting for the mutex in apply() hold no
+ * docs/postgres-facts.md).  Deployers waiting for the mutex in apply() hold no
  * snapshot either.  upgrade('heads') refuses pending nontransactional
  * revisions before it waits; a session that still waits for the mutex
  * while holding a snapshot the worker needs is cancelled (when this role

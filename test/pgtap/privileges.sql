@@ -1,5 +1,5 @@
 --
--- pgTAP: the privilege contract of pg_migrate 0.4.0 (SPEC section 7), and
+-- pgTAP: the privilege contract of pg_migrate 0.4.0 (docs/design.md section 7), and
 -- the pgTAP use case itself: an upgrade inside the test transaction that
 -- leaves nothing behind.
 --

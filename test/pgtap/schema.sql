@@ -1,5 +1,5 @@
 --
--- pgTAP: the schema contract of pg_migrate 0.4.0 (SPEC sections 1-3).
+-- pgTAP: the schema contract of pg_migrate 0.4.0 (docs/design.md sections 1-3).
 --
 -- The extension's own schema is pg_catalog; the install script creates
 -- schema "migrate" itself, as a member of the extension, and refuses one
@@ -266,7 +266,7 @@ SELECT is(pg_get_indexdef(to_regclass('migrate.revisions_labeled_idx')), 'CREATE
 SELECT is(pg_get_indexdef(to_regclass('migrate.events_project_started_idx')), 'CREATE INDEX events_project_started_idx ON migrate.events USING btree (project, started_at)', 'events are indexed by project and start time');
 SELECT is(pg_get_indexdef(to_regclass('migrate.grants_role_project_idx')), 'CREATE UNIQUE INDEX grants_role_project_idx ON migrate.grants USING btree (role, COALESCE(project, ''''::text))', 'a role has at most one grant per project, and one for every project (NULL)');
 
--- The SQL API of SPEC section 3: exactly these 25 routines, with exact signatures.
+-- The SQL API of docs/design.md section 3: exactly these 25 routines, with exact signatures.
 SELECT functions_are('migrate', ARRAY['apply', 'branches', 'current', 'downgrade', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'script', 'show', 'stamp', 'status', 'status_json', 'upgrade'], 'schema migrate has exactly the routines of 0.4.0');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'migrate'::regnamespace$$,
               ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()'],

@@ -4,7 +4,7 @@
 #
 # Nontransactional revisions (CREATE INDEX CONCURRENTLY and friends) run by
 # CALL migrate.apply() in a background worker, with other sessions around
-# (SPEC.md section 4, POSTGRES-FACTS.md "The concurrent-index deadlock",
+# (docs/design.md section 4, docs/postgres-facts.md "The concurrent-index deadlock",
 # src/worker.c).  sql/nontransactional.sql covers the single-session side.
 #
 # To hold a CREATE INDEX CONCURRENTLY in its first phase for as long as a

@@ -2,7 +2,7 @@
 #
 # test/t/007_client.pl
 #
-# The pg_migrate command-line client (client/*.c, SPEC.md section 8):
+# The pg_migrate command-line client (client/*.c, docs/design.md section 8):
 # every subcommand's output and exit status, compared exactly.  Only what
 # varies between runs is masked: durations ("(1.2 ms)", "in 3.4 ms",
 # duration_ms), timestamps, the time prefix of file names made by "new"

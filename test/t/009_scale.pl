@@ -6,7 +6,7 @@
 # and applied set per backend, walk and register faster than the plain
 # code does; none of that may change an answer.  Every order here is
 # compared, in full, with an independent oracle written in Perl straight
-# from REVISION-GRAPH.md: section 1 (heads, normalization of depends_on),
+# from docs/revision-graph.md: section 1 (heads, normalization of depends_on),
 # section 4 (the ordering walk, transcribed line by line), section 5
 # (relative targets) and section 6 (what each command reverts or applies).
 #
@@ -262,7 +262,7 @@ sub closure
 	return @set;
 }
 
-# REVISION-GRAPH.md section 4, line by line:
+# docs/revision-graph.md section 4, line by line:
 #
 #   pending = [h for h in H if h in R], sorted by registration order
 #   idx = 0; out = []
@@ -462,7 +462,7 @@ sub branch_roots
 }
 
 # ===========================================================================
-# The oracle on the examples of REVISION-GRAPH.md, whose orders are written
+# The oracle on the examples of docs/revision-graph.md, whose orders are written
 # out in the spec: if these fail, the oracle is wrong, not the engine.
 
 sub small_graph
