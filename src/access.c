@@ -118,10 +118,11 @@ pgm_has_access(const char *project, PgmAccess access)
 {
 	Oid			user = GetUserId();
 	Oid			relid;
-	PgmOwnerScope scope;
+	Oid		   *roles;
+	bool	   *deploy;
 	bool		result = false;
-	uint64		i;
-	Datum		values[1];
+	int			n;
+	int			i;
 
 	if (superuser_arg(user) || has_privs_of_role(user, pgm_owner_id()))
 		return true;
@@ -132,31 +133,11 @@ pgm_has_access(const char *project, PgmAccess access)
 								 access == PGM_ACCESS_DEPLOY ? ACL_UPDATE : ACL_SELECT) == ACLCHECK_OK;
 	}
 
-	values[0] = CStringGetTextDatum(project);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	pgm_become_owner(&scope);
-	if (SPI_execute_with_args("SELECT g.role::pg_catalog.oid, g.access FROM migrate.grants g "
-							  "WHERE g.project IS NULL OR g.project OPERATOR(pg_catalog.=) $1",
-							  1, (Oid[]) {TEXTOID}, values, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read migrate.grants");
-	pgm_restore_user(&scope);
-	for (i = 0; i < SPI_processed && !result; i++)
-	{
-		bool		isnull;
-		Oid			role = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
-														  SPI_tuptable->tupdesc, 1, &isnull));
-		char	   *level = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
-
-		if (isnull || level == NULL)
-			continue;
-		if (access == PGM_ACCESS_DEPLOY && strcmp(level, "deploy") != 0)
-			continue;
-		if (has_privs_of_role(user, role))
+	n = pgm_project_grants(project, &roles, &deploy);
+	for (i = 0; i < n && !result; i++)
+		if (OidIsValid(roles[i]) && (access == PGM_ACCESS_MONITOR || deploy[i]) &&
+			has_privs_of_role(user, roles[i]))
 			result = true;
-	}
-	if (SPI_finish() != SPI_OK_FINISH)
-		elog(ERROR, "SPI_finish failed");
 	return result;
 }
 

@@ -54,6 +54,7 @@ typedef enum PgmQuery
 	Q_INSERT_EVENT,
 	Q_INSERT_EVENT_0_3,
 	Q_INSERT_FAILURE,
+	Q_GRANTS,
 	Q_BUMP_STATE,
 	Q_LOCK_ROW,
 	Q_FIND_REVISION,
@@ -153,6 +154,13 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"pg_catalog.inet($12), $13)",
 		13, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
 			TEXTOID, INT4OID, NAMEOID, NAMEOID, TEXTOID, TEXTOID, INT4OID}
+	},
+	/* the grants that give access to a project (see access.c) */
+	[Q_GRANTS] = {
+		"SELECT g.role::pg_catalog.oid, g.access OPERATOR(pg_catalog.=) 'deploy' "
+		"FROM migrate.grants g "
+		"WHERE g.project IS NULL OR g.project OPERATOR(pg_catalog.=) $1",
+		1, {TEXTOID}
 	},
 	[Q_BUMP_STATE] = {
 		"UPDATE migrate.projects SET state_version = state_version + 1, "
@@ -1869,4 +1877,38 @@ pgm_insert_failure(const PgmFailure *f)
 	connect_spi(&os);
 	run_query(Q_INSERT_FAILURE, values, nulls, 0);
 	finish_spi(&os);
+}
+
+/*
+ * The grants that give access to a project (its own and those for every
+ * project): *roles and, for each, whether it may deploy.  Returns how many.
+ */
+int
+pgm_project_grants(const char *project, Oid **roles, bool **deploy)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmOwnerScope os;
+	Datum		values[1];
+	int			n;
+	int			i;
+
+	values[0] = CStringGetTextDatum(project);
+	connect_spi(&os);
+	run_query(Q_GRANTS, values, NULL, 0);
+	n = (int) SPI_processed;
+	*roles = MemoryContextAlloc(cxt, sizeof(Oid) * Max(n, 1));
+	*deploy = MemoryContextAlloc(cxt, sizeof(bool) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		bool		isnull1;
+		bool		isnull2;
+		Datum		role = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull1);
+		Datum		dep = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull2);
+
+		/* a row the CHECK constraints would refuse grants nothing */
+		(*roles)[i] = isnull1 ? InvalidOid : DatumGetObjectId(role);
+		(*deploy)[i] = !isnull2 && DatumGetBool(dep);
+	}
+	finish_spi(&os);
+	return n;
 }

@@ -287,6 +287,27 @@ run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
 					 trusted);
 }
 
+/*
+ * In the PG_CATCH of a step run in a subtransaction begun in context cxt
+ * under resource owner owner: roll the subtransaction back, and return the
+ * error, copied into keep_cxt, for the caller to record and raise again.
+ */
+static ErrorData *
+roll_back_step(MemoryContext cxt, ResourceOwner owner, MemoryContext keep_cxt)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(keep_cxt);
+	edata = CopyErrorData();
+	FlushErrorState();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	pgm_current_statement = 0;
+	pgm_in_migration = false;
+	return edata;
+}
+
 /* fill in who and where for a failure record */
 static void
 describe_failure(PgmFailure *f, const char *project, const char *revision,
@@ -391,18 +412,10 @@ run_plan(ReturnSetInfo *rsinfo, const char *project, int key,
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
 		int			statement = pgm_current_statement;
+		ErrorData  *edata = roll_back_step(cxt, owner, cxt);
 		PgmFailure	failure;
 
-		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-		pgm_current_statement = 0;
-		pgm_in_migration = false;
 		if (current >= 0)
 		{
 			PgmStep    *step = &plan->steps[current];
@@ -518,11 +531,12 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	check_atomic(state->graph, plan, project);
 
 	if (plan->nsteps > 0)
+	{
 		run_plan(rsinfo, project, key, state->graph, plan, trust);
-	if (plan->nsteps > 0)
 		pgm_bump_state_version(project,
 							   pgm_all_applied(state->graph, plan->new_applied) ?
 							   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
+	}
 	if (key != 0)
 		pgm_report_done();
 
@@ -582,18 +596,10 @@ apply_step(const char *project, int project_key, PgmGraph *graph,
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
 		int			statement = pgm_current_statement;
 
-		/* keep the error past the commit below */
-		MemoryContextSwitchTo(call_cxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-		pgm_current_statement = 0;
-		pgm_in_migration = false;
+		/* the error is kept in call_cxt, past the commit below */
+		ErrorData  *edata = roll_back_step(cxt, owner, call_cxt);
 
 		ereport(LOG,
 				(errmsg("pg_migrate: revision \"%s\" of project \"%s\" failed at statement %d: %s",

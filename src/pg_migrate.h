@@ -345,6 +345,7 @@ typedef struct PgmFailure
 } PgmFailure;
 
 extern void pgm_insert_failure(const PgmFailure *f);
+extern int	pgm_project_grants(const char *project, Oid **roles, bool **deploy);
 
 /* in worker.c */
 extern bool pgm_record_failures;
