@@ -338,6 +338,30 @@ is( query(q{SELECT string_agg(revision || ':' || outcome || ':' || current_user_
 	'events name the roles');
 is(query($workers), '0', 'no worker is left');
 
+# In the worker too, a script cannot change identity: app_deployer's script
+# run by a superuser session under SET ROLE app_deployer cannot RESET ROLE
+# back to the superuser.
+query(q{
+SET ROLE app_deployer;
+SELECT migrate.revision('o4', $$
+RESET ROLE;
+CREATE INDEX CONCURRENTLY orders_id_customer_idx ON app.orders (id, customer);
+$$, 'SELECT 1', '{o3}', project => 'roles');
+});
+($ret, $out, $err) = $node->psql(
+	'postgres', q{SET ROLE app_deployer; CALL migrate.apply('o4', 'roles');},
+	extra_params => [ '-v', 'VERBOSITY=verbose', '-v', 'ON_ERROR_STOP=1' ]);
+like($err, qr/ERROR:  42501: cannot set parameter "role" within security-definer function/,
+	'RESET ROLE in a worker script: refused with 42501');
+like($err,
+	qr/CONTEXT:  revision "o4" \(project "roles"\), statement 1, run in a background worker/,
+	'... at statement 1');
+is(index_state('app.orders_id_customer_idx'), 'missing', 'nothing after it ran');
+is(current('roles'), 'o3', 'o4 is not applied');
+is(query($workers), '0', 'no worker is left');
+# (stamped, so that the project counts as up to date below)
+query(q{SELECT count(*) FROM migrate.stamp('o4', 'roles')});
+
 # ---------------------------------------------------------------------------
 # 4. pg_cancel_backend() of the apply session stops its worker.
 
