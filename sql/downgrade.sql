@@ -19,9 +19,9 @@ SELECT * FROM pgm_regress.state('dn_fork1');
 SELECT step, revision, direction FROM migrate.downgrade('base', 'dn_fork1');
 
 --
--- downgrade(target) reverts every applied descendant of the target and
--- leaves the target applied.  FORK {d1, d2} + downgrade('b') = d1 c1 d2 c2
--- -> {b}.
+-- downgrade(target) reverts what lies above the target through parent
+-- edges (and what depends on that) and leaves the target applied.
+-- FORK {d1, d2} + downgrade('b') = d1 c1 d2 c2 -> {b}.
 --
 SELECT pgm_regress.fork('dn_fork2');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_fork2');
@@ -29,8 +29,8 @@ SELECT step, revision, direction FROM migrate.downgrade('b', 'dn_fork2');
 SELECT * FROM pgm_regress.state('dn_fork2');
 
 --
--- Only descendants of the target move: FORK {d1, d2} + downgrade('c1') = d1
--- -> {c1, d2}.  A target that is applied with nothing above it is a no-op.
+-- Only what lies above the target moves: FORK {d1, d2} + downgrade('c1') =
+-- d1 -> {c1, d2}.  A current tip with nothing above it is a no-op.
 --
 SELECT pgm_regress.fork('dn_fork3');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_fork3');
@@ -52,8 +52,8 @@ SELECT step, revision, direction FROM migrate.downgrade('a', 'dn_empty');
 SELECT * FROM pgm_regress.state('dn_fork3');
 
 --
--- Dependents are reverted before their dependencies, and a revision that
--- depends on the target is its descendant: DEP {p2} + downgrade('l1') =
+-- What depends on a reverted revision is reverted too, before it: DEP
+-- {p2} + downgrade('l1') reverts l2 (above l1) and p2 (depends on l2):
 -- p2 l2 -> {l1, p1}.
 --
 SELECT pgm_regress.dep('dn_dep1');
@@ -154,3 +154,71 @@ SELECT * FROM pgm_regress.state('dn_atom');
 -- reverting only what is above the broken down script works
 SELECT step, revision, direction FROM migrate.downgrade('r3', 'dn_atom');
 SELECT * FROM pgm_regress.state('dn_atom');
+
+--
+-- A revision that depends on the target itself stays applied: only what
+-- lies above the target through parent edges is reverted, plus what
+-- depends on a reverted revision.  CROSS {c2, d1} + downgrade('c1')
+-- reverts d1 only; c2 depends on c1 and stays -> {c2}.
+--
+SELECT pgm_regress.cross_deps('dn_cross');
+SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_cross');
+SELECT * FROM pgm_regress.state('dn_cross');
+SELECT * FROM migrate.plan('c1', 'dn_cross');
+SELECT step, revision, direction FROM migrate.downgrade('c1', 'dn_cross');
+SELECT * FROM pgm_regress.state('dn_cross');
+-- downgrade('b1') reverts c1 and, through c2's dependency, c2
+SELECT step, revision, direction FROM migrate.downgrade('b1', 'dn_cross');
+SELECT * FROM pgm_regress.state('dn_cross');
+
+--
+-- BASEDEP {m} + downgrade('a1') reverts m only: b1 depends on a1 and stays
+-- -> {b1}.
+--
+SELECT pgm_regress.basedep('dn_basedep1');
+SELECT step, revision, direction FROM migrate.upgrade('m', 'dn_basedep1');
+SELECT step, revision, direction FROM migrate.downgrade('a1', 'dn_basedep1');
+SELECT * FROM pgm_regress.state('dn_basedep1');
+
+--
+-- A target applied only through a dependency, on no current tip's parent
+-- lineage and with nothing above it to revert, is not a valid downgrade
+-- target (22023): BASEDEP after stamp('b1') (current {b1}, a1 applied
+-- because b1 depends on it), downgrade('a1').  Nothing changes.  The same
+-- for l2 in DEP {p2}.
+--
+SELECT pgm_regress.basedep('dn_basedep2');
+SELECT step, revision, direction FROM migrate.stamp('b1', 'dn_basedep2');
+SELECT step, revision, direction FROM migrate.downgrade('a1', 'dn_basedep2');
+\echo :SQLSTATE
+SELECT * FROM migrate.current('dn_basedep2');
+SELECT pgm_regress.dep('dn_dep3');
+SELECT step, revision, direction FROM migrate.upgrade('p2', 'dn_dep3');
+SELECT step, revision, direction FROM migrate.downgrade('l2', 'dn_dep3');
+\echo :SQLSTATE
+SELECT * FROM pgm_regress.state('dn_dep3');
+
+--
+-- A target written <label>@... reverts only that label's lineage (plus
+-- what depends on a reverted revision).  FORK {d1, d2}:
+-- downgrade('c2branch@base+2'), which is b, reverts d2 c2 -> {d1}; plain
+-- downgrade('b') would revert both branches (dn_fork2 above).
+--
+SELECT pgm_regress.fork('dn_fork6');
+SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_fork6');
+SELECT * FROM migrate.plan('c2branch@base+2', 'dn_fork6');
+SELECT step, revision, direction FROM migrate.downgrade('c2branch@base+2', 'dn_fork6');
+SELECT * FROM pgm_regress.state('dn_fork6');
+-- c2branch@base from {d1} still reverts d1 c1 b a: they hang on b and a
+SELECT step, revision, direction FROM migrate.downgrade('c2branch@base', 'dn_fork6');
+SELECT * FROM pgm_regress.state('dn_fork6');
+
+--
+-- A lineage restriction keeps what depends on a reverted revision in the
+-- downgrade: CROSS {c2, d1}, c1's lineage is a1 b1 c1 d1, and
+-- downgrade('c1@b1') reverts c1 and d1 and, because c2 depends on c1, c2.
+--
+SELECT pgm_regress.cross_deps('dn_cross2');
+SELECT step, revision, direction FROM migrate.upgrade('heads', 'dn_cross2');
+SELECT step, revision, direction FROM migrate.downgrade('c1@b1', 'dn_cross2');
+SELECT * FROM pgm_regress.state('dn_cross2');

@@ -86,3 +86,16 @@ SELECT step, revision, direction FROM migrate.upgrade('p2', 'h_dep');
 SELECT id, parents, branch_labels, depends_on, flags, applied
   FROM migrate.history(project => 'h_dep');
 
+
+--
+-- Ranges go up parent edges only from their lower end.  CROSS (c2 depends
+-- on c1): history('c1:') lists d1 c1, not c2; history('current:') from
+-- {b1} lists d1 c1 b1.  A range's lower end must still be among what its
+-- upper end needs, through any edge: c1:c2 is c1 alone.
+--
+SELECT pgm_regress.cross_deps('h_cross');
+SELECT id FROM migrate.history('c1:', 'h_cross');
+SELECT step, revision, direction FROM migrate.upgrade('b1', 'h_cross');
+SELECT id FROM migrate.history('current:', 'h_cross');
+SELECT id FROM migrate.history('c1:c2', 'h_cross');
+SELECT id FROM migrate.history('b1:c2', 'h_cross');

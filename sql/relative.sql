@@ -73,9 +73,10 @@ SELECT step, revision, direction FROM migrate.upgrade('+1', 'rel_fork1');
 SELECT step, revision, direction FROM migrate.upgrade('c1', 'rel_fork1');
 
 --
--- <label>@+N starts from the current tip in that branch, or, if the branch
--- has none, from its branch point: FORK {c1} + upgrade('c2branch@+1')
--- applies c2 -> {c1, c2}.
+-- <label>@+N starts from the highest applied revision of the label's
+-- lineage (the labelled revision, its ancestors and its descendants
+-- through parent edges): FORK {c1} + upgrade('c2branch@+1') starts at b
+-- and applies c2 -> {c1, c2}.
 --
 SELECT step, revision, direction FROM migrate.upgrade('c2branch@+1', 'rel_fork1');
 SELECT * FROM pgm_regress.state('rel_fork1');
@@ -94,7 +95,7 @@ SELECT * FROM pgm_regress.state('rel_fork1');
 -- <label>@+N and <label>@-N move only their branch.
 -- FORK {c1, c2}: c2branch@+1 -> {c1, d2}; c1branch@+1 -> {d1, d2};
 -- then FORK {d1, d2} + downgrade('c2branch@-2') applies d2 c2 -> {d1};
--- c2branch@+2 (no tip in the branch: from the branch point b) -> {d1, d2};
+-- c2branch@+2 (the highest applied revision of the lineage is b) -> {d1, d2};
 -- c1branch@-1 -> {c1, d2}.
 --
 SELECT step, revision, direction FROM migrate.upgrade('c2branch@+1', 'rel_fork1');
@@ -149,7 +150,7 @@ SELECT step, revision, direction FROM migrate.downgrade('-1', 'rel_dep1');
 SELECT * FROM pgm_regress.state('rel_dep1');
 
 --
--- Label-relative targets on DEP.  A branch without a current tip walks up
+-- Label-relative targets on DEP.  A lineage with nothing applied walks up
 -- from below its base: lib@+1 = l1.  app@+2 walks p1, p2 and upgrades to
 -- p2, which needs l2 through its dependency.
 --
@@ -169,3 +170,70 @@ SELECT step, revision, direction FROM migrate.upgrade('lib@head-1', 'rel_dep3');
 SELECT * FROM pgm_regress.state('rel_dep3');
 SELECT step, revision, direction FROM migrate.upgrade('app@head', 'rel_dep3');
 SELECT * FROM pgm_regress.state('rel_dep3');
+
+--
+-- <label>@+N never starts from an unapplied branch point.  FORK with
+-- nothing applied: c2branch@+1 walks up from below the lineage's base and
+-- applies a only; c2branch@+2 then starts at a and applies b.
+--
+SELECT pgm_regress.fork('rel_fork3');
+SELECT * FROM migrate.plan('c2branch@+1', 'rel_fork3');
+SELECT step, revision, direction FROM migrate.upgrade('c2branch@+1', 'rel_fork3');
+SELECT * FROM pgm_regress.state('rel_fork3');
+SELECT step, revision, direction FROM migrate.upgrade('c2branch@+1', 'rel_fork3');
+SELECT * FROM pgm_regress.state('rel_fork3');
+
+--
+-- CHAIN {x2}: ylab@+1 starts at x2 (in the lineage of y) and walks one
+-- step towards y: x3 only.  The next ylab@+1 reaches y; one more is out of
+-- range (y has no child).  z is outside ylab's lineage and never runs.
+--
+SELECT pgm_regress.chain('rel_chain');
+SELECT step, revision, direction FROM migrate.upgrade('x2', 'rel_chain');
+SELECT * FROM migrate.plan('ylab@+1', 'rel_chain');
+SELECT step, revision, direction FROM migrate.upgrade('ylab@+1', 'rel_chain');
+SELECT * FROM pgm_regress.state('rel_chain');
+SELECT step, revision, direction FROM migrate.upgrade('ylab@+1', 'rel_chain');
+SELECT * FROM pgm_regress.state('rel_chain');
+SELECT step, revision, direction FROM migrate.upgrade('ylab@+1', 'rel_chain');
+\echo :SQLSTATE
+-- ylab@-2 walks down from y to x2 and reverts y, x3
+SELECT step, revision, direction FROM migrate.downgrade('ylab@-2', 'rel_chain');
+SELECT * FROM pgm_regress.state('rel_chain');
+
+--
+-- <label>@-N starts from the highest applied revision of the lineage even
+-- when it is applied only because something depends on it.  DEP after
+-- upgrade('p2') (current {p2}): lib@-1 starts at l2, walks to l1, and the
+-- downgrade to l1 reverts p2 (it depends on l2), then l2 -> {l1, p1}.
+--
+SELECT pgm_regress.dep('rel_dep4');
+SELECT step, revision, direction FROM migrate.upgrade('p2', 'rel_dep4');
+SELECT * FROM migrate.plan('lib@-1', 'rel_dep4');
+SELECT step, revision, direction FROM migrate.downgrade('lib@-1', 'rel_dep4');
+SELECT * FROM pgm_regress.state('rel_dep4');
+-- lib@-2 from {l1, p1} would walk past the base: out of range (22023);
+-- lib@-1 steps below l1, the lineage's base, i.e. lib@base -> {p1}
+SELECT step, revision, direction FROM migrate.downgrade('lib@-2', 'rel_dep4');
+\echo :SQLSTATE
+SELECT step, revision, direction FROM migrate.downgrade('lib@-1', 'rel_dep4');
+SELECT * FROM pgm_regress.state('rel_dep4');
+-- nothing of lib's lineage is applied any more: out of range (22023)
+SELECT step, revision, direction FROM migrate.downgrade('lib@-1', 'rel_dep4');
+\echo :SQLSTATE
+SELECT * FROM pgm_regress.state('rel_dep4');
+
+--
+-- Several highest applied revisions in the lineage are ambiguous (22023):
+-- FORK {d1, d2}, a revision id standing in for a label: the lineage of a
+-- holds everything, and d1 and d2 are both highest.  Nothing changes.
+--
+SELECT pgm_regress.fork('rel_fork4');
+SELECT step, revision, direction FROM migrate.upgrade('heads', 'rel_fork4');
+SELECT step, revision, direction FROM migrate.downgrade('a@-1', 'rel_fork4');
+\echo :SQLSTATE
+SELECT step, revision, direction FROM migrate.upgrade('b@+1', 'rel_fork4');
+\echo :SQLSTATE
+-- c2's lineage holds d2 only of the two: c2@-1 reverts d2
+SELECT step, revision, direction FROM migrate.downgrade('c2@-1', 'rel_fork4');
+SELECT * FROM pgm_regress.state('rel_fork4');

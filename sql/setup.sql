@@ -204,3 +204,27 @@ CREATE FUNCTION pgm_regress.lin(p text) RETURNS void LANGUAGE sql AS $$
 	SELECT pgm_regress.rev(p, 'r3', '{r2}');
 	SELECT pgm_regress.rev(p, 'r4', '{r3}');
 $$;
+-- CHAIN  x1 -> x2 -> x3 -> y (label ylab), x3 -> z
+CREATE FUNCTION pgm_regress.chain(p text) RETURNS void LANGUAGE sql AS $$
+	SELECT pgm_regress.rev(p, 'x1');
+	SELECT pgm_regress.rev(p, 'x2', '{x1}');
+	SELECT pgm_regress.rev(p, 'x3', '{x2}');
+	SELECT pgm_regress.rev(p, 'y', '{x3}', '{ylab}');
+	SELECT pgm_regress.rev(p, 'z', '{x3}');
+$$;
+-- CROSS  a1 -> b1 -> c1 -> d1; a2 -> b2 -> c2, c2 depends_on c1
+CREATE FUNCTION pgm_regress.cross_deps(p text) RETURNS void LANGUAGE sql AS $$
+	SELECT pgm_regress.rev(p, 'a1');
+	SELECT pgm_regress.rev(p, 'b1', '{a1}');
+	SELECT pgm_regress.rev(p, 'c1', '{b1}');
+	SELECT pgm_regress.rev(p, 'd1', '{c1}');
+	SELECT pgm_regress.rev(p, 'a2');
+	SELECT pgm_regress.rev(p, 'b2', '{a2}');
+	SELECT pgm_regress.rev(p, 'c2', '{b2}', deps => '{c1}');
+$$;
+-- BASEDEP  a1; b1 (no parent) depends_on a1; m has parents (a1, b1)
+CREATE FUNCTION pgm_regress.basedep(p text) RETURNS void LANGUAGE sql AS $$
+	SELECT pgm_regress.rev(p, 'a1');
+	SELECT pgm_regress.rev(p, 'b1', deps => '{a1}');
+	SELECT pgm_regress.rev(p, 'm', '{a1,b1}');
+$$;

@@ -110,3 +110,34 @@ SELECT * FROM pgm_regress.state('st_forest2');
 SELECT step, revision, direction FROM migrate.stamp('head', 'st_forest2');
 \echo :SQLSTATE
 SELECT * FROM pgm_regress.state('st_forest2');
+
+--
+-- stamp(X) replaces every current tip that is X, lies below X or lies
+-- above X through parent or dependency edges.  BASEDEP {b1} + stamp('a1')
+-- -> {a1}: b1 depends on a1, so it lies above a1 and goes.
+--
+SELECT pgm_regress.basedep('st_basedep');
+SELECT step, revision, direction FROM migrate.stamp('b1', 'st_basedep');
+SELECT * FROM pgm_regress.state('st_basedep');
+SELECT step, revision, direction FROM migrate.stamp('a1', 'st_basedep');
+SELECT * FROM pgm_regress.state('st_basedep');
+
+--
+-- CROSS {d1, c2} + stamp('b1') -> {b1}: d1 lies above b1 through parents,
+-- c2 through its dependency on c1.
+--
+SELECT pgm_regress.cross_deps('st_cross');
+SELECT step, revision, direction FROM migrate.stamp('heads', 'st_cross');
+SELECT * FROM pgm_regress.state('st_cross');
+SELECT step, revision, direction FROM migrate.stamp('b1', 'st_cross');
+SELECT * FROM pgm_regress.state('st_cross');
+
+--
+-- stamp('<label>@base') removes only the tips that stamp('<label>') would
+-- replace, and adds nothing: FORK {d1, d2} + stamp('c1branch@base') ->
+-- {d2}.
+--
+SELECT pgm_regress.fork('st_fork6');
+SELECT step, revision, direction FROM migrate.stamp('heads', 'st_fork6');
+SELECT step, revision, direction FROM migrate.stamp('c1branch@base', 'st_fork6');
+SELECT * FROM pgm_regress.state('st_fork6');

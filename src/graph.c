@@ -742,27 +742,14 @@ pgm_all_applied(PgmGraph *graph, const bool *applied)
 
 /*
  * The lineage of a branch named by a revision (or by a label it declares):
- * all its descendants through parents, and its ancestors back to, not
- * past, the nearest branch point or merge point.  The branch point itself
- * belongs to the lineage, so that "label@branchpoint" names the spot to
- * which one branch can be downgraded.
+ * the revision, its ancestors and its descendants, through parent edges.
  */
 void
 pgm_lineage(PgmGraph *graph, int rev, bool *out)
 {
-	int			cur = rev;
-
+	/* the two traversals share only rev, which each expands */
 	pgm_descendants(graph, &rev, 1, false, out);
-	while (graph->revs[cur].nparents == 1)
-	{
-		PgmRevision *p;
-
-		cur = graph->revs[cur].parents[0];
-		p = &graph->revs[cur];
-		out[cur] = true;
-		if (p->nchildren > 1 || p->nparents > 1)
-			break;
-	}
+	pgm_ancestors(graph, &rev, 1, false, out);
 }
 
 /* The applied set implied by a set of revisions: their closure. */

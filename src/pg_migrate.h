@@ -109,8 +109,7 @@ typedef enum PgmTargetKind
 {
 	PGM_TARGET_REVS,			/* a set of revisions (possibly empty) */
 	PGM_TARGET_BASE,			/* nothing applied */
-	PGM_TARGET_BELOW,			/* below the roots in revs: X@base */
-	PGM_TARGET_PATH_DOWN		/* relative downgrade of one branch */
+	PGM_TARGET_BELOW			/* below the roots in revs: X@base */
 } PgmTargetKind;
 
 /* which command a target is resolved for: relative forms depend on it */
@@ -127,11 +126,12 @@ typedef struct PgmTarget
 	PgmTargetKind kind;
 	int			nrevs;
 	int		   *revs;
-	/* PGM_TARGET_PATH_DOWN: walk from path_from down to path_to (-1: base) */
-	int			path_from;
-	int			path_to;
-	/* "branch@rev": the branch's lineage, which a downgrade stays in */
-	bool	   *branch;
+	/*
+	 * Targets written "x@..." and "-N": the lineage of x (of the tip for
+	 * "-N"), to which a downgrade is restricted, and x itself (-1: none).
+	 */
+	bool	   *lineage;
+	int			anchor;
 	/* how the target was written, for plan() direction and messages */
 	bool		relative_up;
 	bool		relative_down;

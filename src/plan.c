@@ -8,16 +8,18 @@
  * parents and dependencies) that are not applied; the ordering walk starts
  * from the target revisions and the upgrade runs its reverse.
  *
- * downgrade: the revisions to revert are the applied proper descendants of
- * the target (through parents and dependencies), or everything for "base",
- * or the root and everything above it for "x@base".  A relative downgrade
- * ("-N", "x@-N") moves one branch only: it reverts the walked path and
- * whatever applied depends on it.  The walk starts from the current tips.
+ * downgrade: the revisions to revert are those above the target's children
+ * through parent edges and, transitively, what depends on a reverted
+ * revision (with what lies above it); a target written with "@", or "-N",
+ * only starts from children in its lineage.  Everything for "base"; the
+ * lineage's roots and what hangs on them for "x@base".  The walk starts
+ * from the current tips.
  *
- * stamp: each target revision replaces the current tips in its lineage
- * (its ancestors and descendants through parent edges), and the result is
- * normalized to a consistent set; the steps list the revisions that stop
- * being applied, then those that start being applied.
+ * stamp: the target revisions replace every current tip that is one of
+ * them, below one of them or above one of them through parent or
+ * dependency edges, and the result is normalized to a consistent set; the
+ * steps list the revisions that stop being applied, then those that start
+ * being applied.
  *
  * IDENTIFICATION
  *	  src/plan.c
@@ -92,6 +94,40 @@ pgm_plan_upgrade(PgmGraph *graph, const bool *applied, PgmTarget *target)
 	return plan;
 }
 
+/*
+ * Refuse a downgrade target that has nothing to revert although it is not
+ * a current tip: it is applied only because something depends on it and
+ * lies on no tip's parent lineage, so "downgrading to it" cannot mean
+ * anything.
+ */
+static void
+check_downgrade_target(PgmGraph *graph, const bool *applied, int rev)
+{
+	List	   *tips = pgm_tips(graph, applied);
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	if (list_member_int(tips, rev))
+		return;
+	foreach(lc, tips)
+		names = lappend(names, graph->revs[lfirst_int(lc)].id);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("revision \"%s\" is not a valid downgrade target from the current state",
+					graph->revs[rev].id),
+			 errdetail("It is applied only because a revision depends on it, and it is on the parent lineage of no current revision (%s).",
+					   pgm_format_list(names)),
+			 errhint("Downgrade the revision that depends on it, or use stamp() to rewrite the version state.")));
+}
+
+/*
+ * downgrade(T) reverts the applied revisions above T's children (those in
+ * the target's lineage, when it has one) through parent edges and,
+ * transitively, whatever depends on a reverted revision with everything
+ * above it: one traversal through parent and dependency edges from those
+ * children.  T and its ancestors stay; a revision that depends on T itself
+ * stays too.
+ */
 PgmPlan *
 pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 				   const char *target_text)
@@ -100,41 +136,52 @@ pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 	bool	   *todo = palloc0(Max(graph->nrevs, 1));
 	int		   *tips;
 	int			ntips;
-	int			i;
+	int			i,
+				j;
+	bool		any = false;
 
 	switch (target->kind)
 	{
 		case PGM_TARGET_REVS:
 			{
 				bool	   *keep = palloc0(Max(graph->nrevs, 1));
+				int		   *roots = palloc(sizeof(int) * Max(graph->nrevs, 1));
+				bool	   *is_root = palloc0(Max(graph->nrevs, 1));
+				int			nroots = 0;
 
 				for (i = 0; i < target->nrevs; i++)
+				{
+					PgmRevision *rev = &graph->revs[target->revs[i]];
+
 					if (!applied[target->revs[i]])
 						ereport(ERROR,
 								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 								 errmsg("revision \"%s\" is not a valid downgrade target from the current state",
-										graph->revs[target->revs[i]].id),
+										rev->id),
 								 errdetail("It is not applied in project \"%s\".",
 										   graph->project),
 								 errhint("Use upgrade() to move forward, or stamp() to rewrite the version state.")));
-				pgm_descendants(graph, target->revs, target->nrevs, true, todo);
-				if (target->branch)
-				{
-					/* only the branch's part, and what depends on it */
-					int		   *seeds = palloc(sizeof(int) * Max(graph->nrevs, 1));
-					int			nseeds = 0;
+					for (j = 0; j < rev->nchildren; j++)
+					{
+						int			c = rev->children[j];
 
-					for (i = 0; i < target->nrevs; i++)
-						todo[target->revs[i]] = false;
-					for (i = 0; i < graph->nrevs; i++)
-						if (todo[i] && target->branch[i])
-							seeds[nseeds++] = i;
-					memset(todo, false, graph->nrevs);
-					pgm_descendants(graph, seeds, nseeds, true, todo);
+						if (!is_root[c] && (!target->lineage || target->lineage[c]))
+						{
+							is_root[c] = true;
+							roots[nroots++] = c;
+						}
+					}
 				}
+				pgm_descendants(graph, roots, nroots, true, todo);
 				pgm_ancestors(graph, target->revs, target->nrevs, true, keep);
 				for (i = 0; i < graph->nrevs; i++)
-					todo[i] = todo[i] && !keep[i];
+				{
+					todo[i] = todo[i] && !keep[i] && applied[i];
+					any = any || todo[i];
+				}
+				if (!any)
+					for (i = 0; i < target->nrevs; i++)
+						check_downgrade_target(graph, applied, target->revs[i]);
 				break;
 			}
 		case PGM_TARGET_BASE:
@@ -143,23 +190,6 @@ pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 		case PGM_TARGET_BELOW:
 			pgm_descendants(graph, target->revs, target->nrevs, true, todo);
 			break;
-		case PGM_TARGET_PATH_DOWN:
-			{
-				List	   *path = NIL;
-				int		   *arr;
-				int			n;
-				int			cur = target->path_from;
-
-				while (cur >= 0 && cur != target->path_to)
-				{
-					path = lappend_int(path, cur);
-					cur = graph->revs[cur].nparents > 0 ?
-						graph->revs[cur].parents[0] : -1;
-				}
-				arr = list_to_array(path, &n);
-				pgm_descendants(graph, arr, n, true, todo);
-				break;
-			}
 	}
 	for (i = 0; i < graph->nrevs; i++)
 	{
@@ -172,13 +202,33 @@ pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 	return plan;
 }
 
+/*
+ * Remove from tip[] every tip that is one of revs, lies below one of them
+ * or above one of them, through parent or dependency edges.
+ */
+static void
+remove_related_tips(PgmGraph *graph, const int *revs, int nrevs, bool *tip)
+{
+	bool	   *below = palloc0(Max(graph->nrevs, 1));
+	bool	   *above = palloc0(Max(graph->nrevs, 1));
+	int			i;
+
+	/* separately: a traversal does not expand what another one marked */
+	pgm_ancestors(graph, revs, nrevs, true, below);
+	pgm_descendants(graph, revs, nrevs, true, above);
+	for (i = 0; i < graph->nrevs; i++)
+		if (below[i] || above[i])
+			tip[i] = false;
+	pfree(below);
+	pfree(above);
+}
+
 PgmPlan *
 pgm_plan_stamp(PgmGraph *graph, const bool *applied, PgmTarget *target,
 			   bool purge)
 {
 	PgmPlan    *plan = new_plan(graph, applied);
 	bool	   *tip = palloc0(Max(graph->nrevs, 1));
-	bool	   *lineage = palloc(Max(graph->nrevs, 1));
 	bool	   *diff = palloc(Max(graph->nrevs, 1));
 	int		   *tips;
 	int			ntips;
@@ -196,27 +246,14 @@ pgm_plan_stamp(PgmGraph *graph, const bool *applied, PgmTarget *target,
 			memset(tip, false, graph->nrevs);
 			break;
 		case PGM_TARGET_BELOW:
-			memset(lineage, false, graph->nrevs);
-			pgm_descendants(graph, target->revs, target->nrevs, false, lineage);
-			for (i = 0; i < graph->nrevs; i++)
-				if (lineage[i])
-					tip[i] = false;
+			/* "x@base": the tips stamp(x) would replace go, nothing comes */
+			if (target->anchor >= 0)
+				remove_related_tips(graph, &target->anchor, 1, tip);
+			else
+				memset(tip, false, graph->nrevs);
 			break;
 		case PGM_TARGET_REVS:
-		case PGM_TARGET_PATH_DOWN:
-			/*
-			 * Every tip on a line through a target goes: the union of the
-			 * targets' lines is the ancestors and descendants of all of
-			 * them, found in one traversal each.
-			 */
-			memset(lineage, false, graph->nrevs);
-			pgm_ancestors(graph, target->revs, target->nrevs, false, lineage);
-			/* separately: a traversal does not expand what is marked */
-			memset(diff, false, graph->nrevs);
-			pgm_descendants(graph, target->revs, target->nrevs, false, diff);
-			for (i = 0; i < graph->nrevs; i++)
-				if (lineage[i] || diff[i])
-					tip[i] = false;
+			remove_related_tips(graph, target->revs, target->nrevs, tip);
 			/* added only now, so that the higher of two on a line wins */
 			for (j = 0; j < target->nrevs; j++)
 				tip[target->revs[j]] = true;
@@ -257,10 +294,7 @@ pgm_plan_auto(PgmGraph *graph, const bool *applied, const char *target_text)
 	bool		all_applied = true;
 
 	if (target->relative_down)
-		return pgm_plan_downgrade(graph, applied,
-								  pgm_resolve_target(graph, applied, target_text,
-													 PGM_MODE_DOWNGRADE),
-								  target_text);
+		return pgm_plan_downgrade(graph, applied, target, target_text);
 	if (target->kind == PGM_TARGET_BASE || target->kind == PGM_TARGET_BELOW)
 		return pgm_plan_downgrade(graph, applied, target, target_text);
 

@@ -196,6 +196,42 @@ list_ints(List *list, int *n)
 	return arr;
 }
 
+/*
+ * The walk of a range starts from its upper end.  A member of the range
+ * may reach the upper end only through revisions outside it (through a
+ * dependency on a revision the lower end does not lead to through parent
+ * edges); the members with nothing above them in the range are added as
+ * start points, so that the walk reaches every member.
+ */
+static int *
+range_tops(PgmGraph *graph, const bool *in_set, int *upper, int nupper,
+		   int *nstart)
+{
+	int		   *start = palloc(sizeof(int) * (nupper + graph->nrevs + 1));
+	int			n = 0;
+	int			i,
+				j;
+
+	for (i = 0; i < nupper; i++)
+		start[n++] = upper[i];
+	for (i = 0; i < graph->nrevs; i++)
+	{
+		PgmRevision *rev = &graph->revs[i];
+		bool		top = in_set[i];
+
+		for (j = 0; top && j < rev->nchildren; j++)
+			top = !in_set[rev->children[j]];
+		for (j = 0; top && j < rev->ndependents; j++)
+			top = !in_set[rev->dependents[j]];
+		for (j = 0; top && j < nupper; j++)
+			top = upper[j] != i;
+		if (top)
+			start[n++] = i;
+	}
+	*nstart = n;
+	return start;
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_history);
 
 /*
@@ -268,9 +304,11 @@ pg_migrate_history(PG_FUNCTION_ARGS)
 							 errmsg("revision \"%s\" is not an ancestor of the upper end of range \"%s\"",
 									graph->revs[lfirst_int(lc)].id, range),
 							 errhint("Write the lower revision first: \"older:newer\".")));
-			pgm_descendants(graph, lo, nlo, true, below);
+			/* upwards from the lower end through parent edges only */
+			pgm_descendants(graph, lo, nlo, false, below);
 			for (i = 0; i < graph->nrevs; i++)
 				in_set[i] = in_set[i] && below[i];
+			start = range_tops(graph, in_set, start, nstart, &nstart);
 		}
 	}
 

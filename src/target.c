@@ -15,9 +15,15 @@
  *
  * Relative walks move along parent edges only.  Walking up, every step
  * must have exactly one child (none: out of range, several: ambiguous);
- * walks inside a branch ("x@+N", "x@base+N") only consider children in the
- * branch or below it.  Walking down, a merge point is ambiguous and a
- * base steps to "below the bases"; one more step is out of range.
+ * walks inside a lineage ("x@+N", "x@base+N") only consider children in
+ * it.  Walking down, a merge point is ambiguous and a base steps to "below
+ * the bases"; one more step is out of range.
+ *
+ * The lineage of a label (or of a revision standing in for one) is the
+ * revision, its ancestors and its descendants through parent edges.
+ * "x@+N" and "x@-N" start from the highest applied revision of x's
+ * lineage.  A target written with "@", and "-N", carries its lineage, so
+ * that a downgrade to it moves that lineage only (see plan.c).
  *
  * IDENTIFICATION
  *	  src/target.c
@@ -52,9 +58,12 @@ static int	single_head(PgmGraph *graph, const char *target, List *heads);
 static int	walk_up(PgmGraph *graph, int start, int count, const bool *allowed,
 					const char *target);
 static int	walk_down(PgmGraph *graph, int start, int count, const char *target);
-static int	tip_in_branch(PgmGraph *graph, const bool *applied,
-						  const bool *lineage, const char *target,
-						  const char *branch);
+static int	single_tip(PgmGraph *graph, const bool *applied,
+					   const char *target);
+static int	highest_applied(PgmGraph *graph, const bool *applied,
+							const bool *lineage, const char *target,
+							const char *branch);
+static List *lineage_heads(PgmGraph *graph, const bool *lineage);
 static PgmTarget *resolve_branch(PgmGraph *graph, const bool *applied,
 								 const char *target, const char *branch,
 								 const char *rest, PgmTargetMode mode);
@@ -71,7 +80,7 @@ make_target(PgmTargetKind kind, List *revs)
 	t->revs = palloc(sizeof(int) * Max(list_length(revs), 1));
 	foreach(lc, revs)
 		t->revs[t->nrevs++] = lfirst_int(lc);
-	t->path_from = t->path_to = BELOW_BASE;
+	t->anchor = -1;
 	return t;
 }
 
@@ -456,51 +465,45 @@ target_for(int rev)
 }
 
 /*
- * "-N" from a current tip: a downgrade moves only the walked branch
- * (PGM_TARGET_PATH_DOWN); stamp and plan just take the destination.
+ * A target reached inside a lineage: a downgrade to it only reverts what
+ * lies in that lineage (and what depends on it).  Below the bases it
+ * stands for the lineage's bases, as "anchor@base" does.
  */
 static PgmTarget *
-relative_down(PgmGraph *graph, int start, int count, const char *target,
-			  PgmTargetMode mode)
+lineage_target(PgmGraph *graph, int rev, int anchor, bool *lineage)
 {
 	PgmTarget  *t;
 
-	if (mode != PGM_MODE_DOWNGRADE)
-		t = target_for(walk_down(graph, start, count, target));
-	else
+	if (rev == BELOW_BASE)
 	{
-		t = make_target(PGM_TARGET_PATH_DOWN, NIL);
-		t->path_from = start;
-		t->path_to = walk_down(graph, start, count, target);
+		List	   *roots = NIL;
+		int			i;
+
+		for (i = 0; i < graph->nrevs; i++)
+			if (lineage[i] && graph->revs[i].nparents == 0)
+				roots = lappend_int(roots, i);
+		t = make_target(PGM_TARGET_BELOW, roots);
 	}
-	t->relative_down = true;
+	else
+		t = target_for(rev);
+	t->lineage = lineage;
+	t->anchor = anchor;
 	return t;
 }
 
-/* the single current tip inside a branch, or BELOW_BASE when none */
+/* the only current tip, or BELOW_BASE when nothing is applied */
 static int
-tip_in_branch(PgmGraph *graph, const bool *applied, const bool *lineage,
-			  const char *target, const char *branch)
+single_tip(PgmGraph *graph, const bool *applied, const char *target)
 {
 	List	   *tips = pgm_tips(graph, applied);
-	List	   *inside = NIL;
-	ListCell   *lc;
 
-	foreach(lc, tips)
-		if (lineage == NULL || lineage[lfirst_int(lc)])
-			inside = lappend_int(inside, lfirst_int(lc));
-	if (list_length(inside) > 1)
+	if (list_length(tips) > 1)
 	{
 		List	   *names = NIL;
+		ListCell   *lc;
 
-		foreach(lc, inside)
+		foreach(lc, tips)
 			names = lappend(names, graph->revs[lfirst_int(lc)].id);
-		if (branch)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relative target \"%s\" is ambiguous", target),
-					 errdetail("Branch \"%s\" has several current revisions: %s.",
-							   branch, pgm_format_list(names))));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relative target \"%s\" is ambiguous with several current revisions",
@@ -509,9 +512,70 @@ tip_in_branch(PgmGraph *graph, const bool *applied, const bool *lineage,
 				 errhint("Name the branch to move, e.g. \"<label>@%s\".",
 						 target)));
 	}
-	if (inside == NIL)
+	if (tips == NIL)
 		return BELOW_BASE;
-	return linitial_int(inside);
+	return linitial_int(tips);
+}
+
+/*
+ * The highest applied revision of a lineage, where "<label>@+N" and
+ * "<label>@-N" start: the applied members of the lineage that no other
+ * applied member lies above, through parent or dependency edges.  It may
+ * be applied only because something outside the lineage depends on it.
+ * BELOW_BASE when nothing of the lineage is applied; several are
+ * ambiguous.
+ */
+static int
+highest_applied(PgmGraph *graph, const bool *applied, const bool *lineage,
+				const char *target, const char *branch)
+{
+	bool	   *covered = palloc0(Max(graph->nrevs, 1));
+	List	   *found = NIL;
+	int			i;
+
+	/* everything below an applied member (ancestors accumulate safely) */
+	for (i = 0; i < graph->nrevs; i++)
+		if (applied[i] && lineage[i])
+		{
+			PgmRevision *rev = &graph->revs[i];
+
+			pgm_ancestors(graph, rev->parents, rev->nparents, true, covered);
+			pgm_ancestors(graph, rev->deps, rev->ndeps, true, covered);
+		}
+	for (i = 0; i < graph->nrevs; i++)
+		if (applied[i] && lineage[i] && !covered[i])
+			found = lappend_int(found, i);
+	pfree(covered);
+	if (list_length(found) > 1)
+	{
+		List	   *names = NIL;
+		ListCell   *lc;
+
+		foreach(lc, found)
+			names = lappend(names, graph->revs[lfirst_int(lc)].id);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relative target \"%s\" is ambiguous", target),
+				 errdetail("The lineage of \"%s\" has several highest applied revisions: %s.",
+						   branch, pgm_format_list(names)),
+				 errhint("Name a branch whose lineage holds only one of them, or name a revision.")));
+	}
+	if (found == NIL)
+		return BELOW_BASE;
+	return linitial_int(found);
+}
+
+/* the heads of a lineage: its members without a child */
+static List *
+lineage_heads(PgmGraph *graph, const bool *lineage)
+{
+	List	   *heads = NIL;
+	int			i;
+
+	for (i = 0; i < graph->nrevs; i++)
+		if (lineage[i] && graph->revs[i].nchildren == 0)
+			heads = lappend_int(heads, i);
+	return heads;
 }
 
 /*
@@ -522,37 +586,28 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 			   const char *branch, const char *rest, PgmTargetMode mode)
 {
 	int			r = pgm_resolve_revision(graph, branch);
-	bool	   *lineage = palloc0(graph->nrevs);
-	bool	   *reach = palloc0(graph->nrevs);
+	bool	   *lineage = palloc0(Max(graph->nrevs, 1));
 	char	   *sym;
 	char		sign;
 	int			count;
-	int			i;
 
 	pgm_lineage(graph, r, lineage);
 
 	if (strcmp(rest, "head") == 0 || strcmp(rest, "heads") == 0)
 	{
-		List	   *heads = NIL;
+		List	   *heads = lineage_heads(graph, lineage);
+		PgmTarget  *t;
 
-		pgm_descendants(graph, &r, 1, false, reach);
-		for (i = 0; i < graph->nrevs; i++)
-			if (reach[i] && graph->revs[i].nchildren == 0)
-				heads = lappend_int(heads, i);
-		if (rest[4] == 's')
-			return make_target(PGM_TARGET_REVS, heads);
-		return target_for(single_head(graph, target, heads));
+		if (rest[4] != 's')
+			return lineage_target(graph, single_head(graph, target, heads),
+								  r, lineage);
+		t = make_target(PGM_TARGET_REVS, heads);
+		t->lineage = lineage;
+		t->anchor = r;
+		return t;
 	}
 	if (strcmp(rest, "base") == 0)
-	{
-		List	   *roots = NIL;
-
-		pgm_ancestors(graph, &r, 1, false, reach);
-		for (i = 0; i < graph->nrevs; i++)
-			if (reach[i] && graph->revs[i].nparents == 0)
-				roots = lappend_int(roots, i);
-		return make_target(PGM_TARGET_BELOW, roots);
-	}
+		return lineage_target(graph, BELOW_BASE, r, lineage);
 	if (rest[0] == '+' || rest[0] == '-')
 	{
 		int			start;
@@ -563,34 +618,13 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 					 errmsg("invalid relative target \"%s\"", target),
 					 errhint("Write \"<branch>@+N\" or \"<branch>@-N\" with a whole number N.")));
 		check_direction(target, rest[0], count, mode);
-		start = tip_in_branch(graph, applied, lineage, target, branch);
+		start = highest_applied(graph, applied, lineage, target, branch);
 		if (rest[0] == '+')
 		{
-			PgmTarget  *t;
+			/* from there (or below the lineage's bases) towards r */
+			PgmTarget  *t = target_for(walk_up(graph, start, count, lineage,
+											   target));
 
-			if (start == BELOW_BASE)
-			{
-				/*
-				 * No tip in the branch: start from its branch point (the
-				 * lowest revision of the lineage), or below its base.
-				 */
-				int			low = r;
-
-				while (graph->revs[low].nparents == 1 &&
-					   lineage[graph->revs[low].parents[0]])
-					low = graph->revs[low].parents[0];
-				if (low == r && graph->revs[low].nparents > 1)
-					report_ambiguous_walk(graph, target, low,
-										  graph->revs[low].parents,
-										  graph->revs[low].nparents, false);
-				if (low != r || graph->revs[low].nparents > 0)
-					start = low;
-			}
-			/* walk towards the branch: its members and what lies below */
-			pgm_ancestors(graph, &r, 1, false, reach);
-			for (i = 0; i < graph->nrevs; i++)
-				reach[i] = reach[i] || lineage[i];
-			t = target_for(walk_up(graph, start, count, reach, target));
 			t->relative_up = true;
 			return t;
 		}
@@ -598,31 +632,32 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("relative target \"%s\" is out of range", target),
-					 errdetail("No revision of branch \"%s\" is applied.", branch)));
-		return relative_down(graph, start, count, target, mode);
+					 errdetail("No revision of the lineage of \"%s\" is applied.",
+							   branch)));
+		{
+			PgmTarget  *t = lineage_target(graph,
+										   walk_down(graph, start, count, target),
+										   r, lineage);
+
+			t->relative_down = true;
+			return t;
+		}
 	}
 	if (split_relative(rest, &sym, &sign, &count) &&
 		(strcmp(sym, "head") == 0 || strcmp(sym, "base") == 0))
 	{
 		check_count(target, count);
 		if (sym[0] == 'h' && sign == '-')
-		{
-			List	   *heads = NIL;
-
-			pgm_descendants(graph, &r, 1, false, reach);
-			for (i = 0; i < graph->nrevs; i++)
-				if (reach[i] && graph->revs[i].nchildren == 0)
-					heads = lappend_int(heads, i);
-			return target_for(walk_down(graph, single_head(graph, target, heads),
-										count, target));
-		}
+			return lineage_target(graph,
+								  walk_down(graph,
+											single_head(graph, target,
+														lineage_heads(graph, lineage)),
+											count, target),
+								  r, lineage);
 		if (sym[0] == 'b' && sign == '+')
-		{
-			pgm_ancestors(graph, &r, 1, false, reach);
-			for (i = 0; i < graph->nrevs; i++)
-				reach[i] = reach[i] || lineage[i];
-			return target_for(walk_up(graph, BELOW_BASE, count, reach, target));
-		}
+			return lineage_target(graph,
+								  walk_up(graph, BELOW_BASE, count, lineage, target),
+								  r, lineage);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relative target \"%s\" is out of range", target),
@@ -633,16 +668,12 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 	{
 		int			r2 = pgm_resolve_revision(graph, rest);
 
-		PgmTarget  *t;
-
 		if (!lineage[r2])
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("revision \"%s\" is not a member of branch \"%s\"",
 							graph->revs[r2].id, branch)));
-		t = target_for(r2);
-		t->branch = lineage;	/* a downgrade moves this branch only */
-		return t;
+		return lineage_target(graph, r2, r, lineage);
 	}
 }
 
@@ -710,9 +741,10 @@ pgm_resolve_target(PgmGraph *graph, const bool *applied, const char *target,
 	{
 		int			start;
 		PgmTarget  *t;
+		bool	   *lineage;
 
 		check_direction(target, target[0], count, mode);
-		start = tip_in_branch(graph, applied, NULL, target, NULL);
+		start = single_tip(graph, applied, target);
 		if (target[0] == '+')
 		{
 			t = target_for(walk_up(graph, start, count, NULL, target));
@@ -724,7 +756,13 @@ pgm_resolve_target(PgmGraph *graph, const bool *applied, const char *target,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("relative target \"%s\" is out of range", target),
 					 errdetail("Nothing is applied.")));
-		return relative_down(graph, start, count, target, mode);
+		/* only the tip's lineage moves */
+		lineage = palloc0(Max(graph->nrevs, 1));
+		pgm_lineage(graph, start, lineage);
+		t = lineage_target(graph, walk_down(graph, start, count, target),
+						   start, lineage);
+		t->relative_down = true;
+		return t;
 	}
 
 	/* "x+N" / "x-N": relative to a symbol or revision */
