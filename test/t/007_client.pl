@@ -1605,6 +1605,60 @@ EOT
 		{ user => 'othergrant' });
 }
 
+# The client shows what the server resolves: plan and the commands agree
+# on branch-relative targets (docs/revision-graph.md sections 5 and 6).
+# CHAIN x1 -> x2 -> x3 -> y (label ylab), x3 -> z; c2 depends on x1.
+{
+	sql('db1', q{
+		SELECT migrate.revision(id => 'x1', up => '', down => '', project => 'ch');
+		SELECT migrate.revision(id => 'x2', up => '', down => '', parents => '{x1}', project => 'ch');
+		SELECT migrate.revision(id => 'x3', up => '', down => '', parents => '{x2}', project => 'ch');
+		SELECT migrate.revision(id => 'y', up => '', down => '', parents => '{x3}',
+								branch_labels => '{ylab}', project => 'ch');
+		SELECT migrate.revision(id => 'z', up => '', down => '', parents => '{x3}', project => 'ch');
+		SELECT migrate.revision(id => 'c2', up => '', down => '', depends_on => '{x1}', project => 'ch');
+		SELECT migrate.upgrade('x2', 'ch');
+	});
+	my @ch = ('--project', 'ch');
+	check('plan ylab@+1: one revision', [ 'plan', 'ylab@+1', @ch ], 0, <<'EOT', '');
+step  revision  direction  execution      statements  message
+1     x3        up         transactional  0
+EOT
+	check('upgrade ylab@+1', [ 'upgrade', 'ylab@+1', @ch ], 0, <<'EOT', '');
+[1/1] up      x3 (X ms)
+upgraded: 1 step in X ms
+current: x3
+EOT
+	check('upgrade c2', [ 'upgrade', 'c2', @ch ], 0, <<'EOT', '');
+[1/1] up      c2 (X ms)
+upgraded: 1 step in X ms
+current: x3, c2
+EOT
+	check('plan x1: c2 depends on x1 and stays', [ 'plan', 'x1', @ch ], 0, <<'EOT', '');
+step  revision  direction  execution      statements  message
+1     x3        down       transactional  0
+2     x2        down       transactional  0
+EOT
+	check('downgrade x1', [ 'downgrade', 'x1', @ch ], 0, <<'EOT', '');
+[1/2] down    x3 (X ms)
+[2/2] down    x2 (X ms)
+downgraded: 2 steps in X ms
+current: c2
+EOT
+	check('history x2:', [ 'history', 'x2:', @ch ], 0, <<'EOT', '');
+id  parents  labels  depends_on  flags        state    message
+y   x3       ylab                head         pending
+z   x3                           head         pending
+x3  x2                           branchpoint  pending
+x2  x1                                        pending
+EOT
+	# x1 is the highest applied revision of ylab's lineage (c2 depends on it)
+	check('downgrade ylab@-2 starts at x1 and is out of range', [ 'downgrade', 'ylab@-2', @ch ], 4, '',
+		qq{pg_migrate: error: relative target "ylab\@-2" is out of range\n}
+		  . qq{DETAIL:  The walk went below the base after 1 of 2 steps.\n}
+		  . qq{SQLSTATE:  22023\n});
+}
+
 chdir $start_dir or die "chdir $start_dir: $!";
 $node->stop;
 done_testing();
