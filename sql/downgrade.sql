@@ -197,6 +197,8 @@ SELECT step, revision, direction FROM migrate.upgrade('p2', 'dn_dep3');
 SELECT step, revision, direction FROM migrate.downgrade('l2', 'dn_dep3');
 \echo :SQLSTATE
 SELECT * FROM pgm_regress.state('dn_dep3');
+-- plan() shows what upgrade('l2') would do there: nothing
+SELECT * FROM migrate.plan('l2', 'dn_dep3');
 
 --
 -- A target written <label>@... reverts only that label's lineage (plus

@@ -128,9 +128,9 @@ check_downgrade_target(PgmGraph *graph, const bool *applied, int rev)
  * children.  T and its ancestors stay; a revision that depends on T itself
  * stays too.
  */
-PgmPlan *
-pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
-				   const char *target_text)
+static PgmPlan *
+plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
+			   bool refuse_stray)
 {
 	PgmPlan    *plan = new_plan(graph, applied);
 	bool	   *todo = palloc0(Max(graph->nrevs, 1));
@@ -179,7 +179,7 @@ pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 					todo[i] = todo[i] && !keep[i] && applied[i];
 					any = any || todo[i];
 				}
-				if (!any)
+				if (!any && refuse_stray)
 					for (i = 0; i < target->nrevs; i++)
 						check_downgrade_target(graph, applied, target->revs[i]);
 				break;
@@ -200,6 +200,13 @@ pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 	tips = list_to_array(pgm_tips(graph, applied), &ntips);
 	add_walk(graph, plan, todo, tips, ntips, PGM_DOWN, false);
 	return plan;
+}
+
+PgmPlan *
+pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
+				   const char *target_text)
+{
+	return plan_downgrade(graph, applied, target, true);
 }
 
 /*
@@ -306,7 +313,13 @@ pgm_plan_auto(PgmGraph *graph, const bool *applied, const char *target_text)
 			all_applied = false;
 	if (!all_applied)
 		return plan;
-	return pgm_plan_downgrade(graph, applied, target, target_text);
+
+	/*
+	 * An applied target: downgrade to it.  When that would revert nothing,
+	 * upgrade(target) is the no-op to show, also for a target that
+	 * downgrade() refuses as applied only through a dependency.
+	 */
+	return plan_downgrade(graph, applied, target, false);
 }
 
 /* Refuse, before anything runs, a downgrade through an irreversible revision. */
