@@ -658,6 +658,7 @@ apply_target(PgmState *state, const char *target, List **target_ids,
 	}
 	t = palloc0(sizeof(PgmTarget));
 	t->kind = PGM_TARGET_REVS;
+	t->anchor = -1;
 	t->revs = palloc(sizeof(int) * Max(list_length(*target_ids), 1));
 	foreach(lc, *target_ids)
 	{
