@@ -197,8 +197,19 @@ SELECT step, revision, direction FROM migrate.upgrade('p2', 'dn_dep3');
 SELECT step, revision, direction FROM migrate.downgrade('l2', 'dn_dep3');
 \echo :SQLSTATE
 SELECT * FROM pgm_regress.state('dn_dep3');
--- plan() shows what upgrade('l2') would do there: nothing
+-- plan() of an applied target shows what downgrade() does: the refusal
 SELECT * FROM migrate.plan('l2', 'dn_dep3');
+\echo :SQLSTATE
+
+--
+-- A lineage-restricted target below a current tip with nothing to revert
+-- in its lineage is a no-op: FORK {d2}, c1's lineage holds a, b, c1, d1,
+-- and downgrade('c1@b') finds nothing of it above b.
+--
+SELECT pgm_regress.fork('dn_fork7');
+SELECT step, revision, direction FROM migrate.upgrade('d2', 'dn_fork7');
+SELECT step, revision, direction FROM migrate.downgrade('c1@b', 'dn_fork7');
+SELECT * FROM pgm_regress.state('dn_fork7');
 
 --
 -- A target written <label>@... reverts only that label's lineage (plus

@@ -95,19 +95,25 @@ pgm_plan_upgrade(PgmGraph *graph, const bool *applied, PgmTarget *target)
 }
 
 /*
- * Refuse a downgrade target that has nothing to revert although it is not
- * a current tip: it is applied only because something depends on it and
- * lies on no tip's parent lineage, so "downgrading to it" cannot mean
- * anything.
+ * Refuse a downgrade target that has nothing to revert and lies on no
+ * current tip's parent lineage: it is applied only because something
+ * depends on it, so "downgrading to it" cannot mean anything.  (A target
+ * below a tip through parent edges with nothing to revert, as in a
+ * lineage-restricted downgrade, is a no-op.)
  */
 static void
 check_downgrade_target(PgmGraph *graph, const bool *applied, int rev)
 {
 	List	   *tips = pgm_tips(graph, applied);
 	List	   *names = NIL;
+	bool	   *lineage = palloc0(Max(graph->nrevs, 1));
+	int		   *from;
+	int			nfrom;
 	ListCell   *lc;
 
-	if (list_member_int(tips, rev))
+	from = list_to_array(tips, &nfrom);
+	pgm_ancestors(graph, from, nfrom, false, lineage);
+	if (lineage[rev])
 		return;
 	foreach(lc, tips)
 		names = lappend(names, graph->revs[lfirst_int(lc)].id);
@@ -128,9 +134,9 @@ check_downgrade_target(PgmGraph *graph, const bool *applied, int rev)
  * children.  T and its ancestors stay; a revision that depends on T itself
  * stays too.
  */
-static PgmPlan *
-plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
-			   bool refuse_stray)
+PgmPlan *
+pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
+				   const char *target_text)
 {
 	PgmPlan    *plan = new_plan(graph, applied);
 	bool	   *todo = palloc0(Max(graph->nrevs, 1));
@@ -179,7 +185,7 @@ plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 					todo[i] = todo[i] && !keep[i] && applied[i];
 					any = any || todo[i];
 				}
-				if (!any && refuse_stray)
+				if (!any)
 					for (i = 0; i < target->nrevs; i++)
 						check_downgrade_target(graph, applied, target->revs[i]);
 				break;
@@ -200,13 +206,6 @@ plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 	tips = list_to_array(pgm_tips(graph, applied), &ntips);
 	add_walk(graph, plan, todo, tips, ntips, PGM_DOWN, false);
 	return plan;
-}
-
-PgmPlan *
-pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
-				   const char *target_text)
-{
-	return plan_downgrade(graph, applied, target, true);
 }
 
 /*
@@ -314,12 +313,8 @@ pgm_plan_auto(PgmGraph *graph, const bool *applied, const char *target_text)
 	if (!all_applied)
 		return plan;
 
-	/*
-	 * An applied target: downgrade to it.  When that would revert nothing,
-	 * upgrade(target) is the no-op to show, also for a target that
-	 * downgrade() refuses as applied only through a dependency.
-	 */
-	return plan_downgrade(graph, applied, target, false);
+	/* an applied target: what downgrade() would do, or its refusal */
+	return pgm_plan_downgrade(graph, applied, target, target_text);
 }
 
 /* Refuse, before anything runs, a downgrade through an irreversible revision. */

@@ -2,13 +2,24 @@
 #
 # test/t/009_scale.pl
 #
-# Correctness at 10,000 revisions.  The engine may cache a project's graph
-# and applied set per backend, walk and register faster than the plain
-# code does; none of that may change an answer.  Every order here is
-# compared, in full, with an independent oracle written in Perl straight
-# from docs/revision-graph.md: section 1 (heads, normalization of depends_on),
-# section 4 (the ordering walk, transcribed line by line), section 5
-# (relative targets) and section 6 (what each command reverts or applies).
+# Correctness at 10,000 revisions, and on thousands of small random graphs.
+# The engine may cache a project's graph and applied set per backend, walk
+# and register faster than the plain code does; none of that may change an
+# answer.  Every answer here is compared, in full, with an independent
+# oracle written in Perl straight from docs/revision-graph.md: section 1
+# (lineages through parent edges, versioned and real heads, normalization
+# of depends_on), section 2 (tips), section 4 (the ordering walk,
+# transcribed line by line, ancestors looked up inside the walked set),
+# section 5 (relative targets: +N and -N from the only tip, branch-relative
+# <label>@+N and <label>@-N from the highest applied revision of the
+# label's lineage, <label>@base+N), section 6 (what upgrade applies; what
+# downgrade reverts: the parent-descendants of the target's children,
+# restricted to the lineage for a target written with @ or for -N, plus
+# transitively whatever depends on a reverted revision; what stamp
+# replaces, through parent and dependency edges; history ranges, upwards
+# through parent edges only) and section 7 (which commands are refused,
+# with which SQLSTATE).  The oracle first checks itself on every example
+# the document writes out.
 #
 # Three projects of 10,000 revisions each, generated deterministically
 # (fixed-seed LCG, so a failure reproduces):
@@ -25,14 +36,27 @@
 #            as a dependency; three services stop early and something
 #            depends on their last revision (effective heads)
 #
-# Every up and down script appends (project, id, direction) to a log table
-# with a serial, so the order in which the engine really ran the scripts is
-# read back and compared with what the command returned, what plan() said
-# before, and the oracle.
+# Every up and down script of these appends (project, id, direction) to a
+# log table with a serial, so the order in which the engine really ran the
+# scripts is read back and compared with what the command returned, what
+# plan() said before, and the oracle.
 #
-# Reads and commands of the three projects all run in one long-lived
-# session, so that a per-backend cache is warm and crosses projects;
-# registration and a few plans run in new sessions.
+# Then a random differential test (part 4): 400 small random graphs (5 to
+# 14 revisions, several roots, branch points, merges of 2 or 3, labels,
+# depends_on by id and label, now and then an irreversible revision), each
+# in its own project, and in each a random sequence of commands, mostly
+# branch-relative upgrades and downgrades, downgrades to revisions, to
+# <label>@<rev>, <label>@base+N, <label>@head and <label>@base, -N and +N,
+# stamps (also <label>@base, heads, purge) and history ranges x: and
+# current:.  For every (graph, state, command) triple the rows returned
+# (revision and direction, in order), the resulting current() and, before
+# an upgrade or a downgrade, plan() must be the oracle's; a refusal must
+# have the oracle's SQLSTATE and change nothing.  The seed is printed and
+# can be set with the environment variable PGM_ORACLE_SEED.
+#
+# Reads and commands of all these projects run in one long-lived session,
+# so that a per-backend cache is warm and crosses projects; registration
+# of the large graphs and a few plans run in new sessions.
 #
 # The last part exercises the cache: sessions that have the state loaded
 # see registrations and upgrades of other sessions; a registration or an
@@ -63,8 +87,9 @@ my $N = 10_000;
 # label_rev (label -> index), and anc: for each revision a bit string
 # (vec) of its proper ancestors through parents and dependencies, so that
 # "x is an ancestor of y" is one vec() lookup.  desc is the same for
-# descendants, built on demand.  Sets of revisions are arrays of booleans
-# indexed like ids.
+# descendants, built on demand.  irreversible marks a revision without a
+# down script.  Sets of revisions are arrays of booleans indexed like ids;
+# a lineage is a hash set.
 
 sub new_graph
 {
@@ -82,6 +107,7 @@ sub new_graph
 		dependents => [],
 		anc        => [],
 		messages   => [],
+		irreversible => [],
 	};
 }
 
@@ -140,6 +166,7 @@ sub add_rev
 	push @{ $g->{raw_deps} }, [ @{ $a{deps} || [] } ];
 	push @{ $g->{labels} },   [ @{ $a{labels} || [] } ];
 	push @{ $g->{messages} }, "message of $id";
+	push @{ $g->{irreversible} }, $a{irreversible} ? 1 : 0;
 	push @{ $g->{anc} },      $anc;
 	push @{ $g->{children} },   [];
 	push @{ $g->{dependents} }, [];
@@ -180,22 +207,6 @@ sub desc_vec
 		$g->{desc} = \@desc;
 	}
 	return $g->{desc}[$t];
-}
-
-# proper descendants through parents and dependencies
-sub descendants
-{
-	my ($g, @from) = @_;
-	my @set = (0) x nrevs($g);
-	for my $t (@from)
-	{
-		my $d = desc_vec($g, $t);
-		for my $i ($t + 1 .. nrevs($g) - 1)
-		{
-			$set[$i] = 1 if vec($d, $i, 1);
-		}
-	}
-	return @set;
 }
 
 sub count_descendants { my ($g, $t) = @_; return unpack('%32b*', desc_vec($g, $t)); }
@@ -264,31 +275,59 @@ sub closure
 
 # docs/revision-graph.md section 4, line by line:
 #
-#   pending = [h for h in H if h in R], sorted by registration order
-#   idx = 0; out = []
-#   while pending:
+#   pending = the start points that are in R, in registration order
+#   idx = 0
+#   while pending is not empty:
 #       cand = pending[idx]
-#       if another pending[j] (j != idx) has cand among its ancestors (parents
-#          and dependencies, transitively): idx = j; continue
-#       if cand in R and not yet emitted: out.append(cand)
-#       nxt = [p for p in cand.parents + cand.dependencies
-#              if p in R and not emitted and not already in pending]
-#       if nxt is empty: remove pending[idx]; idx = max(idx - 1, 0)
-#       else: pending[idx] = nxt[0]; pending += nxt[1:]
+#       if another pending entry has cand among its ancestors (through
+#          parents and dependencies, looking inside R): idx = that entry;
+#          continue
+#       emit cand (once)
+#       next = cand's parents, then its dependencies, that are in R and
+#              neither emitted nor pending
+#       if next is empty: remove cand from pending; idx = max(idx - 1, 0)
+#       else: replace cand by next[0] and append the rest of next
 #
-# "Another pending[j]" is taken as the first such j in list order (as in
-# Alembic's loop), and ancestors are those in the whole graph, as the spec
-# says (not only those inside R; src/graph.c searches inside R, which
-# agrees: for every set the engine walks, that of an upgrade, a downgrade,
-# a stamp or history(), whatever lies between two members is a member
-# too).  The only liberty taken: before scanning
-# pending for such a j, one string AND of cand's descendant bits with the
-# bits of everything pending tells whether any j exists at all; the scan
-# itself is the spec's.  Without it the oracle is too slow on graphs that
+# "Another pending entry" is taken as the first such entry in list order
+# (as in Alembic's loop).  "Looking inside R": x is an ancestor of y when a
+# path of parent and dependency edges leads from y down to x through
+# members of R only; the sets of an upgrade, a downgrade and a stamp are
+# convex (whatever lies between two members is a member), so there it is
+# plain ancestry, but a history() range need not be (a revision above its
+# lower end only through a dependency is left out).  The ancestors and
+# descendants inside R are computed first as bit strings (edges always
+# point to earlier registrations); the only liberty taken: before scanning
+# pending for such an entry, one string AND of cand's descendant bits with
+# the bits of everything pending tells whether any exists at all; the scan
+# itself is the text's.  Without it the oracle is too slow on graphs that
 # keep hundreds of entries pending.
 sub walk
 {
 	my ($g, $in_r, $start) = @_;
+	my @members = grep { $in_r->[$_] } 0 .. nrevs($g) - 1;
+	my (@ranc, @rdesc);
+	for my $i (@members)
+	{
+		my $v = '';
+		for my $p (@{ $g->{parents}[$i] }, @{ $g->{deps}[$i] })
+		{
+			next unless $in_r->[$p];
+			$v |= $ranc[$p];
+			vec($v, $p, 1) = 1;
+		}
+		$ranc[$i] = $v;
+	}
+	for my $i (reverse @members)
+	{
+		my $v = '';
+		for my $c (@{ $g->{children}[$i] }, @{ $g->{dependents}[$i] })
+		{
+			next unless $in_r->[$c];
+			$v |= $rdesc[$c];
+			vec($v, $c, 1) = 1;
+		}
+		$rdesc[$i] = $v;
+	}
 	my %h;
 	my @pending = sort { $a <=> $b } grep { $in_r->[$_] && !$h{$_}++ } @$start;
 	my $pend_bits = '';
@@ -300,13 +339,13 @@ sub walk
 	{
 		my $cand = $pending[$idx];
 
-		if ((desc_vec($g, $cand) & $pend_bits) =~ /[^\0]/)
+		if (($rdesc[$cand] & $pend_bits) =~ /[^\0]/)
 		{
 			my $moved = 0;
 			for my $j (0 .. $#pending)
 			{
 				next if $j == $idx;
-				if (vec($g->{anc}[ $pending[$j] ], $cand, 1))
+				if (vec($ranc[ $pending[$j] ], $cand, 1))
 				{
 					$idx = $j;
 					$moved = 1;
@@ -316,7 +355,7 @@ sub walk
 			die "oracle: descendant bits and ancestor bits disagree" unless $moved;
 			next;
 		}
-		if ($in_r->[$cand] && !$emitted{$cand})
+		if (!$emitted{$cand})
 		{
 			push @out, $cand;
 			$emitted{$cand} = 1;
@@ -339,6 +378,15 @@ sub walk
 	return @out;
 }
 
+# A refusal the engine must make: die with the SQLSTATE of section 7 and a
+# reason (for failure reports only; messages are never compared).  Errors
+# of the oracle itself die with a plain string.
+sub refuse
+{
+	my ($sqlstate, $why) = @_;
+	die { sqlstate => $sqlstate, why => $why };
+}
+
 # upgrade(targets) from an applied set (section 6): everything the targets
 # need through parents and dependencies that is not applied, in the
 # reverse of the walk from the targets.  Returns the order and the new
@@ -354,48 +402,163 @@ sub oracle_upgrade
 	return (\@order, \@new);
 }
 
-# downgrade (section 6): what to revert, walked from the current tips.
-#   [revs => @t]   every applied proper descendant of the targets
-#   [base]         everything
-#   [below => @t]  X@base: the roots of X's lineage and all above them
-#   [path => @p]   -N: the walked revisions and what depends on them
+# The lineage of a revision (section 1): it, its ancestors and its
+# descendants, through parent edges only.  A hash set.
+sub lineage
+{
+	my ($g, $r) = @_;
+	return { map { $_ => 1 } parent_closure($g, 0, $r), parent_closure($g, 1, $r) };
+}
+
+sub members { my ($lin) = @_; return sort { $a <=> $b } keys %$lin; }
+
+# the bases and the heads of a lineage, in registration order
+sub lineage_bases { my ($g, $lin) = @_; return grep { !@{ $g->{parents}[$_] } } members($lin); }
+sub lineage_heads { my ($g, $lin) = @_; return grep { !@{ $g->{children}[$_] } } members($lin); }
+
+# "x is on a tip's parent lineage": x is a current tip or a parent-ancestor
+# of one (the applied part of a tip's lineage)
+sub on_tip_lineage
+{
+	my ($g, $applied, $x) = @_;
+	my %tip = map { $_ => 1 } tips($g, $applied);
+	return scalar grep { $tip{$_} } parent_closure($g, 1, $x);
+}
+
+# Section 5, "branch-relative targets": the highest applied revisions of a
+# lineage, the applied members that no other applied member lies above
+# (through parent or dependency edges, anywhere in the graph).
+sub highest_applied
+{
+	my ($g, $applied, $lin) = @_;
+	my @m = grep { $applied->[$_] } members($lin);
+	return grep {
+		my $x = $_;
+		!grep { $_ != $x && is_anc($g, $x, $_) } @m
+	} @m;
+}
+
+# Section 5: walks follow parent edges only.  Walking up from $from (-1:
+# below the bases, where the bases are the candidates), each step needs
+# exactly one child; with a lineage, only the children (or bases) in it
+# count ("at a branch point it takes the child that is in the lineage;
+# above the labelled revision every child is in the lineage, so there must
+# be exactly one").  None: out of range; several: ambiguous; both 22023.
+sub walk_up
+{
+	my ($g, $from, $n, $lin) = @_;
+	for (1 .. $n)
+	{
+		my @c = $from < 0 ? grep { !@{ $g->{parents}[$_] } } 0 .. nrevs($g) - 1 : @{ $g->{children}[$from] };
+		@c = grep { $lin->{$_} } @c if $lin;
+		my $at = $from < 0 ? 'below the bases' : $g->{ids}[$from];
+		refuse('22023', "walking up from $at: no child") unless @c;
+		refuse('22023', "walking up from $at: ambiguous (" . join(',', id_of($g, @c)) . ')') if @c > 1;
+		$from = $c[0];
+	}
+	return $from;
+}
+
+# Walking down: a merge point is ambiguous, a base steps to "below the
+# bases" (-1), one step more is out of range.
+sub walk_down
+{
+	my ($g, $from, $n) = @_;
+	for (1 .. $n)
+	{
+		refuse('22023', 'walking down from below the bases: out of range') if $from < 0;
+		my @p = @{ $g->{parents}[$from] };
+		refuse('22023', "walking down from merge point $g->{ids}[$from]: ambiguous") if @p > 1;
+		$from = @p ? $p[0] : -1;
+	}
+	return $from;
+}
+
+# downgrade (section 6).  $t is the target revision, -1 for "below the
+# bases of $lin" (<label>@base, or a -N walk that ends there), or undef for
+# base (everything).  $lin, when given, is the lineage step 1 is
+# restricted to (a target written with @, or -N).
+#
+#   step 1: the applied revisions that have T as a proper ancestor through
+#           parent edges, i.e. the applied children of T (in $lin if
+#           restricted) and their descendants;
+#   step 2: transitively, whatever applied depends on a reverted revision,
+#           with its own descendants.
+#
+# Together: the applied revisions among the seeds (T's children, or the
+# bases of the lineage) and their descendants through parent and
+# dependency edges (every revision on such a path is applied, the applied
+# set being closed, and reverted by step 1 or 2).  Reverted in the order of
+# the walk from the current tips.  A target that is not applied is
+# refused; with nothing to revert it is a no-op when it lies on a tip's
+# parent lineage (the tip itself included), else refused (section 7: "a
+# downgrade target applied only through a dependency, on no tip's parent
+# lineage, with nothing to revert").  An irreversible revision among the
+# reverted ones: 55000.
 sub oracle_downgrade
 {
-	my ($g, $applied, $kind, @t) = @_;
+	my ($g, $applied, $t, $lin) = @_;
+	my $n = nrevs($g);
 	my @r;
-	if ($kind eq 'base') { @r = (1) x nrevs($g); }
-	elsif ($kind eq 'revs')
+	if (!defined $t)
 	{
-		die "oracle: downgrade target not applied" if grep { !$applied->[$_] } @t;
-		@r = descendants($g, @t);
+		@r = map { $applied->[$_] ? 1 : 0 } 0 .. $n - 1;
 	}
-	elsif ($kind eq 'below' || $kind eq 'path')
+	else
 	{
-		@r = descendants($g, @t);
-		$r[$_] = 1 for @t;
+		my @seeds;
+		if ($t < 0)
+		{
+			die 'oracle: below the bases of which lineage?' unless $lin;
+			@seeds = grep { $applied->[$_] } lineage_bases($g, $lin);
+		}
+		else
+		{
+			refuse('22023', "$g->{ids}[$t] is not applied") unless $applied->[$t];
+			@seeds = grep { $applied->[$_] && (!$lin || $lin->{$_}) } @{ $g->{children}[$t] };
+			refuse('22023', "$g->{ids}[$t] is applied only through a dependency and has nothing to revert")
+			  if !@seeds && !on_tip_lineage($g, $applied, $t);
+		}
+		my $v = '';
+		for my $s (@seeds)
+		{
+			$v |= desc_vec($g, $s);
+			vec($v, $s, 1) = 1;
+		}
+		@r = map { $applied->[$_] && vec($v, $_, 1) ? 1 : 0 } 0 .. $n - 1;
 	}
-	else { die "oracle: unknown downgrade kind $kind"; }
-	$r[$_] &&= $applied->[$_] for 0 .. $#r;
+	my @irr = grep { $r[$_] && $g->{irreversible}[$_] } 0 .. $n - 1;
+	refuse('55000', 'irreversible: ' . join(',', id_of($g, @irr))) if @irr;
 	my @order = walk($g, \@r, [ tips($g, $applied) ]);
 	my @new = @$applied;
 	$new[$_] = 0 for @order;
 	return (\@order, \@new);
 }
 
-# stamp (section 6): each target replaces the current tips in its lineage
-# (its ancestors and descendants through parent edges); the new applied
-# set is the closure of the tips.  Unstamped revisions come in downgrade
-# order from the old tips, stamped ones in upgrade order from the new.
+# stamp (section 6): every current tip that is a target, an ancestor or a
+# descendant of one (through parent or dependency edges) goes, the
+# targets come (not with remove_only: stamp('<label>@base') removes what
+# stamp('<label>') would replace and adds nothing), and the new applied set
+# is the closure of what is left.  base => 1 clears, purge => 1 clears
+# first (so what stays applied through a purge has no row).  Rows:
+# 'unstamp' for what stops being applied in downgrade order
+# (the walk from the old tips), then 'stamp' for what starts being applied
+# in upgrade order (the reverse walk from the new tips).
 sub oracle_stamp
 {
-	my ($g, $applied, @targets) = @_;    # no targets: 'base'
-	my %tip = map { $_ => 1 } tips($g, $applied);
-	for my $t (@targets)
+	my ($g, $applied, $targets, %opt) = @_;
+	my %tip = ($opt{purge} || $opt{base}) ? () : map { $_ => 1 } tips($g, $applied);
+	for my $t (@$targets)
 	{
-		delete $tip{$_} for parent_closure($g, 0, $t), parent_closure($g, 1, $t);
+		for my $x (keys %tip)
+		{
+			delete $tip{$x} if $x == $t || is_anc($g, $x, $t) || is_anc($g, $t, $x);
+		}
 	}
-	$tip{$_} = 1 for @targets;
-	%tip = () unless @targets;
+	unless ($opt{remove_only} || $opt{base})
+	{
+		$tip{$_} = 1 for @$targets;
+	}
 	my @new = closure($g, keys %tip);
 	my @gone = map { $applied->[$_] && !$new[$_] ? 1 : 0 } 0 .. nrevs($g) - 1;
 	my @come = map { $new[$_] && !$applied->[$_] ? 1 : 0 } 0 .. nrevs($g) - 1;
@@ -405,65 +568,206 @@ sub oracle_stamp
 		\@new);
 }
 
-# history(): all revisions walked from the real heads; a:b is the part of
-# the graph between a and b, inclusive, walked from b
+# history (section 6).  Without a range: every revision, walked from the
+# real heads.  A range lo:hi: the revisions that hi needs (through parents
+# and dependencies; hi undef: the heads, which need everything) that lie
+# on or above lo through parent edges only (lo: a list, e.g. the current
+# tips; undef: the bases, i.e. no restriction; "current" with nothing
+# applied is taken as an empty end, the text being silent); every lo must
+# be among what hi needs (22023).  The walk starts from the heads of the
+# range, the members that nothing in the range lies above: b for a:b when
+# b is in the range, the real heads for the whole graph.  (The text says
+# "from the heads down"; starting from the real heads alone would miss a
+# member that only something outside the range depends on.)
 sub oracle_history
 {
 	my ($g, $lo, $hi) = @_;
-	return walk($g, [ (1) x nrevs($g) ], [ real_heads($g) ]) unless defined $hi;
-	my @r = closure($g, $hi);
-	my @d = descendants($g, $lo);
-	$d[$lo] = 1;
-	$r[$_] &&= $d[$_] for 0 .. $#r;
-	return walk($g, \@r, [$hi]);
-}
-
-# section 5: walk N steps up (exactly one child each time) or down (one
-# parent; a base steps below the bases, -1) along parent edges
-sub walk_up
-{
-	my ($g, $from, $n) = @_;
-	for (1 .. $n)
+	my $n = nrevs($g);
+	return walk($g, [ (1) x $n ], [ real_heads($g) ]) unless defined $lo || defined $hi;
+	my @r = defined $hi ? closure($g, @$hi) : (1) x $n;
+	if (defined $lo)
 	{
-		my @c = @{ $g->{children}[$from] };
-		die "oracle: walk up from $g->{ids}[$from] is out of range or ambiguous" unless @c == 1;
-		$from = $c[0];
+		for my $l (@$lo)
+		{
+			refuse('22023', "$g->{ids}[$l] is not among what the upper end needs") unless $r[$l];
+		}
+		my %up = map { $_ => 1 } parent_closure($g, 1, @$lo);
+		$r[$_] &&= $up{$_} ? 1 : 0 for 0 .. $n - 1;
 	}
-	return $from;
+	my @start = grep {
+		$r[$_] && !grep { $r[$_] } @{ $g->{children}[$_] }, @{ $g->{dependents}[$_] }
+	} 0 .. $n - 1;
+	return walk($g, \@r, \@start);
 }
 
-sub walk_down_path
+# A target of the forms these tests use, read as section 3 and section 5
+# say, into what the command is given: {revs => [...]} (with lin for a
+# target written with @ or -N: the lineage a downgrade is restricted to),
+# {below => 1, lin => ..., label => r} (below the bases of a lineage), or
+# {base => 1}.  Names are exact ids or labels.
+sub resolve_target
 {
-	my ($g, $from, $n) = @_;
-	my @path;
-	for (1 .. $n)
+	my ($g, $applied, $cmd, $target) = @_;
+	my $name = sub {
+		my ($x) = @_;
+		my $i = $g->{idx}{$x} // $g->{label_rev}{$x};
+		refuse('42704', "unknown $x") unless defined $i;
+		return $i;
+	};
+	return { revs => [ real_heads($g) ] } if $target eq 'heads';
+	return { base => 1 } if $target eq 'base';
+	if ($target eq 'head')
 	{
-		my @p = @{ $g->{parents}[$from] };
-		die "oracle: walk down from $g->{ids}[$from] is ambiguous" if @p > 1;
-		push @path, $from;
-		$from = @p ? $p[0] : -1;
+		my @h = versioned_heads($g);
+		refuse('22023', 'several heads') unless @h == 1;
+		return { revs => \@h };
 	}
-	return ($from, @path);
+	if ($target =~ /^([+-])(\d+)$/)
+	{
+		my ($sign, $n) = ($1, $2);
+		refuse('22023', "$cmd('$target')") if $cmd eq 'upgrade' && $sign eq '-' || $cmd eq 'downgrade' && $sign eq '+';
+		my @t = tips($g, $applied);
+		refuse('22023', 'several current tips') if @t > 1;
+		if ($sign eq '+')
+		{
+			return { revs => [ walk_up($g, @t ? $t[0] : -1, $n) ] };
+		}
+		refuse('22023', 'nothing applied to walk down from') unless @t;
+		my $lin = lineage($g, $t[0]);
+		my $to = walk_down($g, $t[0], $n);
+		return $to < 0 ? { below => 1, lin => $lin } : { revs => [$to], lin => $lin };
+	}
+	if ($target =~ /^(\w+)@(.+)$/)
+	{
+		my ($label, $rest) = ($1, $2);
+		my $r = $name->($label);
+		my $lin = lineage($g, $r);
+		if ($rest =~ /^([+-])(\d+)$/)
+		{
+			my ($sign, $n) = ($1, $2);
+			my @h = highest_applied($g, $applied, $lin);
+			refuse('22023', 'several highest applied revisions: ' . join(',', id_of($g, @h))) if @h > 1;
+			if ($sign eq '+')
+			{
+				return { revs => [ walk_up($g, @h ? $h[0] : -1, $n, $lin) ], lin => $lin };
+			}
+			refuse('22023', 'nothing of the lineage is applied') unless @h;
+			my $to = walk_down($g, $h[0], $n);
+			return $to < 0 ? { below => 1, lin => $lin, label => $r } : { revs => [$to], lin => $lin };
+		}
+		return { revs => [ walk_up($g, -1, $1, $lin) ], lin => $lin } if $rest =~ /^base\+(\d+)$/;
+		return { below => 1, lin => $lin, label => $r } if $rest eq 'base';
+		return { revs => [ lineage_heads($g, $lin) ], lin => $lin } if $rest eq 'head' || $rest eq 'heads';
+		my $t = $name->($rest);
+		refuse('22023', "$rest is outside the lineage of $label") unless $lin->{$t};
+		return { revs => [$t], lin => $lin };
+	}
+	return { revs => [ $name->($target) ] };
 }
 
-# the heads of a branch (label@head): revisions without children among the
-# labelled revision and its descendants through parent edges
-sub branch_heads
+# What a command does, as the engine must answer it: {rows => [...],
+# applied => [...]} with rows "id:direction" (history: ids), or
+# {err => SQLSTATE, why => ...}.  plan() picks the direction as README.md
+# says: -N, <label>@-N, base and <label>@base plan a downgrade, +N and
+# <label>@+N an upgrade, any other target an upgrade when one would do
+# something, else a downgrade to it.  {undecided => why} for a plan the
+# text does not decide.
+sub oracle_command
 {
-	my ($g, $r) = @_;
-	return grep { !@{ $g->{children}[$_] } } parent_closure($g, 1, $r);
+	my ($g, $applied, $cmd, $target, %opt) = @_;
+	my $res = eval {
+		if ($cmd eq 'history')
+		{
+			my ($lo, $hi) = $target =~ /^([^:]*):([^:]*)$/ or die "oracle: unsupported range $target";
+			my $end = sub {
+				my ($x) = @_;
+				return undef if $x eq '';
+				# current: the tips; with nothing applied, taken as an empty end
+				if ($x eq 'current')
+				{
+					my @t = tips($g, $applied);
+					return @t ? \@t : undef;
+				}
+				my $tg = resolve_target($g, $applied, 'history', $x);
+				die "oracle: unsupported range end $x" unless $tg->{revs} && @{ $tg->{revs} } == 1;
+				return $tg->{revs};
+			};
+			my @order = oracle_history($g, $end->($lo), $end->($hi));
+			return { rows => [ id_of($g, @order) ] };
+		}
+		my $tg = resolve_target($g, $applied, $cmd eq 'plan' ? ($target =~ /(?:^|@)-\d+$/ ? 'downgrade' : 'upgrade') : $cmd,
+			$target);
+		my $down = sub {
+			my ($order, $new);
+			if ($tg->{base}) { ($order, $new) = oracle_downgrade($g, $applied, undef); }
+			elsif ($tg->{below}) { ($order, $new) = oracle_downgrade($g, $applied, -1, $tg->{lin}); }
+			else
+			{
+				die "oracle: downgrade to several revisions" if @{ $tg->{revs} } != 1;
+				($order, $new) = oracle_downgrade($g, $applied, $tg->{revs}[0], $tg->{lin});
+			}
+			return { rows => [ map { "$_:down" } id_of($g, @$order) ], applied => $new };
+		};
+		my $up = sub {
+			die "oracle: upgrade to below the bases" unless $tg->{revs};
+			my ($order, $new) = oracle_upgrade($g, $applied, @{ $tg->{revs} });
+			return { rows => [ map { "$_:up" } id_of($g, @$order) ], applied => $new };
+		};
+		return $up->() if $cmd eq 'upgrade';
+		return $down->() if $cmd eq 'downgrade';
+		if ($cmd eq 'plan')
+		{
+			return $down->() if $target =~ /(?:^|@)-\d+$/ || $target =~ /(?:^|@)base$/;
+			return $up->() if $target =~ /^\+\d+$|@\+\d+$/;
+			my $u = $up->();
+			return $u if @{ $u->{rows} };
+			# a downgrade to several revisions (plan('heads') when nothing
+			# is left to do) is not described
+			return { undecided => 'a downgrade to several revisions' } if $tg->{revs} && @{ $tg->{revs} } > 1;
+			return $down->();
+		}
+		if ($cmd eq 'stamp')
+		{
+			my ($rows, $new);
+			if ($tg->{base}) { ($rows, $new) = oracle_stamp($g, $applied, [], base => 1); }
+			elsif ($tg->{below})
+			{
+				die 'oracle: stamp below the bases of a -N walk' unless defined $tg->{label};
+				($rows, $new) = oracle_stamp($g, $applied, [ $tg->{label} ], remove_only => 1, purge => $opt{purge});
+			}
+			else { ($rows, $new) = oracle_stamp($g, $applied, $tg->{revs}, purge => $opt{purge}); }
+			return { rows => $rows, applied => $new };
+		}
+		die "oracle: unknown command $cmd";
+	};
+	return $res if $res;
+	my $e = $@;
+	die $e unless ref $e;
+	return { err => $e->{sqlstate}, why => $e->{why} };
 }
 
-# the roots of a lineage (X@base)
-sub branch_roots
+# For the fixed parts: a command that must succeed, as (rows, new applied
+# set).
+sub oc
 {
-	my ($g, $r) = @_;
-	return grep { !@{ $g->{parents}[$_] } } parent_closure($g, 0, $r);
+	my ($g, $applied, $cmd, $target, %opt) = @_;
+	my $res = oracle_command($g, $applied, $cmd, $target, %opt);
+	die "oracle: $cmd('$target') is refused ($res->{err}: $res->{why})" if $res->{err};
+	return ($res->{rows}, $res->{applied});
+}
+
+# history(range) as indexes, for the fixed parts
+sub history_of
+{
+	my ($g, $applied, $range) = @_;
+	my ($rows) = oc($g, $applied, 'history', $range);
+	return map { ix($g, $_) } @$rows;
 }
 
 # ===========================================================================
-# The oracle on the examples of docs/revision-graph.md, whose orders are written
-# out in the spec: if these fail, the oracle is wrong, not the engine.
+# The oracle on the examples of docs/revision-graph.md, whose results are
+# written out in the text: if these fail, the oracle is wrong, not the
+# engine.
 
 sub small_graph
 {
@@ -483,60 +787,116 @@ sub applied_of
 	return [ closure($g, map { ix($g, $_) } @ids) ];
 }
 
+# "rows -> {tips}" or "error SQLSTATE" for a command on the oracle, from
+# the state whose tips are given
+sub example
 {
-	my $none = sub { [ (0) x nrevs($_[0]) ] };
+	my ($g, $tips, $cmd, $target, %opt) = @_;
+	my $res = oracle_command($g, applied_of($g, @$tips), $cmd, $target, %opt);
+	return "error $res->{err}" if $res->{err};
+	my $rows = join(' ', map { s/:(up|down)$//r } @{ $res->{rows} });
+	return $rows if $cmd eq 'history';
+	return "$rows -> {" . join(', ', id_of($g, tips($g, $res->{applied}))) . '}';
+}
+
+{
 	my $fork = small_graph([ 'a', [] ], [ 'b', ['a'] ], [ 'c1', ['b'], ['c1branch'] ],
 		[ 'd1', ['c1'] ], [ 'c2', ['b'], ['c2branch'] ], [ 'd2', ['c2'] ]);
 	my $diam = small_graph([ 'a', [] ], [ 'b1', ['a'] ], [ 'b2', ['a'] ], [ 'm', [ 'b1', 'b2' ] ]);
 	my $forest = small_graph([ 'a1', [] ], [ 'b1', ['a1'] ], [ 'a2', [] ], [ 'b2', ['a2'] ]);
 	my $dep = small_graph([ 'l1', [], ['lib'] ], [ 'l2', ['l1'] ], [ 'p1', [], ['app'] ],
 		[ 'p2', ['p1'], [], ['l2'] ]);
-	my $up = sub {
-		my ($g, $applied, @t) = @_;
-		my ($order) = oracle_upgrade($g, $applied, map { ix($g, $_) } @t);
-		return join(' ', id_of($g, @$order));
-	};
-	my $down = sub {
-		my ($g, $applied, $kind, @t) = @_;
-		my ($order) = oracle_downgrade($g, $applied, $kind, map { ix($g, $_) } @t);
-		return join(' ', id_of($g, @$order));
-	};
-	is($up->($fork, $none->($fork), id_of($fork, real_heads($fork))), 'a b c2 d2 c1 d1',
-		'oracle: FORK upgrade(heads) from empty');
-	is($down->($fork, applied_of($fork, 'd1', 'd2'), 'base'), 'd1 c1 d2 c2 b a',
-		'oracle: FORK downgrade(base) from {d1, d2}');
-	is($up->($forest, $none->($forest), id_of($forest, real_heads($forest))), 'a2 b2 a1 b1',
-		'oracle: FOREST upgrade(heads)');
-	is($up->($diam, $none->($diam), 'm'), 'a b2 b1 m', 'oracle: DIAM upgrade(m)');
-	is($up->($dep, $none->($dep), 'p2'), 'l1 l2 p1 p2', 'oracle: DEP upgrade(p2)');
-	is($up->($dep, $none->($dep), id_of($dep, real_heads($dep))), 'l1 l2 p1 p2',
-		'oracle: DEP upgrade(heads)');
+	my $chain = small_graph([ 'x1', [] ], [ 'x2', ['x1'] ], [ 'x3', ['x2'] ], [ 'y', ['x3'], ['ylab'] ],
+		[ 'z', ['x3'] ]);
+	my $cross = small_graph([ 'a1', [] ], [ 'b1', ['a1'] ], [ 'c1', ['b1'] ], [ 'd1', ['c1'] ],
+		[ 'a2', [] ], [ 'b2', ['a2'] ], [ 'c2', ['b2'], [], ['c1'] ]);
+	my $basedep = small_graph([ 'a1', [] ], [ 'b1', [], [], ['a1'] ], [ 'm', [ 'a1', 'b1' ] ]);
+
+	# section 1
+	is(example($dep, [], 'upgrade', 'head'), 'error 22023', 'oracle: DEP upgrade(head) fails');
+	is(example($dep, [], 'upgrade', 'heads'), 'l1 l2 p1 p2 -> {p2}', 'oracle: DEP upgrade(heads)');
 	is(join(' ', id_of($dep, real_heads($dep))), 'p2', 'oracle: DEP real heads');
 	is(join(' ', id_of($dep, versioned_heads($dep))), 'l2 p2', 'oracle: DEP versioned heads');
-	is($up->($fork, applied_of($fork, 'c1'), id_of($fork, real_heads($fork))), 'c2 d2 d1',
-		'oracle: FORK {c1} + upgrade(heads)');
-	is($up->($fork, applied_of($fork, 'c1'), 'd2'), 'c2 d2', 'oracle: FORK {c1} + upgrade(d2)');
-	is($up->($diam, applied_of($diam, 'b1'), 'm'), 'b2 m', 'oracle: DIAM {b1} + upgrade(m)');
-	is($down->($fork, applied_of($fork, 'd1', 'd2'), 'revs', 'b'), 'd1 c1 d2 c2',
-		'oracle: FORK {d1, d2} + downgrade(b)');
-	is($down->($fork, applied_of($fork, 'd1', 'd2'), 'revs', 'c1'), 'd1',
-		'oracle: FORK {d1, d2} + downgrade(c1)');
-	is($down->($dep, applied_of($dep, 'p2'), 'revs', 'l1'), 'p2 l2',
-		'oracle: DEP {p2} + downgrade(l1)');
-	is($down->($diam, applied_of($diam, 'm'), 'revs', 'b1'), 'm', 'oracle: DIAM {m} + downgrade(b1)');
-	is($down->($fork, applied_of($fork, 'd1'), 'below', id_of($fork, branch_roots($fork, ix($fork, 'c2branch')))),
-		'd1 c1 b a', 'oracle: FORK {d1} + downgrade(c2branch@base)');
-	is(join(' ', id_of($fork, branch_heads($fork, ix($fork, 'c1branch')))), 'd1',
+	is(join(' ', id_of($fork, members(lineage($fork, ix($fork, 'c2branch'))))), 'a b c2 d2',
+		'oracle: FORK lineage of c2branch');
+
+	# section 2
+	is(example($dep, [], 'upgrade', 'p2'), 'l1 l2 p1 p2 -> {p2}', 'oracle: DEP upgrade(p2)');
+	is(example($diam, ['b1'], 'upgrade', 'm'), 'b2 m -> {m}', 'oracle: DIAM {b1} + upgrade(m)');
+	is(example($diam, ['m'], 'downgrade', 'b1'), 'm -> {b1, b2}', 'oracle: DIAM {m} + downgrade(b1)');
+	is(example($fork, ['c1'], 'upgrade', 'd2'), 'c2 d2 -> {c1, d2}', 'oracle: FORK {c1} + upgrade(d2)');
+
+	# section 4
+	is(example($fork, [], 'upgrade', 'heads'), 'a b c2 d2 c1 d1 -> {d1, d2}', 'oracle: FORK upgrade(heads) from empty');
+	is(example($fork, [ 'd1', 'd2' ], 'downgrade', 'base'), 'd1 c1 d2 c2 b a -> {}',
+		'oracle: FORK downgrade(base) from {d1, d2}');
+	is(example($forest, [], 'upgrade', 'heads'), 'a2 b2 a1 b1 -> {b1, b2}', 'oracle: FOREST upgrade(heads)');
+	is(example($diam, [], 'upgrade', 'm'), 'a b2 b1 m -> {m}', 'oracle: DIAM upgrade(m)');
+	is(example($fork, ['c1'], 'upgrade', 'heads'), 'c2 d2 d1 -> {d1, d2}', 'oracle: FORK {c1} + upgrade(heads)');
+
+	# section 5
+	is(example($diam, ['b1'], 'upgrade', '+1'), 'b2 m -> {m}', 'oracle: DIAM {b1} + upgrade(+1)');
+	is(example($fork, [ 'd1', 'd2' ], 'upgrade', '+1'), 'error 22023', 'oracle: FORK {d1, d2} + upgrade(+1): several tips');
+	is(example($fork, [ 'd1', 'd2' ], 'downgrade', '-1'), 'error 22023', 'oracle: FORK {d1, d2} + downgrade(-1): several tips');
+	is(example($fork, ['d1'], 'upgrade', '-1'), 'error 22023', 'oracle: upgrade(-1) is refused');
+	is(example($fork, ['d1'], 'downgrade', '+1'), 'error 22023', 'oracle: downgrade(+1) is refused');
+	is(example($forest, [], 'upgrade', '+1'), 'error 22023', 'oracle: FOREST upgrade(+1): two bases');
+	is(example($dep, ['p2'], 'downgrade', '-1'), 'p2 -> {l2, p1}', 'oracle: DEP {p2} + downgrade(-1): only the walked lineage');
+	is(example($fork, [], 'upgrade', 'c2branch@+1'), 'a -> {a}', 'oracle: FORK upgrade(c2branch@+1) from nothing');
+	is(example($fork, ['c1'], 'upgrade', 'c2branch@+1'), 'c2 -> {c1, c2}', 'oracle: FORK {c1} + upgrade(c2branch@+1)');
+	is(example($chain, ['x2'], 'upgrade', 'ylab@+1'), 'x3 -> {x3}', 'oracle: CHAIN {x2} + upgrade(ylab@+1)');
+	is(example($dep, ['p2'], 'downgrade', 'lib@-1'), 'p2 l2 -> {l1, p1}', 'oracle: DEP {p2} + downgrade(lib@-1)');
+	is(example($fork, [ 'd1', 'd2' ], 'downgrade', 'c2branch@-2'), 'd2 c2 -> {d1}',
+		'oracle: FORK {d1, d2} + downgrade(c2branch@-2)');
+
+	# section 6, downgrade
+	is(example($fork, [ 'd1', 'd2' ], 'downgrade', 'b'), 'd1 c1 d2 c2 -> {b}', 'oracle: FORK {d1, d2} + downgrade(b)');
+	is(example($fork, [ 'd1', 'd2' ], 'downgrade', 'c1'), 'd1 -> {c1, d2}', 'oracle: FORK {d1, d2} + downgrade(c1)');
+	is(example($cross, [ 'c2', 'd1' ], 'downgrade', 'c1'), 'd1 -> {c2}',
+		'oracle: CROSS {c2, d1} + downgrade(c1): c2 depends on c1 itself and stays');
+	is(example($basedep, ['m'], 'downgrade', 'a1'), 'm -> {b1}', 'oracle: BASEDEP {m} + downgrade(a1)');
+	is(example($dep, ['p2'], 'downgrade', 'l1'), 'p2 l2 -> {l1, p1}', 'oracle: DEP {p2} + downgrade(l1)');
+	is(example($fork, ['c1'], 'downgrade', 'd1'), 'error 22023', 'oracle: a target that is not applied is refused');
+	is(example($fork, ['c1'], 'downgrade', 'c1'), ' -> {c1}', 'oracle: a current tip with nothing to revert: no-op');
+	is(example($basedep, ['b1'], 'downgrade', 'a1'), 'error 22023',
+		'oracle: BASEDEP {b1} + downgrade(a1): applied only through a dependency');
+	is(example($basedep, ['m'], 'downgrade', 'base'), 'm b1 a1 -> {}', 'oracle: BASEDEP {m} + downgrade(base)');
+	is(example($fork, [ 'd1', 'd2' ], 'downgrade', 'c2branch@base+2'), 'd2 c2 -> {d1}',
+		'oracle: FORK {d1, d2} + downgrade(c2branch@base+2)');
+	is(example($fork, ['d1'], 'downgrade', 'c2branch@base'), 'd1 c1 b a -> {}', 'oracle: FORK {d1} + downgrade(c2branch@base)');
+	is(example($fork, [ 'd1', 'd2' ], 'downgrade', 'c2branch@b'), 'd2 c2 -> {d1}',
+		'oracle: FORK {d1, d2} + downgrade(c2branch@b): a single branch');
+	is(example($fork, [ 'd1', 'd2' ], 'downgrade', 'c2branch@c1'), 'error 22023',
+		'oracle: a revision outside the named lineage is refused');
+	is(join(' ', id_of($fork, lineage_heads($fork, lineage($fork, ix($fork, 'c1branch'))))), 'd1',
 		'oracle: FORK c1branch@head');
-	my ($steps, $new) = oracle_stamp($forest, applied_of($forest, 'b1', 'b2'), ix($forest, 'a1'));
-	is(join(' ', id_of($forest, tips($forest, $new))), 'a1 b2', 'oracle: FOREST {b1, b2} + stamp(a1)');
-	($steps, $new) = oracle_stamp($fork, applied_of($fork, 'd1'), ix($fork, 'c2'));
-	is(join(' ', id_of($fork, tips($fork, $new))), 'd1 c2', 'oracle: FORK {d1} + stamp(c2)');
-	($steps, $new) = oracle_stamp($diam, applied_of($diam, 'm'), ix($diam, 'b2'));
-	is(join(' ', id_of($diam, tips($diam, $new))), 'b2', 'oracle: DIAM {m} + stamp(b2)');
-	is(join(' ', @$steps), 'm:unstamp b1:unstamp', '... unstamping m and b1');
-	($steps, $new) = oracle_stamp($fork, applied_of($fork, 'c1', 'd2'), real_heads($fork));
-	is(join(' ', id_of($fork, tips($fork, $new))), 'd1 d2', 'oracle: FORK {c1, d2} + stamp(heads)');
+
+	# section 6, stamp
+	is(example($forest, [ 'b1', 'b2' ], 'stamp', 'a1'), 'b1:unstamp -> {a1, b2}', 'oracle: FOREST {b1, b2} + stamp(a1)');
+	is(example($diam, ['m'], 'stamp', 'b2'), 'm:unstamp b1:unstamp -> {b2}', 'oracle: DIAM {m} + stamp(b2)');
+	is(example($basedep, ['b1'], 'stamp', 'a1'), 'b1:unstamp -> {a1}', 'oracle: BASEDEP {b1} + stamp(a1)');
+	is(example($cross, [ 'd1', 'c2' ], 'stamp', 'b1'), 'd1:unstamp c2:unstamp b2:unstamp a2:unstamp c1:unstamp -> {b1}',
+		'oracle: CROSS {d1, c2} + stamp(b1)');
+	is(example($fork, [ 'c1', 'd2' ], 'stamp', 'heads'), 'd1:stamp -> {d1, d2}', 'oracle: FORK {c1, d2} + stamp(heads)');
+	is(example($fork, ['d1'], 'stamp', 'c2'), 'c2:stamp -> {d1, c2}', 'oracle: FORK {d1} + stamp(c2)');
+	is(example($fork, [ 'd1', 'd2' ], 'stamp', 'base'), 'd1:unstamp c1:unstamp d2:unstamp c2:unstamp b:unstamp a:unstamp -> {}',
+		'oracle: FORK {d1, d2} + stamp(base)');
+	is(example($fork, [ 'd1', 'd2' ], 'stamp', 'c1branch@base'), 'd1:unstamp c1:unstamp -> {d2}',
+		'oracle: FORK {d1, d2} + stamp(c1branch@base)');
+	is(example($forest, [ 'b1', 'b2' ], 'stamp', 'b1@base'), 'b1:unstamp a1:unstamp -> {b2}',
+		'oracle: FOREST {b1, b2} + stamp(b1@base)');
+	is(example($fork, ['d1'], 'stamp', 'c2', purge => 1), 'd1:unstamp c1:unstamp c2:stamp -> {c2}',
+		'oracle: FORK {d1} + stamp(c2, purge => true)');
+
+	# section 6, history
+	is(example($cross, [], 'history', 'c1:'), 'd1 c1', 'oracle: CROSS history(c1:)');
+	is(example($fork, ['c1'], 'history', 'current:'), 'd1 c1', 'oracle: FORK {c1} history(current:)');
+	is(example($fork, ['c1'], 'history', ':current'), 'c1 b a', 'oracle: FORK {c1} history(:current)');
+	is(example($fork, [], 'history', 'b:d1'), 'd1 c1 b', 'oracle: FORK history(b:d1)');
+	is(example($fork, [], 'history', 'c1:d2'), 'error 22023', 'oracle: FORK history(c1:d2): c1 is not among what d2 needs');
+	is(example($cross, [], 'history', 'c1:c2'), 'c1', 'oracle: CROSS history(c1:c2): c2 needs c1, not through parents');
+	is(join(' ', id_of($fork, oracle_history($fork))), 'd1 c1 d2 c2 b a', 'oracle: FORK history()');
+
 	my $norm = small_graph([ 'n1', [] ], [ 'n2', ['n1'] ], [ 'n3', ['n2'], [], [ 'n1', 'n2', 'n1' ] ]);
 	is(scalar @{ $norm->{deps}[2] }, 0, 'oracle: dependencies on ancestors and duplicates are normalized away');
 }
@@ -743,6 +1103,154 @@ sub gen_deps
 	return $g;
 }
 
+# Small random graphs for the differential test (part 4): 5 to 14
+# revisions r1, r2, ... with several roots, branch points, merges of 2 or 3
+# revisions none of which is a parent-ancestor of another, a branch label
+# lbN on about a third of the revisions, and depends_on on about a third
+# (ids or labels; now and then a duplicate or a parent, which the
+# normalization drops, and dependencies on ancestors).  One graph in ten
+# has an irreversible revision (no down script).
+sub gen_random_graph
+{
+	my ($project) = @_;
+	my $g = new_graph($project);
+	my $n = 5 + rnd(10);
+	my $irreversible = rnd(10) == 0 ? rnd($n) : -1;
+	my @desc;
+	for my $k (0 .. $n - 1)
+	{
+		my @par;
+		my $roll = rnd(100);
+		if ($k == 0 || $roll < 12)
+		{
+			# a root
+		}
+		elsif ($roll < 32 && $k >= 2)
+		{
+			my $want = rnd(4) == 0 ? 3 : 2;
+			my @cand = 0 .. $k - 1;
+			while (@cand && @par < $want)
+			{
+				my $c = splice(@cand, rnd(scalar @cand), 1);
+				my %anc = map { $_ => 1 } parent_closure($g, 0, $c);
+				next if grep {
+					my $p = $_;
+					$anc{$p} || grep { $_ == $c } parent_closure($g, 0, $p)
+				} @par;
+				push @par, $c;
+			}
+			@par = ($par[0]) if @par < 2;
+		}
+		else
+		{
+			my @heads = grep { !@{ $g->{children}[$_] } } 0 .. $k - 1;
+			@par = rnd(3) ? ($heads[ rnd(scalar @heads) ]) : (rnd($k));
+		}
+		my @labels = rnd(3) == 0 ? ('lb' . ($k + 1)) : ();
+		my @deps;
+		if ($k >= 1 && rnd(3) == 0)
+		{
+			for (1 .. 1 + rnd(2))
+			{
+				my $d = rnd($k);
+				push @deps, @{ $g->{labels}[$d] } && rnd(2) ? $g->{labels}[$d][0] : $g->{ids}[$d];
+			}
+			push @deps, $deps[0] if rnd(6) == 0;
+			push @deps, $g->{ids}[ $par[0] ] if @par && rnd(6) == 0;
+		}
+		add_rev($g, 'r' . ($k + 1), parents => [ id_of($g, @par) ], labels => \@labels, deps => \@deps,
+			irreversible => $k == $irreversible);
+	}
+	return $g;
+}
+
+# a graph as its registration list, for failure reports:
+# id(parents)[labels]{depends_on}, "!" when irreversible
+sub describe_graph
+{
+	my ($g) = @_;
+	return join('; ', map {
+		my $i = $_;
+		$g->{ids}[$i]
+		  . (@{ $g->{parents}[$i] } ? '(' . join(',', id_of($g, @{ $g->{parents}[$i] })) . ')' : '')
+		  . (@{ $g->{labels}[$i] } ? '[' . join(',', @{ $g->{labels}[$i] }) . ']' : '')
+		  . (@{ $g->{raw_deps}[$i] } ? '{' . join(',', @{ $g->{raw_deps}[$i] }) . '}' : '')
+		  . ($g->{irreversible}[$i] ? '!' : '')
+	} 0 .. nrevs($g) - 1);
+}
+
+# A random command for a graph in a state, mostly in the areas of
+# sections 5 and 6: (command, target, purge).  A label is now and then
+# written as a revision id standing in for it.
+sub gen_random_command
+{
+	my ($g, $applied) = @_;
+	my $n = nrevs($g);
+	my @labels = sort { $g->{label_rev}{$a} <=> $g->{label_rev}{$b} } keys %{ $g->{label_rev} };
+	my @app = grep { $applied->[$_] } 0 .. $n - 1;
+	my $rev = sub { return $g->{ids}[ rnd($n) ] };
+	my $arev = sub { return @app && rnd(4) ? $g->{ids}[ $app[ rnd(scalar @app) ] ] : $rev->() };
+	my $lab = sub { return @labels && rnd(10) < 7 ? $labels[ rnd(scalar @labels) ] : $rev->() };
+	my $cnt = sub { return (1, 1, 1, 2, 2, 3)[ rnd(6) ] };
+	my @menu = (
+		[ 12, sub { ('upgrade', $lab->() . '@+' . $cnt->()) } ],
+		[ 12, sub { ('downgrade', $lab->() . '@-' . $cnt->()) } ],
+		[ 9,  sub { ('downgrade', $arev->()) } ],
+		[ 5, sub {
+			my @d = grep { $applied->[$_] && @{ $g->{dependents}[$_] } } 0 .. $n - 1;
+			@d ? ('downgrade', $g->{ids}[ $d[ rnd(scalar @d) ] ]) : ();
+		} ],
+		[ 8, sub {
+			my $l = $lab->();
+			my @m = members(lineage($g, ix($g, $l)));
+			('downgrade', "$l\@" . (rnd(7) ? $g->{ids}[ $m[ rnd(scalar @m) ] ] : $arev->()));
+		} ],
+		[ 5, sub { ('downgrade', $lab->() . '@base+' . $cnt->()) } ],
+		[ 3, sub {
+			my $l = $lab->();
+			lineage_heads($g, lineage($g, ix($g, $l))) == 1 ? ('downgrade', "$l\@head") : ();
+		} ],
+		[ 5,  sub { ('downgrade', $lab->() . '@base') } ],
+		[ 4,  sub { ('downgrade', '-' . $cnt->()) } ],
+		[ 4,  sub { ('upgrade', '+' . $cnt->()) } ],
+		[ 6,  sub { ('stamp', $rev->()) } ],
+		[ 4,  sub { ('stamp', $lab->() . '@base') } ],
+		[ 2,  sub { ('stamp', 'heads') } ],
+		[ 4,  sub { ('history', (rnd(5) ? $rev->() : $lab->()) . ':') } ],
+		[ 3,  sub { ('history', 'current:') } ],
+		[ 14, sub { ('upgrade', $rev->()) } ],
+		[ 3,  sub { ('stamp', $rev->(), 1) } ],
+		[ 1,  sub { ('upgrade', 'heads') } ],
+		[ 1,  sub { ('downgrade', 'base') } ],
+		[ 2,  sub { @labels ? ('downgrade', $labels[ rnd(scalar @labels) ]) : () } ],
+	);
+	my $total = 0;
+	$total += $_->[0] for @menu;
+	while (1)
+	{
+		my $roll = rnd($total);
+		for my $m (@menu)
+		{
+			if ($roll < $m->[0])
+			{
+				my @c = $m->[1]->();
+				return ($c[0], $c[1], $c[2] ? 1 : 0) if @c;
+				last;
+			}
+			$roll -= $m->[0];
+		}
+	}
+}
+
+# The oracle's answer to a command, as the engine's will be printed (see
+# pgm_try below): "ok rows" or "error SQLSTATE"
+sub answer_text
+{
+	my ($res) = @_;
+	return "error $res->{err}" if $res->{err};
+	return 'ok ' . join(' ', @{ $res->{rows} });
+}
+
 # ===========================================================================
 # Helpers around the node
 
@@ -942,7 +1450,6 @@ SELECT coalesce(string_agg(c, ' ' ORDER BY ord), '') FROM migrate.current('$p') 
 }
 
 sub ups   { my ($g, $order) = @_; return [ map { "$_:up" } id_of($g, @$order) ]; }
-sub downs { my ($g, $order) = @_; return [ map { "$_:down" } id_of($g, @$order) ]; }
 
 # status(): every row, in registration order
 sub check_status
@@ -1025,43 +1532,43 @@ check_heads($chain);
 	is(query(q{SELECT migrate.is_up_to_date('chain')}), 'f', 'chain: not up to date');
 
 	# up to the middle, then a partial status
-	($order, $applied) = oracle_upgrade($g, \@none, ix($g, 'c05000'));
-	is(scalar @$order, 5000, 'chain (oracle): c05000 needs 5000 revisions');
-	check_command($g, 'upgrade', 'c05000', ups($g, $order), $applied);
+	my $rows;
+	($rows, $applied) = oc($g, \@none, 'upgrade', 'c05000');
+	is(scalar @$rows, 5000, 'chain (oracle): c05000 needs 5000 revisions');
+	check_command($g, 'upgrade', 'c05000', $rows, $applied);
 	check_status($g, $applied, 'at c05000');
 
 	# relative targets: +5 from the single tip, -3 back down that line
-	my $to = walk_up($g, ix($g, 'c05000'), 5);
-	($order, $applied) = oracle_upgrade($g, $applied, $to);
-	is(join(' ', id_of($g, @$order)), 'c05001 c05002 c05003 c05004 c05005', 'chain (oracle): +5 = c05001..c05005');
-	check_command($g, 'upgrade', '+5', ups($g, $order), $applied);
-	my ($dest, @path) = walk_down_path($g, ix($g, 'c05005'), 3);
-	is($g->{ids}[$dest], 'c05002', 'chain (oracle): -3 from c05005 walks to c05002');
-	($order, $applied) = oracle_downgrade($g, $applied, 'path', @path);
-	check_command($g, 'downgrade', '-3', downs($g, $order), $applied);
+	($rows, $applied) = oc($g, $applied, 'upgrade', '+5');
+	is("@$rows", 'c05001:up c05002:up c05003:up c05004:up c05005:up', 'chain (oracle): +5 = c05001..c05005');
+	check_command($g, 'upgrade', '+5', $rows, $applied);
+	my $dest = resolve_target($g, $applied, 'downgrade', '-3');
+	is($g->{ids}[ $dest->{revs}[0] ], 'c05002', 'chain (oracle): -3 from c05005 walks to c05002');
+	($rows, $applied) = oc($g, $applied, 'downgrade', '-3');
+	check_command($g, 'downgrade', '-3', $rows, $applied);
 
 	# the rest, then everything is applied
-	($order, $applied) = oracle_upgrade($g, $applied, real_heads($g));
-	is(scalar @$order, 4998, 'chain (oracle): 4998 revisions are missing');
-	check_command($g, 'upgrade', 'heads', ups($g, $order), $applied);
+	($rows, $applied) = oc($g, $applied, 'upgrade', 'heads');
+	is(scalar @$rows, 4998, 'chain (oracle): 4998 revisions are missing');
+	check_command($g, 'upgrade', 'heads', $rows, $applied);
 	is(query(q{SELECT migrate.is_up_to_date('chain')}), 't', 'chain: up to date');
 	check_history($g, $applied, undef, oracle_history($g));
-	check_history($g, $applied, 'c00100:c00200', oracle_history($g, ix($g, 'c00100'), ix($g, 'c00200')));
+	check_history($g, $applied, 'c00100:c00200', history_of($g, $applied, 'c00100:c00200'));
+	check_history($g, $applied, 'c09990:', history_of($g, $applied, 'c09990:'));
 
 	# down to a mid target, then to base
-	($order, $applied) = oracle_downgrade($g, $applied, 'revs', ix($g, 'c09990'));
-	check_command($g, 'downgrade', 'c09990', downs($g, $order), $applied);
-	($order, $applied) = oracle_downgrade($g, $applied, 'base');
-	check_command($g, 'downgrade', 'base', downs($g, $order), $applied);
+	($rows, $applied) = oc($g, $applied, 'downgrade', 'c09990');
+	check_command($g, 'downgrade', 'c09990', $rows, $applied);
+	check_history($g, $applied, 'current:', history_of($g, $applied, 'current:'));
+	($rows, $applied) = oc($g, $applied, 'downgrade', 'base');
+	check_command($g, 'downgrade', 'base', $rows, $applied);
 	check_status($g, $applied, 'after downgrade(base)');
 
 	# stamp: up to a revision, back below it, to base, to heads
-	my $steps;
 	for my $t ('c07000', 'c03000', 'base', 'heads')
 	{
-		my @targets = $t eq 'base' ? () : $t eq 'heads' ? real_heads($g) : (ix($g, $t));
-		($steps, $applied) = oracle_stamp($g, $applied, @targets);
-		check_command($g, 'stamp', $t, $steps, $applied, no_plan => 1);
+		($rows, $applied) = oc($g, $applied, 'stamp', $t);
+		check_command($g, 'stamp', $t, $rows, $applied, no_plan => 1);
 	}
 	is(query(q{SELECT count(*) FILTER (WHERE applied_via = 'stamp') FROM migrate.applied WHERE project = 'chain'}),
 		$N, 'chain: all applied by stamp');
@@ -1104,52 +1611,72 @@ FROM migrate.branches('branchy')});
 	my $l1 = first { @{ $g->{labels}[$_] } && $_ > $N / 2 && !is_anc($g, 150, $_) } 0 .. $N - 1;
 	my $label1 = $g->{labels}[$l1][0];
 	note("branchy: label $label1 on $g->{ids}[$l1]");
-	($order, $applied) = oracle_upgrade($g, \@none, $l1);
+	($order, $applied) = oc($g, \@none, 'upgrade', $label1);
 	ok(@$order > 100, "branchy (oracle): $label1 needs " . scalar(@$order) . ' revisions');
-	check_command($g, 'upgrade', $label1, ups($g, $order), $applied);
+	check_command($g, 'upgrade', $label1, $order, $applied);
 	check_status($g, $applied, "at $label1");
 
 	# label@head: a later labelled branch with a single head that is not
-	# applied yet
+	# applied yet (the heads of a lineage are the heads among the labelled
+	# revision's descendants)
+	my $heads_above = sub { my ($r) = @_; return grep { !@{ $g->{children}[$_] } } parent_closure($g, 1, $r); };
 	my $l2 = first {
-		my @h = @{ $g->{labels}[$_] } && $_ > 0.6 * $N ? branch_heads($g, $_) : ();
+		my @h = @{ $g->{labels}[$_] } && $_ > 0.6 * $N ? $heads_above->($_) : ();
 		@h == 1 && !$applied->[ $h[0] ]
 	} 0 .. $N - 1;
 	my $label2 = $g->{labels}[$l2][0];
-	my ($head2) = branch_heads($g, $l2);
+	my ($head2) = $heads_above->($l2);
 	note("branchy: $label2\@head is $g->{ids}[$head2]");
-	($order, $applied) = oracle_upgrade($g, $applied, $head2);
-	check_command($g, 'upgrade', "$label2\@head", ups($g, $order), $applied);
+	my $rows;
+	($rows, $applied) = oc($g, $applied, 'upgrade', "$label2\@head");
+	check_command($g, 'upgrade', "$label2\@head", $rows, $applied);
 
-	($order, $applied) = oracle_upgrade($g, $applied, real_heads($g));
-	check_command($g, 'upgrade', 'heads', ups($g, $order), $applied);
+	($rows, $applied) = oc($g, $applied, 'upgrade', 'heads');
+	check_command($g, 'upgrade', 'heads', $rows, $applied);
 	is(query(q{SELECT count(*) FROM migrate.plan('heads', 'chain')}), 0,
 		'chain is still up to date for the session that changed branchy');
 	check_history($g, $applied, undef, oracle_history($g));
 
 	# side@base: component 1 from its root, and nothing else
-	my @roots = branch_roots($g, ix($g, 'side'));
+	my @roots = lineage_bases($g, lineage($g, ix($g, 'side')));
 	is(join(' ', id_of($g, @roots)), 'b00151', 'branchy (oracle): the root of side is b00151');
-	($order, $applied) = oracle_downgrade($g, $applied, 'below', @roots);
-	ok(!grep({ $_ != 150 && !is_anc($g, 150, $_) } @$order), 'branchy (oracle): side@base reverts only component 1');
+	($rows, $applied) = oc($g, $applied, 'downgrade', 'side@base');
+	ok(!grep({ my $i = ix($g, s/:down$//r); $i != 150 && !is_anc($g, 150, $i) } @$rows),
+		'branchy (oracle): side@base reverts only component 1');
 	my $c1 = first { is_anc($g, 150, $_) && !@{ $g->{labels}[$_] } } reverse 0 .. $N - 1;
-	list_is(plan_of("$g->{ids}[$c1]\@base", 'branchy'), downs($g, $order),
+	list_is(plan_of("$g->{ids}[$c1]\@base", 'branchy'), $rows,
 		"branchy: plan('$g->{ids}[$c1]\@base'), a revision id standing in for the label, is the same downgrade");
-	check_command($g, 'downgrade', 'side@base', downs($g, $order), $applied);
+	check_command($g, 'downgrade', 'side@base', $rows, $applied);
+
+	# a labelled branch alone, down to its branch point: <label>@<branch
+	# point> reverts that branch and leaves the others of the branch point
+	my $lb = first {
+		my $r = $_;
+		my $bp = $g->{parents}[$r][0];
+		@{ $g->{labels}[$r] } && @{ $g->{parents}[$r] } == 1 && $applied->[$r] && $r > $N / 3
+		  && grep({ $_ != $r && $applied->[$_] } @{ $g->{children}[$bp] })
+	} 0 .. $N - 1;
+	my $lbt = "$g->{labels}[$lb][0]\@$g->{ids}[ $g->{parents}[$lb][0] ]";
+	my $applied_before = $applied;
+	($rows, $applied) = oc($g, $applied, 'downgrade', $lbt);
+	my ($plain) = oc($g, $applied_before, 'downgrade', $g->{ids}[ $g->{parents}[$lb][0] ]);
+	note(sprintf('branchy: downgrade(%s) reverts %d, the plain downgrade to the branch point would revert %d',
+		$lbt, scalar @$rows, scalar @$plain));
+	cmp_ok(scalar @$rows, '<', scalar @$plain, "branchy (oracle): $lbt reverts less than the plain downgrade");
+	check_command($g, 'downgrade', $lbt, $rows, $applied);
 
 	# down to a branch point in the middle of component 0
 	my $bp = first { @{ $g->{children}[$_] } > 1 && $_ > $N / 3 && $applied->[$_] } 0 .. $N - 1;
-	($order, $applied) = oracle_downgrade($g, $applied, 'revs', $bp);
-	note("branchy: downgrade to branch point $g->{ids}[$bp] reverts " . scalar(@$order));
-	check_command($g, 'downgrade', $g->{ids}[$bp], downs($g, $order), $applied);
+	($rows, $applied) = oc($g, $applied, 'downgrade', $g->{ids}[$bp]);
+	note("branchy: downgrade to branch point $g->{ids}[$bp] reverts " . scalar(@$rows));
+	check_command($g, 'downgrade', $g->{ids}[$bp], $rows, $applied);
 	check_status($g, $applied, "after downgrade($g->{ids}[$bp])");
 
-	# stamp a labelled revision: it replaces the tips of its lineage
-	my ($steps);
-	($steps, $applied) = oracle_stamp($g, $applied, $l2);
-	check_command($g, 'stamp', $label2, $steps, $applied, no_plan => 1);
-	($order, $applied) = oracle_downgrade($g, $applied, 'base');
-	check_command($g, 'downgrade', 'base', downs($g, $order), $applied);
+	# stamp a labelled revision: it replaces the tips it is related to
+	($rows, $applied) = oc($g, $applied, 'stamp', $label2);
+	check_command($g, 'stamp', $label2, $rows, $applied, no_plan => 1);
+	($rows, $applied) = oc($g, $applied, 'downgrade', 'base');
+	check_command($g, 'downgrade', 'base', $rows, $applied);
 }
 
 # ===========================================================================
@@ -1179,30 +1706,265 @@ check_heads($deps);
 	# a late revision of service 0 with dependencies: what it pulls in from
 	# other services is applied but not current
 	my $x = first { @{ $g->{deps}[$_] } >= 2 } reverse(0 .. 0.8 * $N);
-	($order, $applied) = oracle_upgrade($g, \@none, $x);
-	note("deps: upgrade($g->{ids}[$x]) applies " . scalar(@$order));
-	check_command($g, 'upgrade', $g->{ids}[$x], ups($g, $order), $applied);
+	my $rows;
+	($rows, $applied) = oc($g, \@none, 'upgrade', $g->{ids}[$x]);
+	note("deps: upgrade($g->{ids}[$x]) applies " . scalar(@$rows));
+	check_command($g, 'upgrade', $g->{ids}[$x], $rows, $applied);
 	check_status($g, $applied, "at $g->{ids}[$x]");
 
-	($order, $applied) = oracle_upgrade($g, $applied, real_heads($g));
-	check_command($g, 'upgrade', 'heads', ups($g, $order), $applied);
+	($rows, $applied) = oc($g, $applied, 'upgrade', 'heads');
+	check_command($g, 'upgrade', 'heads', $rows, $applied);
 	is(query(q{SELECT migrate.is_up_to_date('chain')::text || ' ' || (SELECT count(*) FROM migrate.current('branchy'))}),
 		'true 0', 'the other projects are unchanged for the session that changed deps');
 
-	# an early revision of service 1 that many revisions depend on
-	my ($y) = sort { count_descendants($g, $b) <=> count_descendants($g, $a) || $a <=> $b }
+	# an early revision of service 1 that many revisions depend on, one of
+	# them directly and not through its children: section 6 reverts what
+	# lies above its children and what depends on that, and keeps what
+	# depends on the target itself
+	my $stays = sub {
+		my ($y) = @_;
+		my $v = '';
+		for my $c (@{ $g->{children}[$y] })
+		{
+			$v |= desc_vec($g, $c);
+			vec($v, $c, 1) = 1;
+		}
+		return grep { !vec($v, $_, 1) } @{ $g->{dependents}[$y] };
+	};
+	my ($y) = grep { $stays->($_) }
+	  sort { count_descendants($g, $b) <=> count_descendants($g, $a) || $a <=> $b }
 	  grep { @{ $g->{dependents}[$_] } } 8 .. 400;
-	($order, $applied) = oracle_downgrade($g, $applied, 'revs', $y);
-	note("deps: downgrade($g->{ids}[$y]) reverts " . scalar(@$order));
-	check_command($g, 'downgrade', $g->{ids}[$y], downs($g, $order), $applied);
+	($rows, $applied) = oc($g, $applied, 'downgrade', $g->{ids}[$y]);
+	my @kept = $stays->($y);
+	note(sprintf('deps: downgrade(%s) reverts %d of its %d descendants; %d revisions that depend on it directly stay',
+		$g->{ids}[$y], scalar @$rows, count_descendants($g, $y), scalar @kept));
+	ok(@kept && !grep({ !$applied->[$_] } @kept), "deps (oracle): what depends on $g->{ids}[$y] itself stays applied");
+	check_command($g, 'downgrade', $g->{ids}[$y], $rows, $applied);
 	check_history($g, $applied, undef, oracle_history($g));
+	check_history($g, $applied, "$g->{ids}[$y]:", history_of($g, $applied, "$g->{ids}[$y]:"));
 
-	($order, $applied) = oracle_downgrade($g, $applied, 'base');
-	check_command($g, 'downgrade', 'base', downs($g, $order), $applied);
+	# a labelled branch of a service, down to its branch point: only that
+	# branch goes, with what depends on it
+	($rows, $applied) = oc($g, $applied, 'upgrade', 'heads');
+	check_command($g, 'upgrade', 'heads', $rows, $applied, no_plan => 1);
+	my $lb = first {
+		my $r = $_;
+		my $bp = $g->{parents}[$r][0];
+		@{ $g->{labels}[$r] } && $g->{labels}[$r][0] =~ /^branch/ && @{ $g->{parents}[$r] } == 1
+		  && count_descendants($g, $r) > 50 && grep({ $_ != $r } @{ $g->{children}[$bp] })
+	} int(0.6 * $N) .. $N - 1;
+	my $lbt = "$g->{labels}[$lb][0]\@$g->{ids}[ $g->{parents}[$lb][0] ]";
+	($rows, $applied) = oc($g, $applied, 'downgrade', $lbt);
+	note(sprintf('deps: downgrade(%s) reverts %d', $lbt, scalar @$rows));
+	check_command($g, 'downgrade', $lbt, $rows, $applied);
+
+	# stamp a revision with descendants through dependencies: the tips
+	# above it through either kind of edge go
+	my $z = first { @{ $g->{dependents}[$_] } && $applied->[$_] } reverse 0 .. $N / 2;
+	($rows, $applied) = oc($g, $applied, 'stamp', $g->{ids}[$z]);
+	note(sprintf('deps: stamp(%s) unstamps %d', $g->{ids}[$z], scalar @$rows));
+	check_command($g, 'stamp', $g->{ids}[$z], $rows, $applied, no_plan => 1);
+
+	($rows, $applied) = oc($g, $applied, 'downgrade', 'base');
+	check_command($g, 'downgrade', 'base', $rows, $applied);
 }
 
 # ===========================================================================
-# 4. The cache: chain is fully applied (by stamp).  Sessions a and c keep
+# 4. Random small graphs against the oracle
+#
+# Many small random graphs (gen_random_graph), each registered with one
+# statement in its own project, and in each a random sequence of commands
+# (gen_random_command) run in the warm session: (graph, state, command)
+# triples.  For each triple the engine must agree with the oracle: for a
+# successful command the rows (revision, direction) in order and the
+# resulting current(); for history() the rows in order; for a refusal the
+# SQLSTATE (never the message), with current() unchanged.  Before an
+# upgrade or downgrade, plan() of the same target is compared too (plan()
+# picks its direction itself, see oracle_command).  Not compared: plan()
+# when the downgrade would be refused as irreversible (whether plan()
+# refuses too is not written down), and plan('heads') when nothing is left
+# to do (a downgrade to several revisions is not described).  The rows of
+# stamp(..., purge => true) are, as README.md describes stamp's rows:
+# 'unstamp' for what stops being applied, then 'stamp' for what starts.
+#
+# The seed is printed; PGM_ORACLE_SEED=<n> reproduces a run, and
+# PGM_ORACLE_SHOW=<n> shows n disagreements instead of 5.  A triple
+# counts once the engine was in the oracle's state before it; after the
+# first state that differs, the rest of that graph's sequence is not
+# compared.
+
+my $n_graphs   = 400;
+my $n_commands = 15;
+my $seed = $ENV{PGM_ORACLE_SEED} // 20240611;
+die "PGM_ORACLE_SEED must be a number" unless $seed =~ /^\d+$/;
+my $n_show = $ENV{PGM_ORACLE_SHOW} // 5;    # disagreements shown
+note("random graphs: seed $seed (set PGM_ORACLE_SEED to change it)");
+
+query(q{
+CREATE FUNCTION pgm_try(p_cmd text, p_target text, p_project text, p_purge boolean DEFAULT false)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	r text;
+BEGIN
+	IF p_cmd = 'current' THEN
+		SELECT coalesce(string_agg(c.c, ' ' ORDER BY c.ord), '') INTO r
+		  FROM migrate.current(p_project) WITH ORDINALITY AS c(c, ord);
+		RETURN r;
+	ELSIF p_cmd = 'history' THEN
+		SELECT coalesce(string_agg(h.id, ' ' ORDER BY h.ord), '') INTO r
+		  FROM migrate.history(p_target, p_project)
+			   WITH ORDINALITY AS h(id, parents, branch_labels, depends_on, message, flags, applied, applied_at, ord);
+		RETURN 'ok ' || r;
+	ELSIF p_cmd = 'plan' THEN
+		SELECT coalesce(string_agg(s.revision || ':' || s.direction, ' ' ORDER BY s.ord), '')
+			   || '|' || count(*) FILTER (WHERE s.step <> s.ord) INTO r
+		  FROM migrate.plan(p_target, p_project)
+			   WITH ORDINALITY AS s(step, revision, direction, execution, statements, message, ord);
+	ELSIF p_cmd = 'upgrade' THEN
+		SELECT coalesce(string_agg(s.revision || ':' || s.direction, ' ' ORDER BY s.ord), '')
+			   || '|' || count(*) FILTER (WHERE s.step <> s.ord) INTO r
+		  FROM migrate.upgrade(p_target, p_project) WITH ORDINALITY AS s(step, revision, direction, duration, ord);
+	ELSIF p_cmd = 'downgrade' THEN
+		SELECT coalesce(string_agg(s.revision || ':' || s.direction, ' ' ORDER BY s.ord), '')
+			   || '|' || count(*) FILTER (WHERE s.step <> s.ord) INTO r
+		  FROM migrate.downgrade(p_target, p_project) WITH ORDINALITY AS s(step, revision, direction, duration, ord);
+	ELSIF p_cmd = 'stamp' THEN
+		SELECT coalesce(string_agg(s.revision || ':' || s.direction, ' ' ORDER BY s.ord), '')
+			   || '|' || count(*) FILTER (WHERE s.step <> s.ord) INTO r
+		  FROM migrate.stamp(p_target, p_project, p_purge) WITH ORDINALITY AS s(step, revision, direction, duration, ord);
+	ELSE
+		RAISE EXCEPTION 'pgm_try: unknown command %', p_cmd;
+	END IF;
+	-- steps must count 1..n
+	IF r NOT LIKE '%|0' THEN
+		RETURN 'badsteps ' || r;
+	END IF;
+	RETURN 'ok ' || left(r, -2);
+EXCEPTION WHEN OTHERS THEN
+	RETURN 'error ' || SQLSTATE || ' ' || replace(SQLERRM, E'\n', ' ');
+END
+$$});
+
+{
+	$rng = $seed;
+	my (@disagree, %kinds, %tally);
+	my ($n_triples, $n_refused, $n_graphs_diverged) = (0, 0, 0);
+	my $t0 = time;
+	for my $k (1 .. $n_graphs)
+	{
+		my $p = "rnd$k";
+		my $g = gen_random_graph($p);
+
+		# registration, one statement
+		my @rows;
+		for my $i (0 .. nrevs($g) - 1)
+		{
+			push @rows,
+			  sprintf("(%d, '%s', %s, '{%s}', '{%s}', '{%s}')", $i, $g->{ids}[$i],
+				$g->{irreversible}[$i] ? 'NULL' : q{'SELECT 1'},
+				join(',', id_of($g, @{ $g->{parents}[$i] })),
+				join(',', @{ $g->{labels}[$i] }), join(',', @{ $g->{raw_deps}[$i] }));
+		}
+		my $sql = qq{SELECT count(migrate.revision(id => v.id, up => 'SELECT 1', down => v.down,
+		parents => v.parents::text[], branch_labels => v.labels::text[], depends_on => v.deps::text[],
+		project => '$p'))
+FROM (SELECT * FROM (VALUES\n} . join(",\n", @rows) . qq{) AS v(ord, id, down, parents, labels, deps) ORDER BY ord) AS v;\n};
+
+		# the sequence, decided by the oracle alone
+		my @triples;
+		my $applied = [ (0) x nrevs($g) ];
+		for my $j (1 .. $n_commands)
+		{
+			my ($cmd, $target, $purge) =
+			  $j == 1 ? ('upgrade', $g->{ids}[ rnd(nrevs($g)) ], 0) : gen_random_command($g, $applied);
+			my $t = { cmd => $cmd, target => $target, purge => $purge, before => [ tips($g, $applied) ] };
+			$t->{plan} = oracle_command($g, $applied, 'plan', $target)
+			  if $cmd eq 'upgrade' || $cmd eq 'downgrade';
+			$t->{res} = oracle_command($g, $applied, $cmd, $target, purge => $purge);
+			$applied = $t->{res}{applied} if $t->{res}{applied};
+			$t->{after} = join(' ', id_of($g, tips($g, $applied)));
+			push @triples, $t;
+			$sql .= "SELECT pgm_try('plan', '$target', '$p');\n" if $t->{plan};
+			$sql .= "SELECT pgm_try('$cmd', '$target', '$p', " . ($purge ? 'true' : 'false') . ");\n";
+			$sql .= "SELECT pgm_try('current', NULL, '$p');\n" unless $cmd eq 'history';
+		}
+
+		# one round trip per graph
+		my @out = split /\n/, query($sql), -1;
+		my $registered = shift @out;
+		if ($registered ne nrevs($g))
+		{
+			push @disagree, "graph $p [" . describe_graph($g) . "]: registration returned $registered";
+			next;
+		}
+		for my $t (@triples)
+		{
+			my $plan = $t->{plan} ? shift @out : undef;
+			my $got  = shift @out;
+			my $cur  = $t->{cmd} eq 'history' ? undef : shift @out;
+			my $what = "$t->{cmd}('$t->{target}'" . ($t->{purge} ? ', purge => true' : '') . ')';
+			(my $kind = $what) =~ s/\b(?:r|lb)\d+\b/X/g;
+			$kind =~ s/\d+/N/g;
+			$kinds{$kind}++;
+			$n_triples++;
+			$n_refused++ if $t->{res}{err};
+
+			my (@bad, @parts);
+			my $exp = answer_text($t->{res});
+			my $got_cmp = $got // '(nothing)';
+			$got_cmp =~ s/^(error \w{5}) .*/$1/;
+			if ($got_cmp ne $exp)
+			{
+				push @bad, "result: oracle '$exp', engine '" . ($got // '(nothing)') . "'"
+				  . ($t->{res}{why} ? " (oracle: $t->{res}{why})" : '');
+				push @parts, 'result';
+			}
+			if ($t->{plan} && ($t->{plan}{err} // '') ne '55000' && !$t->{plan}{undecided})
+			{
+				my $pexp = answer_text($t->{plan});
+				(my $pgot = $plan // '(nothing)') =~ s/^(error \w{5}) .*/$1/;
+				if ($pgot ne $pexp)
+				{
+					push @bad, "plan('$t->{target}'): oracle '$pexp', engine '" . ($plan // '(nothing)') . "'"
+					  . ($t->{plan}{why} ? " (oracle: $t->{plan}{why})" : '');
+					push @parts, 'plan';
+				}
+			}
+			my $state_ok = 1;
+			if (defined $cur && $cur ne $t->{after})
+			{
+				push @bad, "current() afterwards: oracle {$t->{after}}, engine {$cur}";
+				push @parts, 'current';
+				$state_ok = 0;
+			}
+			if (@bad)
+			{
+				push @disagree,
+				  "graph $p [" . describe_graph($g) . "]\n  state {" . join(' ', id_of($g, @{ $t->{before} }))
+				  . "}, command $what\n  " . join("\n  ", @bad);
+				$tally{ "$kind: " . join(', ', @parts) }++;
+			}
+			if (!$state_ok)
+			{
+				$n_graphs_diverged++;
+				last;
+			}
+		}
+	}
+	my $secs = time - $t0;
+	note(sprintf('random graphs: %d triples in %d graphs (%d refusals expected), %.1f s', $n_triples, $n_graphs,
+		$n_refused, $secs));
+	note(join("\n", map { sprintf('  %4d  %s', $kinds{$_}, $_) } sort keys %kinds));
+	cmp_ok($n_triples, '>=', 2000, "random graphs: at least 2,000 (graph, state, command) triples compared ($n_triples)");
+	is(scalar @disagree, 0, "random graphs (seed $seed): the engine agrees with the oracle on every triple")
+	  or diag(sprintf("%d disagreements (%d graphs left the oracle's state), by command and what differs:\n",
+			scalar @disagree, $n_graphs_diverged)
+		. join('', map { sprintf("  %4d  %s\n", $tally{$_}, $_) } sort keys %tally)
+		. "the first ones:\n" . join("\n", @disagree[ 0 .. min($n_show - 1, $#disagree) ]));
+}
+
+# ===========================================================================
+# 5. The cache: chain is fully applied (by stamp).  Sessions a and c keep
 # the state loaded; fresh sessions come from safe_psql.
 
 {
