@@ -752,6 +752,18 @@ pgm_lineage(PgmGraph *graph, int rev, bool *out)
 	pgm_ancestors(graph, &rev, 1, false, out);
 }
 
+/* The ids of a list of revisions, for messages and arrays. */
+List *
+pgm_rev_names(PgmGraph *graph, List *revs)
+{
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	foreach(lc, revs)
+		names = lappend(names, graph->revs[lfirst_int(lc)].id);
+	return names;
+}
+
 /* The applied set implied by a set of revisions: their closure. */
 void
 pgm_closure(PgmGraph *graph, const bool *applied, bool *out)

@@ -176,6 +176,7 @@ extern void pgm_lineage(PgmGraph *graph, int rev, bool *out);
 extern int	pgm_walk_order(PgmGraph *graph, const bool *in_set,
 						   const int *start, int nstart, int *out);
 extern void pgm_closure(PgmGraph *graph, const bool *applied, bool *out);
+extern List *pgm_rev_names(PgmGraph *graph, List *revs);
 extern const char *pgm_id_problem(const char *id);
 extern void pgm_check_id(const char *id, const char *what);
 

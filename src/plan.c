@@ -105,24 +105,20 @@ static void
 check_downgrade_target(PgmGraph *graph, const bool *applied, int rev)
 {
 	List	   *tips = pgm_tips(graph, applied);
-	List	   *names = NIL;
 	bool	   *lineage = palloc0(Max(graph->nrevs, 1));
 	int		   *from;
 	int			nfrom;
-	ListCell   *lc;
 
 	from = list_to_array(tips, &nfrom);
 	pgm_ancestors(graph, from, nfrom, false, lineage);
 	if (lineage[rev])
 		return;
-	foreach(lc, tips)
-		names = lappend(names, graph->revs[lfirst_int(lc)].id);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("revision \"%s\" is not a valid downgrade target from the current state",
 					graph->revs[rev].id),
 			 errdetail("It is applied only because a revision depends on it, and it is on the parent lineage of no current revision (%s).",
-					   pgm_format_list(names)),
+					   pgm_format_list(pgm_rev_names(graph, tips))),
 			 errhint("Downgrade the revision that depends on it, or use stamp() to rewrite the version state.")));
 }
 

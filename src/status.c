@@ -42,12 +42,7 @@ ids_array(PgmGraph *graph, const int *revs, int n)
 static ArrayType *
 ids_array_list(PgmGraph *graph, List *revs)
 {
-	List	   *names = NIL;
-	ListCell   *lc;
-
-	foreach(lc, revs)
-		names = lappend(names, graph->revs[lfirst_int(lc)].id);
-	return pgm_build_text_array(names);
+	return pgm_build_text_array(pgm_rev_names(graph, revs));
 }
 
 static ArrayType *

@@ -340,11 +340,8 @@ single_head(PgmGraph *graph, const char *target, List *heads)
 {
 	if (list_length(heads) > 1)
 	{
-		List	   *names = NIL;
-		ListCell   *lc;
+		List	   *names = pgm_rev_names(graph, heads);
 
-		foreach(lc, heads)
-			names = lappend(names, graph->revs[lfirst_int(lc)].id);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("target \"%s\" matches multiple head revisions", target),
@@ -499,11 +496,8 @@ single_tip(PgmGraph *graph, const bool *applied, const char *target)
 
 	if (list_length(tips) > 1)
 	{
-		List	   *names = NIL;
-		ListCell   *lc;
+		List	   *names = pgm_rev_names(graph, tips);
 
-		foreach(lc, tips)
-			names = lappend(names, graph->revs[lfirst_int(lc)].id);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relative target \"%s\" is ambiguous with several current revisions",
@@ -548,11 +542,8 @@ highest_applied(PgmGraph *graph, const bool *applied, const bool *lineage,
 	pfree(covered);
 	if (list_length(found) > 1)
 	{
-		List	   *names = NIL;
-		ListCell   *lc;
+		List	   *names = pgm_rev_names(graph, found);
 
-		foreach(lc, found)
-			names = lappend(names, graph->revs[lfirst_int(lc)].id);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relative target \"%s\" is ambiguous", target),
