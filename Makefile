@@ -5,6 +5,8 @@ OBJS = \
 	$(WIN32RES) \
 	src/access.o \
 	src/catalog.o \
+	src/core/checksum.o \
+	src/core/ids.o \
 	src/commands.o \
 	src/execute.o \
 	src/graph.o \
@@ -31,7 +33,7 @@ ISOLATION = concurrent_upgrade upgrade_rr upgrade_downgrade register_during_upgr
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso \
 	--load-extension=pg_migrate
 
-PG_CPPFLAGS = -I$(srcdir)/src
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core
 
 EXTRA_CLEAN = test/isolation/output_iso
 
@@ -40,22 +42,30 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # PGXS tracks no header dependencies: every module includes these
-$(OBJS): src/pg_migrate.h $(wildcard src/compat.h)
+$(OBJS): src/pg_migrate.h src/core/pgm_core.h $(wildcard src/compat.h)
 
-# The pg_migrate client: C, libpq and libcrypto (SHA-256, for push), installed
-# next to psql.
-CLIENT_OBJS = client/main.o client/util.o client/files.o client/db.o client/import.o
+# The pg_migrate client: C and libpq, installed next to psql.  The rules it
+# shares with the extension (src/core) are compiled a second time as
+# frontend code, over PostgreSQL's libpgcommon and libpgport (SHA-256
+# through libcrypto, strong random numbers).
+CLIENT_CORE_OBJS = client/core_ids.o client/core_checksum.o
+CLIENT_OBJS = client/main.o client/util.o client/files.o client/db.o client/import.o \
+	$(CLIENT_CORE_OBJS)
 EXTRA_CLEAN += $(CLIENT_OBJS) client/pg_migrate
 
 all: client/pg_migrate
 client: client/pg_migrate
 .PHONY: client install-client uninstall-client
 
-client/%.o: client/%.c client/pgm.h
-	$(CC) $(CFLAGS) -I$(srcdir)/client -I$(includedir) -c $< -o $@
+client/%.o: client/%.c client/pgm.h src/core/pgm_core.h
+	$(CC) $(CFLAGS) -I$(srcdir)/client -I$(srcdir)/src/core -I$(includedir) -c $< -o $@
+
+client/core_%.o: src/core/%.c src/core/pgm_core.h
+	$(CC) $(CFLAGS) -DFRONTEND -I$(srcdir)/src/core -I$(includedir_server) -c $< -o $@
 
 client/pg_migrate: $(CLIENT_OBJS)
-	$(CC) $(CFLAGS) $(CLIENT_OBJS) $(LDFLAGS) -L$(libdir) -lpq -lcrypto -o $@
+	$(CC) $(CFLAGS) $(CLIENT_OBJS) $(LDFLAGS) -L$(libdir) -lpq \
+		-L$(pkglibdir) -lpgcommon -lpgport -lcrypto -o $@
 
 install: install-client
 install-client: client/pg_migrate

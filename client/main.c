@@ -23,8 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "pgm.h"
 
 #define PGM_CLIENT_VERSION "0.4.0"
@@ -194,58 +192,22 @@ typedef struct PushStats
 } PushStats;
 
 /*
- * The checksum the server stores for a revision (src/catalog.c,
- * revision_checksum): SHA-256 over the up script, the down script (or a
- * NULL marker) and the parents, branch labels and dependencies, each field
- * preceded by its length as a native 32-bit integer.  It lets push compare
- * a file with what is registered without sending the scripts; a file whose
- * checksum differs is compared in full (COMPARE_SQL), so a client that
- * computed it differently would only send more, never decide wrongly.
+ * The checksum the server stores for a revision (src/core/checksum.c, the
+ * same code).  It lets push compare a file with what is registered without
+ * sending the scripts; a file whose checksum differs is compared in full
+ * (COMPARE_SQL).
  */
-static void
-hash_field(EVP_MD_CTX *ctx, const char *p, size_t len)
-{
-	uint32_t	l = (uint32_t) len;
-
-	EVP_DigestUpdate(ctx, &l, sizeof(l));
-	EVP_DigestUpdate(ctx, p, len);
-}
-
 static char *
 revision_checksum(const PgmMigration *m)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
-	const PgmList *lists[3] = {&m->parents, &m->branch_labels, &m->depends_on};
-	char	   *hex = pgm_malloc(7 + 64 + 1);
-	int			a,
-				i;
+	char	   *const *const lists[3] = {m->parents.items, m->branch_labels.items,
+	m->depends_on.items};
+	const int	counts[3] = {m->parents.n, m->branch_labels.n, m->depends_on.n};
+	char	   *hex = pgm_malloc(PGM_CHECKSUM_LEN + 1);
 
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-	{
-		/* no checksum: every file is then compared in full */
-		EVP_MD_CTX_free(ctx);
+	/* no checksum: every file is then compared in full */
+	if (!pgm_revision_checksum(m->up, m->down, lists, counts, hex))
 		strcpy(hex, "unknown");
-		return hex;
-	}
-	hash_field(ctx, m->up, strlen(m->up));
-	if (m->down)
-		hash_field(ctx, m->down, strlen(m->down));
-	else
-		hash_field(ctx, "\377null", 5);
-	for (a = 0; a < 3; a++)
-	{
-		hash_field(ctx, "\377array", 6);
-		for (i = 0; i < lists[a]->n; i++)
-			hash_field(ctx, lists[a]->items[i], strlen(lists[a]->items[i]));
-	}
-	EVP_DigestFinal_ex(ctx, digest, &dlen);
-	EVP_MD_CTX_free(ctx);
-	memcpy(hex, "sha256:", 7);
-	for (i = 0; i < 32 && i < (int) dlen; i++)
-		sprintf(hex + 7 + 2 * i, "%02x", digest[i]);
-	hex[7 + 64] = '\0';
 	return hex;
 }
 
@@ -1156,16 +1118,10 @@ cmd_show(Opts *o)
 static char *
 random_id(void)
 {
-	unsigned char bytes[6];
-	int			fd = open("/dev/urandom", O_RDONLY);
-	char	   *id = pgm_malloc(13);
-	int			i;
+	char	   *id = pgm_malloc(PGM_RANDOM_ID_LEN + 1);
 
-	if (fd < 0 || read(fd, bytes, sizeof(bytes)) != (ssize_t) sizeof(bytes))
-		pgm_fatal(PGM_EXIT_FILES, "could not read /dev/urandom: %s", strerror(errno));
-	close(fd);
-	for (i = 0; i < 6; i++)
-		sprintf(id + 2 * i, "%02x", bytes[i]);
+	if (!pgm_random_id(id))
+		pgm_fatal(PGM_EXIT_FILES, "could not generate a random revision id");
 	return id;
 }
 

@@ -18,6 +18,8 @@
 
 #include "libpq-fe.h"
 
+#include "pgm_core.h"
+
 /* Exit codes, documented in the README ("The pg_migrate client"). */
 #define PGM_EXIT_OK			0
 #define PGM_EXIT_PENDING	1	/* status --check: not up to date */

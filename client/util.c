@@ -758,42 +758,34 @@ pgm_list_dir(const char *dir, const char *suffix, PgmList *out)
 	return true;
 }
 
-/* The id rules of docs/design.md section 3, checked before anything is sent. */
+/*
+ * The id rules (src/core/ids.c, the server's own), checked before anything
+ * is sent, with the client's wording.
+ */
 bool
 pgm_valid_id(const char *id, const char **why)
 {
-	const char *p;
-	static const char *const reserved[] = {"head", "heads", "base", "current"};
-	int			i;
-
-	if (id == NULL || id[0] == '\0')
+	switch (pgm_id_check(id))
 	{
-		*why = "it is empty";
-		return false;
-	}
-	if (strlen(id) > 64)
-	{
-		*why = "it is longer than 64 characters";
-		return false;
-	}
-	for (p = id; *p; p++)
-	{
-		if (!(isalnum((unsigned char) *p) || *p == '_' || *p == '-' || *p == '.') ||
-			(unsigned char) *p >= 0x80)
-		{
+		case PGM_ID_OK:
+			return true;
+		case PGM_ID_EMPTY:
+			*why = "it is empty";
+			break;
+		case PGM_ID_TOO_LONG:
+			*why = "it is longer than 64 characters";
+			break;
+		case PGM_ID_BAD_CHAR:
 			*why = "only letters, digits, \"_\", \"-\" and \".\" are allowed";
-			return false;
-		}
-	}
-	for (i = 0; i < 4; i++)
-	{
-		if (strcmp(id, reserved[i]) == 0)
-		{
+			break;
+		case PGM_ID_RESERVED:
 			*why = "it is a reserved word";
-			return false;
-		}
+			break;
+		case PGM_ID_SIGN:
+			*why = "it must not start with \"-\" or \"+\", which would read as a relative step";
+			break;
 	}
-	return true;
+	return false;
 }
 
 /*

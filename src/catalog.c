@@ -25,7 +25,6 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
-#include "common/cryptohash.h"
 #include "executor/spi.h"
 #include "access/xact.h"
 #include "miscadmin.h"
@@ -1609,47 +1608,12 @@ revision_checksum(const char *up, const char *down, char **parents,
 				  int nparents, char **labels, int nlabels, char **deps,
 				  int ndeps)
 {
-	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
-	uint8		digest[32];
-	char	   *hex = palloc(7 + 64 + 1);
-	char	  **arrays[3];
-	int			counts[3];
-	int			a,
-				i;
+	char	   *const *const lists[3] = {parents, labels, deps};
+	const int	counts[3] = {nparents, nlabels, ndeps};
+	char	   *hex = palloc(PGM_CHECKSUM_LEN + 1);
 
-	if (ctx == NULL || pg_cryptohash_init(ctx) < 0)
-		elog(ERROR, "could not initialize SHA-256 context");
-#define HASH_FIELD(ptr, len) \
-	do { \
-		uint32 l_ = (uint32) (len); \
-		if (pg_cryptohash_update(ctx, (const uint8 *) &l_, sizeof(l_)) < 0 || \
-			pg_cryptohash_update(ctx, (const uint8 *) (ptr), l_) < 0) \
-			elog(ERROR, "could not compute SHA-256 checksum"); \
-	} while (0)
-	HASH_FIELD(up, strlen(up));
-	if (down)
-		HASH_FIELD(down, strlen(down));
-	else
-		HASH_FIELD("\377null", 5);
-	arrays[0] = parents;
-	counts[0] = nparents;
-	arrays[1] = labels;
-	counts[1] = nlabels;
-	arrays[2] = deps;
-	counts[2] = ndeps;
-	for (a = 0; a < 3; a++)
-	{
-		HASH_FIELD("\377array", 6);
-		for (i = 0; i < counts[a]; i++)
-			HASH_FIELD(arrays[a][i], strlen(arrays[a][i]));
-	}
-#undef HASH_FIELD
-	if (pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+	if (!pgm_revision_checksum(up, down, lists, counts, hex))
 		elog(ERROR, "could not compute SHA-256 checksum");
-	pg_cryptohash_free(ctx);
-	memcpy(hex, "sha256:", 7);
-	hex_encode((const char *) digest, 32, hex + 7);
-	hex[7 + 64] = '\0';
 	return hex;
 }
 

@@ -177,15 +177,12 @@ pg_migrate_merge(PG_FUNCTION_ARGS)
 
 	if (id == NULL)
 	{
-		uint8		random[6];
-		char	   *hex = palloc(13);
+		char	   *hex = palloc(PGM_RANDOM_ID_LEN + 1);
 
-		if (!pg_strong_random(random, sizeof(random)))
+		if (!pgm_random_id(hex))
 			ereport(ERROR,
 					(errcode(ERRCODE_INTERNAL_ERROR),
 					 errmsg("could not generate a random revision id")));
-		hex_encode((const char *) random, sizeof(random), hex);
-		hex[12] = '\0';
 		id = hex;
 	}
 	if (message == NULL)

@@ -64,32 +64,36 @@ static void append_int(int **array, int *n, int value);
 static void new_visit(PgmGraph *graph);
 
 /*
- * Validate the syntax of a revision id or branch label.  Ids appear in
- * targets next to '@', '+', '-' and ':', so the alphabet is narrow, and the
- * symbols of the target language are reserved.  Returns NULL for a valid
- * name, else what is wrong with it; used as it is for names read back from
- * the catalog, which are checked again before use.
+ * What is wrong with a revision id or branch label (the rules are those of
+ * src/core/ids.c), as a phrase for messages, or NULL for a valid name.
+ * Used as it is for names read back from the catalog, which are checked
+ * again before use.
  */
+const char *
+pgm_id_problem_text(PgmIdProblem problem)
+{
+	switch (problem)
+	{
+		case PGM_ID_OK:
+			return NULL;
+		case PGM_ID_EMPTY:
+			return "is empty";
+		case PGM_ID_TOO_LONG:
+			return "is too long";
+		case PGM_ID_BAD_CHAR:
+			return "contains an invalid character";
+		case PGM_ID_RESERVED:
+			return "is a reserved word";
+		case PGM_ID_SIGN:
+			return "starts with a sign";
+	}
+	return "is invalid";
+}
+
 const char *
 pgm_id_problem(const char *id)
 {
-	size_t		len = strlen(id);
-	const char *p;
-
-	if (len == 0)
-		return "is empty";
-	if (len > PGM_MAX_ID_LEN)
-		return "is too long";
-	for (p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			  (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
-			return "contains an invalid character";
-	if (strcmp(id, "head") == 0 || strcmp(id, "heads") == 0 ||
-		strcmp(id, "base") == 0 || strcmp(id, "current") == 0)
-		return "is a reserved word";
-	if (id[0] == '-' || id[0] == '+')
-		return "starts with a sign";
-	return NULL;
+	return pgm_id_problem_text(pgm_id_check(id));
 }
 
 /*
@@ -99,31 +103,37 @@ pgm_id_problem(const char *id)
 void
 pgm_check_id(const char *id, const char *what)
 {
-	size_t		len = strlen(id);
-
-	if (len == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must not be empty", what)));
-	if (len > PGM_MAX_ID_LEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s %s is too long", what, pgm_display(id)),
-				 errdetail("It is %zu bytes long; at most %d characters are allowed.",
-						   len, PGM_MAX_ID_LEN)));
-	if (pgm_id_problem(id) == NULL)
-		return;
-	if (strcmp(id, "head") == 0 || strcmp(id, "heads") == 0 ||
-		strcmp(id, "base") == 0 || strcmp(id, "current") == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s \"%s\" is a reserved word", what, id),
-				 errdetail("The words head, heads, base and current are symbols of the target language.")));
-	if ((id[0] == '-' || id[0] == '+') && strspn(id + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len - 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s \"%s\" must not start with \"%c\"", what, id, id[0]),
-				 errdetail("A leading sign would read as a relative target.")));
+	switch (pgm_id_check(id))
+	{
+		case PGM_ID_OK:
+			return;
+		case PGM_ID_EMPTY:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must not be empty", what)));
+			break;
+		case PGM_ID_TOO_LONG:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s %s is too long", what, pgm_display(id)),
+					 errdetail("It is %zu bytes long; at most %d characters are allowed.",
+							   strlen(id), PGM_MAX_ID_LEN)));
+			break;
+		case PGM_ID_RESERVED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s \"%s\" is a reserved word", what, id),
+					 errdetail("The words head, heads, base and current are symbols of the target language.")));
+			break;
+		case PGM_ID_SIGN:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s \"%s\" must not start with \"%c\"", what, id, id[0]),
+					 errdetail("A leading sign would read as a relative target.")));
+			break;
+		case PGM_ID_BAD_CHAR:
+			break;
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s %s contains an invalid character", what, pgm_display(id)),

@@ -18,8 +18,9 @@
 #include "nodes/pg_list.h"
 #include "utils/array.h"
 
+#include "pgm_core.h"
+
 #define PGM_SCHEMA			"migrate"
-#define PGM_MAX_ID_LEN		64
 #define PGM_MAX_PROJECT_LEN 63
 
 /*
@@ -178,6 +179,7 @@ extern int	pgm_walk_order(PgmGraph *graph, const bool *in_set,
 extern void pgm_closure(PgmGraph *graph, const bool *applied, bool *out);
 extern List *pgm_rev_names(PgmGraph *graph, List *revs);
 extern const char *pgm_id_problem(const char *id);
+extern const char *pgm_id_problem_text(PgmIdProblem problem);
 extern void pgm_check_id(const char *id, const char *what);
 
 /* in target.c */

@@ -276,6 +276,10 @@ check('new with a reserved id', [ 'new', '-m', 'bad', '--id', 'head', '--dir', '
 check('new with an invalid id', [ 'new', '-m', 'bad', '--id', 'a:b', '--dir', 'n1' ],
 	2, '',
 	qq{pg_migrate: error: invalid revision id "a:b": only letters, digits, "_", "-" and "." are allowed\n});
+# the server's rule, shared code: a leading sign would read as a relative step
+check('new with an id that starts with a sign', [ 'new', '-m', 'bad', '--id=-abc', '--dir', 'n1' ],
+	2, '',
+	qq{pg_migrate: error: invalid revision id "-abc": it must not start with "-" or "+", which would read as a relative step\n});
 is(scalar(ls_dir('n1')), 5, 'new: refused ids wrote nothing');
 
 my $rid;
