@@ -249,6 +249,9 @@ array_of(const PgmMigrationSet *set, int field)
 			case 7:
 				v = owned = revision_checksum(m);
 				break;
+			case 8:
+				v = m->path;
+				break;
 			default:
 				v = m->message;
 				break;
@@ -897,28 +900,127 @@ cmd_history(Opts *o)
 						true, NULL, 2, params);
 }
 
+/*
+ * How the directory and the database differ, for status --dir: files whose
+ * id is not registered, files registered with other content (scripts or
+ * edges: the checksum; a changed message does not count) and registered
+ * revisions the directory lacks, each in file or registration order.
+ */
+static const char *const DRIFT_SQL =
+"SELECT d.kind, d.id, d.path FROM ("
+"  SELECT 1 AS k, 'not registered' AS kind, f.id, f.path, f.ord "
+"  FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
+"       pg_catalog.unnest($4::pg_catalog.text[])) WITH ORDINALITY AS f(id, checksum, path, ord) "
+"  WHERE NOT EXISTS (SELECT FROM migrate.revisions r "
+"                    WHERE r.project" EQ "$1::pg_catalog.text AND r.id" EQ "f.id) "
+"  UNION ALL "
+"  SELECT 2, 'registered with different content', f.id, f.path, f.ord "
+"  FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
+"       pg_catalog.unnest($4::pg_catalog.text[])) WITH ORDINALITY AS f(id, checksum, path, ord) "
+"  JOIN migrate.revisions r ON r.project" EQ "$1::pg_catalog.text AND r.id" EQ "f.id "
+"  WHERE r.checksum OPERATOR(pg_catalog.<>) f.checksum "
+"  UNION ALL "
+"  SELECT 3, 'not in the directory', r.id, NULL, r.seq "
+"  FROM migrate.revisions r "
+"  WHERE r.project" EQ "$1::pg_catalog.text "
+"    AND r.id OPERATOR(pg_catalog.<>) ALL ($2::pg_catalog.text[])"
+") d ORDER BY d.k, d.ord";
+
+/* the directory's ids, checksums and file names, as arrays */
+static PGresult *
+dir_drift(PGconn *conn, const Opts *o, const PgmMigrationSet *set)
+{
+	const char *params[4];
+	char	   *arrays[3];
+	PGresult   *res;
+	int			k;
+
+	params[0] = o->project;
+	params[1] = arrays[0] = array_of(set, 0);
+	params[2] = arrays[1] = array_of(set, 7);
+	params[3] = arrays[2] = array_of(set, 8);
+	res = pgm_query(conn, DRIFT_SQL, 4, params);
+	for (k = 0; k < 3; k++)
+		free(arrays[k]);
+	return res;
+}
+
+/* the drift rows as a JSON array of {"problem", "revision", "file"} */
+static char *
+drift_json(PGresult *res)
+{
+	PgmBuf		b;
+	int			i;
+
+	pgm_buf_init(&b);
+	pgm_buf_append(&b, "[");
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		char	   *kind = json_str(PQgetvalue(res, i, 0));
+		char	   *id = json_str(PQgetvalue(res, i, 1));
+		char	   *path = PQgetisnull(res, i, 2) ? pgm_strdup("null") :
+			json_str(PQgetvalue(res, i, 2));
+
+		pgm_buf_printf(&b, "%s{\"problem\": %s, \"revision\": %s, \"file\": %s}",
+					   i ? ", " : "", kind, id, path);
+		free(kind);
+		free(id);
+		free(path);
+	}
+	pgm_buf_append(&b, "]");
+	return b.data;
+}
+
 static int
 cmd_status(Opts *o)
 {
-	PGconn	   *conn = connect_db(o);
-	const char *params[1] = {o->project};
+	PGconn	   *conn;
+	const char *params[2] = {o->project, NULL};
 	PGresult   *res;
+	PGresult   *drift = NULL;
+	PgmMigrationSet set = {0};
 	bool		up_to_date;
 	int			pending;
+	int			i;
+
+	/* with --dir, the directory is the source of truth */
+	if (o->dir_given)
+	{
+		int			rc = load_ordered(o->dir, &set);
+
+		if (rc != PGM_EXIT_OK)
+			return rc;
+	}
+	conn = connect_db(o);
+	if (o->dir_given)
+		drift = dir_drift(conn, o, &set);
 
 	if (o->json)
 	{
+		char	   *dj = drift ? drift_json(drift) : NULL;
+
+		params[1] = dj;
 		res = pgm_query(conn,
 						"SELECT (j OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('revisions', "
 						"  (SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(s) "
 						"       OPERATOR(pg_catalog.-) 'ordinality'::pg_catalog.text "
 						"     ORDER BY s.ordinality), '[]'::pg_catalog.jsonb) "
-						"   FROM migrate.status($1) WITH ORDINALITY s)))::pg_catalog.text, "
+						"   FROM migrate.status($1) WITH ORDINALITY s)) "
+						"  OPERATOR(pg_catalog.||) CASE WHEN $2::pg_catalog.jsonb IS NULL "
+						"    THEN '{}'::pg_catalog.jsonb "
+						"    ELSE pg_catalog.jsonb_build_object('directory', $2::pg_catalog.jsonb, "
+						"      'up_to_date', (j OPERATOR(pg_catalog.->>) 'up_to_date'::pg_catalog.text)::pg_catalog.bool "
+						"        AND pg_catalog.jsonb_array_length($2::pg_catalog.jsonb)" EQ "0) END"
+						")::pg_catalog.text, "
 						"  (j OPERATOR(pg_catalog.->>) 'up_to_date'::pg_catalog.text)::pg_catalog.bool "
-						"FROM migrate.status_json($1) j", 1, params);
+						"FROM migrate.status_json($1) j", 2, params);
 		puts(PQgetvalue(res, 0, 0));
-		up_to_date = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+		up_to_date = strcmp(PQgetvalue(res, 0, 1), "t") == 0 &&
+			(drift == NULL || PQntuples(drift) == 0);
 		PQclear(res);
+		if (drift)
+			PQclear(drift);
+		free(dj);
 		finish(conn);
 		return (o->check && !up_to_date) ? PGM_EXIT_PENDING : PGM_EXIT_OK;
 	}
@@ -940,7 +1042,15 @@ cmd_status(Opts *o)
 		char	   *current = pgm_display(PQgetvalue(res, 0, 2)[0] ? PQgetvalue(res, 0, 2) : "base");
 		char	   *heads = pgm_display(PQgetvalue(res, 0, 3));
 
-		if (up_to_date)
+		if (up_to_date && drift && PQntuples(drift) > 0)
+		{
+			char	   *dir = pgm_display(o->dir);
+
+			printf("project \"%s\": not up to date with directory \"%s\" (current: %s)\n",
+				   project, dir, current);
+			free(dir);
+		}
+		else if (up_to_date)
 			printf("project \"%s\": up to date (current: %s)\n", project, current);
 		else
 			printf("project \"%s\": %d pending (current: %s; heads: %s)\n", project,
@@ -950,6 +1060,31 @@ cmd_status(Opts *o)
 		free(heads);
 	}
 	PQclear(res);
+	if (drift && PQntuples(drift) > 0)
+	{
+		char	   *dir = pgm_display(o->dir);
+
+		up_to_date = false;
+		printf("directory \"%s\" differs from the database:\n", dir);
+		for (i = 0; i < PQntuples(drift); i++)
+		{
+			char	   *id = pgm_display(PQgetvalue(drift, i, 1));
+
+			if (PQgetisnull(drift, i, 2))
+				printf("  %s: %s\n", PQgetvalue(drift, i, 0), id);
+			else
+			{
+				char	   *path = pgm_display(PQgetvalue(drift, i, 2));
+
+				printf("  %s: %s (%s)\n", PQgetvalue(drift, i, 0), id, path);
+				free(path);
+			}
+			free(id);
+		}
+		free(dir);
+	}
+	if (drift)
+		PQclear(drift);
 	if (!o->check)
 	{
 		res = pgm_query(conn,
@@ -1725,7 +1860,7 @@ static const Command commands[] = {
 	{"heads", cmd_heads, 0, 0, "heads [--resolve-dependencies]"},
 	{"branches", cmd_branches, 0, 0, "branches"},
 	{"history", cmd_history, 0, 1, "history [RANGE]"},
-	{"status", cmd_status, 0, 0, "status [--check]"},
+	{"status", cmd_status, 0, 0, "status [--check] [--dir D]"},
 	{"plan", cmd_plan, 0, 1, "plan [TARGET]"},
 	{"script", cmd_script, 0, 1, "script [TARGET or RANGE]"},
 	{"merge", cmd_merge, 0, 64, "merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]"},

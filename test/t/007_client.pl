@@ -135,7 +135,7 @@ Commands:
   heads [--resolve-dependencies]
   branches
   history [RANGE]
-  status [--check]
+  status [--check] [--dir D]
   plan [TARGET]
   script [TARGET or RANGE]
   merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]
@@ -1661,6 +1661,57 @@ EOT
 		qq{pg_migrate: error: relative target "ylab\@-2" is out of range\n}
 		  . qq{DETAIL:  The walk went below the base after 1 of 2 steps.\n}
 		  . qq{SQLSTATE:  22023\n});
+}
+
+# status --dir: the directory is the source of truth.  Files that are not
+# registered, registered with other content (a changed message does not
+# count) and registered revisions the directory lacks make --check exit 1,
+# each named.
+{
+	mkdir 'dr';
+	wfile('dr/1_a.sql', mig(id => 'dr1', message => 'one', up => 'SELECT 1;', down => ''));
+	wfile('dr/2_b.sql', mig(id => 'dr2', parents => 'dr1', message => 'two', up => 'SELECT 2;', down => ''));
+	my @dr = ('--project', 'drift', '--dir', 'dr');
+	pgm({}, 'upgrade', @dr);
+	check('status --check --dir: in step', [ 'status', '--check', @dr ], 0,
+		qq{project "drift": up to date (current: dr2)\n}, '');
+	# a message corrected in the file only is not a difference
+	wfile('dr/2_b.sql', mig(id => 'dr2', parents => 'dr1', message => 'two, better', up => 'SELECT 2;', down => ''));
+	check('status --check --dir: a changed message is no difference', [ 'status', '--check', @dr ], 0,
+		qq{project "drift": up to date (current: dr2)\n}, '');
+	wfile('dr/3_c.sql', mig(id => 'dr3', parents => 'dr2', message => 'three', up => 'SELECT 3;', down => ''));
+	check('status --check --dir: a file never pushed', [ 'status', '--check', @dr ], 1, <<'EOT', '');
+project "drift": not up to date with directory "dr" (current: dr2)
+directory "dr" differs from the database:
+  not registered: dr3 (3_c.sql)
+EOT
+	unlink 'dr/3_c.sql';
+	wfile('dr/2_b.sql', mig(id => 'dr2', parents => 'dr1', message => 'two', up => 'SELECT 22;', down => ''));
+	sql('db1', q{SELECT migrate.revision(id => 'dr9', up => '', parents => '{dr2}', project => 'drift')});
+	check('status --check --dir: changed content, a revision only in the database',
+		[ 'status', '--check', @dr ], 1, <<'EOT', '');
+project "drift": 1 pending (current: dr2; heads: dr9)
+directory "dr" differs from the database:
+  registered with different content: dr2 (2_b.sql)
+  not in the directory: dr9
+EOT
+	check_json('status --check --dir', [ 'status', '--check', @dr ], 1,
+		{
+			project => 'drift', current => ['dr2'], heads => ['dr9'], pending => ['dr9'],
+			lock => undef, waiting => 0, up_to_date => JSON::PP::false,
+			directory => [
+				{ problem => 'registered with different content', revision => 'dr2', file => '2_b.sql' },
+				{ problem => 'not in the directory', revision => 'dr9', file => undef }
+			],
+			revisions => [
+				{ revision => 'dr1', state => 'applied', applied_at => 'X', applied_by => 'postgres', is_current => JSON::PP::false, is_head => JSON::PP::false, message => 'one' },
+				{ revision => 'dr2', state => 'applied', applied_at => 'X', applied_by => 'postgres', is_current => JSON::PP::true, is_head => JSON::PP::false, message => 'two' },
+				{ revision => 'dr9', state => 'pending', applied_at => undef, applied_by => undef, is_current => JSON::PP::false, is_head => JSON::PP::true, message => undef }
+			]
+		});
+	# without --dir the database alone is described, as before
+	check('status --check without --dir', [ 'status', '--check', '--project', 'drift' ], 1,
+		qq{project "drift": 1 pending (current: dr2; heads: dr9)\n}, '');
 }
 
 chdir $start_dir or die "chdir $start_dir: $!";
