@@ -50,6 +50,7 @@ typedef struct Opts
 	bool		purge;
 	bool		per_revision;
 	bool		trust_registrants;	/* --trust-registrants */
+	bool		allow_extra;	/* --allow-extra */
 	bool		resolve_deps;
 	int			nargs;
 	char	  **args;
@@ -611,6 +612,61 @@ static int	progress_lines;
 static bool progress_quiet;
 
 /*
+ * upgrade --dir: the directory is the source of truth, so a revision that
+ * is registered in the database but has no file in the directory is not
+ * run unless --allow-extra says so.  The plan is read before the upgrade;
+ * the upgrade itself then plans again under the project's mutex.
+ */
+static int
+refuse_extra(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
+			 const char *target)
+{
+	const char *params[3];
+	char	   *ids = array_of(set, 0);
+	PGresult   *res;
+	PgmList		extra = {0};
+	int			i;
+
+	params[0] = target;
+	params[1] = o->project;
+	params[2] = ids;
+	res = pgm_query_try(conn,
+						"SELECT p.revision FROM migrate.plan($1, $2) p "
+						"WHERE p.direction" EQ "'up'::pg_catalog.text "
+						"  AND p.revision OPERATOR(pg_catalog.<>) ALL ($3::pg_catalog.text[]) "
+						"ORDER BY p.step", 3, params);
+	free(ids);
+	if (res == NULL)
+		return PGM_EXIT_SERVER;
+	for (i = 0; i < PQntuples(res); i++)
+		pgm_list_add(&extra, PQgetvalue(res, i, 0));
+	PQclear(res);
+	if (extra.n == 0)
+		return PGM_EXIT_OK;
+	{
+		char	   *dir = pgm_display(o->dir);
+		PgmBuf		names;
+
+		pgm_buf_init(&names);
+		for (i = 0; i < extra.n; i++)
+		{
+			char	   *id = pgm_display(extra.items[i]);
+
+			pgm_buf_printf(&names, "%s%s", i ? ", " : "", id);
+			free(id);
+		}
+		pgm_error("the upgrade would run %d revision%s that directory \"%s\" does not have: %s",
+				  extra.n, extra.n == 1 ? "" : "s", dir, names.data);
+		pgm_hint("Write the missing files with \"pg_migrate pull --dir %s\", or pass --allow-extra to run them anyway.",
+				 dir);
+		free(names.data);
+		free(dir);
+	}
+	pgm_list_free(&extra);
+	return PGM_EXIT_FILES;
+}
+
+/*
  * Progress: the server sends "step k/n: up ID done in X ms" as each step
  * of upgrade()/downgrade()/stamp() finishes (pg_migrate.step_notices), and
  * "applied revision "ID" (k of n) in X s" from apply() after each commit.
@@ -707,6 +763,12 @@ run_command(Opts *o, const char *fn)
 				   stats.new_count + stats.changed + stats.message,
 				   stats.new_count + stats.changed + stats.message == 1 ? "" : "s",
 				   stats.new_count, stats.changed, stats.message);
+		if (strcmp(fn, "upgrade") == 0 && !o->allow_extra &&
+			(rc = refuse_extra(conn, o, &set, target)) != PGM_EXIT_OK)
+		{
+			finish(conn);
+			return rc;
+		}
 	}
 	progress_quiet = o->json;
 	res = pgm_query(conn, "SET pg_migrate.step_notices = on", 0, NULL);
@@ -1853,7 +1915,7 @@ static int	cmd_help(Opts *o);
 static const Command commands[] = {
 	{"new", cmd_new, 0, 0, "new -m MESSAGE [--dir D] [--parents IDS] [--branch-label L] [--depends-on IDS] [--id ID]"},
 	{"push", cmd_push, 0, 0, "push [--dir D] [--ignore-changed]"},
-	{"upgrade", cmd_upgrade, 0, 1, "upgrade [TARGET] [--dir D] [--per-revision] [--trust-registrants]"},
+	{"upgrade", cmd_upgrade, 0, 1, "upgrade [TARGET] [--dir D [--allow-extra]] [--per-revision] [--trust-registrants]"},
 	{"downgrade", cmd_downgrade, 1, 1, "downgrade TARGET [--dir D] [--trust-registrants]"},
 	{"stamp", cmd_stamp, 1, 1, "stamp TARGET [--purge] [--dir D]"},
 	{"current", cmd_current, 0, 0, "current"},
@@ -1910,7 +1972,7 @@ enum
 {
 	OPT_PROJECT = 256, OPT_DIR, OPT_JSON, OPT_BRANCH_LABEL, OPT_DEPENDS_ON,
 	OPT_PARENTS, OPT_ID, OPT_CHECK, OPT_FORCE, OPT_IGNORE_CHANGED, OPT_PURGE,
-	OPT_PER_REVISION, OPT_TRUST_REGISTRANTS, OPT_RESOLVE, OPT_DOWNGRADE_SQL, OPT_VERSIONS, OPT_TABLE,
+	OPT_PER_REVISION, OPT_TRUST_REGISTRANTS, OPT_ALLOW_EXTRA, OPT_RESOLVE, OPT_DOWNGRADE_SQL, OPT_VERSIONS, OPT_TABLE,
 	OPT_TOOL_PROJECT, OPT_VERSION, OPT_HELP
 };
 
@@ -1933,6 +1995,7 @@ main(int argc, char **argv)
 		{"purge", no_argument, NULL, OPT_PURGE},
 		{"per-revision", no_argument, NULL, OPT_PER_REVISION},
 		{"trust-registrants", no_argument, NULL, OPT_TRUST_REGISTRANTS},
+		{"allow-extra", no_argument, NULL, OPT_ALLOW_EXTRA},
 		{"resolve-dependencies", no_argument, NULL, OPT_RESOLVE},
 		{"downgrade-sql", required_argument, NULL, OPT_DOWNGRADE_SQL},
 		{"versions", required_argument, NULL, OPT_VERSIONS},
@@ -2018,6 +2081,9 @@ main(int argc, char **argv)
 			case OPT_TRUST_REGISTRANTS:
 				o.trust_registrants = true;
 				break;
+			case OPT_ALLOW_EXTRA:
+				o.allow_extra = true;
+				break;
 			case OPT_PER_REVISION:
 				o.per_revision = true;
 				break;
@@ -2076,6 +2142,11 @@ main(int argc, char **argv)
 	if (o.trust_registrants && cmd->fn != cmd_upgrade && cmd->fn != cmd_downgrade)
 	{
 		pgm_error("--trust-registrants applies to upgrade and downgrade only");
+		return PGM_EXIT_USAGE;
+	}
+	if (o.allow_extra && (cmd->fn != cmd_upgrade || !o.dir_given))
+	{
+		pgm_error("--allow-extra applies to upgrade --dir only");
 		return PGM_EXIT_USAGE;
 	}
 	return cmd->fn(&o);

@@ -128,7 +128,7 @@ Usage:
 Commands:
   new -m MESSAGE [--dir D] [--parents IDS] [--branch-label L] [--depends-on IDS] [--id ID]
   push [--dir D] [--ignore-changed]
-  upgrade [TARGET] [--dir D] [--per-revision] [--trust-registrants]
+  upgrade [TARGET] [--dir D [--allow-extra]] [--per-revision] [--trust-registrants]
   downgrade TARGET [--dir D] [--trust-registrants]
   stamp TARGET [--purge] [--dir D]
   current
@@ -190,7 +190,7 @@ check('downgrade needs a target', ['downgrade'],
 	qq{pg_migrate: error: wrong number of arguments for "downgrade"\nUsage: pg_migrate downgrade TARGET [--dir D] [--trust-registrants]\n});
 check('upgrade takes one target', [ 'upgrade', 'a', 'b' ],
 	2, '',
-	qq{pg_migrate: error: wrong number of arguments for "upgrade"\nUsage: pg_migrate upgrade [TARGET] [--dir D] [--per-revision] [--trust-registrants]\n});
+	qq{pg_migrate: error: wrong number of arguments for "upgrade"\nUsage: pg_migrate upgrade [TARGET] [--dir D [--allow-extra]] [--per-revision] [--trust-registrants]\n});
 check('downgrade --per-revision', [ 'downgrade', 'base', '--per-revision' ],
 	2, '', "pg_migrate: error: --per-revision applies to upgrade only\n");
 
@@ -1712,6 +1712,19 @@ EOT
 	# without --dir the database alone is described, as before
 	check('status --check without --dir', [ 'status', '--check', '--project', 'drift' ], 1,
 		qq{project "drift": 1 pending (current: dr2; heads: dr9)\n}, '');
+
+	# upgrade --dir does not run a revision the directory lacks ...
+	wfile('dr/2_b.sql', mig(id => 'dr2', parents => 'dr1', message => 'two', up => 'SELECT 2;', down => ''));
+	check('upgrade --dir refuses a revision the directory lacks', [ 'upgrade', @dr ], 5, '',
+		qq{pg_migrate: error: the upgrade would run 1 revision that directory "dr" does not have: dr9\n}
+		  . qq{HINT:  Write the missing files with "pg_migrate pull --dir dr", or pass --allow-extra to run them anyway.\n});
+	is(sql('db1', q{SELECT string_agg(c, ' ') FROM migrate.current('drift') c}), 'dr2',
+		'upgrade --dir: nothing ran');
+	# ... unless told to
+	check('upgrade --dir --allow-extra', [ 'upgrade', @dr, '--allow-extra' ], 0,
+		"[1/1] up      dr9 (X ms)\nupgraded: 1 step in X ms\ncurrent: dr9\n", '');
+	check('--allow-extra without --dir', [ 'upgrade', '--allow-extra', '--project', 'drift' ], 2, '',
+		"pg_migrate: error: --allow-extra applies to upgrade --dir only\n");
 }
 
 chdir $start_dir or die "chdir $start_dir: $!";
