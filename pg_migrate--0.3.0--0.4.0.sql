@@ -95,6 +95,11 @@ ALTER TABLE migrate.revisions ALTER COLUMN registered_by DROP DEFAULT;
 ALTER TABLE migrate.applied DROP CONSTRAINT applied_applied_via_check,
 	ADD CONSTRAINT applied_applied_via_check
 	CHECK (applied_via IN ('up', 'stamp', 'offline'));
+
+-- unregister() writes an event of its own
+ALTER TABLE migrate.events DROP CONSTRAINT events_direction_check,
+	ADD CONSTRAINT events_direction_check
+	CHECK (direction IN ('up', 'down', 'stamp', 'unstamp', 'unregister'));
 ALTER TABLE migrate.applied ALTER COLUMN applied_by DROP DEFAULT;
 
 /*
@@ -172,6 +177,16 @@ DROP FUNCTION migrate.upgrade(text, text);
 DROP FUNCTION migrate.downgrade(text, text);
 DROP PROCEDURE migrate.apply(text, text);
 DROP FUNCTION migrate.script(text, text);
+
+/*
+ * Remove a revision that is not applied and that no other revision names
+ * as a parent or dependency (a file deleted before it was deployed).
+ */
+CREATE FUNCTION migrate.unregister(id text, project text DEFAULT 'default')
+RETURNS text
+AS 'MODULE_PATHNAME', 'pg_migrate_unregister'
+LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION migrate.unregister(text, text) FROM PUBLIC;
 
 CREATE FUNCTION migrate.script(target text DEFAULT 'heads',
 							   project text DEFAULT 'default',
@@ -280,7 +295,7 @@ BEGIN
 		EXECUTE pg_catalog.format('GRANT SELECT (up_script, down_script) ON migrate.revisions TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION '
 								  'migrate.revision(text, text, text, text[], text, text[], text[], text), '
-								  'migrate.merge(text[], text, text, text), '
+								  'migrate.merge(text[], text, text, text), migrate.unregister(text, text), '
 								  'migrate.upgrade(text, text, boolean), '
 								  'migrate.downgrade(text, text, boolean), '
 								  'migrate.stamp(text, text, boolean), migrate.lock(text), '

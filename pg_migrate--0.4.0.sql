@@ -99,7 +99,7 @@ CREATE TABLE migrate.events (
 	project		text NOT NULL,
 	revision	text NOT NULL,
 	direction	text NOT NULL
-		CHECK (direction IN ('up', 'down', 'stamp', 'unstamp')),
+		CHECK (direction IN ('up', 'down', 'stamp', 'unstamp', 'unregister')),
 	started_at	timestamptz NOT NULL,
 	duration	interval NOT NULL,
 	outcome		text NOT NULL CHECK (outcome IN ('success', 'failure')),
@@ -168,6 +168,15 @@ CREATE FUNCTION migrate.merge(revisions text[],
 							  project text DEFAULT 'default')
 RETURNS text
 AS 'MODULE_PATHNAME', 'pg_migrate_merge'
+LANGUAGE C VOLATILE;
+
+/*
+ * Remove a revision that is not applied and that no other revision names
+ * as a parent or dependency (a file deleted before it was deployed).
+ */
+CREATE FUNCTION migrate.unregister(id text, project text DEFAULT 'default')
+RETURNS text
+AS 'MODULE_PATHNAME', 'pg_migrate_unregister'
 LANGUAGE C VOLATILE;
 
 /* Commands */
@@ -384,7 +393,7 @@ BEGIN
 		EXECUTE pg_catalog.format('GRANT SELECT (up_script, down_script) ON migrate.revisions TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION '
 								  'migrate.revision(text, text, text, text[], text, text[], text[], text), '
-								  'migrate.merge(text[], text, text, text), '
+								  'migrate.merge(text[], text, text, text), migrate.unregister(text, text), '
 								  'migrate.upgrade(text, text, boolean), '
 								  'migrate.downgrade(text, text, boolean), '
 								  'migrate.stamp(text, text, boolean), migrate.lock(text), '

@@ -1542,6 +1542,109 @@ cmd_merge(Opts *o)
 	}
 }
 
+/*
+ * prune: unregister the revisions the directory lacks that are not applied
+ * (files deleted before they were deployed), newest first, in one
+ * transaction.  Applied ones are kept and named.
+ */
+static int
+cmd_prune(Opts *o)
+{
+	PgmMigrationSet set = {0};
+	PGconn	   *conn;
+	PGresult   *res;
+	const char *params[2];
+	char	   *ids;
+	PgmList		gone = {0};
+	PgmList		kept = {0};
+	int			rc = load_ordered(o->dir, &set);
+	int			i;
+
+	if (rc != PGM_EXIT_OK)
+		return rc;
+	conn = connect_db(o);
+	params[0] = o->project;
+	params[1] = ids = array_of(&set, 0);
+	res = pgm_query(conn,
+					"SELECT r.id, EXISTS (SELECT FROM migrate.applied a "
+					"  WHERE a.project" EQ "r.project AND a.revision" EQ "r.id) "
+					"FROM migrate.revisions r "
+					"WHERE r.project" EQ "$1::pg_catalog.text "
+					"  AND r.id OPERATOR(pg_catalog.<>) ALL ($2::pg_catalog.text[]) "
+					"ORDER BY r.seq DESC", 2, params);
+	free(ids);
+	for (i = 0; i < PQntuples(res); i++)
+		pgm_list_add(strcmp(PQgetvalue(res, i, 1), "t") == 0 ? &kept : &gone,
+					 PQgetvalue(res, i, 0));
+	PQclear(res);
+
+	if (gone.n > 0)
+	{
+		PQclear(pgm_query(conn, "BEGIN", 0, NULL));
+		for (i = 0; i < gone.n && rc == PGM_EXIT_OK; i++)
+		{
+			params[0] = gone.items[i];
+			params[1] = o->project;
+			res = pgm_query_try(conn, "SELECT migrate.unregister($1, $2)", 2, params);
+			if (res == NULL)
+				rc = PGM_EXIT_SERVER;
+			else
+				PQclear(res);
+		}
+		res = pgm_query_try(conn, rc == PGM_EXIT_OK ? "COMMIT" : "ROLLBACK", 0, NULL);
+		if (res == NULL)
+			rc = PGM_EXIT_SERVER;
+		else
+			PQclear(res);
+	}
+	if (rc == PGM_EXIT_OK)
+	{
+		PgmList    *lists[2] = {&gone, &kept};
+		char	   *text[2];
+		int			k;
+
+		for (k = 0; k < 2; k++)
+		{
+			PgmBuf		b;
+
+			pgm_buf_init(&b);
+			for (i = 0; i < lists[k]->n; i++)
+			{
+				char	   *v = o->json ? json_str(lists[k]->items[i]) :
+					pgm_display(lists[k]->items[i]);
+
+				pgm_buf_printf(&b, "%s%s", i ? ", " : "", v);
+				free(v);
+			}
+			text[k] = b.data;
+		}
+		if (o->json)
+			printf("{\"unregistered\": [%s], \"kept_applied\": [%s]}\n", text[0], text[1]);
+		else
+		{
+			if (gone.n > 0)
+				printf("unregistered %d revision%s: %s\n", gone.n,
+					   gone.n == 1 ? "" : "s", text[0]);
+			else
+				printf("nothing to prune\n");
+			if (kept.n > 0)
+			{
+				char	   *dir = pgm_display(o->dir);
+
+				printf("kept %d applied revision%s that directory \"%s\" lacks: %s\n",
+					   kept.n, kept.n == 1 ? "" : "s", dir, text[1]);
+				free(dir);
+			}
+		}
+		free(text[0]);
+		free(text[1]);
+	}
+	pgm_list_free(&gone);
+	pgm_list_free(&kept);
+	finish(conn);
+	return rc;
+}
+
 /* ----------------------------------------------------------------
  * pull, bundle, import, adopt
  * ----------------------------------------------------------------
@@ -1928,6 +2031,7 @@ static const Command commands[] = {
 	{"merge", cmd_merge, 0, 64, "merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]"},
 	{"show", cmd_show, 1, 1, "show REVISION"},
 	{"pull", cmd_pull, 0, 0, "pull [--dir D] [--force]"},
+	{"prune", cmd_prune, 0, 0, "prune [--dir D]"},
 	{"bundle", cmd_bundle, 0, 0, "bundle [--dir D] [-o FILE] [--per-revision]"},
 	{"import", cmd_import, 2, 2, "import FORMAT SOURCE --dir D [--downgrade-sql FILE] [--versions DIR]"},
 	{"adopt", cmd_adopt, 1, 1, "adopt FORMAT [--dir D] [--table TABLE] [--tool-project NAME]"},

@@ -50,6 +50,7 @@ typedef enum PgmQuery
 	Q_LOAD_APPLIED,
 	Q_INSERT_APPLIED,
 	Q_DELETE_APPLIED,
+	Q_DELETE_REVISION,
 	Q_INSERT_EVENT,
 	Q_INSERT_EVENT_0_3,
 	Q_INSERT_FAILURE,
@@ -114,6 +115,10 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	},
 	[Q_DELETE_APPLIED] = {
 		"DELETE FROM migrate.applied WHERE project = $1 AND revision = $2",
+		2, {TEXTOID, TEXTOID}
+	},
+	[Q_DELETE_REVISION] = {
+		"DELETE FROM migrate.revisions WHERE project = $1 AND id = $2",
 		2, {TEXTOID, TEXTOID}
 	},
 	[Q_INSERT_EVENT] = {
@@ -1587,6 +1592,23 @@ bump_state(const char *project, PgmCompleteness complete)
 	values[1] = BoolGetDatum(want);
 	run_query(have_complete_version() ? Q_BUMP_STATE : Q_BUMP_STATE_0_2,
 			  values, NULL, 0);
+}
+
+/* Remove a revision's row (unregister(), which checked that it may go). */
+void
+pgm_delete_revision(const char *project, const char *id)
+{
+	PgmOwnerScope os;
+	Datum		values[2];
+
+	values[0] = CStringGetTextDatum(project);
+	values[1] = CStringGetTextDatum(id);
+	connect_spi(&os);
+	run_query(Q_DELETE_REVISION, values, NULL, 0);
+	if (SPI_processed != 1)
+		elog(ERROR, "revision \"%s\" of project \"%s\" vanished while it was unregistered",
+			 id, project);
+	finish_spi(&os);
 }
 
 void

@@ -89,6 +89,76 @@ is_parent_ancestor(PgmGraph *graph, int anc, int desc)
 	return result;
 }
 
+PG_FUNCTION_INFO_V1(pg_migrate_unregister);
+
+/*
+ * migrate.unregister(id, project): remove a revision that is not applied
+ * and that no other revision names as a parent or dependency, under the
+ * project's mutex, with an event in the audit trail.  The id must be
+ * exact: no prefix or label stands in for what is deleted.
+ */
+Datum
+pg_migrate_unregister(PG_FUNCTION_ARGS)
+{
+	char	   *id = pgm_text_arg(fcinfo, 0, "revision id");
+	char	   *project = pgm_project_arg(fcinfo, 1);
+	TimestampTz started = GetCurrentTimestamp();
+	PgmState   *state;
+	PgmGraph   *graph;
+	PgmRevision *rev;
+	List	   *users = NIL;
+	bool		complete = true;
+	int			key;
+	int			r;
+	int			i;
+
+	pgm_require_writable("migrate.unregister()");
+	pgm_require_access(project, PGM_ACCESS_DEPLOY);
+	pgm_check_id(id, "revision id");
+	key = pgm_project_key(project, false);
+	if (key != 0)
+		pgm_lock_project(project, key, "unregister");
+	state = pgm_load_state(project);	/* unknown project: 42704 */
+	graph = state->graph;
+	r = pgm_graph_find_id(graph, id);
+	if (r < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("revision \"%s\" is not registered in project \"%s\"",
+						id, project),
+				 errhint("unregister() takes an exact revision id, not a prefix or a branch label.")));
+	rev = &graph->revs[r];
+	if (state->applied[r])
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision \"%s\" of project \"%s\" is applied", id, project),
+				 errdetail("Only a revision that is not applied can be unregistered."),
+				 errhint("Downgrade below it first, or keep it: its file belongs in the migrations directory.")));
+	for (i = 0; i < rev->nchildren; i++)
+		users = lappend_int(users, rev->children[i]);
+	for (i = 0; i < rev->ndependents; i++)
+		if (!list_member_int(users, rev->dependents[i]))
+			users = lappend_int(users, rev->dependents[i]);
+	if (users != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("revision \"%s\" of project \"%s\" is still needed", id, project),
+				 errdetail("%s %s it as a parent or dependency.",
+						   pgm_format_list(pgm_rev_names(graph, users)),
+						   list_length(users) == 1 ? "names" : "name"),
+				 errhint("Unregister those revisions first.")));
+
+	pgm_delete_revision(project, id);
+	pgm_record_event(project, id, PGM_UNREGISTER, started,
+					 GetCurrentTimestamp(), NULL);
+	for (i = 0; i < graph->nrevs; i++)
+		if (i != r && !state->applied[i])
+			complete = false;
+	pgm_bump_state_version(project, complete ? PGM_COMPLETE_YES : PGM_COMPLETE_NO);
+	pgm_report_done();
+	PG_RETURN_TEXT_P(cstring_to_text(id));
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_merge);
 
 /*

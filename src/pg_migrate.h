@@ -143,7 +143,8 @@ typedef enum PgmDirection
 	PGM_UP,
 	PGM_DOWN,
 	PGM_STAMP,
-	PGM_UNSTAMP
+	PGM_UNSTAMP,
+	PGM_UNREGISTER				/* an event only: unregister() */
 } PgmDirection;
 
 typedef struct PgmStep
@@ -261,6 +262,7 @@ extern void pgm_record_failure(const char *project, const char *id,
 							   PgmDirection direction, TimestampTz started,
 							   TimestampTz finished, int sqlerrcode,
 							   const char *message, int statement);
+extern void pgm_delete_revision(const char *project, const char *id);
 extern void pgm_bump_state_version(const char *project,
 								   PgmCompleteness complete);
 extern char *pgm_register_revision(const char *project, const char *id,

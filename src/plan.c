@@ -345,6 +345,8 @@ pgm_direction_name(PgmDirection direction)
 			return "stamp";
 		case PGM_UNSTAMP:
 			return "unstamp";
+		case PGM_UNREGISTER:
+			return "unregister";
 	}
 	return "?";
 }

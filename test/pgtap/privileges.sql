@@ -50,7 +50,7 @@ BEGIN
 END;
 $f$;
 
-SELECT plan(222);
+SELECT plan(225);
 SELECT lives_ok($$SELECT migrate.grant_deploy('regress_tap_deployer', 'tap_a')$$, 'grant_deploy() grants a deploy role project tap_a');
 SELECT lives_ok($$SELECT migrate.grant_monitor('regress_tap_monitor', 'tap_a')$$, 'grant_monitor() grants a monitoring role project tap_a');
 SELECT throws_ok($$SELECT migrate.grant_deploy('regress_tap_deployer')$$, '42883', NULL,
@@ -167,6 +167,7 @@ SELECT function_privs_are('migrate', 'progress', ARRAY[]::name[], 'public', ARRA
 SELECT function_privs_are('migrate', 'has_access', ARRAY['text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.has_access(text, text)');
 SELECT function_privs_are('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.revision(text, text, text, text[], text, text[], text[], text)');
 SELECT function_privs_are('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.merge(text[], text, text, text)');
+SELECT function_privs_are('migrate', 'unregister', ARRAY['text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.unregister(text, text)');
 SELECT function_privs_are('migrate', 'upgrade', ARRAY['text', 'text', 'boolean'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.upgrade(text, text, boolean)');
 SELECT function_privs_are('migrate', 'downgrade', ARRAY['text', 'text', 'boolean'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.downgrade(text, text, boolean)');
 SELECT function_privs_are('migrate', 'stamp', ARRAY['text', 'text', 'boolean'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.stamp(text, text, boolean)');
@@ -192,6 +193,7 @@ SELECT function_privs_are('migrate', 'progress', ARRAY[]::name[], 'regress_tap_d
 SELECT function_privs_are('migrate', 'has_access', ARRAY['text', 'text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.has_access(text, text)');
 SELECT function_privs_are('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.revision(text, text, text, text[], text, text[], text[], text)');
 SELECT function_privs_are('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.merge(text[], text, text, text)');
+SELECT function_privs_are('migrate', 'unregister', ARRAY['text', 'text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.unregister(text, text)');
 SELECT function_privs_are('migrate', 'upgrade', ARRAY['text', 'text', 'boolean'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.upgrade(text, text, boolean)');
 SELECT function_privs_are('migrate', 'downgrade', ARRAY['text', 'text', 'boolean'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.downgrade(text, text, boolean)');
 SELECT function_privs_are('migrate', 'stamp', ARRAY['text', 'text', 'boolean'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.stamp(text, text, boolean)');
@@ -217,6 +219,7 @@ SELECT function_privs_are('migrate', 'progress', ARRAY[]::name[], 'regress_tap_m
 SELECT function_privs_are('migrate', 'has_access', ARRAY['text', 'text'], 'regress_tap_monitor', ARRAY['EXECUTE'], 'the monitoring role executes migrate.has_access(text, text)');
 SELECT function_privs_are('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.revision(text, text, text, text[], text, text[], text[], text)');
 SELECT function_privs_are('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.merge(text[], text, text, text)');
+SELECT function_privs_are('migrate', 'unregister', ARRAY['text', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.unregister(text, text)');
 SELECT function_privs_are('migrate', 'upgrade', ARRAY['text', 'text', 'boolean'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.upgrade(text, text, boolean)');
 SELECT function_privs_are('migrate', 'downgrade', ARRAY['text', 'text', 'boolean'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.downgrade(text, text, boolean)');
 SELECT function_privs_are('migrate', 'stamp', ARRAY['text', 'text', 'boolean'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.stamp(text, text, boolean)');

@@ -24,7 +24,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
-SELECT plan(344);
+SELECT plan(349);
 
 -- The extension and its schema.
 SELECT has_extension('pg_catalog', 'pg_migrate', 'extension pg_migrate is installed with schema pg_catalog (the control file''s schema)');
@@ -250,7 +250,7 @@ SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constrai
               $$VALUES ('applied_applied_via_check', 'CHECK ((applied_via = ANY (ARRAY[''up''::text, ''stamp''::text, ''offline''::text])))'), ('applied_pkey', 'PRIMARY KEY (project, revision)'), ('applied_project_revision_fkey', 'FOREIGN KEY (project, revision) REFERENCES migrate.revisions(project, id)')$$,
               'migrate.applied has exactly these constraints');
 SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass('migrate.events')$$,
-              $$VALUES ('events_direction_check', 'CHECK ((direction = ANY (ARRAY[''up''::text, ''down''::text, ''stamp''::text, ''unstamp''::text])))'), ('events_outcome_check', 'CHECK ((outcome = ANY (ARRAY[''success''::text, ''failure''::text])))'), ('events_pkey', 'PRIMARY KEY (event_id)')$$,
+              $$VALUES ('events_direction_check', 'CHECK ((direction = ANY (ARRAY[''up''::text, ''down''::text, ''stamp''::text, ''unstamp''::text, ''unregister''::text])))'), ('events_outcome_check', 'CHECK ((outcome = ANY (ARRAY[''success''::text, ''failure''::text])))'), ('events_pkey', 'PRIMARY KEY (event_id)')$$,
               'migrate.events has exactly these constraints');
 SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass('migrate.grants')$$,
               $$VALUES ('grants_access_check', 'CHECK ((access = ANY (ARRAY[''deploy''::text, ''monitor''::text])))')$$,
@@ -266,13 +266,14 @@ SELECT is(pg_get_indexdef(to_regclass('migrate.revisions_labeled_idx')), 'CREATE
 SELECT is(pg_get_indexdef(to_regclass('migrate.events_project_started_idx')), 'CREATE INDEX events_project_started_idx ON migrate.events USING btree (project, started_at)', 'events are indexed by project and start time');
 SELECT is(pg_get_indexdef(to_regclass('migrate.grants_role_project_idx')), 'CREATE UNIQUE INDEX grants_role_project_idx ON migrate.grants USING btree (role, COALESCE(project, ''''::text))', 'a role has at most one grant per project, and one for every project (NULL)');
 
--- The SQL API of docs/design.md section 3: exactly these 25 routines, with exact signatures.
-SELECT functions_are('migrate', ARRAY['apply', 'branches', 'current', 'downgrade', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'script', 'show', 'stamp', 'status', 'status_json', 'upgrade'], 'schema migrate has exactly the routines of 0.4.0');
+-- The SQL API of docs/design.md section 3: exactly these 26 routines, with exact signatures.
+SELECT functions_are('migrate', ARRAY['apply', 'branches', 'current', 'downgrade', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'script', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade'], 'schema migrate has exactly the routines of 0.4.0');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'migrate'::regnamespace$$,
-              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()'],
+              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()'],
               'the routines of schema migrate have exactly these signatures (no overload of an older version is left)');
 SELECT has_function('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'migrate.revision(text, text, text, text[], text, text[], text[], text) exists');
 SELECT has_function('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'migrate.merge(text[], text, text, text) exists');
+SELECT has_function('migrate', 'unregister', ARRAY['text', 'text'], 'migrate.unregister(text, text) exists');
 SELECT has_function('migrate', 'upgrade', ARRAY['text', 'text', 'boolean'], 'migrate.upgrade(text, text, boolean) exists');
 SELECT has_function('migrate', 'downgrade', ARRAY['text', 'text', 'boolean'], 'migrate.downgrade(text, text, boolean) exists');
 SELECT has_function('migrate', 'stamp', ARRAY['text', 'text', 'boolean'], 'migrate.stamp(text, text, boolean) exists');
@@ -298,6 +299,7 @@ SELECT has_function('migrate', 'revoke_access', ARRAY['regrole', 'text'], 'migra
 SELECT has_function('migrate', 'guard_drop', ARRAY[]::name[], 'migrate.guard_drop() exists');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.revision(text,text,text,text[],text,text[],text[],text)')), 'id text, up text, down text DEFAULT NULL::text, parents text[] DEFAULT ''{}''::text[], message text DEFAULT NULL::text, branch_labels text[] DEFAULT ''{}''::text[], depends_on text[] DEFAULT ''{}''::text[], project text DEFAULT ''default''::text', 'migrate.revision(text, text, text, text[], text, text[], text[], text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.merge(text[],text,text,text)')), 'revisions text[], message text DEFAULT NULL::text, id text DEFAULT NULL::text, project text DEFAULT ''default''::text', 'migrate.merge(text[], text, text, text): argument names, modes and defaults');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.unregister(text,text)')), 'id text, project text DEFAULT ''default''::text', 'migrate.unregister(text, text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.upgrade(text,text,boolean)')), 'target text DEFAULT ''heads''::text, project text DEFAULT ''default''::text, trust_registrants boolean DEFAULT false', 'migrate.upgrade(text, text, boolean): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.downgrade(text,text,boolean)')), 'target text, project text DEFAULT ''default''::text, trust_registrants boolean DEFAULT false', 'migrate.downgrade(text, text, boolean): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.stamp(text,text,boolean)')), 'target text, project text DEFAULT ''default''::text, purge boolean DEFAULT false', 'migrate.stamp(text, text, boolean): argument names, modes and defaults');
@@ -323,6 +325,7 @@ SELECT is(pg_get_function_arguments(to_regprocedure('migrate.revoke_access(regro
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.guard_drop()')), '', 'migrate.guard_drop(): argument names, modes and defaults');
 SELECT function_returns('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'text', 'migrate.revision(text, text, text, text[], text, text[], text[], text) returns text');
 SELECT function_returns('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'text', 'migrate.merge(text[], text, text, text) returns text');
+SELECT function_returns('migrate', 'unregister', ARRAY['text', 'text'], 'text', 'migrate.unregister(text, text) returns text');
 SELECT function_returns('migrate', 'upgrade', ARRAY['text', 'text', 'boolean'], 'setof record', 'migrate.upgrade(text, text, boolean) returns setof record');
 SELECT function_returns('migrate', 'downgrade', ARRAY['text', 'text', 'boolean'], 'setof record', 'migrate.downgrade(text, text, boolean) returns setof record');
 SELECT function_returns('migrate', 'stamp', ARRAY['text', 'text', 'boolean'], 'setof record', 'migrate.stamp(text, text, boolean) returns setof record');
@@ -357,6 +360,7 @@ SELECT is(pg_get_function_result(to_regprocedure('migrate.plan(text,text)')), 'T
 SELECT is(pg_get_function_result(to_regprocedure('migrate.progress()')), 'TABLE(project text, pid integer, application_name text, command text, state text, since timestamp with time zone, step integer, steps integer, revision text, direction text, step_started timestamp with time zone)', 'migrate.progress(): result columns');
 SELECT volatility_is('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'volatile', 'migrate.revision(text, text, text, text[], text, text[], text[], text) is volatile');
 SELECT volatility_is('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'volatile', 'migrate.merge(text[], text, text, text) is volatile');
+SELECT volatility_is('migrate', 'unregister', ARRAY['text', 'text'], 'volatile', 'migrate.unregister(text, text) is volatile');
 SELECT volatility_is('migrate', 'upgrade', ARRAY['text', 'text', 'boolean'], 'volatile', 'migrate.upgrade(text, text, boolean) is volatile');
 SELECT volatility_is('migrate', 'downgrade', ARRAY['text', 'text', 'boolean'], 'volatile', 'migrate.downgrade(text, text, boolean) is volatile');
 SELECT volatility_is('migrate', 'stamp', ARRAY['text', 'text', 'boolean'], 'volatile', 'migrate.stamp(text, text, boolean) is volatile');
@@ -382,6 +386,7 @@ SELECT volatility_is('migrate', 'revoke_access', ARRAY['regrole', 'text'], 'vola
 SELECT volatility_is('migrate', 'guard_drop', ARRAY[]::name[], 'volatile', 'migrate.guard_drop() is volatile');
 SELECT function_lang_is('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'c', 'migrate.revision(text, text, text, text[], text, text[], text[], text) is written in c');
 SELECT function_lang_is('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'c', 'migrate.merge(text[], text, text, text) is written in c');
+SELECT function_lang_is('migrate', 'unregister', ARRAY['text', 'text'], 'c', 'migrate.unregister(text, text) is written in c');
 SELECT function_lang_is('migrate', 'upgrade', ARRAY['text', 'text', 'boolean'], 'c', 'migrate.upgrade(text, text, boolean) is written in c');
 SELECT function_lang_is('migrate', 'downgrade', ARRAY['text', 'text', 'boolean'], 'c', 'migrate.downgrade(text, text, boolean) is written in c');
 SELECT function_lang_is('migrate', 'stamp', ARRAY['text', 'text', 'boolean'], 'c', 'migrate.stamp(text, text, boolean) is written in c');

@@ -141,6 +141,7 @@ Commands:
   merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]
   show REVISION
   pull [--dir D] [--force]
+  prune [--dir D]
   bundle [--dir D] [-o FILE] [--per-revision]
   import FORMAT SOURCE --dir D [--downgrade-sql FILE] [--versions DIR]
   adopt FORMAT [--dir D] [--table TABLE] [--tool-project NAME]
@@ -1725,6 +1726,23 @@ EOT
 		"[1/1] up      dr9 (X ms)\nupgraded: 1 step in X ms\ncurrent: dr9\n", '');
 	check('--allow-extra without --dir', [ 'upgrade', '--allow-extra', '--project', 'drift' ], 2, '',
 		"pg_migrate: error: --allow-extra applies to upgrade --dir only\n");
+
+	# prune unregisters what the directory lacks and is not applied, newest
+	# first, and keeps (and names) what is applied
+	sql('db1', q{SELECT migrate.revision(id => 'dr10', up => '', parents => '{dr9}', project => 'drift');
+		SELECT migrate.revision(id => 'dr11', up => '', depends_on => '{dr10}', project => 'drift')});
+	check('prune', [ 'prune', @dr ], 0,
+		"unregistered 2 revisions: dr11, dr10\nkept 1 applied revision that directory \"dr\" lacks: dr9\n", '');
+	is(sql('db1', q{SELECT string_agg(revision || ':' || direction, ' ' ORDER BY event_id)
+		FROM migrate.events WHERE project = 'drift' AND direction = 'unregister'}),
+		'dr11:unregister dr10:unregister', 'prune: each removal is an event');
+	check_json('prune with nothing to do', [ 'prune', @dr ], 0,
+		{ unregistered => [], kept_applied => ['dr9'] });
+	check('status --check --dir after prune', [ 'status', '--check', @dr ], 1, <<'EOT', '');
+project "drift": not up to date with directory "dr" (current: dr9)
+directory "dr" differs from the database:
+  not in the directory: dr9
+EOT
 }
 
 chdir $start_dir or die "chdir $start_dir: $!";
