@@ -29,7 +29,8 @@ REGRESS = setup apply extension_update nontransactional graph targets upgrade do
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=pg_migrate
 
 ISOLATION = concurrent_upgrade upgrade_rr upgrade_downgrade register_during_upgrade \
-	status_during_upgrade lock_timeout apply_race fast_path state_cache tamper_during_downgrade
+	status_during_upgrade lock_timeout apply_race fast_path state_cache tamper_during_downgrade \
+	unregister_during_upgrade
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso \
 	--load-extension=pg_migrate
 
