@@ -677,35 +677,34 @@ notice_receiver(void *arg, const PGresult *res)
 {
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY);
+	const char *code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	bool		committed;
 	int			k,
 				n;
 	char		dir[16];
-	char		id[72];
-	double		ms;
+	char		id[PGM_MAX_ID_LEN + 1];
+	long long	us;
 
 	(void) arg;
 	if (msg == NULL)
 		return;
-	if (sscanf(msg, "step %d/%d: %15s %71s done in %lf ms", &k, &n, dir, id, &ms) == 5)
+
+	/*
+	 * Progress: the server's fields (its SQLSTATEs PM001 and PM002, see
+	 * pg_migrate.step_notices), not its English message.
+	 */
+	committed = code && strcmp(code, "PM002") == 0;
+	if (code && (strcmp(code, "PM001") == 0 || committed) && detail &&
+		sscanf(detail, "step=%d steps=%d direction=%15s duration_us=%lld revision=%64s",
+			   &k, &n, dir, &us, id) == 5)
 	{
 		if (!progress_quiet)
 		{
 			char	   *shown = pgm_display(id);
 
-			printf("[%d/%d] %-7s %s (%.1f ms)\n", k, n, dir, shown, ms);
-			fflush(stdout);
-			free(shown);
-		}
-		progress_lines++;
-		return;
-	}
-	if (sscanf(msg, "applied revision \"%71[^\"]\" (%d of %d) in %lf s", id, &k, &n, &ms) == 4)
-	{
-		if (!progress_quiet)
-		{
-			char	   *shown = pgm_display(id);
-
-			printf("[%d/%d] %-7s %s (%.1f ms, committed)\n", k, n, "up", shown, ms * 1000.0);
+			printf("[%d/%d] %-7s %s (%.1f ms%s)\n", k, n, dir, shown, us / 1000.0,
+				   committed ? ", committed" : "");
 			fflush(stdout);
 			free(shown);
 		}

@@ -459,11 +459,17 @@ run_plan(ReturnSetInfo *rsinfo, const char *project, int key,
 			duration->time = finished - started;
 			if (pgm_step_notices)
 				ereport(NOTICE,
-						(errmsg("step %d/%d: %s %s done in %.3f ms",
+						(errcode(ERRCODE_PGM_STEP_DONE),
+						 errmsg("step %d/%d: %s %s done in %.3f ms",
 								i + 1, plan->nsteps,
 								pgm_direction_name(step->direction),
 								graph->revs[step->rev].id,
-								(double) duration->time / 1000.0)));
+								(double) duration->time / 1000.0),
+						 errdetail_internal("step=%d steps=%d direction=%s duration_us=" INT64_FORMAT " revision=%s",
+											i + 1, plan->nsteps,
+											pgm_direction_name(step->direction),
+											(int64) duration->time,
+											graph->revs[step->rev].id)));
 			values[0] = Int32GetDatum(i + 1);
 			values[1] = CStringGetTextDatum(graph->revs[step->rev].id);
 			values[2] = CStringGetTextDatum(pgm_direction_name(step->direction));
@@ -863,8 +869,12 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 
 				/* only now: a client gone at this point cannot undo it */
 				ereport(NOTICE,
-						(errmsg("applied revision \"%s\" (%d of %d) in %.3f s",
-								id, done, total, (double) took / USECS_PER_SEC)));
+						(errcode(ERRCODE_PGM_REVISION_COMMITTED),
+						 errmsg("applied revision \"%s\" (%d of %d) in %.3f s",
+								id, done, total, (double) took / USECS_PER_SEC),
+						 pgm_step_notices ?
+						 errdetail_internal("step=%d steps=%d direction=up duration_us=" INT64_FORMAT " revision=%s",
+											done, total, (int64) took, id) : 0));
 			}
 		}
 		if (SPI_finish() != SPI_OK_FINISH)

@@ -32,6 +32,16 @@
 #define PGM_MAX_LABELS		32
 #define PGM_MAX_DEPS		256
 
+/*
+ * SQLSTATEs of the progress NOTICEs (class PM, pg_migrate's own): a step of
+ * upgrade(), downgrade() or stamp() done, and a revision of apply()
+ * committed.  With pg_migrate.step_notices on, their DETAIL carries the
+ * fields for programs, "step=K steps=N direction=D duration_us=U
+ * revision=ID", so that no client parses the English message.
+ */
+#define ERRCODE_PGM_STEP_DONE		MAKE_SQLSTATE('P','M','0','0','1')
+#define ERRCODE_PGM_REVISION_COMMITTED MAKE_SQLSTATE('P','M','0','0','2')
+
 /* execution classes of a script */
 typedef enum PgmExecClass
 {

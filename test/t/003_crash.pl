@@ -224,7 +224,7 @@ SET pg_migrate.lock_wait_timeout = 5000;
 CALL migrate.apply('heads');},
 			extra_params => [ '-v', 'VERBOSITY=verbose' ]);
 		is($ret, 0, "$name: apply after the restart succeeds");
-		my @notices = $stderr =~ /NOTICE:  00000: applied revision "([^"]+)"/g;
+		my @notices = $stderr =~ /NOTICE:  PM002: applied revision "([^"]+)"/g;
 		is(join(',', @notices), join(',', @rest),
 			"$name: apply after the restart applies the rest");
 	}

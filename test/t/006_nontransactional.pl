@@ -223,7 +223,7 @@ like($snap->{err}, qr/ERROR:  57014: canceling statement due to user request/,
 	'the waiter was cancelled (57014)');
 ok(wait_exit($applier, time + 20), 'apply() finished');
 unlike($applier->{err}, qr/ERROR/, 'apply() succeeded') or diag($applier->{err});
-like($applier->{err}, qr/NOTICE:  00000: applied revision "i1" \(1 of 1\) in /, 'apply() applied i1');
+like($applier->{err}, qr/NOTICE:  PM002: applied revision "i1" \(1 of 1\) in /, 'apply() applied i1');
 is(index_state('big_i1_idx'), 'valid', 'the index build completed: the index is valid');
 is(current('dl'), 'i1', 'i1 is applied');
 is(events('dl'), 'i1:up:success', 'one successful up event');

@@ -1551,11 +1551,16 @@ EOT
 		  SELECT count(*) FROM migrate.downgrade('sn1', 'sn');
 		  SELECT count(*) FROM migrate.stamp('base', 'sn');});
 	$err =~ s/\d+\.\d{3} ms/X ms/g;
+	$err =~ s/duration_us=\d+/duration_us=U/g;
 	is("$ret|$out|$err", "0|2\n1\n1|" . join('',
 		"psql:<stdin>:2: NOTICE:  step 1/2: up sn1 done in X ms\n",
+		"DETAIL:  step=1 steps=2 direction=up duration_us=U revision=sn1\n",
 		"psql:<stdin>:2: NOTICE:  step 2/2: up sn2 done in X ms\n",
+		"DETAIL:  step=2 steps=2 direction=up duration_us=U revision=sn2\n",
 		"psql:<stdin>:3: NOTICE:  step 1/1: down sn2 done in X ms\n",
-		"psql:<stdin>:4: NOTICE:  step 1/1: unstamp sn1 done in X ms"),
+		"DETAIL:  step=1 steps=1 direction=down duration_us=U revision=sn2\n",
+		"psql:<stdin>:4: NOTICE:  step 1/1: unstamp sn1 done in X ms\n",
+		"DETAIL:  step=1 steps=1 direction=unstamp duration_us=U revision=sn1"),
 		'step_notices on: one NOTICE per step, for upgrade, downgrade and stamp');
 	($ret, $out, $err) = $node->psql('db1',
 		q{SELECT count(*) FROM migrate.upgrade('heads', 'sn')});
