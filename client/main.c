@@ -279,6 +279,28 @@ array_of(const PgmMigrationSet *set, int field)
 }
 
 /*
+ * Run sql with $1 = project and $2.. = the given fields of every file in
+ * set, as arrays (see array_of).  NULL after reporting a server error.
+ */
+static PGresult *
+query_with_arrays(PGconn *conn, const char *sql, const char *project,
+				  const PgmMigrationSet *set, const int *fields, int nfields)
+{
+	const char *params[8];
+	char	   *arrays[7];
+	PGresult   *res;
+	int			k;
+
+	params[0] = project;
+	for (k = 0; k < nfields; k++)
+		params[k + 1] = arrays[k] = array_of(set, fields[k]);
+	res = pgm_query_try(conn, sql, nfields + 1, params);
+	for (k = 0; k < nfields; k++)
+		free(arrays[k]);
+	return res;
+}
+
+/*
  * Every query names its operators (OPERATOR(pg_catalog.=)), functions and
  * types with their schema: the session's search_path stays the user's
  * (migration scripts use it), and an unqualified "=" on text[] would pick
@@ -391,8 +413,6 @@ static int
 push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 		 bool in_transaction, PushStats *stats, bool report)
 {
-	const char *params[8];
-	char	   *arrays[7];
 	PGresult   *res;
 	int		   *todo = pgm_malloc((set->n + 1) * sizeof(int));
 	const char **state = pgm_malloc((set->n + 1) * sizeof(char *));
@@ -412,13 +432,8 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 		return PGM_EXIT_OK;
 	}
 	/* by checksum first: one small round trip when nothing changed */
-	params[0] = o->project;
-	params[1] = arrays[0] = array_of(set, 0);
-	params[2] = arrays[1] = array_of(set, 7);
-	params[3] = arrays[2] = array_of(set, 6);
-	res = pgm_query_try(conn, CHECK_SQL, 4, params);
-	for (k = 0; k < 3; k++)
-		free(arrays[k]);
+	res = query_with_arrays(conn, CHECK_SQL, o->project, set,
+							(const int[]) {0, 7, 6}, 3);
 	if (res == NULL)
 	{
 		free(todo);
@@ -442,12 +457,9 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 		differs.items = pgm_malloc(ntodo * sizeof(PgmMigration));
 		for (k = 0; k < ntodo; k++)
 			differs.items[k] = set->items[todo[k]];
-		for (k = 0; k < 7; k++)
-			params[k + 1] = arrays[k] = array_of(&differs, k);
+		res = query_with_arrays(conn, COMPARE_SQL, o->project, &differs,
+								(const int[]) {0, 1, 2, 3, 4, 5, 6}, 7);
 		free(differs.items);
-		res = pgm_query_try(conn, COMPARE_SQL, 8, params);
-		for (k = 0; k < 7; k++)
-			free(arrays[k]);
 		if (res == NULL)
 		{
 			free(todo);
@@ -987,22 +999,18 @@ static const char *const DRIFT_SQL =
 "    AND r.id OPERATOR(pg_catalog.<>) ALL ($2::pg_catalog.text[])"
 ") d ORDER BY d.k, d.ord";
 
-/* the directory's ids, checksums and file names, as arrays */
+/* the drift of the directory: its ids, checksums and file names */
 static PGresult *
 dir_drift(PGconn *conn, const Opts *o, const PgmMigrationSet *set)
 {
-	const char *params[4];
-	char	   *arrays[3];
-	PGresult   *res;
-	int			k;
+	PGresult   *res = query_with_arrays(conn, DRIFT_SQL, o->project, set,
+										(const int[]) {0, 7, 8}, 3);
 
-	params[0] = o->project;
-	params[1] = arrays[0] = array_of(set, 0);
-	params[2] = arrays[1] = array_of(set, 7);
-	params[3] = arrays[2] = array_of(set, 8);
-	res = pgm_query(conn, DRIFT_SQL, 4, params);
-	for (k = 0; k < 3; k++)
-		free(arrays[k]);
+	if (res == NULL)
+	{
+		PQfinish(conn);
+		exit(PGM_EXIT_SERVER);
+	}
 	return res;
 }
 
