@@ -68,6 +68,21 @@ client/pg_migrate: $(CLIENT_OBJS)
 	$(CC) $(CFLAGS) $(CLIENT_OBJS) $(LDFLAGS) -L$(libdir) -lpq \
 		-L$(pkglibdir) -lpgcommon -lpgport -lcrypto -o $@
 
+# libFuzzer harnesses (clang; not part of "all"): "make fuzz", run by
+# scripts/fuzz.  They link the client's code with sanitizers.
+FUZZ_CC ?= clang-14
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_TARGETS = fuzz/fuzz_file_header
+EXTRA_CLEAN += $(FUZZ_TARGETS)
+.PHONY: fuzz
+fuzz: $(FUZZ_TARGETS)
+
+fuzz/fuzz_file_header: fuzz/fuzz_file_header.c client/files.c client/util.c client/pgm.h \
+		src/core/pgm_core.h client/core_ids.o
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(srcdir)/client -I$(srcdir)/src/core -I$(includedir) \
+		fuzz/fuzz_file_header.c client/files.c client/util.c client/core_ids.o \
+		-L$(pkglibdir) -lpgport -lcrypto -o $@
+
 install: install-client
 install-client: client/pg_migrate
 	$(MKDIR_P) '$(DESTDIR)$(bindir)'

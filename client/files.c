@@ -46,6 +46,21 @@ pgm_migration_init(PgmMigration *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* Free what a migration owns (not the struct itself). */
+void
+pgm_migration_free(PgmMigration *m)
+{
+	free(m->id);
+	pgm_list_free(&m->parents);
+	pgm_list_free(&m->branch_labels);
+	pgm_list_free(&m->depends_on);
+	free(m->message);
+	free(m->up);
+	free(m->down);
+	free(m->path);
+	pgm_migration_init(m);
+}
+
 PgmMigration *
 pgm_set_add(PgmMigrationSet *set)
 {
@@ -168,9 +183,12 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 				while (q < p + llen && (*q == ' ' || *q == '\t' || *q == '\r'))
 					q++;
 				if (q < p + llen && !(q + 1 < p + llen && q[0] == '-' && q[1] == '-'))
+				{
+					pgm_buf_free(&message);
 					return file_error(path, lineno,
 									  "SQL before the \"-- migrate:up\" line",
 									  "Scripts go after a \"-- migrate:up\" line (and the down script after \"-- migrate:down\").");
+				}
 			}
 			p = next;
 			continue;

@@ -115,6 +115,7 @@ extern char *pgm_slug(const char *text, size_t maxlen);
 
 /* files.c: the migration file format */
 extern void pgm_migration_init(PgmMigration *m);
+extern void pgm_migration_free(PgmMigration *m);
 extern PgmMigration *pgm_set_add(PgmMigrationSet *set);
 /*
  * Parse one file's text.  On a format error prints "FILE:LINE: message"

@@ -14,7 +14,8 @@
 #
 # Functions:
 #   pgm_require_root_or_sudo "$@"  re-exec the calling script with sudo unless root
-#   pgm_install_deps               apt-get install whatever is missing
+#   pgm_install_deps [PKG...]      apt-get install whatever is missing of
+#                                  PGM_DEB_PACKAGES and PKG...
 #   pgm_build_install [DIR]        make clean all install with -Werror
 #   pgm_start_cluster              initdb + start a private cluster, export PG*
 #   pgm_stop_cluster               stop it and remove its directory
@@ -38,6 +39,13 @@ PGM_DEB_PACKAGES=(
 	libipc-run-perl
 	libpq-dev
 	libssl-dev
+)
+
+# What only the test command needs on top: clang and libFuzzer for the
+# fuzz harnesses (scripts/fuzz).
+PGM_DEB_TEST_PACKAGES=(
+	clang-14
+	libfuzzer-14-dev
 )
 
 # Set by pgm_start_cluster.
@@ -82,7 +90,7 @@ pgm_install_deps() {
 		pgm_die "dpkg not found: this script supports Debian/Ubuntu; install by hand: ${PGM_DEB_PACKAGES[*]}"
 
 	local missing=() pkg
-	for pkg in "${PGM_DEB_PACKAGES[@]}"; do
+	for pkg in "${PGM_DEB_PACKAGES[@]}" "$@"; do
 		pgm__pkg_installed "$pkg" || missing+=("$pkg")
 	done
 	if [ ${#missing[@]} -eq 0 ]; then

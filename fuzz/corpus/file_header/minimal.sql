@@ -1,0 +1,2 @@
+-- migrate:revision x
+-- migrate:up
