@@ -41,10 +41,12 @@ PGM_DEB_PACKAGES=(
 	libssl-dev
 )
 
-# What only the test command needs on top: clang and libFuzzer for the
-# fuzz harnesses (scripts/fuzz).
+# What only the test command needs on top: clang, its sanitizer and fuzzer
+# runtimes (only recommended by clang-14, so named here) and libFuzzer, for
+# the fuzz harnesses (scripts/fuzz).
 PGM_DEB_TEST_PACKAGES=(
 	clang-14
+	libclang-rt-14-dev
 	libfuzzer-14-dev
 )
 
