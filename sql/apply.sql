@@ -12,6 +12,7 @@
 -- file; section 3 checks their text once, from a second session whose
 -- output has the duration masked.
 --
+\i sql/include/helpers.sql
 SET client_min_messages = warning;
 
 --

@@ -7,6 +7,7 @@
 -- upgrade('heads') answers a complete project from the row alone, and
 -- must not once something is registered, downgraded or changed by hand.
 --
+\i sql/include/helpers.sql
 SELECT pgm_regress.rev('ca', 'ca1');
 SELECT pgm_regress.rev('ca', 'ca2', '{ca1}');
 SELECT step, revision, direction FROM migrate.upgrade('heads', 'ca');

@@ -4,6 +4,7 @@
 -- revisions and atomicity (section 6).  Every scenario uses its own
 -- project (dn_*).
 --
+\i sql/include/helpers.sql
 
 --
 -- downgrade('base') reverts everything, starting from the current tips in

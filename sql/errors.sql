@@ -4,6 +4,7 @@
 -- irreversible revision, and what the audit trail records (docs/design.md section 4,
 -- docs/revision-graph.md sections 6 and 7: an error never changes anything).
 --
+\i sql/include/helpers.sql
 CREATE SCHEMA err;
 
 --

@@ -13,6 +13,7 @@
 -- version) and pgm_update_test (VERSION '0.1.0', then updated).  Roles are
 -- those of setup.sql.
 --
+\i sql/include/helpers.sql
 \set regress_db :DBNAME
 SET client_min_messages = warning;
 DROP DATABASE IF EXISTS pgm_fresh_test;

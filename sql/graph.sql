@@ -6,6 +6,7 @@
 -- refuses to register.  Every scenario uses its own project (g_*), so
 -- nothing here can see another test file's revisions.
 --
+\i sql/include/helpers.sql
 
 --
 -- LIN  r1 -> r2 -> r3 -> r4, registered with explicit revision() calls.

@@ -6,6 +6,7 @@
 -- of b, either end may be omitted, and 'current' may be an endpoint.
 -- applied_at is never shown.  Every scenario uses its own project (h_*).
 --
+\i sql/include/helpers.sql
 
 --
 -- FORK at {c1}: the whole graph, d1 c1 d2 c2 b a.  b is the branch point,

@@ -6,6 +6,7 @@
 -- output is a failure.  Migration scripts do run with the caller's
 -- search_path, as written, so the scripts here use no operator.
 --
+\i sql/include/helpers.sql
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS evil CASCADE;
 RESET client_min_messages;

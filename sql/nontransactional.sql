@@ -21,6 +21,7 @@
 -- apply() prints a NOTICE per revision with its duration: NOTICEs are
 -- silenced for the whole file (apply.sql checks their text).
 --
+\i sql/include/helpers.sql
 SET client_min_messages = warning;
 
 CREATE SCHEMA ntx;

@@ -4,6 +4,7 @@
 -- command behaves as it would for that revision.  Every scenario uses its
 -- own project (rel_*).
 --
+\i sql/include/helpers.sql
 
 --
 -- +N from the single current tip (empty = below the bases), walking up

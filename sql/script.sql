@@ -4,6 +4,7 @@
 -- migrate.merge().  Every scenario uses its own project (sc_*).
 --
 -- book(p): the bookkeeping: applied revisions (how) and the audit trail.
+\i sql/include/helpers.sql
 CREATE FUNCTION pg_temp.book(p text, OUT applied text, OUT events text)
 LANGUAGE sql AS $$
 	SELECT (SELECT coalesce(string_agg(revision || ':' || applied_via || ':' || applied_by,

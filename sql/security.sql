@@ -9,6 +9,7 @@
 -- Schemas for the migrations below: the deployer owns sec_app; sec_locked
 -- belongs to the superuser running the tests, and nobody else may create
 -- in it.
+\i sql/include/helpers.sql
 CREATE SCHEMA sec_app AUTHORIZATION regress_deployer;
 CREATE SCHEMA sec_locked;
 -- The target of every injection attempt below.

@@ -5,6 +5,7 @@
 -- for the revisions newly marked applied (in upgrade order).  The tables
 -- show that no script ran.  Every scenario uses its own project (st_*).
 --
+\i sql/include/helpers.sql
 
 --
 -- Tips of unrelated branches are kept: FOREST {b1, b2} + stamp('a1') ->

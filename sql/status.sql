@@ -6,6 +6,7 @@
 -- (su_*).  Timestamps are never printed, only whether they are set.
 --
 -- st(p): status() without the timestamp.
+\i sql/include/helpers.sql
 CREATE FUNCTION pg_temp.st(p text)
 RETURNS TABLE (revision text, message text, state text, applied_by name,
 			   has_applied_at boolean, is_head boolean, is_current boolean)

@@ -6,6 +6,7 @@
 -- applies(target, p): what a target means, shown as the revisions that
 -- upgrade(target) applies, in order.  The upgrade runs in a subtransaction
 -- that is rolled back, so the project stays where it was.
+\i sql/include/helpers.sql
 CREATE FUNCTION pg_temp.applies(target text, p text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE

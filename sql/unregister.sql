@@ -6,6 +6,7 @@
 --
 -- un: a -> b -> c, d depends on b, e depends on label xlab of x (x -> e
 -- is no parent edge).
+\i sql/include/helpers.sql
 SELECT pgm_regress.rev('un', 'a');
 SELECT pgm_regress.rev('un', 'b', '{a}');
 SELECT pgm_regress.rev('un', 'c', '{b}');

@@ -3,6 +3,7 @@
 -- set after upgrades (section 2), upgrade() itself and atomicity (section 6).
 -- Every scenario uses its own project (up_*).
 --
+\i sql/include/helpers.sql
 
 --
 -- upgrade('heads') applies the branch of the last-registered head first,
