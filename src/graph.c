@@ -726,18 +726,6 @@ pgm_real_heads(PgmGraph *graph)
 	return heads;
 }
 
-List *
-pgm_bases(PgmGraph *graph)
-{
-	List	   *bases = NIL;
-	int			i;
-
-	for (i = 0; i < graph->nrevs; i++)
-		if (graph->revs[i].nparents == 0)
-			bases = lappend_int(bases, i);
-	return bases;
-}
-
 /* Is every revision of the graph in the set? */
 bool
 pgm_all_applied(PgmGraph *graph, const bool *applied)

@@ -182,7 +182,6 @@ extern void pgm_descendants(PgmGraph *graph, const int *from, int nfrom,
 extern List *pgm_tips(PgmGraph *graph, const bool *applied);
 extern List *pgm_versioned_heads(PgmGraph *graph);
 extern List *pgm_real_heads(PgmGraph *graph);
-extern List *pgm_bases(PgmGraph *graph);
 extern bool pgm_all_applied(PgmGraph *graph, const bool *applied);
 extern void pgm_lineage(PgmGraph *graph, int rev, bool *out);
 extern int	pgm_walk_order(PgmGraph *graph, const bool *in_set,
