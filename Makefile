@@ -50,7 +50,8 @@ $(OBJS): src/pg_migrate.h src/core/pgm_core.h $(wildcard src/compat.h)
 # frontend code, over PostgreSQL's libpgcommon and libpgport (SHA-256
 # through libcrypto, strong random numbers).
 CLIENT_CORE_OBJS = client/core_ids.o client/core_checksum.o
-CLIENT_OBJS = client/main.o client/util.o client/files.o client/db.o client/import.o \
+CLIENT_OBJS = client/main.o client/cmd_push.o client/cmd_run.o client/cmd_read.o \
+	client/cmd_files.o client/util.o client/files.o client/db.o client/import.o \
 	client/import_dbmate.o client/import_golang.o client/import_flyway.o \
 	client/import_sqitch.o client/import_alembic.o \
 	$(CLIENT_CORE_OBJS)
@@ -60,7 +61,7 @@ all: client/pg_migrate
 client: client/pg_migrate
 .PHONY: client install-client uninstall-client
 
-client/%.o: client/%.c client/pgm.h client/import_int.h src/core/pgm_core.h
+client/%.o: client/%.c client/pgm.h client/cmd.h client/import_int.h src/core/pgm_core.h
 	$(CC) $(CFLAGS) -I$(srcdir)/client -I$(srcdir)/src/core -I$(includedir) -c $< -o $@
 
 client/core_%.o: src/core/%.c src/core/pgm_core.h
