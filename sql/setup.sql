@@ -79,25 +79,15 @@ SELECT count(*) AS public_acl_entries
  WHERE a.grantee = 0;
 
 --
--- Roles for later files.  Roles are cluster-wide, so create them only if
--- a previous run has not; the grants are per database and always repeated.
+-- Roles and helper functions for the other files, which each include them
+-- too (sql/include/helpers.sql):
 --
 --   regress_deployer  migrate.grant_deploy(): register and run migrations
 --   regress_monitor   migrate.grant_monitor(): read state, never scripts
 --   regress_nobody    no grants at all
+--   schema pgm_regress  the helper functions
 --
-DO $$
-DECLARE
-	r text;
-BEGIN
-	FOREACH r IN ARRAY ARRAY['regress_deployer', 'regress_monitor', 'regress_nobody']
-	LOOP
-		IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) THEN
-			EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-		END IF;
-	END LOOP;
-END;
-$$;
+\i sql/include/helpers.sql
 
 SELECT migrate.grant_deploy('regress_deployer', NULL);
 SELECT migrate.grant_monitor('regress_monitor', NULL);
@@ -123,11 +113,7 @@ SELECT p.oid::regprocedure AS grant_function,
    AND p.proname IN ('grant_access', 'grant_deploy', 'grant_monitor', 'revoke_access')
  ORDER BY p.proname;
 
---
--- Helper functions shared by the regression files, in schema pgm_regress
--- (sql/include/helpers.sql, which every file that needs them includes).
---
-\i sql/include/helpers.sql
+-- The helper functions.
 SELECT p.proname
   FROM pg_proc p
  WHERE p.pronamespace = 'pgm_regress'::regnamespace

@@ -126,7 +126,7 @@ pg_migrate_unregister(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("revision \"%s\" is not registered in project \"%s\"",
 						id, project),
-				 errhint("unregister() takes an exact revision id, not a prefix or a branch label.")));
+				 errhint("Give the exact revision id: a prefix or a branch label does not name a revision to remove.")));
 	rev = &graph->revs[r];
 	if (state->applied[r])
 		ereport(ERROR,
