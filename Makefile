@@ -6,16 +6,17 @@ OBJS = \
 	src/access.o \
 	src/catalog.o \
 	src/core/checksum.o \
+	src/core/graph.o \
 	src/core/ids.o \
+	src/core/plan.o \
+	src/core/target.o \
+	src/core/text.o \
 	src/commands.o \
 	src/execute.o \
-	src/graph.o \
 	src/lock.o \
 	src/parse.o \
 	src/pg_migrate.o \
-	src/plan.o \
 	src/status.o \
-	src/target.o \
 	src/worker.o
 
 EXTENSION = pg_migrate
@@ -43,7 +44,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # PGXS tracks no header dependencies: every module includes these
-$(OBJS): src/pg_migrate.h src/core/pgm_core.h $(wildcard src/compat.h)
+$(OBJS): src/pg_migrate.h src/core/pgm_core.h src/core/core_int.h $(wildcard src/compat.h)
 
 # The pg_migrate client: C and libpq, installed next to psql.  The rules it
 # shares with the extension (src/core) are compiled a second time as

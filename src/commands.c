@@ -106,7 +106,8 @@ pg_migrate_unregister(PG_FUNCTION_ARGS)
 	PgmState   *state;
 	PgmGraph   *graph;
 	PgmRevision *rev;
-	List	   *users = NIL;
+	int		   *users;
+	int			nusers = 0;
 	bool		complete = true;
 	int			key;
 	int			r;
@@ -134,18 +135,19 @@ pg_migrate_unregister(PG_FUNCTION_ARGS)
 				 errmsg("revision \"%s\" of project \"%s\" is applied", id, project),
 				 errdetail("Only a revision that is not applied can be unregistered."),
 				 errhint("Downgrade below it first, or keep it: its file belongs in the migrations directory.")));
+	/* children and dependents, each once (dependencies are normalized) */
+	users = palloc(sizeof(int) * Max(rev->nchildren + rev->ndependents, 1));
 	for (i = 0; i < rev->nchildren; i++)
-		users = lappend_int(users, rev->children[i]);
+		users[nusers++] = rev->children[i];
 	for (i = 0; i < rev->ndependents; i++)
-		if (!list_member_int(users, rev->dependents[i]))
-			users = lappend_int(users, rev->dependents[i]);
-	if (users != NIL)
+		users[nusers++] = rev->dependents[i];
+	if (nusers > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 				 errmsg("revision \"%s\" of project \"%s\" is still needed", id, project),
 				 errdetail("%s %s it as a parent or dependency.",
-						   pgm_format_list(pgm_rev_names(graph, users)),
-						   list_length(users) == 1 ? "names" : "name"),
+						   pgm_format_revs(graph, users, nusers),
+						   nusers == 1 ? "names" : "name"),
 				 errhint("Unregister those revisions first.")));
 
 	pgm_delete_revision(project, id);
@@ -205,11 +207,12 @@ pg_migrate_merge(PG_FUNCTION_ARGS)
 		/* "heads" here means every versioned head, like "alembic merge heads" */
 		if (strcmp(names[i], "heads") == 0)
 		{
-			ListCell   *hc;
+			int			nheads;
+			int		   *heads = pgm_versioned_heads(state->graph, &nheads);
 
-			foreach(hc, pgm_versioned_heads(state->graph))
-				if (!list_member_int(parents, lfirst_int(hc)))
-					parents = lappend_int(parents, lfirst_int(hc));
+			for (j = 0; j < nheads; j++)
+				if (!list_member_int(parents, heads[j]))
+					parents = lappend_int(parents, heads[j]);
 			continue;
 		}
 		t = pgm_resolve_target(state->graph, state->applied, names[i],
@@ -592,7 +595,7 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 		case CMD_DOWNGRADE:
 			t = pgm_resolve_target(state->graph, state->applied, target,
 								   PGM_MODE_DOWNGRADE);
-			plan = pgm_plan_downgrade(state->graph, state->applied, t, target);
+			plan = pgm_plan_downgrade(state->graph, state->applied, t);
 			pgm_check_reversible(state->graph, plan);
 			break;
 		default:

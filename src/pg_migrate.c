@@ -26,10 +26,29 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 static void pgm_xact_callback(XactEvent event, void *arg);
+static void report_core_error(const char *sqlstate, const char *message,
+							  const char *detail, const char *hint);
+
+/*
+ * The core's errors (src/core) become ordinary ERRORs with the core's
+ * SQLSTATE.  The message is complete already: it is passed through as is.
+ */
+static void
+report_core_error(const char *sqlstate, const char *message,
+				  const char *detail, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(MAKE_SQLSTATE(sqlstate[0], sqlstate[1], sqlstate[2],
+								   sqlstate[3], sqlstate[4])),
+			 errmsg_internal("%s", message),
+			 detail ? errdetail_internal("%s", detail) : 0,
+			 hint ? errhint("%s", hint) : 0));
+}
 
 void
 _PG_init(void)
 {
+	pgm_core_error_hook = report_core_error;
 	DefineCustomIntVariable("pg_migrate.lock_wait_timeout",
 							"Sets the longest wait for a project's migration mutex.",
 							"0 waits without limit. The caller's lock_timeout does not apply to this wait.",
@@ -161,26 +180,17 @@ pgm_build_text_array(List *items)
 	return construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
 }
 
-/* "a", "b", "c" for messages; long lists are cut short. */
+/* "a", "b", "c" for messages, from a List of C strings. */
 char *
 pgm_format_list(List *names)
 {
-	StringInfoData buf;
+	const char **arr = palloc(sizeof(char *) * Max(list_length(names), 1));
+	int			n = 0;
 	ListCell   *lc;
-	int			i = 0;
 
-	initStringInfo(&buf);
 	foreach(lc, names)
-	{
-		if (i == 10)
-		{
-			appendStringInfo(&buf, " and %d more", list_length(names) - 10);
-			break;
-		}
-		appendStringInfo(&buf, "%s\"%s\"", i > 0 ? ", " : "", (char *) lfirst(lc));
-		i++;
-	}
-	return buf.data;
+		arr[n++] = lfirst(lc);
+	return pgm_format_names(arr, n);
 }
 
 /* How many bytes of an overlong name to quote in a message. */
@@ -188,53 +198,6 @@ int
 pgm_clip_len(const char *s)
 {
 	return pg_mbcliplen(s, strlen(s), 32);
-}
-
-/*
- * Text that failed validation, for a message: in double quotes, control
- * characters and backslashes escaped (\n, \x01), and cut to 64 bytes, so
- * that nothing a caller passes can break a log line or forge one.
- */
-char *
-pgm_display(const char *s)
-{
-	StringInfoData buf;
-	const unsigned char *p;
-	int			shown = 0;
-
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '"');
-	for (p = (const unsigned char *) s; *p; p++)
-	{
-		if (shown >= 64)
-		{
-			appendStringInfoString(&buf, "...");
-			break;
-		}
-		if (*p == '\n')
-			appendStringInfoString(&buf, "\\n");
-		else if (*p == '\r')
-			appendStringInfoString(&buf, "\\r");
-		else if (*p == '\t')
-			appendStringInfoString(&buf, "\\t");
-		else if (*p == '\\')
-			appendStringInfoString(&buf, "\\\\");
-		else if (*p < 0x20 || *p == 0x7f)
-			appendStringInfo(&buf, "\\x%02x", *p);
-		else
-		{
-			/* a multibyte character is copied whole */
-			int			len = pg_mblen((const char *) p);
-			int			i;
-
-			for (i = 0; i < len && p[i]; i++)
-				appendStringInfoChar(&buf, (char) p[i]);
-			p += i - 1;
-		}
-		shown++;
-	}
-	appendStringInfoChar(&buf, '"');
-	return buf.data;
 }
 
 /*

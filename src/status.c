@@ -40,12 +40,6 @@ ids_array(PgmGraph *graph, const int *revs, int n)
 }
 
 static ArrayType *
-ids_array_list(PgmGraph *graph, List *revs)
-{
-	return pgm_build_text_array(pgm_rev_names(graph, revs));
-}
-
-static ArrayType *
 cstring_array(char **items, int n)
 {
 	List	   *names = NIL;
@@ -57,13 +51,13 @@ cstring_array(char **items, int n)
 }
 
 static void
-put_ids(ReturnSetInfo *rsinfo, PgmGraph *graph, List *revs)
+put_ids(ReturnSetInfo *rsinfo, PgmGraph *graph, const int *revs, int n)
 {
-	ListCell   *lc;
+	int			i;
 
-	foreach(lc, revs)
+	for (i = 0; i < n; i++)
 	{
-		Datum		value = CStringGetTextDatum(graph->revs[lfirst_int(lc)].id);
+		Datum		value = CStringGetTextDatum(graph->revs[revs[i]].id);
 		bool		isnull = false;
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
@@ -91,11 +85,13 @@ pg_migrate_current(PG_FUNCTION_ARGS)
 {
 	char	   *project = project_arg(fcinfo, 0, PGM_ACCESS_MONITOR);
 	PgmState   *state;
+	int		   *tips;
+	int			ntips;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	state = pgm_load_state(project);
-	put_ids((ReturnSetInfo *) fcinfo->resultinfo, state->graph,
-			pgm_tips(state->graph, state->applied));
+	tips = pgm_tips(state->graph, state->applied, &ntips);
+	put_ids((ReturnSetInfo *) fcinfo->resultinfo, state->graph, tips, ntips);
 	return (Datum) 0;
 }
 
@@ -107,6 +103,8 @@ pg_migrate_heads(PG_FUNCTION_ARGS)
 	char	   *project = project_arg(fcinfo, 0, PGM_ACCESS_MONITOR);
 	bool		resolve;
 	PgmState   *state;
+	int		   *heads;
+	int			nheads;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -115,9 +113,9 @@ pg_migrate_heads(PG_FUNCTION_ARGS)
 	resolve = PG_GETARG_BOOL(1);
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	state = pgm_load_state(project);
-	put_ids((ReturnSetInfo *) fcinfo->resultinfo, state->graph,
-			resolve ? pgm_real_heads(state->graph) :
-			pgm_versioned_heads(state->graph));
+	heads = resolve ? pgm_real_heads(state->graph, &nheads) :
+		pgm_versioned_heads(state->graph, &nheads);
+	put_ids((ReturnSetInfo *) fcinfo->resultinfo, state->graph, heads, nheads);
 	return (Datum) 0;
 }
 
@@ -172,23 +170,13 @@ static bool *
 tip_flags(PgmGraph *graph, const bool *applied)
 {
 	bool	   *tip = palloc0(Max(graph->nrevs, 1));
-	ListCell   *lc;
+	int			ntips;
+	int		   *tips = pgm_tips(graph, applied, &ntips);
+	int			i;
 
-	foreach(lc, pgm_tips(graph, applied))
-		tip[lfirst_int(lc)] = true;
+	for (i = 0; i < ntips; i++)
+		tip[tips[i]] = true;
 	return tip;
-}
-
-static int *
-list_ints(List *list, int *n)
-{
-	int		   *arr = palloc(sizeof(int) * Max(list_length(list), 1));
-	ListCell   *lc;
-
-	*n = 0;
-	foreach(lc, list)
-		arr[(*n)++] = lfirst_int(lc);
-	return arr;
 }
 
 /*
@@ -259,13 +247,11 @@ pg_migrate_history(PG_FUNCTION_ARGS)
 	if (range == NULL || range[0] == '\0')
 	{
 		memset(in_set, true, graph->nrevs);
-		start = list_ints(pgm_real_heads(graph), &nstart);
+		start = pgm_real_heads(graph, &nstart);
 	}
 	else
 	{
 		bool		lower_is_base;
-		List	   *lower;
-		List	   *upper;
 		bool	   *below = palloc0(Max(graph->nrevs, 1));
 		int		   *lo;
 		int			nlo;
@@ -277,27 +263,23 @@ pg_migrate_history(PG_FUNCTION_ARGS)
 											   PGM_MODE_ANY);
 
 			lower_is_base = true;
-			lower = NIL;
-			upper = NIL;
-			for (i = 0; i < t->nrevs; i++)
-				upper = lappend_int(upper, t->revs[i]);
+			lo = NULL;
+			nlo = 0;
+			start = t->revs;
+			nstart = t->nrevs;
 		}
 		else
 			pgm_resolve_range(graph, state->applied, range, &lower_is_base,
-							  &lower, &upper);
-		start = list_ints(upper, &nstart);
+							  &lo, &nlo, &start, &nstart);
 		pgm_ancestors(graph, start, nstart, true, in_set);
 		if (!lower_is_base)
 		{
-			ListCell   *lc;
-
-			lo = list_ints(lower, &nlo);
-			foreach(lc, lower)
-				if (!in_set[lfirst_int(lc)])
+			for (i = 0; i < nlo; i++)
+				if (!in_set[lo[i]])
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("revision \"%s\" is not an ancestor of the upper end of range \"%s\"",
-									graph->revs[lfirst_int(lc)].id, range),
+									graph->revs[lo[i]].id, range),
 							 errhint("Write the lower revision first: \"older:newer\".")));
 			/* upwards from the lower end through parent edges only */
 			pgm_descendants(graph, lo, nlo, false, below);
@@ -319,20 +301,13 @@ pg_migrate_history(PG_FUNCTION_ARGS)
 		PgmRevision *rev = &graph->revs[order[i]];
 		Datum		values[8];
 		bool		nulls[8] = {false, false, false, false, false, false, false, false};
-		List	   *parents = NIL;
-		List	   *deps = NIL;
-		int			j;
 
 		MemoryContextReset(row_cxt);
 
-		for (j = 0; j < rev->nparents; j++)
-			parents = lappend_int(parents, rev->parents[j]);
-		for (j = 0; j < rev->ndeps; j++)
-			deps = lappend_int(deps, rev->deps[j]);
 		values[0] = CStringGetTextDatum(rev->id);
-		values[1] = PointerGetDatum(ids_array_list(graph, parents));
+		values[1] = PointerGetDatum(ids_array(graph, rev->parents, rev->nparents));
 		values[2] = PointerGetDatum(cstring_array(rev->labels, rev->nlabels));
-		values[3] = PointerGetDatum(ids_array_list(graph, deps));
+		values[3] = PointerGetDatum(ids_array(graph, rev->deps, rev->ndeps));
 		if (rev->message)
 			values[4] = CStringGetTextDatum(rev->message);
 		else
@@ -365,8 +340,6 @@ pg_migrate_show(PG_FUNCTION_ARGS)
 	PgmRevisionDetails *d;
 	Datum		values[16];
 	bool		nulls[16];
-	List	   *ids = NIL;
-	int			j;
 
 	InitMaterializedSRF(fcinfo, 0);
 	state = pgm_load_state(project);
@@ -377,14 +350,9 @@ pg_migrate_show(PG_FUNCTION_ARGS)
 
 	memset(nulls, false, sizeof(nulls));
 	values[0] = CStringGetTextDatum(rev->id);
-	for (j = 0; j < rev->nparents; j++)
-		ids = lappend_int(ids, rev->parents[j]);
-	values[1] = PointerGetDatum(ids_array_list(graph, ids));
+	values[1] = PointerGetDatum(ids_array(graph, rev->parents, rev->nparents));
 	values[2] = PointerGetDatum(cstring_array(rev->labels, rev->nlabels));
-	ids = NIL;
-	for (j = 0; j < rev->ndeps; j++)
-		ids = lappend_int(ids, rev->deps[j]);
-	values[3] = PointerGetDatum(ids_array_list(graph, ids));
+	values[3] = PointerGetDatum(ids_array(graph, rev->deps, rev->ndeps));
 	nulls[4] = rev->message == NULL;
 	values[4] = rev->message ? CStringGetTextDatum(rev->message) : (Datum) 0;
 	values[5] = CStringGetTextDatum(d->up);
@@ -472,18 +440,17 @@ pg_migrate_is_up_to_date(PG_FUNCTION_ARGS)
 }
 
 static void
-append_json_ids(StringInfo buf, const char *key, PgmGraph *graph, List *revs)
+append_json_ids(StringInfo buf, const char *key, PgmGraph *graph,
+				const int *revs, int n)
 {
-	ListCell   *lc;
-	bool		first = true;
+	int			i;
 
 	appendStringInfo(buf, ", \"%s\": [", key);
-	foreach(lc, revs)
+	for (i = 0; i < n; i++)
 	{
-		if (!first)
+		if (i > 0)
 			appendStringInfoString(buf, ", ");
-		escape_json(buf, graph->revs[lfirst_int(lc)].id);
-		first = false;
+		escape_json(buf, graph->revs[revs[i]].id);
 	}
 	appendStringInfoChar(buf, ']');
 }
@@ -597,21 +564,23 @@ pg_migrate_status_json(PG_FUNCTION_ARGS)
 	PgmState   *state = pgm_load_state(project);
 	PgmPlan    *plan = pending_plan(state);
 	StringInfoData buf;
-	List	   *pending = NIL;
+	int		   *pending = palloc(sizeof(int) * Max(plan->nsteps, 1));
+	int		   *revs;
+	int			n;
 	int			i;
 
 	for (i = 0; i < plan->nsteps; i++)
-		pending = lappend_int(pending, plan->steps[i].rev);
+		pending[i] = plan->steps[i].rev;
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "{\"project\": ");
 	escape_json(&buf, project);
 	appendStringInfo(&buf, ", \"up_to_date\": %s", plan->nsteps == 0 ? "true" : "false");
-	append_json_ids(&buf, "current", state->graph,
-					pgm_tips(state->graph, state->applied));
-	append_json_ids(&buf, "heads", state->graph,
-					pgm_versioned_heads(state->graph));
-	append_json_ids(&buf, "pending", state->graph, pending);
+	revs = pgm_tips(state->graph, state->applied, &n);
+	append_json_ids(&buf, "current", state->graph, revs, n);
+	revs = pgm_versioned_heads(state->graph, &n);
+	append_json_ids(&buf, "heads", state->graph, revs, n);
+	append_json_ids(&buf, "pending", state->graph, pending, plan->nsteps);
 	appendStringInfo(&buf, ", \"revisions\": %d", state->graph->nrevs);
 	append_json_lock(&buf, project);
 	appendStringInfoChar(&buf, '}');
@@ -740,16 +709,7 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid range \"%s\"", target),
 					 errhint("A range has the form \"from:to\".")));
-		from = palloc0(Max(graph->nrevs, 1));
-		if (strcmp(lo, "current") == 0)
-			memcpy(from, state->applied, graph->nrevs);
-		else if (lo[0] != '\0' && strcmp(lo, "base") != 0)
-		{
-			PgmTarget  *t = pgm_resolve_target(graph, state->applied, lo,
-											   PGM_MODE_ANY);
-
-			pgm_ancestors(graph, t->revs, t->nrevs, true, from);
-		}
+		from = pgm_range_start(graph, state->applied, lo);
 	}
 	plan = pgm_plan_auto(graph, from, to);
 	pgm_check_reversible(graph, plan);

@@ -26,18 +26,13 @@
  * that a downgrade to it moves that lineage only (see plan.c).
  *
  * IDENTIFICATION
- *	  src/target.c
+ *	  src/core/target.c
  *
  *-------------------------------------------------------------------------
  */
-#include "postgres.h"
+#include "core_int.h"
 
 #include <limits.h>
-
-#include "lib/stringinfo.h"
-#include "utils/varlena.h"
-
-#include "pg_migrate.h"
 
 /* the characters of revision ids and branch labels */
 #define ID_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-."
@@ -51,10 +46,11 @@ typedef struct Candidate
 	int			score;
 } Candidate;
 
-static PgmTarget *make_target(PgmTargetKind kind, List *revs);
+static PgmTarget *make_target(PgmTargetKind kind, const int *revs, int nrevs);
 static bool parse_count(const char *s, int *count);
 static bool split_relative(const char *s, char **base, char *sign, int *count);
-static int	single_head(PgmGraph *graph, const char *target, List *heads);
+static int	single_head(PgmGraph *graph, const char *target, const int *heads,
+						int nheads);
 static int	walk_up(PgmGraph *graph, int start, int count, const bool *allowed,
 					const char *target);
 static int	walk_down(PgmGraph *graph, int start, int count, const char *target);
@@ -63,7 +59,7 @@ static int	single_tip(PgmGraph *graph, const bool *applied,
 static int	highest_applied(PgmGraph *graph, const bool *applied,
 							const bool *lineage, const char *target,
 							const char *branch);
-static List *lineage_heads(PgmGraph *graph, const bool *lineage);
+static int *lineage_heads(PgmGraph *graph, const bool *lineage, int *n);
 static PgmTarget *resolve_branch(PgmGraph *graph, const bool *applied,
 								 const char *target, const char *branch,
 								 const char *rest, PgmTargetMode mode);
@@ -71,15 +67,15 @@ static void report_unknown(PgmGraph *graph, const char *name);
 static int	candidate_cmp(const void *a, const void *b);
 
 static PgmTarget *
-make_target(PgmTargetKind kind, List *revs)
+make_target(PgmTargetKind kind, const int *revs, int nrevs)
 {
 	PgmTarget  *t = palloc0(sizeof(PgmTarget));
-	ListCell   *lc;
 
 	t->kind = kind;
-	t->revs = palloc(sizeof(int) * Max(list_length(revs), 1));
-	foreach(lc, revs)
-		t->revs[t->nrevs++] = lfirst_int(lc);
+	t->revs = PGM_ALLOC_N(int, nrevs);
+	if (nrevs > 0)
+		memcpy(t->revs, revs, sizeof(int) * nrevs);
+	t->nrevs = nrevs;
 	t->anchor = -1;
 	return t;
 }
@@ -137,15 +133,13 @@ check_target_syntax(const char *target)
 	const char *digits;
 
 	if (target[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target must not be empty"),
-				 errhint("Use \"heads\", \"head\", \"base\", a revision id, a branch label or a relative target such as \"+1\".")));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER, NULL,
+				  "Use \"heads\", \"head\", \"base\", a revision id, a branch label or a relative target such as \"+1\".",
+				  "target must not be empty");
 	if (strspn(target, ID_CHARS "@+:") != strlen(target))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid target %s", pgm_display(target)),
-				 errdetail("A target consists of revision ids, branch labels, the words head, heads, base and current, \"@\", \":\" and relative steps \"+N\" or \"-N\".")));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  "A target consists of revision ids, branch labels, the words head, heads, base and current, \"@\", \":\" and relative steps \"+N\" or \"-N\".",
+				  NULL, "invalid target %s", pgm_display(target));
 
 	/* a leading sign: the rest must be a step count */
 	if (target[0] == '+' || target[0] == '-')
@@ -153,11 +147,10 @@ check_target_syntax(const char *target)
 		int			count;
 
 		if (!parse_count(target + 1, &count))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid relative target \"%s\"", target),
-					 errdetail("A relative target is \"+N\" or \"-N\" with N between 1 and %d.",
-							   INT_MAX)));
+			pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+					  psprintf("A relative target is \"+N\" or \"-N\" with N between 1 and %d.",
+							   INT_MAX), NULL,
+					  "invalid relative target \"%s\"", target);
 	}
 
 	/* a trailing "+digits" (ids cannot contain '+'): the count must fit */
@@ -169,26 +162,23 @@ check_target_syntax(const char *target)
 		int			count;
 
 		if (!parse_count(digits, &count))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid relative target \"%s\"", target),
-					 errdetail("A relative step count is at most %d.", INT_MAX)));
+			pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+					  psprintf("A relative step count is at most %d.", INT_MAX),
+					  NULL, "invalid relative target \"%s\"", target);
 	}
 	if (digits > target && digits[-1] == '+' && *digits == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid relative target \"%s\"", target),
-				 errdetail("A \"+\" must be followed by a step count.")));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  "A \"+\" must be followed by a step count.", NULL,
+				  "invalid relative target \"%s\"", target);
 }
 
 static void
 check_count(const char *target, int count)
 {
 	if (count < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relative target \"%s\" is out of range", target),
-				 errdetail("A relative step count must be at least 1.")));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  "A relative step count must be at least 1.", NULL,
+				  "relative target \"%s\" is out of range", target);
 }
 
 /* "+N" is an upgrade's and "-N" a downgrade's; stamp and plan take both */
@@ -198,11 +188,10 @@ check_direction(const char *target, char sign, int count, PgmTargetMode mode)
 	check_count(target, count);
 	if ((sign == '+' && mode == PGM_MODE_DOWNGRADE) ||
 		(sign == '-' && mode == PGM_MODE_UPGRADE))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relative target \"%s\" is out of range", target),
-				 errdetail("%s moves the other way.",
-						   mode == PGM_MODE_UPGRADE ? "An upgrade" : "A downgrade")));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  mode == PGM_MODE_UPGRADE ? "An upgrade moves the other way." :
+				  "A downgrade moves the other way.", NULL,
+				  "relative target \"%s\" is out of range", target);
 }
 
 static int
@@ -221,7 +210,7 @@ static void
 report_unknown(PgmGraph *graph, const char *name)
 {
 	int			ncand = graph->nrevs + graph->nlabels;
-	Candidate  *cands = palloc(sizeof(Candidate) * Max(ncand, 1));
+	Candidate  *cands = PGM_ALLOC_N(Candidate, ncand);
 	int			n = 0;
 	int			i;
 	int			len = strlen(name);
@@ -242,11 +231,9 @@ report_unknown(PgmGraph *graph, const char *name)
 			/* a typo in the whole name, or in a prefix of it */
 			int			pmaxd = Max(1, len / 4);
 			int			pd = (clen > len && len >= 3) ?
-				varstr_levenshtein_less_equal(name, len, cand, len,
-											  1, 1, 1, pmaxd, true) : pmaxd + 1;
+				pgm_levenshtein(name, len, cand, len, pmaxd) : pmaxd + 1;
 
-			score = varstr_levenshtein_less_equal(name, len, cand, clen,
-												  1, 1, 1, maxd, true);
+			score = pgm_levenshtein(name, len, cand, clen, maxd);
 			if (score > maxd && pd > pmaxd)
 				continue;
 			score = 1 + Min(score > maxd ? INT_MAX - 1 : score,
@@ -258,20 +245,19 @@ report_unknown(PgmGraph *graph, const char *name)
 		n++;
 	}
 	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("revision \"%s\" is not registered in project \"%s\"",
-						name, graph->project)));
+		pgm_core_error(PGM_ERR_UNDEFINED_OBJECT, NULL, NULL,
+				  "revision \"%s\" is not registered in project \"%s\"",
+				  name, graph->project);
 	qsort(cands, n, sizeof(Candidate), candidate_cmp);
 	initStringInfo(&hint);
+	appendStringInfoString(&hint, "Perhaps you meant ");
 	for (i = 0; i < n && i < 3; i++)
 		appendStringInfo(&hint, "%s\"%s\"", i == 0 ? "" : (i == n - 1 || i == 2) ? " or " : ", ",
 						 cands[i].name);
-	ereport(ERROR,
-			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 errmsg("revision \"%s\" is not registered in project \"%s\"",
-					name, graph->project),
-			 errhint("Perhaps you meant %s.", hint.data)));
+	appendStringInfoChar(&hint, '.');
+	pgm_core_error(PGM_ERR_UNDEFINED_OBJECT, NULL, hint.data,
+			  "revision \"%s\" is not registered in project \"%s\"",
+			  name, graph->project);
 }
 
 /*
@@ -283,16 +269,16 @@ pgm_resolve_revision(PgmGraph *graph, const char *name)
 	int			rev;
 	int			len = strlen(name);
 	int			i;
-	List	   *matches = NIL;
+	const char **matches;
+	int			nmatches = 0;
 	int			match_rev = -1;
 
 	if (len == 0 || len > PGM_MAX_ID_LEN ||
 		strspn(name, ID_CHARS) != (size_t) len)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid revision name %s", pgm_display(name)),
-				 errdetail("Revision ids and branch labels have 1 to %d letters, digits, \"_\", \"-\" or \".\".",
-						   PGM_MAX_ID_LEN)));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  psprintf("Revision ids and branch labels have 1 to %d letters, digits, \"_\", \"-\" or \".\".",
+						   PGM_MAX_ID_LEN), NULL,
+				  "invalid revision name %s", pgm_display(name));
 	rev = pgm_graph_find_id(graph, name);
 	if (rev >= 0)
 		return rev;
@@ -300,84 +286,72 @@ pgm_resolve_revision(PgmGraph *graph, const char *name)
 	if (rev >= 0)
 		return rev;
 
-	if (len > 0)
+	matches = PGM_ALLOC_N(const char *, graph->nrevs + graph->nlabels);
+	for (i = 0; i < graph->nrevs; i++)
 	{
-		for (i = 0; i < graph->nrevs; i++)
-		{
-			const char *id = graph->revs[i].id;
+		const char *id = graph->revs[i].id;
 
-			if (strlen(id) > 3 && strncmp(id, name, len) == 0)
-			{
-				matches = lappend(matches, (void *) id);
-				match_rev = i;
-			}
-		}
-		for (i = 0; i < graph->nlabels; i++)
+		if (strlen(id) > 3 && strncmp(id, name, len) == 0)
 		{
-			const char *label = graph->labels[i].label;
-
-			if (strlen(label) > 3 && strncmp(label, name, len) == 0)
-			{
-				matches = lappend(matches, (void *) label);
-				match_rev = graph->labels[i].rev;
-			}
+			matches[nmatches++] = id;
+			match_rev = i;
 		}
 	}
-	if (list_length(matches) == 1)
+	for (i = 0; i < graph->nlabels; i++)
+	{
+		const char *label = graph->labels[i].label;
+
+		if (strlen(label) > 3 && strncmp(label, name, len) == 0)
+		{
+			matches[nmatches++] = label;
+			match_rev = graph->labels[i].rev;
+		}
+	}
+	if (nmatches == 1)
 		return match_rev;
-	if (list_length(matches) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("revision prefix \"%s\" is ambiguous", name),
-				 errdetail("It matches %s.", pgm_format_list(matches)),
-				 errhint("Use more characters of the revision id or branch label.")));
+	if (nmatches > 1)
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  psprintf("It matches %s.", pgm_format_names(matches, nmatches)),
+				  "Use more characters of the revision id or branch label.",
+				  "revision prefix \"%s\" is ambiguous", name);
 	report_unknown(graph, name);
 	return -1;					/* keep compiler quiet */
 }
 
 static int
-single_head(PgmGraph *graph, const char *target, List *heads)
+single_head(PgmGraph *graph, const char *target, const int *heads, int nheads)
 {
-	if (list_length(heads) > 1)
-	{
-		List	   *names = pgm_rev_names(graph, heads);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target \"%s\" matches multiple head revisions", target),
-				 errdetail("The heads are %s.", pgm_format_list(names)),
-				 errhint("Name a revision, use \"<branch>@head\", or use \"heads\".")));
-	}
-	if (heads == NIL)
+	if (nheads > 1)
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  psprintf("The heads are %s.",
+						   pgm_format_revs(graph, heads, nheads)),
+				  "Name a revision, use \"<branch>@head\", or use \"heads\".",
+				  "target \"%s\" matches multiple head revisions", target);
+	if (nheads == 0)
 		return BELOW_BASE;
-	return linitial_int(heads);
+	return heads[0];
 }
 
 static void
 report_ambiguous_walk(PgmGraph *graph, const char *target, int at,
 					  const int *revs, int nrevs, bool up)
 {
-	List	   *names = NIL;
-	int			i;
+	char	   *names = pgm_format_revs(graph, revs, nrevs);
 
-	for (i = 0; i < nrevs; i++)
-		names = lappend(names, graph->revs[revs[i]].id);
 	if (at == BELOW_BASE)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relative target \"%s\" is ambiguous", target),
-				 errdetail("There are several bases: %s.", pgm_format_list(names)),
-				 errhint("Start from a revision or a branch, e.g. \"<rev>+N\" or \"<branch>@base+N\".")));
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("relative target \"%s\" is ambiguous", target),
-			 up ?
-			 errdetail("Revision \"%s\" is a branch point with children %s.",
-					   graph->revs[at].id, pgm_format_list(names)) :
-			 errdetail("Revision \"%s\" is a merge point with parents %s.",
-					   graph->revs[at].id, pgm_format_list(names)),
-			 errhint("Name the branch, e.g. \"<branch>@%s\", or name a revision.",
-					 up ? "+N" : "-N")));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  psprintf("There are several bases: %s.", names),
+				  "Start from a revision or a branch, e.g. \"<rev>+N\" or \"<branch>@base+N\".",
+				  "relative target \"%s\" is ambiguous", target);
+	pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+			  up ?
+			  psprintf("Revision \"%s\" is a branch point with children %s.",
+					   graph->revs[at].id, names) :
+			  psprintf("Revision \"%s\" is a merge point with parents %s.",
+					   graph->revs[at].id, names),
+			  psprintf("Name the branch, e.g. \"<branch>@%s\", or name a revision.",
+					   up ? "+N" : "-N"),
+			  "relative target \"%s\" is ambiguous", target);
 }
 
 /*
@@ -390,7 +364,7 @@ walk_up(PgmGraph *graph, int start, int count, const bool *allowed,
 {
 	int			cur = start;
 	int			step;
-	int		   *cands = palloc(sizeof(int) * Max(graph->nrevs, 1));
+	int		   *cands = PGM_ALLOC_N(int, graph->nrevs);
 
 	for (step = 0; step < count; step++)
 	{
@@ -412,13 +386,13 @@ walk_up(PgmGraph *graph, int start, int count, const bool *allowed,
 					cands[ncands++] = rev->children[i];
 		}
 		if (ncands == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relative target \"%s\" is out of range", target),
-					 cur == BELOW_BASE ?
-					 errdetail("There is no revision to walk to.") :
-					 errdetail("Revision \"%s\" has no child; the walk stopped after %d of %d steps.",
-							   graph->revs[cur].id, step, count)));
+			pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+					  cur == BELOW_BASE ?
+					  "There is no revision to walk to." :
+					  psprintf("Revision \"%s\" has no child; the walk stopped after %d of %d steps.",
+							   graph->revs[cur].id, step, count),
+					  NULL,
+					  "relative target \"%s\" is out of range", target);
 		if (ncands > 1)
 			report_ambiguous_walk(graph, target, cur, cands, ncands, true);
 		cur = cands[0];
@@ -439,11 +413,10 @@ walk_down(PgmGraph *graph, int start, int count, const char *target)
 		PgmRevision *rev;
 
 		if (cur == BELOW_BASE)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relative target \"%s\" is out of range", target),
-					 errdetail("The walk went below the base after %d of %d steps.",
-							   step, count)));
+			pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+					  psprintf("The walk went below the base after %d of %d steps.",
+							   step, count), NULL,
+					  "relative target \"%s\" is out of range", target);
 		rev = &graph->revs[cur];
 		if (rev->nparents > 1)
 			report_ambiguous_walk(graph, target, cur, rev->parents,
@@ -457,8 +430,8 @@ static PgmTarget *
 target_for(int rev)
 {
 	if (rev == BELOW_BASE)
-		return make_target(PGM_TARGET_BASE, NIL);
-	return make_target(PGM_TARGET_REVS, list_make1_int(rev));
+		return make_target(PGM_TARGET_BASE, NULL, 0);
+	return make_target(PGM_TARGET_REVS, &rev, 1);
 }
 
 /*
@@ -473,13 +446,15 @@ lineage_target(PgmGraph *graph, int rev, int anchor, bool *lineage)
 
 	if (rev == BELOW_BASE)
 	{
-		List	   *roots = NIL;
+		int		   *roots = PGM_ALLOC_N(int, graph->nrevs);
+		int			nroots = 0;
 		int			i;
 
 		for (i = 0; i < graph->nrevs; i++)
 			if (lineage[i] && graph->revs[i].nparents == 0)
-				roots = lappend_int(roots, i);
-		t = make_target(PGM_TARGET_BELOW, roots);
+				roots[nroots++] = i;
+		t = make_target(PGM_TARGET_BELOW, roots, nroots);
+		pfree(roots);
 	}
 	else
 		t = target_for(rev);
@@ -492,23 +467,19 @@ lineage_target(PgmGraph *graph, int rev, int anchor, bool *lineage)
 static int
 single_tip(PgmGraph *graph, const bool *applied, const char *target)
 {
-	List	   *tips = pgm_tips(graph, applied);
+	int			ntips;
+	int		   *tips = pgm_tips(graph, applied, &ntips);
 
-	if (list_length(tips) > 1)
-	{
-		List	   *names = pgm_rev_names(graph, tips);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relative target \"%s\" is ambiguous with several current revisions",
-						target),
-				 errdetail("The current revisions are %s.", pgm_format_list(names)),
-				 errhint("Name the branch to move, e.g. \"<label>@%s\".",
-						 target)));
-	}
-	if (tips == NIL)
+	if (ntips > 1)
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  psprintf("The current revisions are %s.",
+						   pgm_format_revs(graph, tips, ntips)),
+				  psprintf("Name the branch to move, e.g. \"<label>@%s\".", target),
+				  "relative target \"%s\" is ambiguous with several current revisions",
+				  target);
+	if (ntips == 0)
 		return BELOW_BASE;
-	return linitial_int(tips);
+	return tips[0];
 }
 
 /*
@@ -523,8 +494,9 @@ static int
 highest_applied(PgmGraph *graph, const bool *applied, const bool *lineage,
 				const char *target, const char *branch)
 {
-	bool	   *covered = palloc0(Max(graph->nrevs, 1));
-	List	   *found = NIL;
+	bool	   *covered = PGM_ALLOC0_N(bool, graph->nrevs);
+	int		   *found = PGM_ALLOC_N(int, graph->nrevs);
+	int			nfound = 0;
 	int			i;
 
 	/* everything below an applied member (ancestors accumulate safely) */
@@ -538,35 +510,63 @@ highest_applied(PgmGraph *graph, const bool *applied, const bool *lineage,
 		}
 	for (i = 0; i < graph->nrevs; i++)
 		if (applied[i] && lineage[i] && !covered[i])
-			found = lappend_int(found, i);
+			found[nfound++] = i;
 	pfree(covered);
-	if (list_length(found) > 1)
-	{
-		List	   *names = pgm_rev_names(graph, found);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relative target \"%s\" is ambiguous", target),
-				 errdetail("The lineage of \"%s\" has several highest applied revisions: %s.",
-						   branch, pgm_format_list(names)),
-				 errhint("Name a branch whose lineage holds only one of them, or name a revision.")));
-	}
-	if (found == NIL)
-		return BELOW_BASE;
-	return linitial_int(found);
+	if (nfound > 1)
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  psprintf("The lineage of \"%s\" has several highest applied revisions: %s.",
+						   branch, pgm_format_revs(graph, found, nfound)),
+				  "Name a branch whose lineage holds only one of them, or name a revision.",
+				  "relative target \"%s\" is ambiguous", target);
+	return nfound == 0 ? BELOW_BASE : found[0];
 }
 
 /* the heads of a lineage: its members without a child */
-static List *
-lineage_heads(PgmGraph *graph, const bool *lineage)
+static int *
+lineage_heads(PgmGraph *graph, const bool *lineage, int *n)
 {
-	List	   *heads = NIL;
+	int		   *heads = PGM_ALLOC_N(int, graph->nrevs);
 	int			i;
 
+	*n = 0;
 	for (i = 0; i < graph->nrevs; i++)
 		if (lineage[i] && graph->revs[i].nchildren == 0)
-			heads = lappend_int(heads, i);
+			heads[(*n)++] = i;
 	return heads;
+}
+
+/* "branch@+N" and "branch@-N", from the lineage's highest applied revision */
+static PgmTarget *
+branch_relative(PgmGraph *graph, const bool *applied, const char *target,
+				const char *branch, const char *rest, PgmTargetMode mode,
+				int r, bool *lineage)
+{
+	int			count;
+	int			start;
+	PgmTarget  *t;
+
+	if (!parse_count(rest + 1, &count))
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER, NULL,
+				  "Write \"<branch>@+N\" or \"<branch>@-N\" with a whole number N.",
+				  "invalid relative target \"%s\"", target);
+	check_direction(target, rest[0], count, mode);
+	start = highest_applied(graph, applied, lineage, target, branch);
+	if (rest[0] == '+')
+	{
+		/* from there (or below the lineage's bases) towards r */
+		t = target_for(walk_up(graph, start, count, lineage, target));
+		t->relative_up = true;
+		return t;
+	}
+	if (start == BELOW_BASE)
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  psprintf("No revision of the lineage of \"%s\" is applied.",
+						   branch), NULL,
+				  "relative target \"%s\" is out of range", target);
+	t = lineage_target(graph, walk_down(graph, start, count, target),
+					   r, lineage);
+	t->relative_down = true;
+	return t;
 }
 
 /*
@@ -577,22 +577,25 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 			   const char *branch, const char *rest, PgmTargetMode mode)
 {
 	int			r = pgm_resolve_revision(graph, branch);
-	bool	   *lineage = palloc0(Max(graph->nrevs, 1));
+	bool	   *lineage = PGM_ALLOC0_N(bool, graph->nrevs);
 	char	   *sym;
 	char		sign;
 	int			count;
+	int			nheads;
+	int		   *heads;
 
 	pgm_lineage(graph, r, lineage);
 
 	if (strcmp(rest, "head") == 0 || strcmp(rest, "heads") == 0)
 	{
-		List	   *heads = lineage_heads(graph, lineage);
 		PgmTarget  *t;
 
+		heads = lineage_heads(graph, lineage, &nheads);
 		if (rest[4] != 's')
-			return lineage_target(graph, single_head(graph, target, heads),
+			return lineage_target(graph,
+								  single_head(graph, target, heads, nheads),
 								  r, lineage);
-		t = make_target(PGM_TARGET_REVS, heads);
+		t = make_target(PGM_TARGET_REVS, heads, nheads);
 		t->lineage = lineage;
 		t->anchor = r;
 		return t;
@@ -600,59 +603,30 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 	if (strcmp(rest, "base") == 0)
 		return lineage_target(graph, BELOW_BASE, r, lineage);
 	if (rest[0] == '+' || rest[0] == '-')
-	{
-		int			start;
-
-		if (!parse_count(rest + 1, &count))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid relative target \"%s\"", target),
-					 errhint("Write \"<branch>@+N\" or \"<branch>@-N\" with a whole number N.")));
-		check_direction(target, rest[0], count, mode);
-		start = highest_applied(graph, applied, lineage, target, branch);
-		if (rest[0] == '+')
-		{
-			/* from there (or below the lineage's bases) towards r */
-			PgmTarget  *t = target_for(walk_up(graph, start, count, lineage,
-											   target));
-
-			t->relative_up = true;
-			return t;
-		}
-		if (start == BELOW_BASE)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relative target \"%s\" is out of range", target),
-					 errdetail("No revision of the lineage of \"%s\" is applied.",
-							   branch)));
-		{
-			PgmTarget  *t = lineage_target(graph,
-										   walk_down(graph, start, count, target),
-										   r, lineage);
-
-			t->relative_down = true;
-			return t;
-		}
-	}
+		return branch_relative(graph, applied, target, branch, rest, mode,
+							   r, lineage);
 	if (split_relative(rest, &sym, &sign, &count) &&
 		(strcmp(sym, "head") == 0 || strcmp(sym, "base") == 0))
 	{
 		check_count(target, count);
 		if (sym[0] == 'h' && sign == '-')
+		{
+			heads = lineage_heads(graph, lineage, &nheads);
 			return lineage_target(graph,
 								  walk_down(graph,
 											single_head(graph, target,
-														lineage_heads(graph, lineage)),
+														heads, nheads),
 											count, target),
 								  r, lineage);
+		}
 		if (sym[0] == 'b' && sign == '+')
 			return lineage_target(graph,
 								  walk_up(graph, BELOW_BASE, count, lineage, target),
 								  r, lineage);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relative target \"%s\" is out of range", target),
-				 errdetail("Nothing lies %s.", sym[0] == 'h' ? "above a head" : "below the base")));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  sym[0] == 'h' ? "Nothing lies above a head." :
+				  "Nothing lies below the base.", NULL,
+				  "relative target \"%s\" is out of range", target);
 	}
 
 	/* branch@rev: rev must be in the lineage */
@@ -660,12 +634,83 @@ resolve_branch(PgmGraph *graph, const bool *applied, const char *target,
 		int			r2 = pgm_resolve_revision(graph, rest);
 
 		if (!lineage[r2])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("revision \"%s\" is not a member of branch \"%s\"",
-							graph->revs[r2].id, branch)));
+			pgm_core_error(PGM_ERR_INVALID_PARAMETER, NULL, NULL,
+					  "revision \"%s\" is not a member of branch \"%s\"",
+					  graph->revs[r2].id, branch);
 		return lineage_target(graph, r2, r, lineage);
 	}
+}
+
+/* "+N" / "-N": relative to the current version set */
+static PgmTarget *
+resolve_current_relative(PgmGraph *graph, const bool *applied,
+						 const char *target, int count, PgmTargetMode mode)
+{
+	int			start;
+	PgmTarget  *t;
+	bool	   *lineage;
+
+	check_direction(target, target[0], count, mode);
+	start = single_tip(graph, applied, target);
+	if (target[0] == '+')
+	{
+		t = target_for(walk_up(graph, start, count, NULL, target));
+		t->relative_up = true;
+		return t;
+	}
+	if (start == BELOW_BASE)
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER, "Nothing is applied.", NULL,
+				  "relative target \"%s\" is out of range", target);
+	/* only the tip's lineage moves */
+	lineage = PGM_ALLOC0_N(bool, graph->nrevs);
+	pgm_lineage(graph, start, lineage);
+	t = lineage_target(graph, walk_down(graph, start, count, target),
+					   start, lineage);
+	t->relative_down = true;
+	return t;
+}
+
+/* "x+N" / "x-N": relative to a symbol or revision */
+static PgmTarget *
+resolve_symbol_relative(PgmGraph *graph, const char *target, const char *sym,
+						char sign, int count)
+{
+	int			start;
+	int			nheads;
+	int		   *heads;
+	char	   *inner;
+	char		inner_sign;
+	int			inner_count;
+
+	check_count(target, count);
+	/* "c1-1-1": one relative step per target */
+	if (pgm_graph_find_id(graph, sym) < 0 &&
+		pgm_graph_find_label(graph, sym) < 0 &&
+		split_relative(sym, &inner, &inner_sign, &inner_count))
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				  psprintf("A target takes one relative step, such as \"%s%c%d\".",
+						   inner, sign, count), NULL,
+				  "invalid relative target \"%s\"", target);
+	if (strcmp(sym, "head") == 0)
+	{
+		heads = pgm_versioned_heads(graph, &nheads);
+		start = single_head(graph, target, heads, nheads);
+	}
+	else if (strcmp(sym, "heads") == 0)
+	{
+		heads = pgm_real_heads(graph, &nheads);
+		start = single_head(graph, target, heads, nheads);
+	}
+	else if (strcmp(sym, "base") == 0)
+		start = BELOW_BASE;
+	else
+		start = pgm_resolve_revision(graph, sym);
+	if (sign == '+')
+		return target_for(walk_up(graph, start, count, NULL, target));
+	if (start == BELOW_BASE)
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER, "Nothing lies below the base.",
+				  NULL, "relative target \"%s\" is out of range", target);
+	return target_for(walk_down(graph, start, count, target));
 }
 
 /*
@@ -680,32 +725,37 @@ pgm_resolve_target(PgmGraph *graph, const bool *applied, const char *target,
 	int			count;
 	char	   *sym;
 	char		sign;
+	int			n;
+	int		   *revs;
 
 	if (strlen(target) > 4 * PGM_MAX_ID_LEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target %s is too long", pgm_display(target))));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER, NULL, NULL,
+				  "target %s is too long", pgm_display(target));
 	check_target_syntax(target);
 	if (strchr(target, ':') != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("range \"%s\" is not allowed here", target),
-				 errhint("Ranges \"a:b\" are accepted only by history() and script().")));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER, NULL,
+				  "Ranges \"a:b\" are accepted only by history() and script().",
+				  "range \"%s\" is not allowed here", target);
 
 	if (strcmp(target, "heads") == 0)
-		return make_target(PGM_TARGET_REVS, pgm_real_heads(graph));
+	{
+		revs = pgm_real_heads(graph, &n);
+		return make_target(PGM_TARGET_REVS, revs, n);
+	}
 	if (strcmp(target, "head") == 0)
 	{
-		List	   *heads = pgm_versioned_heads(graph);
-
-		if (heads == NIL)
-			return make_target(PGM_TARGET_REVS, NIL);
-		return target_for(single_head(graph, target, heads));
+		revs = pgm_versioned_heads(graph, &n);
+		if (n == 0)
+			return make_target(PGM_TARGET_REVS, NULL, 0);
+		return target_for(single_head(graph, target, revs, n));
 	}
 	if (strcmp(target, "base") == 0)
-		return make_target(PGM_TARGET_BASE, NIL);
+		return make_target(PGM_TARGET_BASE, NULL, 0);
 	if (strcmp(target, "current") == 0)
-		return make_target(PGM_TARGET_REVS, pgm_tips(graph, applied));
+	{
+		revs = pgm_tips(graph, applied, &n);
+		return make_target(PGM_TARGET_REVS, revs, n);
+	}
 
 	/* an exact id or label wins over any other reading */
 	rev = pgm_graph_find_id(graph, target);
@@ -720,115 +770,49 @@ pgm_resolve_target(PgmGraph *graph, const bool *applied, const char *target,
 		char	   *branch = pnstrdup(target, at - target);
 
 		if (branch[0] == '\0' || at[1] == '\0')
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid target \"%s\"", target),
-					 errhint("Write \"<branch>@head\", \"<branch>@base\", \"<branch>@<revision>\" or \"<branch>@+N\".")));
+			pgm_core_error(PGM_ERR_INVALID_PARAMETER, NULL,
+					  "Write \"<branch>@head\", \"<branch>@base\", \"<branch>@<revision>\" or \"<branch>@+N\".",
+					  "invalid target \"%s\"", target);
 		return resolve_branch(graph, applied, target, branch, at + 1, mode);
 	}
 
-	/* "+N" / "-N": relative to the current version set */
 	if ((target[0] == '+' || target[0] == '-') && parse_count(target + 1, &count))
-	{
-		int			start;
-		PgmTarget  *t;
-		bool	   *lineage;
+		return resolve_current_relative(graph, applied, target, count, mode);
 
-		check_direction(target, target[0], count, mode);
-		start = single_tip(graph, applied, target);
-		if (target[0] == '+')
-		{
-			t = target_for(walk_up(graph, start, count, NULL, target));
-			t->relative_up = true;
-			return t;
-		}
-		if (start == BELOW_BASE)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relative target \"%s\" is out of range", target),
-					 errdetail("Nothing is applied.")));
-		/* only the tip's lineage moves */
-		lineage = palloc0(Max(graph->nrevs, 1));
-		pgm_lineage(graph, start, lineage);
-		t = lineage_target(graph, walk_down(graph, start, count, target),
-						   start, lineage);
-		t->relative_down = true;
-		return t;
-	}
-
-	/* "x+N" / "x-N": relative to a symbol or revision */
 	if (split_relative(target, &sym, &sign, &count) && sym[0] != '\0')
-	{
-		int			start;
-
-		check_count(target, count);
-		/* "c1-1-1": one relative step per target */
-		{
-			char	   *inner;
-			char		inner_sign;
-			int			inner_count;
-
-			if (pgm_graph_find_id(graph, sym) < 0 &&
-				pgm_graph_find_label(graph, sym) < 0 &&
-				split_relative(sym, &inner, &inner_sign, &inner_count))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid relative target \"%s\"", target),
-						 errdetail("A target takes one relative step, such as \"%s%c%d\".",
-								   inner, sign, count)));
-		}
-		if (strcmp(sym, "head") == 0)
-			start = single_head(graph, target, pgm_versioned_heads(graph));
-		else if (strcmp(sym, "heads") == 0)
-			start = single_head(graph, target, pgm_real_heads(graph));
-		else if (strcmp(sym, "base") == 0)
-			start = BELOW_BASE;
-		else
-			start = pgm_resolve_revision(graph, sym);
-		if (sign == '+')
-			return target_for(walk_up(graph, start, count, NULL, target));
-		if (start == BELOW_BASE)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relative target \"%s\" is out of range", target),
-					 errdetail("Nothing lies below the base.")));
-		return target_for(walk_down(graph, start, count, target));
-	}
+		return resolve_symbol_relative(graph, target, sym, sign, count);
 
 	return target_for(pgm_resolve_revision(graph, target));
 }
 
 /*
- * Resolve a range "lower:upper" for history() and script().  An empty or
- * "base" lower end means the bases; an empty upper end means the heads;
- * "current" is allowed on either side.
+ * Resolve a range "lower:upper" for history().  An empty or "base" lower
+ * end means the bases; an empty upper end means the heads; "current" is
+ * allowed on either side.  lower and upper are palloc'd arrays.
  */
 void
 pgm_resolve_range(PgmGraph *graph, const bool *applied, const char *range,
-				  bool *lower_is_base, List **lower, List **upper)
+				  bool *lower_is_base, int **lower, int *nlower,
+				  int **upper, int *nupper)
 {
 	const char *colon = strchr(range, ':');
 	char	   *lo;
 	const char *hi;
 	PgmTarget  *t;
-	int			i;
 
-	Assert(colon != NULL);
 	if (strlen(range) > 4 * PGM_MAX_ID_LEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("range %s is too long", pgm_display(range))));
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER, NULL, NULL,
+				  "range %s is too long", pgm_display(range));
 	check_target_syntax(range);
-	if (strchr(colon + 1, ':') != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid range \"%s\"", range),
-				 errhint("A range has the form \"lower:upper\".")));
+	if (colon == NULL || strchr(colon + 1, ':') != NULL)
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER, NULL,
+				  "A range has the form \"lower:upper\".",
+				  "invalid range \"%s\"", range);
 	lo = pnstrdup(range, colon - range);
 	hi = colon + 1;
 
-	*lower = NIL;
-	*upper = NIL;
+	*lower = NULL;
+	*nlower = 0;
 	*lower_is_base = false;
 	if (lo[0] == '\0' || strcmp(lo, "base") == 0)
 		*lower_is_base = true;
@@ -837,17 +821,17 @@ pgm_resolve_range(PgmGraph *graph, const bool *applied, const char *range,
 		t = pgm_resolve_target(graph, applied, lo, PGM_MODE_ANY);
 		if (t->kind != PGM_TARGET_REVS)
 			*lower_is_base = true;
-		for (i = 0; i < t->nrevs; i++)
-			*lower = lappend_int(*lower, t->revs[i]);
+		*lower = t->revs;
+		*nlower = t->nrevs;
 		if (t->kind == PGM_TARGET_REVS && t->nrevs == 0)
 			*lower_is_base = true;	/* e.g. "current" with nothing applied */
 	}
 	if (hi[0] == '\0')
-		*upper = pgm_real_heads(graph);
+		*upper = pgm_real_heads(graph, nupper);
 	else
 	{
 		t = pgm_resolve_target(graph, applied, hi, PGM_MODE_ANY);
-		for (i = 0; i < t->nrevs; i++)
-			*upper = lappend_int(*upper, t->revs[i]);
+		*upper = t->revs;
+		*nupper = t->nrevs;
 	}
 }

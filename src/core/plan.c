@@ -22,13 +22,11 @@
  * being applied.
  *
  * IDENTIFICATION
- *	  src/plan.c
+ *	  src/core/plan.c
  *
  *-------------------------------------------------------------------------
  */
-#include "postgres.h"
-
-#include "pg_migrate.h"
+#include "core_int.h"
 
 static PgmPlan *
 new_plan(PgmGraph *graph, const bool *applied)
@@ -41,24 +39,12 @@ new_plan(PgmGraph *graph, const bool *applied)
 	return plan;
 }
 
-static int *
-list_to_array(List *list, int *n)
-{
-	int		   *arr = palloc(sizeof(int) * Max(list_length(list), 1));
-	ListCell   *lc;
-
-	*n = 0;
-	foreach(lc, list)
-		arr[(*n)++] = lfirst_int(lc);
-	return arr;
-}
-
 /* append the walk of in_set from start, forwards or reversed */
 static void
 add_walk(PgmGraph *graph, PgmPlan *plan, const bool *in_set, const int *start,
 		 int nstart, PgmDirection direction, bool reversed)
 {
-	int		   *order = palloc(sizeof(int) * Max(graph->nrevs, 1));
+	int		   *order = PGM_ALLOC_N(int, graph->nrevs);
 	int			n = pgm_walk_order(graph, in_set, start, nstart, order);
 	int			i;
 
@@ -82,7 +68,7 @@ pgm_plan_upgrade(PgmGraph *graph, const bool *applied, PgmTarget *target)
 	if (target->kind != PGM_TARGET_REVS || target->nrevs == 0)
 		return plan;			/* base and x@base need nothing applied */
 
-	todo = palloc0(Max(graph->nrevs, 1));
+	todo = PGM_ALLOC0_N(bool, graph->nrevs);
 	pgm_ancestors(graph, target->revs, target->nrevs, true, todo);
 	for (i = 0; i < graph->nrevs; i++)
 	{
@@ -104,22 +90,19 @@ pgm_plan_upgrade(PgmGraph *graph, const bool *applied, PgmTarget *target)
 static void
 check_downgrade_target(PgmGraph *graph, const bool *applied, int rev)
 {
-	List	   *tips = pgm_tips(graph, applied);
-	bool	   *lineage = palloc0(Max(graph->nrevs, 1));
-	int		   *from;
-	int			nfrom;
+	bool	   *lineage = PGM_ALLOC0_N(bool, graph->nrevs);
+	int			ntips;
+	int		   *tips = pgm_tips(graph, applied, &ntips);
 
-	from = list_to_array(tips, &nfrom);
-	pgm_ancestors(graph, from, nfrom, false, lineage);
+	pgm_ancestors(graph, tips, ntips, false, lineage);
 	if (lineage[rev])
 		return;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("revision \"%s\" is not a valid downgrade target from the current state",
-					graph->revs[rev].id),
-			 errdetail("It is applied only because a revision depends on it, and it is on the parent lineage of no current revision (%s).",
-					   pgm_format_list(pgm_rev_names(graph, tips))),
-			 errhint("Downgrade the revision that depends on it, or use stamp() to rewrite the version state.")));
+	pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+			  psprintf("It is applied only because a revision depends on it, and it is on the parent lineage of no current revision (%s).",
+					   pgm_format_revs(graph, tips, ntips)),
+			  "Downgrade the revision that depends on it, or use stamp() to rewrite the version state.",
+			  "revision \"%s\" is not a valid downgrade target from the current state",
+			  graph->revs[rev].id);
 }
 
 /*
@@ -131,11 +114,10 @@ check_downgrade_target(PgmGraph *graph, const bool *applied, int rev)
  * stays too.
  */
 PgmPlan *
-pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
-				   const char *target_text)
+pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target)
 {
 	PgmPlan    *plan = new_plan(graph, applied);
-	bool	   *todo = palloc0(Max(graph->nrevs, 1));
+	bool	   *todo = PGM_ALLOC0_N(bool, graph->nrevs);
 	int		   *tips;
 	int			ntips;
 	int			i,
@@ -146,9 +128,9 @@ pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 	{
 		case PGM_TARGET_REVS:
 			{
-				bool	   *keep = palloc0(Max(graph->nrevs, 1));
-				int		   *roots = palloc(sizeof(int) * Max(graph->nrevs, 1));
-				bool	   *is_root = palloc0(Max(graph->nrevs, 1));
+				bool	   *keep = PGM_ALLOC0_N(bool, graph->nrevs);
+				int		   *roots = PGM_ALLOC_N(int, graph->nrevs);
+				bool	   *is_root = PGM_ALLOC0_N(bool, graph->nrevs);
 				int			nroots = 0;
 
 				for (i = 0; i < target->nrevs; i++)
@@ -156,13 +138,12 @@ pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 					PgmRevision *rev = &graph->revs[target->revs[i]];
 
 					if (!applied[target->revs[i]])
-						ereport(ERROR,
-								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								 errmsg("revision \"%s\" is not a valid downgrade target from the current state",
-										rev->id),
-								 errdetail("It is not applied in project \"%s\".",
+						pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+								  psprintf("It is not applied in project \"%s\".",
 										   graph->project),
-								 errhint("Use upgrade() to move forward, or stamp() to rewrite the version state.")));
+								  "Use upgrade() to move forward, or stamp() to rewrite the version state.",
+								  "revision \"%s\" is not a valid downgrade target from the current state",
+								  rev->id);
 					for (j = 0; j < rev->nchildren; j++)
 					{
 						int			c = rev->children[j];
@@ -199,7 +180,7 @@ pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 		if (todo[i])
 			plan->new_applied[i] = false;
 	}
-	tips = list_to_array(pgm_tips(graph, applied), &ntips);
+	tips = pgm_tips(graph, applied, &ntips);
 	add_walk(graph, plan, todo, tips, ntips, PGM_DOWN, false);
 	return plan;
 }
@@ -211,8 +192,8 @@ pgm_plan_downgrade(PgmGraph *graph, const bool *applied, PgmTarget *target,
 static void
 remove_related_tips(PgmGraph *graph, const int *revs, int nrevs, bool *tip)
 {
-	bool	   *below = palloc0(Max(graph->nrevs, 1));
-	bool	   *above = palloc0(Max(graph->nrevs, 1));
+	bool	   *below = PGM_ALLOC0_N(bool, graph->nrevs);
+	bool	   *above = PGM_ALLOC0_N(bool, graph->nrevs);
 	int			i;
 
 	/* separately: a traversal does not expand what another one marked */
@@ -230,17 +211,19 @@ pgm_plan_stamp(PgmGraph *graph, const bool *applied, PgmTarget *target,
 			   bool purge)
 {
 	PgmPlan    *plan = new_plan(graph, applied);
-	bool	   *tip = palloc0(Max(graph->nrevs, 1));
+	bool	   *tip = PGM_ALLOC0_N(bool, graph->nrevs);
 	bool	   *diff = palloc(Max(graph->nrevs, 1));
 	int		   *tips;
 	int			ntips;
 	int			i,
 				j;
-	ListCell   *lc;
 
 	if (!purge)
-		foreach(lc, pgm_tips(graph, applied))
-			tip[lfirst_int(lc)] = true;
+	{
+		tips = pgm_tips(graph, applied, &ntips);
+		for (i = 0; i < ntips; i++)
+			tip[tips[i]] = true;
+	}
 
 	switch (target->kind)
 	{
@@ -269,13 +252,13 @@ pgm_plan_stamp(PgmGraph *graph, const bool *applied, PgmTarget *target,
 	/* revisions that stop being applied, in downgrade order */
 	for (i = 0; i < graph->nrevs; i++)
 		diff[i] = applied[i] && !plan->new_applied[i];
-	tips = list_to_array(pgm_tips(graph, applied), &ntips);
+	tips = pgm_tips(graph, applied, &ntips);
 	add_walk(graph, plan, diff, tips, ntips, PGM_UNSTAMP, false);
 
 	/* revisions that start being applied, in upgrade order */
 	for (i = 0; i < graph->nrevs; i++)
 		diff[i] = plan->new_applied[i] && !applied[i];
-	tips = list_to_array(pgm_tips(graph, plan->new_applied), &ntips);
+	tips = pgm_tips(graph, plan->new_applied, &ntips);
 	add_walk(graph, plan, diff, tips, ntips, PGM_STAMP, true);
 
 	return plan;
@@ -296,9 +279,9 @@ pgm_plan_auto(PgmGraph *graph, const bool *applied, const char *target_text)
 	bool		all_applied = true;
 
 	if (target->relative_down)
-		return pgm_plan_downgrade(graph, applied, target, target_text);
+		return pgm_plan_downgrade(graph, applied, target);
 	if (target->kind == PGM_TARGET_BASE || target->kind == PGM_TARGET_BELOW)
-		return pgm_plan_downgrade(graph, applied, target, target_text);
+		return pgm_plan_downgrade(graph, applied, target);
 
 	plan = pgm_plan_upgrade(graph, applied, target);
 	if (plan->nsteps > 0 || target->relative_up)
@@ -310,7 +293,29 @@ pgm_plan_auto(PgmGraph *graph, const bool *applied, const char *target_text)
 		return plan;
 
 	/* an applied target: what downgrade() would do, or its refusal */
-	return pgm_plan_downgrade(graph, applied, target, target_text);
+	return pgm_plan_downgrade(graph, applied, target);
+}
+
+/*
+ * The applied set a script range "lower:upper" starts from: nothing for an
+ * empty lower end or "base", the current state for "current", otherwise
+ * the lower end and everything below it.
+ */
+bool *
+pgm_range_start(PgmGraph *graph, const bool *applied, const char *lower)
+{
+	bool	   *from = PGM_ALLOC0_N(bool, graph->nrevs);
+
+	if (strcmp(lower, "current") == 0)
+		memcpy(from, applied, graph->nrevs);
+	else if (lower[0] != '\0' && strcmp(lower, "base") != 0)
+	{
+		PgmTarget  *t = pgm_resolve_target(graph, applied, lower,
+										   PGM_MODE_ANY);
+
+		pgm_ancestors(graph, t->revs, t->nrevs, true, from);
+	}
+	return from;
 }
 
 /* Refuse, before anything runs, a downgrade through an irreversible revision. */
@@ -324,11 +329,10 @@ pgm_check_reversible(PgmGraph *graph, PgmPlan *plan)
 		PgmRevision *rev = &graph->revs[plan->steps[i].rev];
 
 		if (plan->steps[i].direction == PGM_DOWN && !rev->has_down)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("revision \"%s\" is irreversible", rev->id),
-					 errdetail("It has no down script, and the downgrade would have to revert it."),
-					 errhint("Downgrade to a revision above it, or use stamp() to rewrite the version state without running SQL.")));
+			pgm_core_error(PGM_ERR_NOT_IN_STATE,
+					  "It has no down script, and the downgrade would have to revert it.",
+					  "Downgrade to a revision above it, or use stamp() to rewrite the version state without running SQL.",
+					  "revision \"%s\" is irreversible", rev->id);
 	}
 }
 

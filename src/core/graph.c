@@ -40,19 +40,15 @@
  * dependencies run before their dependents.
  *
  * IDENTIFICATION
- *	  src/graph.c
+ *	  src/core/graph.c
  *
  *-------------------------------------------------------------------------
  */
-#include "postgres.h"
+#include "core_int.h"
 
 #include <limits.h>
 
 #include "common/hashfn.h"
-#include "lib/stringinfo.h"
-#include "miscadmin.h"
-
-#include "pg_migrate.h"
 
 static int	id_slot(PgmGraph *graph, const char *id);
 static int	label_cmp(const void *a, const void *b);
@@ -62,83 +58,6 @@ static void push_edges_above(PgmGraph *graph, int v, const int *topo,
 							 int bound, int *depth);
 static void append_int(int **array, int *n, int value);
 static void new_visit(PgmGraph *graph);
-
-/*
- * What is wrong with a revision id or branch label (the rules are those of
- * src/core/ids.c), as a phrase for messages, or NULL for a valid name.
- * Used as it is for names read back from the catalog, which are checked
- * again before use.
- */
-const char *
-pgm_id_problem_text(PgmIdProblem problem)
-{
-	switch (problem)
-	{
-		case PGM_ID_OK:
-			return NULL;
-		case PGM_ID_EMPTY:
-			return "is empty";
-		case PGM_ID_TOO_LONG:
-			return "is too long";
-		case PGM_ID_BAD_CHAR:
-			return "contains an invalid character";
-		case PGM_ID_RESERVED:
-			return "is a reserved word";
-		case PGM_ID_SIGN:
-			return "starts with a sign";
-	}
-	return "is invalid";
-}
-
-const char *
-pgm_id_problem(const char *id)
-{
-	return pgm_id_problem_text(pgm_id_check(id));
-}
-
-/*
- * The same for user input, with a message of its own for each rule.  The
- * offending text is shown through pgm_display(): it may hold anything.
- */
-void
-pgm_check_id(const char *id, const char *what)
-{
-	switch (pgm_id_check(id))
-	{
-		case PGM_ID_OK:
-			return;
-		case PGM_ID_EMPTY:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s must not be empty", what)));
-			break;
-		case PGM_ID_TOO_LONG:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s %s is too long", what, pgm_display(id)),
-					 errdetail("It is %zu bytes long; at most %d characters are allowed.",
-							   strlen(id), PGM_MAX_ID_LEN)));
-			break;
-		case PGM_ID_RESERVED:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s \"%s\" is a reserved word", what, id),
-					 errdetail("The words head, heads, base and current are symbols of the target language.")));
-			break;
-		case PGM_ID_SIGN:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s \"%s\" must not start with \"%c\"", what, id, id[0]),
-					 errdetail("A leading sign would read as a relative target.")));
-			break;
-		case PGM_ID_BAD_CHAR:
-			break;
-	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s %s contains an invalid character", what, pgm_display(id)),
-			 errdetail("Only letters, digits, \"_\", \"-\" and \".\" are allowed.")));
-}
 
 static int
 label_cmp(const void *a, const void *b)
@@ -207,10 +126,9 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 		rev->up_statements = defs[i].up_statements;
 		rev->down_statements = defs[i].down_statements;
 		if (pgm_graph_find_id(graph, rev->id) >= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("revision \"%s\" is registered twice in project \"%s\"",
-							rev->id, project)));
+			pgm_core_error(PGM_ERR_DATA_CORRUPTED, NULL, NULL,
+					  "revision \"%s\" is registered twice in project \"%s\"",
+					  rev->id, project);
 		graph->id_table[id_slot(graph, rev->id)] = i;
 	}
 
@@ -226,11 +144,10 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 			int			other = pgm_graph_find_id(graph, defs[i].labels[j]);
 
 			if (other >= 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-						 errmsg("branch label \"%s\" of revision \"%s\" is the id of revision \"%s\"",
-								defs[i].labels[j], defs[i].id, graph->revs[other].id),
-						 errhint("Choose a branch label that is not a revision id.")));
+				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL,
+						  "Choose a branch label that is not a revision id.",
+						  "branch label \"%s\" of revision \"%s\" is the id of revision \"%s\"",
+						  defs[i].labels[j], defs[i].id, graph->revs[other].id);
 			graph->labels[graph->nlabels].label = defs[i].labels[j];
 			graph->labels[graph->nlabels].rev = i;
 			graph->nlabels++;
@@ -244,16 +161,14 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 			PgmLabel   *b = &graph->labels[i];
 
 			if (a->rev == b->rev)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-						 errmsg("revision \"%s\" declares branch label \"%s\" twice",
-								graph->revs[a->rev].id, a->label)));
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-					 errmsg("branch label \"%s\" is used by revisions \"%s\" and \"%s\"",
-							a->label, graph->revs[Min(a->rev, b->rev)].id,
-							graph->revs[Max(a->rev, b->rev)].id),
-					 errhint("A branch label must name exactly one revision.")));
+				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL, NULL,
+						  "revision \"%s\" declares branch label \"%s\" twice",
+						  graph->revs[a->rev].id, a->label);
+			pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL,
+					  "A branch label must name exactly one revision.",
+					  "branch label \"%s\" is used by revisions \"%s\" and \"%s\"",
+					  a->label, graph->revs[Min(a->rev, b->rev)].id,
+					  graph->revs[Max(a->rev, b->rev)].id);
 		}
 
 	/* parents */
@@ -261,7 +176,7 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 	{
 		PgmRevision *rev = &graph->revs[i];
 
-		CHECK_FOR_INTERRUPTS();
+		PGM_CHECK_INTERRUPTS();
 		rev->parents = palloc(sizeof(int) * Max(defs[i].nparents, 1));
 		new_visit(graph);
 		for (j = 0; j < defs[i].nparents; j++)
@@ -272,24 +187,21 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 			{
 				int			l = pgm_graph_find_label(graph, defs[i].parents[j]);
 
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-						 errmsg("parent \"%s\" of revision \"%s\" is not registered",
-								defs[i].parents[j], rev->id),
-						 l >= 0 ?
-						 errhint("\"%s\" is a branch label of revision \"%s\"; parents must be revision ids.",
-								 defs[i].parents[j], graph->revs[l].id) :
-						 errhint("Register the parent revision first.")));
+				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL,
+						  l >= 0 ?
+						  psprintf("\"%s\" is a branch label of revision \"%s\"; parents must be revision ids.",
+								   defs[i].parents[j], graph->revs[l].id) :
+						  "Register the parent revision first.",
+						  "parent \"%s\" of revision \"%s\" is not registered",
+						  defs[i].parents[j], rev->id);
 			}
 			if (p == i)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-						 errmsg("revision \"%s\" cannot be its own parent", rev->id)));
+				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL, NULL,
+						  "revision \"%s\" cannot be its own parent", rev->id);
 			if (graph->visit[p] == graph->visit_gen)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-						 errmsg("revision \"%s\" lists parent \"%s\" twice",
-								rev->id, graph->revs[p].id)));
+				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL, NULL,
+						  "revision \"%s\" lists parent \"%s\" twice",
+						  rev->id, graph->revs[p].id);
 			graph->visit[p] = graph->visit_gen;
 			rev->parents[rev->nparents++] = p;
 		}
@@ -300,7 +212,7 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 	{
 		PgmRevision *rev = &graph->revs[i];
 
-		CHECK_FOR_INTERRUPTS();
+		PGM_CHECK_INTERRUPTS();
 		rev->deps = palloc(sizeof(int) * Max(defs[i].ndeps, 1));
 		new_visit(graph);
 		for (j = 0; j < defs[i].ndeps; j++)
@@ -310,15 +222,13 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 			if (d < 0)
 				d = pgm_graph_find_label(graph, defs[i].deps[j]);
 			if (d < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-						 errmsg("dependency \"%s\" of revision \"%s\" is not registered",
-								defs[i].deps[j], rev->id),
-						 errhint("A dependency names a registered revision id or branch label.")));
+				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL,
+						  "A dependency names a registered revision id or branch label.",
+						  "dependency \"%s\" of revision \"%s\" is not registered",
+						  defs[i].deps[j], rev->id);
 			if (d == i)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-						 errmsg("revision \"%s\" cannot depend on itself", rev->id)));
+				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL, NULL,
+						  "revision \"%s\" cannot depend on itself", rev->id);
 			if (graph->visit[d] != graph->visit_gen)
 				rev->deps[rev->ndeps++] = d;
 			graph->visit[d] = graph->visit_gen;
@@ -403,11 +313,10 @@ check_cycles(PgmGraph *graph)
 				for (; k < depth; k++)
 					appendStringInfo(&buf, "\"%s\" -> ", graph->revs[path[k]].id);
 				appendStringInfo(&buf, "\"%s\"", graph->revs[w].id);
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-						 errmsg("revision graph of project \"%s\" would contain a cycle",
-								graph->project),
-						 errdetail("The cycle is %s.", buf.data)));
+				pgm_core_error(PGM_ERR_INVALID_DEFINITION,
+						  psprintf("The cycle is %s.", buf.data), NULL,
+						  "revision graph of project \"%s\" would contain a cycle",
+						  graph->project);
 			}
 			if (color[w] == 0)
 			{
@@ -504,7 +413,7 @@ normalize_deps(PgmGraph *graph, const int *topo)
 
 		if (rev->ndeps == 0)
 			continue;
-		CHECK_FOR_INTERRUPTS();
+		PGM_CHECK_INTERRUPTS();
 
 		/* implied at once: on the first-parent chain below another edge */
 		for (j = 0; j < rev->ndeps; j++)
@@ -676,13 +585,14 @@ pgm_descendants(PgmGraph *graph, const int *from, int nfrom, bool with_deps,
  * The tips of an applied set: applied revisions with no applied child
  * through a parent or dependency edge.  In registration order.
  */
-List *
-pgm_tips(PgmGraph *graph, const bool *applied)
+int *
+pgm_tips(PgmGraph *graph, const bool *applied, int *n)
 {
-	List	   *tips = NIL;
+	int		   *tips = PGM_ALLOC_N(int, graph->nrevs);
 	int			i,
 				j;
 
+	*n = 0;
 	for (i = 0; i < graph->nrevs; i++)
 	{
 		PgmRevision *rev = &graph->revs[i];
@@ -695,35 +605,38 @@ pgm_tips(PgmGraph *graph, const bool *applied)
 			if (applied[rev->dependents[j]])
 				tip = false;
 		if (tip)
-			tips = lappend_int(tips, i);
+			tips[(*n)++] = i;
 	}
 	return tips;
 }
 
-/* Revisions without a child through a parent edge (the symbol "head"). */
-List *
-pgm_versioned_heads(PgmGraph *graph)
+/* revisions without a child through parent edges, and through any edge */
+static int *
+heads(PgmGraph *graph, bool any_edge, int *n)
 {
-	List	   *heads = NIL;
+	int		   *result = PGM_ALLOC_N(int, graph->nrevs);
 	int			i;
 
+	*n = 0;
 	for (i = 0; i < graph->nrevs; i++)
-		if (graph->revs[i].nchildren == 0)
-			heads = lappend_int(heads, i);
-	return heads;
+		if (graph->revs[i].nchildren == 0 &&
+			(!any_edge || graph->revs[i].ndependents == 0))
+			result[(*n)++] = i;
+	return result;
+}
+
+/* Revisions without a child through a parent edge (the symbol "head"). */
+int *
+pgm_versioned_heads(PgmGraph *graph, int *n)
+{
+	return heads(graph, false, n);
 }
 
 /* Revisions without a child through any edge (the symbol "heads"). */
-List *
-pgm_real_heads(PgmGraph *graph)
+int *
+pgm_real_heads(PgmGraph *graph, int *n)
 {
-	List	   *heads = NIL;
-	int			i;
-
-	for (i = 0; i < graph->nrevs; i++)
-		if (graph->revs[i].nchildren == 0 && graph->revs[i].ndependents == 0)
-			heads = lappend_int(heads, i);
-	return heads;
+	return heads(graph, true, n);
 }
 
 /* Is every revision of the graph in the set? */
@@ -750,23 +663,11 @@ pgm_lineage(PgmGraph *graph, int rev, bool *out)
 	pgm_ancestors(graph, &rev, 1, false, out);
 }
 
-/* The ids of a list of revisions, for messages and arrays. */
-List *
-pgm_rev_names(PgmGraph *graph, List *revs)
-{
-	List	   *names = NIL;
-	ListCell   *lc;
-
-	foreach(lc, revs)
-		names = lappend(names, graph->revs[lfirst_int(lc)].id);
-	return names;
-}
-
 /* The applied set implied by a set of revisions: their closure. */
 void
 pgm_closure(PgmGraph *graph, const bool *applied, bool *out)
 {
-	int		   *from = palloc(sizeof(int) * Max(graph->nrevs, 1));
+	int		   *from = PGM_ALLOC_N(int, graph->nrevs);
 	int			n = 0;
 	int			i;
 
@@ -806,7 +707,7 @@ first_pending_above(PgmGraph *graph, int cand, const int *pending,
 
 		if (j == idx || graph->visit[pending[j]] == graph->visit_gen)
 			continue;
-		CHECK_FOR_INTERRUPTS();
+		PGM_CHECK_INTERRUPTS();
 		graph->visit[pending[j]] = graph->visit_gen;
 		graph->stack[depth++] = pending[j];
 		while (depth > 0)
@@ -829,9 +730,9 @@ first_pending_above(PgmGraph *graph, int cand, const int *pending,
 			}
 		}
 	}
-	elog(ERROR, "ordering walk found no pending revision above \"%s\"",
-		 graph->revs[cand].id);
-	return -1;					/* keep compiler quiet */
+	pgm_core_error(PGM_ERR_INTERNAL, NULL, NULL,
+			  "ordering walk found no pending revision above \"%s\"",
+			  graph->revs[cand].id);
 }
 
 /*
@@ -908,7 +809,7 @@ pgm_walk_order(PgmGraph *graph, const bool *in_set, const int *start,
 		int			first = -1;
 		int			j;
 
-		CHECK_FOR_INTERRUPTS();
+		PGM_CHECK_INTERRUPTS();
 
 		if (blockers[cand] > 0)
 		{
