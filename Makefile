@@ -9,6 +9,7 @@ OBJS = \
 	src/core/graph.o \
 	src/core/ids.o \
 	src/core/plan.o \
+	src/core/script.o \
 	src/core/target.o \
 	src/core/text.o \
 	src/commands.o \

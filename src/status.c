@@ -631,46 +631,34 @@ pg_migrate_plan(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* append a script so that it ends with a statement terminator */
-static void
-append_script(StringInfo buf, const char *script)
+/* for pgm_build_script: a step's scripts, after the registrant rule */
+typedef struct ScriptFetchArg
 {
-	int			len = strlen(script);
+	const char *project;
+	bool		trust;
+} ScriptFetchArg;
 
-	while (len > 0 && isspace((unsigned char) script[len - 1]))
-		len--;
-	if (len == 0)
-		return;
-	appendBinaryStringInfo(buf, script, len);
-	if (script[len - 1] != ';')
-		appendStringInfoString(buf, "\n;");
-	appendStringInfoChar(buf, '\n');
-}
-
-/*
- * The bookkeeping of one step, through migrate.record_step(), which checks
- * the mutex, the state and the checksum the script was made with.  Values
- * are quoted literals; the id and project passed validation when loaded.
- */
 static void
-append_bookkeeping(StringInfo buf, const char *project, const char *id,
-				   PgmDirection direction, const char *checksum)
+script_fetch(void *arg, PgmRevision *rev, bool up, PgmScriptSource *out)
 {
-	appendStringInfo(buf, "SELECT migrate.record_step(%s, %s, '%s', %s);\n",
-					 quote_literal_cstr(project), quote_literal_cstr(id),
-					 pgm_direction_name(direction), quote_literal_cstr(checksum));
-}
+	ScriptFetchArg *a = (ScriptFetchArg *) arg;
+	PgmRevisionDetails *d = pgm_fetch_details(a->project, rev->id, true);
+	const char *script = up ? d->up : d->down;
+	char	   *trusted = NULL;
 
-/*
- * Take the project's mutex, as every pg_migrate command does, so that the
- * script and pg_migrate's own commands exclude each other.
- */
-static void
-append_lock(StringInfo buf, const char *project)
-{
-	appendStringInfo(buf, "-- the project's migration mutex, as every pg_migrate command takes it\n"
-					 "SELECT migrate.lock(%s);\n",
-					 quote_literal_cstr(project));
+	/*
+	 * Whoever runs this script runs the scripts in it: the rule of the
+	 * commands applies to the session that makes it.
+	 */
+	if (script && script[0] != '\0')
+		pgm_check_registrant(a->project, rev->id, d->registered_by, a->trust,
+							 &trusted);
+	out->up = d->up;
+	out->down = d->down;
+	out->checksum = d->checksum;
+	if (trusted)
+		out->note = psprintf("registered by role %s, not this session's: included because trust_registrants was given",
+							 pgm_display(trusted));
 }
 
 PG_FUNCTION_INFO_V1(pg_migrate_script);
@@ -688,105 +676,12 @@ pg_migrate_script(PG_FUNCTION_ARGS)
 	char	   *project = project_arg(fcinfo, 1, PGM_ACCESS_DEPLOY);
 	bool		trust = pgm_trust_arg(fcinfo, 2);
 	PgmState   *state = pgm_load_state(project);
-	PgmGraph   *graph = state->graph;
-	bool	   *from = state->applied;
-	const char *to = target;
-	const char *colon = strchr(target, ':');
-	PgmPlan    *plan;
-	StringInfoData buf;
-	bool		in_xact = true;
-	int			i;
+	PgmPlan    *plan = pgm_plan_script(state->graph, state->applied, target);
+	ScriptFetchArg arg;
 
-	if (colon)
-	{
-		char	   *lo = pnstrdup(target, colon - target);
-
-		to = colon + 1;
-		if (to[0] == '\0')
-			to = "heads";
-		if (strchr(to, ':'))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid range \"%s\"", target),
-					 errhint("A range has the form \"from:to\".")));
-		from = pgm_range_start(graph, state->applied, lo);
-	}
-	plan = pgm_plan_auto(graph, from, to);
-	pgm_check_reversible(graph, plan);
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "-- pg_migrate script for project \"%s\", target \"%s\": %d revision%s\n",
-					 project, target, plan->nsteps, plan->nsteps == 1 ? "" : "s");
-	appendStringInfoString(&buf, "-- run it with psql -v ON_ERROR_STOP=1, so that it stops at the first error\n");
-	appendStringInfoString(&buf, "BEGIN;\n");
-	append_lock(&buf, project);
-	for (i = 0; i < plan->nsteps; i++)
-	{
-		PgmStep    *step = &plan->steps[i];
-		PgmRevision *rev = &graph->revs[step->rev];
-		bool		up = step->direction == PGM_UP;
-		PgmExecClass cls = up ? rev->up_class : rev->down_class;
-		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id, true);
-		char	   *upscript = d->up;
-		char	   *downscript = d->down;
-		char	   *script = up ? upscript : downscript;
-		char	   *trusted = NULL;
-
-		/*
-		 * Whoever runs this script runs the scripts in it: the rule of the
-		 * commands applies to the session that makes it.
-		 */
-		if (script && script[0] != '\0')
-			pgm_check_registrant(project, rev->id, d->registered_by, trust,
-								 &trusted);
-
-		appendStringInfo(&buf, "\n-- %s %s", up ? "upgrade" : "downgrade", rev->id);
-		if (rev->message)
-		{
-			const char *p;
-
-			/* every line of the message stays inside the comment */
-			appendStringInfoString(&buf, ": ");
-			for (p = rev->message; *p; p++)
-			{
-				appendStringInfoChar(&buf, *p);
-				if (*p == '\n' || (*p == '\r' && p[1] != '\n'))
-					appendStringInfoString(&buf, "-- ");
-			}
-		}
-		appendStringInfoChar(&buf, '\n');
-		if (trusted)
-			appendStringInfo(&buf, "-- registered by role %s, not this session's: included because trust_registrants was given\n",
-							 pgm_display(trusted));
-		if (cls == PGM_EXEC_NONTRANSACTIONAL)
-		{
-			/*
-			 * Outside a transaction block, hence outside the mutex: close
-			 * the transaction so far (its changes are then complete and
-			 * counted), run the script, and record it in a transaction of
-			 * its own that takes the mutex again.
-			 */
-			if (in_xact)
-				appendStringInfoString(&buf, "COMMIT;\n");
-			appendStringInfoString(&buf, "-- outside a transaction block, without the mutex: not atomic\n");
-			append_script(&buf, up ? upscript : downscript);
-			appendStringInfoString(&buf, "BEGIN;\n");
-			append_lock(&buf, project);
-			append_bookkeeping(&buf, project, rev->id, step->direction, d->checksum);
-			appendStringInfoString(&buf, "COMMIT;\n");
-			in_xact = false;
-			continue;
-		}
-		if (!in_xact)
-		{
-			appendStringInfoString(&buf, "BEGIN;\n");
-			append_lock(&buf, project);
-			in_xact = true;
-		}
-		append_script(&buf, up ? upscript : downscript);
-		append_bookkeeping(&buf, project, rev->id, step->direction, d->checksum);
-	}
-	if (in_xact)
-		appendStringInfoString(&buf, "COMMIT;\n");
-	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
+	arg.project = project;
+	arg.trust = trust;
+	PG_RETURN_TEXT_P(cstring_to_text(pgm_build_script(state->graph, plan, project,
+													  target, script_fetch,
+													  &arg)));
 }

@@ -255,9 +255,27 @@ extern PgmPlan *pgm_plan_auto(PgmGraph *graph, const bool *applied,
 							  const char *target_text);
 extern bool *pgm_range_start(PgmGraph *graph, const bool *applied,
 							 const char *lower);
+extern PgmPlan *pgm_plan_script(PgmGraph *graph, const bool *applied,
+								const char *target);
 extern void pgm_check_reversible(PgmGraph *graph, PgmPlan *plan);
 extern const char *pgm_direction_name(PgmDirection direction);
 extern const char *pgm_exec_class_name(PgmExecClass cls);
+
+/* in script.c */
+typedef struct PgmScriptSource
+{
+	const char *up;
+	const char *down;			/* NULL: irreversible */
+	const char *checksum;
+	const char *note;			/* a comment line above the step, or NULL */
+} PgmScriptSource;
+
+typedef void (*PgmScriptFetch) (void *arg, PgmRevision *rev, bool up,
+								PgmScriptSource *out);
+extern char *pgm_build_script(PgmGraph *graph, PgmPlan *plan,
+							  const char *project, const char *target,
+							  PgmScriptFetch fetch, void *arg);
+extern char *pgm_quote_literal(const char *s);
 
 /* in text.c */
 extern const char *pgm_id_problem(const char *id);

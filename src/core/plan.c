@@ -318,6 +318,36 @@ pgm_range_start(PgmGraph *graph, const bool *applied, const char *lower)
 	return from;
 }
 
+/*
+ * The plan of script(): a target, or a range "from:to" that starts from
+ * the state where "from" is applied instead of the current state (an
+ * empty upper end means "heads").  A downgrade through an irreversible
+ * revision is refused.
+ */
+PgmPlan *
+pgm_plan_script(PgmGraph *graph, const bool *applied, const char *target)
+{
+	const char *colon = strchr(target, ':');
+	const bool *from = applied;
+	const char *to = target;
+	PgmPlan    *plan;
+
+	if (colon)
+	{
+		to = colon + 1;
+		if (to[0] == '\0')
+			to = "heads";
+		if (strchr(to, ':'))
+			pgm_core_error(PGM_ERR_INVALID_PARAMETER, NULL,
+						   "A range has the form \"from:to\".",
+						   "invalid range \"%s\"", target);
+		from = pgm_range_start(graph, applied, pnstrdup(target, colon - target));
+	}
+	plan = pgm_plan_auto(graph, from, to);
+	pgm_check_reversible(graph, plan);
+	return plan;
+}
+
 /* Refuse, before anything runs, a downgrade through an irreversible revision. */
 void
 pgm_check_reversible(PgmGraph *graph, PgmPlan *plan)
