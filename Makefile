@@ -51,13 +51,14 @@ $(OBJS): src/pg_migrate.h src/core/pgm_core.h src/core/core_int.h $(wildcard src
 # shares with the extension (src/core) are compiled a second time as
 # frontend code, over PostgreSQL's libpgcommon and libpgport (SHA-256
 # through libcrypto, strong random numbers).
-CLIENT_CORE_OBJS = client/core_ids.o client/core_checksum.o
+CLIENT_CORE_OBJS = client/core_ids.o client/core_checksum.o client/core_graph.o \
+	client/core_target.o client/core_plan.o client/core_script.o client/core_text.o
 CLIENT_OBJS = client/main.o client/cmd_push.o client/cmd_run.o client/cmd_read.o \
 	client/cmd_files.o client/util.o client/files.o client/db.o client/import.o \
 	client/import_dbmate.o client/import_golang.o client/import_flyway.o \
-	client/import_sqitch.o client/import_alembic.o \
-	$(CLIENT_CORE_OBJS)
-EXTRA_CLEAN += $(CLIENT_OBJS) client/pg_migrate
+	client/import_sqitch.o client/import_alembic.o client/offline.o client/classify.o \
+	$(CLIENT_CORE_OBJS) client/pg_query.o
+EXTRA_CLEAN += $(CLIENT_OBJS) client/pg_migrate client/pg_query_all.o
 
 all: client/pg_migrate
 client: client/pg_migrate
@@ -66,12 +67,23 @@ client: client/pg_migrate
 client/%.o: client/%.c client/pgm.h client/cmd.h client/import_int.h src/core/pgm_core.h
 	$(CC) $(CFLAGS) -I$(srcdir)/client -I$(srcdir)/src/core -I$(includedir) -c $< -o $@
 
-client/core_%.o: src/core/%.c src/core/pgm_core.h
+client/core_%.o: src/core/%.c src/core/pgm_core.h src/core/core_int.h
 	$(CC) $(CFLAGS) -DFRONTEND -I$(srcdir)/src/core -I$(includedir_server) -c $< -o $@
+
+# libpg_query (Debian's libpg-query-dev: PostgreSQL's parser for frontend
+# code) carries copies of backend functions such as palloc, which clash
+# with libpgcommon's.  It is linked as one object in which only the
+# pg_query_* functions it is used through stay global.
+PG_QUERY_LIB ?= /usr/lib/$(shell $(CC) -print-multiarch)/libpg_query.a
+PG_QUERY_API = pg_query_parse pg_query_free_parse_result
+client/pg_query.o: $(PG_QUERY_LIB)
+	$(LD) -r --whole-archive $(PG_QUERY_LIB) -o client/pg_query_all.o
+	objcopy $(addprefix --keep-global-symbol=,$(PG_QUERY_API)) client/pg_query_all.o $@
+	rm -f client/pg_query_all.o
 
 client/pg_migrate: $(CLIENT_OBJS)
 	$(CC) $(CFLAGS) $(CLIENT_OBJS) $(LDFLAGS) -L$(libdir) -lpq \
-		-L$(pkglibdir) -lpgcommon -lpgport -lcrypto -o $@
+		-L$(pkglibdir) -lpgcommon -lpgport -lcrypto -lm -o $@
 
 # libFuzzer harnesses (clang; not part of "all"): "make fuzz", run by
 # scripts/fuzz.  They link the client's code with sanitizers.

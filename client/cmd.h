@@ -58,6 +58,8 @@ typedef struct Opts
 	bool		trust_registrants;	/* --trust-registrants */
 	bool		allow_extra;	/* --allow-extra */
 	bool		resolve_deps;
+	bool		offline;		/* --offline */
+	const char *from;			/* --from REV[,REV]: the offline state */
 	int			nargs;
 	char	  **args;
 } Opts;
@@ -75,18 +77,24 @@ typedef struct PushStats
 
 /* helpers (main.c, cmd_push.c) */
 extern char *array_of(const PgmMigrationSet *set, int field);
+extern char *revision_checksum(const PgmMigration *m);
 extern PGconn *connect_db(const Opts *o);
 extern void finish(PGconn *conn);
 extern int json_rows(PGconn *conn, const char *call, int nparams, const char *const *params);
 extern char *json_str(const char *text);
 extern int json_values(PGconn *conn, const char *call, int nparams, const char *const *params);
-extern int load_ordered(const char *dir, PgmMigrationSet *set);
+extern int load_ordered(const Opts *o, PgmMigrationSet *set);
 extern double now_ms(void);
 extern int print_json_query(PGconn *conn, const char *sql, int nparams, const char *const *params);
 extern void print_lines(const PGresult *res);
 extern void print_value(const char *label, const char *value);
 extern int push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set, bool in_transaction, PushStats *stats, bool report);
 extern PGresult *query_with_arrays(PGconn *conn, const char *sql, const char *project, const PgmMigrationSet *set, const int *fields, int nfields);
+
+/* offline.c */
+extern bool pgm_use_offline(const Opts *o);
+extern int pgm_offline_plan(Opts *o);
+extern int pgm_offline_script(Opts *o);
 
 /* the commands */
 extern int cmd_adopt(Opts *o);

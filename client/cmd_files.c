@@ -37,23 +37,6 @@ random_id(void)
 	return id;
 }
 
-/* Heads of a directory: revisions no file names as a parent. */
-static void
-dir_heads(const PgmMigrationSet *set, PgmList *heads)
-{
-	PgmList		parents = {0};
-	int			i,
-				j;
-
-	for (i = 0; i < set->n; i++)
-		for (j = 0; j < set->items[i].parents.n; j++)
-			pgm_list_add(&parents, set->items[i].parents.items[j]);
-	for (i = 0; i < set->n; i++)
-		if (!pgm_list_contains(&parents, set->items[i].id))
-			pgm_list_add(heads, set->items[i].id);
-	pgm_list_free(&parents);
-}
-
 /*
  * Write a new revision's file into o->dir; set holds the directory's
  * files (loaded by the caller), to refuse an id that exists.
@@ -105,7 +88,7 @@ scaffold(Opts *o, const PgmMigrationSet *set, PgmMigration *m, const char *what)
 	}
 	else
 	{
-		char	   *shown = pgm_display(full);
+		char	   *shown = pgm_escaped(full);
 
 		printf("created %s (revision %s)\n", shown, m->id);
 		free(shown);
@@ -168,7 +151,8 @@ cmd_new(Opts *o)
 	{
 		PgmList		heads = {0};
 
-		dir_heads(&set, &heads);
+		if (!pgm_set_heads(&set, o->project, &heads))
+			return PGM_EXIT_FILES;
 		if (heads.n > 1)
 		{
 			char	   *list = pgm_list_join(&heads, ", ");
@@ -206,8 +190,8 @@ cmd_merge(Opts *o)
 		if (o->nargs > 0)
 			for (i = 0; i < o->nargs; i++)
 				pgm_list_split(&m.parents, o->args[i]);
-		else
-			dir_heads(&set, &m.parents);
+		else if (!pgm_set_heads(&set, o->project, &m.parents))
+			return PGM_EXIT_FILES;
 		if (!check_option_ids("parent", &m.parents))
 			return PGM_EXIT_USAGE;
 		if (m.parents.n < 2)
@@ -272,7 +256,7 @@ cmd_prune(Opts *o)
 	char	   *ids;
 	PgmList		gone = {0};
 	PgmList		kept = {0};
-	int			rc = load_ordered(o->dir, &set);
+	int			rc = load_ordered(o, &set);
 	int			i;
 
 	if (rc != PGM_EXIT_OK)
@@ -326,7 +310,7 @@ cmd_prune(Opts *o)
 			for (i = 0; i < lists[k]->n; i++)
 			{
 				char	   *v = o->json ? json_str(lists[k]->items[i]) :
-					pgm_display(lists[k]->items[i]);
+					pgm_escaped(lists[k]->items[i]);
 
 				pgm_buf_printf(&b, "%s%s", i ? ", " : "", v);
 				free(v);
@@ -344,7 +328,7 @@ cmd_prune(Opts *o)
 				printf("nothing to prune\n");
 			if (kept.n > 0)
 			{
-				char	   *dir = pgm_display(o->dir);
+				char	   *dir = pgm_escaped(o->dir);
 
 				printf("kept %d applied revision%s that directory \"%s\" lacks: %s\n",
 					   kept.n, kept.n == 1 ? "" : "s", dir, text[1]);
@@ -424,7 +408,7 @@ cmd_pull(Opts *o)
 	}
 	else
 	{
-		char	   *shown = pgm_display(o->dir);
+		char	   *shown = pgm_escaped(o->dir);
 
 		printf("wrote %d revision%s to %s\n", n, n == 1 ? "" : "s", shown);
 		free(shown);
@@ -483,7 +467,7 @@ cmd_bundle(Opts *o)
 	PgmMigrationSet set = {0};
 	PgmBuf		b;
 	int			i;
-	int			rc = load_ordered(o->dir, &set);
+	int			rc = load_ordered(o, &set);
 
 	if (rc != PGM_EXIT_OK)
 		return rc;
@@ -554,7 +538,7 @@ cmd_bundle(Opts *o)
 		}
 		else
 		{
-			char	   *shown = pgm_display(o->output);
+			char	   *shown = pgm_escaped(o->output);
 
 			printf("wrote %s (%d revision%s)\n", shown, set.n, set.n == 1 ? "" : "s");
 			free(shown);
@@ -595,8 +579,8 @@ cmd_import(Opts *o)
 	}
 	else
 	{
-		char	   *source = pgm_display(o->args[1]);
-		char	   *dir = pgm_display(o->dir);
+		char	   *source = pgm_escaped(o->args[1]);
+		char	   *dir = pgm_escaped(o->dir);
 
 		printf("imported %d migration%s from %s into %s\n", set.n,
 			   set.n == 1 ? "" : "s", source, dir);
@@ -634,7 +618,7 @@ cmd_adopt(Opts *o)
 	const char *verify_sql = alembic
 		? "SELECT c FROM migrate.current($1) c"
 		: "SELECT revision FROM migrate.applied WHERE project" EQ "$1::pg_catalog.text";
-	int			rc = load_ordered(o->dir, &set);
+	int			rc = load_ordered(o, &set);
 	int			i,
 				steps = 0;
 
@@ -682,7 +666,7 @@ cmd_adopt(Opts *o)
 		{
 			if (!o->json)
 			{
-				char	   *id = pgm_display(PQgetvalue(res, r, 1));
+				char	   *id = pgm_escaped(PQgetvalue(res, r, 1));
 
 				printf("%-7s %s\n", PQgetvalue(res, r, 2), id);
 				free(id);

@@ -34,7 +34,7 @@
  * sending the scripts; a file whose checksum differs is compared in full
  * (COMPARE_SQL).
  */
-static char *
+char *
 revision_checksum(const PgmMigration *m)
 {
 	char	   *const *const lists[3] = {m->parents.items, m->branch_labels.items,
@@ -383,7 +383,7 @@ push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 	{
 		for (k = 0; k < ntodo; k++)
 		{
-			char	   *path = pgm_display(set->items[todo[k]].path);
+			char	   *path = pgm_escaped(set->items[todo[k]].path);
 
 			printf("%-9s %s (%s)\n", state[todo[k]], set->items[todo[k]].id, path);
 			free(path);
@@ -405,15 +405,17 @@ out:
 }
 
 int
-load_ordered(const char *dir, PgmMigrationSet *set)
+load_ordered(const Opts *o, PgmMigrationSet *set)
 {
+	const char *dir = o->dir;
+
 	if (!pgm_is_dir(dir))
 	{
 		pgm_error("directory \"%s\" does not exist", dir);
 		pgm_hint("Give the migrations directory with --dir (default \"migrations\", or $PGMIGRATE_DIR).");
 		return PGM_EXIT_FILES;
 	}
-	if (!pgm_load_dir(dir, set) || !pgm_order_set(set))
+	if (!pgm_load_dir(dir, set) || !pgm_order_set(set, o->project))
 		return PGM_EXIT_FILES;
 	return PGM_EXIT_OK;
 }
@@ -424,7 +426,7 @@ cmd_push(Opts *o)
 	PgmMigrationSet set = {0};
 	PGconn	   *conn;
 	PushStats	stats;
-	int			rc = load_ordered(o->dir, &set);
+	int			rc = load_ordered(o, &set);
 
 	if (rc != PGM_EXIT_OK)
 		return rc;

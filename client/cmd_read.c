@@ -191,7 +191,7 @@ cmd_status(Opts *o)
 	/* with --dir, the directory is the source of truth */
 	if (o->dir_given)
 	{
-		int			rc = load_ordered(o->dir, &set);
+		int			rc = load_ordered(o, &set);
 
 		if (rc != PGM_EXIT_OK)
 			return rc;
@@ -243,13 +243,13 @@ cmd_status(Opts *o)
 	up_to_date = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	pending = atoi(PQgetvalue(res, 0, 1));
 	{
-		char	   *project = pgm_display(o->project);
-		char	   *current = pgm_display(PQgetvalue(res, 0, 2)[0] ? PQgetvalue(res, 0, 2) : "base");
-		char	   *heads = pgm_display(PQgetvalue(res, 0, 3));
+		char	   *project = pgm_escaped(o->project);
+		char	   *current = pgm_escaped(PQgetvalue(res, 0, 2)[0] ? PQgetvalue(res, 0, 2) : "base");
+		char	   *heads = pgm_escaped(PQgetvalue(res, 0, 3));
 
 		if (up_to_date && drift && PQntuples(drift) > 0)
 		{
-			char	   *dir = pgm_display(o->dir);
+			char	   *dir = pgm_escaped(o->dir);
 
 			printf("project \"%s\": not up to date with directory \"%s\" (current: %s)\n",
 				   project, dir, current);
@@ -267,19 +267,19 @@ cmd_status(Opts *o)
 	PQclear(res);
 	if (drift && PQntuples(drift) > 0)
 	{
-		char	   *dir = pgm_display(o->dir);
+		char	   *dir = pgm_escaped(o->dir);
 
 		up_to_date = false;
 		printf("directory \"%s\" differs from the database:\n", dir);
 		for (i = 0; i < PQntuples(drift); i++)
 		{
-			char	   *id = pgm_display(PQgetvalue(drift, i, 1));
+			char	   *id = pgm_escaped(PQgetvalue(drift, i, 1));
 
 			if (PQgetisnull(drift, i, 2))
 				printf("  %s: %s\n", PQgetvalue(drift, i, 0), id);
 			else
 			{
-				char	   *path = pgm_display(PQgetvalue(drift, i, 2));
+				char	   *path = pgm_escaped(PQgetvalue(drift, i, 2));
 
 				printf("  %s: %s (%s)\n", PQgetvalue(drift, i, 0), id, path);
 				free(path);
@@ -315,6 +315,9 @@ cmd_plan(Opts *o)
 {
 	const char *params[2] = {o->nargs > 0 ? o->args[0] : "heads", o->project};
 
+	if (pgm_use_offline(o))
+		return pgm_offline_plan(o);
+
 	return read_command(o, "migrate.plan($1, $2)", false,
 						"SELECT step, revision, direction, execution, statements, message "
 						"FROM migrate.plan($1, $2)",
@@ -324,10 +327,13 @@ cmd_plan(Opts *o)
 int
 cmd_script(Opts *o)
 {
-	PGconn	   *conn = connect_db(o);
+	PGconn	   *conn;
 	const char *params[2] = {o->nargs > 0 ? o->args[0] : "heads", o->project};
 	PGresult   *res;
 
+	if (pgm_use_offline(o))
+		return pgm_offline_script(o);
+	conn = connect_db(o);
 	if (o->json)
 	{
 		print_json_query(conn, "SELECT pg_catalog.jsonb_build_object('script', "

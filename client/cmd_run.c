@@ -63,13 +63,13 @@ refuse_extra(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 	if (extra.n == 0)
 		return PGM_EXIT_OK;
 	{
-		char	   *dir = pgm_display(o->dir);
+		char	   *dir = pgm_escaped(o->dir);
 		PgmBuf		names;
 
 		pgm_buf_init(&names);
 		for (i = 0; i < extra.n; i++)
 		{
-			char	   *id = pgm_display(extra.items[i]);
+			char	   *id = pgm_escaped(extra.items[i]);
 
 			pgm_buf_printf(&names, "%s%s", i ? ", " : "", id);
 			free(id);
@@ -120,7 +120,7 @@ notice_receiver(void *arg, const PGresult *res)
 	{
 		if (!progress_quiet)
 		{
-			char	   *shown = pgm_display(id);
+			char	   *shown = pgm_escaped(id);
 
 			printf("[%d/%d] %-7s %s (%.1f ms%s)\n", k, n, dir, shown, us / 1000.0,
 				   committed ? ", committed" : "");
@@ -159,7 +159,7 @@ run_command(Opts *o, const char *fn)
 
 	if (o->dir_given)
 	{
-		rc = load_ordered(o->dir, &set);
+		rc = load_ordered(o, &set);
 		if (rc != PGM_EXIT_OK)
 			return rc;
 	}

@@ -45,7 +45,7 @@ void
 pgm_libpq_error(const char *what, const char *msg)
 {
 	size_t		len = strlen(msg);
-	char	   *shown = what ? pgm_display(what) : NULL;
+	char	   *shown = what ? pgm_escaped(what) : NULL;
 
 	while (len > 0 && msg[len - 1] == '\n')
 		len--;
@@ -149,51 +149,27 @@ text_width(const char *s)
 }
 
 /*
- * A cell: NULL shows empty, line breaks and tabs show as blanks, other
- * control characters escaped (messages and role names are anybody's text).
- */
-static char *
-cell(const PGresult *res, int row, int col)
-{
-	char	   *v;
-	char	   *p;
-	char	   *shown;
-
-	if (PQgetisnull(res, row, col))
-		return pgm_strdup("");
-	v = pgm_strdup(PQgetvalue(res, row, col));
-	for (p = v; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	shown = pgm_display(v);
-	free(v);
-	return shown;
-}
-
-/*
  * Aligned columns with a header line, two blanks between columns and no
- * trailing blanks, for reading in a terminal.
+ * trailing blanks, for reading in a terminal.  cells holds nrows rows of
+ * ncols display-ready strings.
  */
 void
-pgm_print_table(const PGresult *res)
+pgm_print_rows(int ncols, const char *const *names, int nrows,
+			   char *const *cells)
 {
-	int			nrows = PQntuples(res);
-	int			ncols = PQnfields(res);
-	int		   *width = pgm_malloc(ncols * sizeof(int));
+	int		   *width = pgm_malloc((ncols + 1) * sizeof(int));
 	int			r,
 				c;
 
 	for (c = 0; c < ncols; c++)
-		width[c] = text_width(PQfname(res, c));
+		width[c] = text_width(names[c]);
 	for (r = 0; r < nrows; r++)
 		for (c = 0; c < ncols; c++)
 		{
-			char	   *v = cell(res, r, c);
-			int			w = text_width(v);
+			int			w = text_width(cells[r * ncols + c]);
 
 			if (w > width[c])
 				width[c] = w;
-			free(v);
 		}
 	for (r = -1; r < nrows; r++)
 	{
@@ -202,7 +178,7 @@ pgm_print_table(const PGresult *res)
 		pgm_buf_init(&line);
 		for (c = 0; c < ncols; c++)
 		{
-			char	   *v = r < 0 ? pgm_strdup(PQfname(res, c)) : cell(res, r, c);
+			const char *v = r < 0 ? names[c] : cells[r * ncols + c];
 
 			pgm_buf_append(&line, v);
 			if (c < ncols - 1)
@@ -212,7 +188,6 @@ pgm_print_table(const PGresult *res)
 				while (pad-- > 0)
 					pgm_buf_append(&line, " ");
 			}
-			free(v);
 		}
 		while (line.len > 0 && line.data[line.len - 1] == ' ')
 			line.data[--line.len] = '\0';
@@ -220,6 +195,53 @@ pgm_print_table(const PGresult *res)
 		pgm_buf_free(&line);
 	}
 	free(width);
+}
+
+/*
+ * A cell for pgm_print_rows: NULL shows empty, line breaks and tabs show
+ * as blanks, other control characters escaped (messages and role names
+ * are anybody's text).
+ */
+char *
+pgm_cell(const char *value)
+{
+	char	   *v;
+	char	   *p;
+	char	   *shown;
+
+	if (value == NULL)
+		return pgm_strdup("");
+	v = pgm_strdup(value);
+	for (p = v; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	shown = pgm_escaped(v);
+	free(v);
+	return shown;
+}
+
+/* A query result as a table (pgm_print_rows) */
+void
+pgm_print_table(const PGresult *res)
+{
+	int			nrows = PQntuples(res);
+	int			ncols = PQnfields(res);
+	const char **names = pgm_malloc((ncols + 1) * sizeof(char *));
+	char	  **cells = pgm_malloc(((size_t) nrows * ncols + 1) * sizeof(char *));
+	int			r,
+				c;
+
+	for (c = 0; c < ncols; c++)
+		names[c] = PQfname(res, c);
+	for (r = 0; r < nrows; r++)
+		for (c = 0; c < ncols; c++)
+			cells[r * ncols + c] = pgm_cell(PQgetisnull(res, r, c) ? NULL :
+											PQgetvalue(res, r, c));
+	pgm_print_rows(ncols, names, nrows, cells);
+	for (r = 0; r < nrows * ncols; r++)
+		free(cells[r]);
+	free(cells);
+	free(names);
 }
 
 /* A text[] literal: every element double-quoted, with \ and " escaped. */

@@ -109,7 +109,7 @@ json_values(PGconn *conn, const char *call, int nparams, const char *const *para
 	return rc;
 }
 
-/* A JSON string (with quotes) for arbitrary text. */
+/* A JSON string (with quotes) for arbitrary text, escaped as PostgreSQL's JSON output escapes it. */
 char *
 json_str(const char *text)
 {
@@ -122,6 +122,16 @@ json_str(const char *text)
 	{
 		if (*p == '"' || *p == '\\')
 			pgm_buf_printf(&b, "\\%c", *p);
+		else if (*p == '\n')
+			pgm_buf_append(&b, "\\n");
+		else if (*p == '\r')
+			pgm_buf_append(&b, "\\r");
+		else if (*p == '\t')
+			pgm_buf_append(&b, "\\t");
+		else if (*p == '\b')
+			pgm_buf_append(&b, "\\b");
+		else if (*p == '\f')
+			pgm_buf_append(&b, "\\f");
 		else if (*p < 0x20)
 			pgm_buf_printf(&b, "\\u%04x", *p);
 		else
@@ -138,7 +148,7 @@ json_str(const char *text)
 void
 print_value(const char *label, const char *value)
 {
-	char	   *shown = pgm_display(value);
+	char	   *shown = pgm_escaped(value);
 
 	printf("%s%s\n", label, shown);
 	free(shown);
@@ -171,8 +181,8 @@ static const Command commands[] = {
 	{"branches", cmd_branches, 0, 0, "branches"},
 	{"history", cmd_history, 0, 1, "history [RANGE]"},
 	{"status", cmd_status, 0, 0, "status [--check] [--dir D]"},
-	{"plan", cmd_plan, 0, 1, "plan [TARGET]"},
-	{"script", cmd_script, 0, 1, "script [TARGET or RANGE]"},
+	{"plan", cmd_plan, 0, 1, "plan [TARGET]  (--offline [--from REV[,REV]]: from --dir, no database)"},
+	{"script", cmd_script, 0, 1, "script [TARGET or RANGE]  (--offline [--from REV[,REV]] likewise)"},
 	{"merge", cmd_merge, 0, 64, "merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]"},
 	{"show", cmd_show, 1, 1, "show REVISION"},
 	{"pull", cmd_pull, 0, 0, "pull [--dir D] [--force]"},
@@ -222,7 +232,7 @@ enum
 	OPT_PROJECT = 256, OPT_DIR, OPT_JSON, OPT_BRANCH_LABEL, OPT_DEPENDS_ON,
 	OPT_PARENTS, OPT_ID, OPT_CHECK, OPT_FORCE, OPT_IGNORE_CHANGED, OPT_PURGE,
 	OPT_PER_REVISION, OPT_TRUST_REGISTRANTS, OPT_ALLOW_EXTRA, OPT_RESOLVE, OPT_DOWNGRADE_SQL, OPT_VERSIONS, OPT_TABLE,
-	OPT_TOOL_PROJECT, OPT_VERSION, OPT_HELP
+	OPT_TOOL_PROJECT, OPT_OFFLINE, OPT_FROM, OPT_VERSION, OPT_HELP
 };
 
 int
@@ -250,6 +260,8 @@ main(int argc, char **argv)
 		{"versions", required_argument, NULL, OPT_VERSIONS},
 		{"table", required_argument, NULL, OPT_TABLE},
 		{"tool-project", required_argument, NULL, OPT_TOOL_PROJECT},
+		{"offline", no_argument, NULL, OPT_OFFLINE},
+		{"from", required_argument, NULL, OPT_FROM},
 		{"output", required_argument, NULL, 'o'},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"help", no_argument, NULL, OPT_HELP},
@@ -351,6 +363,12 @@ main(int argc, char **argv)
 			case OPT_TOOL_PROJECT:
 				o.tool_project = optarg;
 				break;
+			case OPT_OFFLINE:
+				o.offline = true;
+				break;
+			case OPT_FROM:
+				o.from = optarg;
+				break;
 			case OPT_VERSION:
 				printf("pg_migrate %s\n", PGM_CLIENT_VERSION);
 				return PGM_EXIT_OK;
@@ -391,6 +409,16 @@ main(int argc, char **argv)
 	if (o.trust_registrants && cmd->fn != cmd_upgrade && cmd->fn != cmd_downgrade)
 	{
 		pgm_error("--trust-registrants applies to upgrade and downgrade only");
+		return PGM_EXIT_USAGE;
+	}
+	if ((o.offline || o.from) && cmd->fn != cmd_plan && cmd->fn != cmd_script)
+	{
+		pgm_error("--offline and --from apply to plan and script only");
+		return PGM_EXIT_USAGE;
+	}
+	if ((o.offline || o.from) && o.conninfo)
+	{
+		pgm_error("--offline and --from read the migrations directory, not a database: drop -d");
 		return PGM_EXIT_USAGE;
 	}
 	if (o.allow_extra && (cmd->fn != cmd_upgrade || !o.dir_given))

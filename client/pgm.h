@@ -97,7 +97,7 @@ extern void pgm_hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void pgm_fatal(int code, const char *fmt,...) __attribute__((format(printf, 2, 3), noreturn));
 /* Text for display: control characters escaped (\n, \t, \x01). */
 extern void pgm_buf_append_display(PgmBuf *b, const char *s);
-extern char *pgm_display(const char *s);
+extern char *pgm_escaped(const char *s);
 extern bool pgm_has_control(const char *s);
 extern char *pgm_read_file(const char *path, size_t *len);	/* NULL + errno on failure */
 /* Write an output file safely (see util.c); prints an error on failure. */
@@ -127,14 +127,26 @@ extern bool pgm_parse_migration(const char *path, const char *text, size_t len,
 extern char *pgm_format_migration(const PgmMigration *m);
 /* Read every *.sql file of dir, in name order; false after printing errors. */
 extern bool pgm_load_dir(const char *dir, PgmMigrationSet *set);
-/*
- * Order a set for registration: parents and dependencies first, ties by
- * position in the set (file name order).  Refuses duplicate ids and
- * cycles.  Returns false after printing an error.
- */
-extern bool pgm_order_set(PgmMigrationSet *set);
 /* Write every migration of set into dir as m->path; false on I/O error. */
 extern bool pgm_write_set(const char *dir, const PgmMigrationSet *set, bool overwrite);
+
+/*
+ * offline.c: a set of files as a revision graph, through the core.  Order
+ * a set for registration (parents and dependencies first, otherwise file
+ * name order); the heads of a set; the graph itself.  Each refuses
+ * duplicate ids and cycles, returning false or NULL after printing the
+ * error.
+ */
+extern bool pgm_order_set(PgmMigrationSet *set, const char *project);
+extern bool pgm_set_heads(const PgmMigrationSet *set, const char *project,
+						  PgmList *heads);
+extern PgmGraph *pgm_set_graph(const PgmMigrationSet *set, const char *project,
+							   bool strict);
+
+/* classify.c: statements of a script, with libpg_query */
+extern bool pgm_classify_script(const char *script, const char *revision,
+								const char *which, PgmExecClass *cls,
+								int *nstatements);
 
 /* import.c: other tools' layouts */
 /* Remove a "BEGIN;" first line and "COMMIT;" last line wrapping a script. */
@@ -180,6 +192,9 @@ extern PGresult *pgm_query(PGconn *conn, const char *sql, int nparams,
 extern PGresult *pgm_query_try(PGconn *conn, const char *sql, int nparams,
 							   const char *const *params);
 extern void pgm_print_table(const PGresult *res);
+extern void pgm_print_rows(int ncols, const char *const *names, int nrows,
+						   char *const *cells);
+extern char *pgm_cell(const char *value);
 /* A text[] literal for a list ("{a,b}" with quoting). */
 extern char *pgm_array_literal(const PgmList *l);
 /* Parse a text[] value as returned by the server into l. */

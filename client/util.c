@@ -265,7 +265,7 @@ pgm_buf_append_display(PgmBuf *b, const char *s)
 
 /* The display form of s (see pgm_buf_append_display), malloc'd. */
 char *
-pgm_display(const char *s)
+pgm_escaped(const char *s)
 {
 	PgmBuf		b;
 

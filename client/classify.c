@@ -1,0 +1,459 @@
+/*-------------------------------------------------------------------------
+ *
+ * classify.c
+ *	  Count and classify a script's statements without a database, with
+ *	  PostgreSQL's own parser (libpg_query), for the offline commands.
+ *
+ * The server classifies scripts at registration (src/parse.c); offline,
+ * plan and script need the same two facts for files that were never
+ * pushed: how many statements a script has and whether one of them
+ * cannot run inside a transaction block.  libpg_query is PostgreSQL 15's
+ * parser packaged for frontend code; its parse tree arrives as JSON, in
+ * which fields holding their default (false, 0, NULL) are left out.  The
+ * rules below are the server's, node by node.
+ *
+ * libpg_query carries its own copies of backend functions (palloc, ...),
+ * which would clash with libpgcommon's: the Makefile links it as one
+ * object in which only the pg_query_* functions stay global.
+ *
+ * IDENTIFICATION
+ *	  client/classify.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <pg_query.h>
+
+#include "cmd.h"
+
+/* A parsed JSON value: only what the parse tree uses */
+typedef enum JsonKind
+{
+	JSON_NULL,
+	JSON_BOOL,
+	JSON_NUMBER,
+	JSON_STRING,
+	JSON_ARRAY,
+	JSON_OBJECT
+} JsonKind;
+
+typedef struct Json
+{
+	JsonKind	kind;
+	bool		boolean;
+	long		number;
+	char	   *string;
+	int			n;				/* array elements or object members */
+	char	  **keys;
+	struct Json **items;
+} Json;
+
+typedef struct JsonParser
+{
+	const char *p;
+	bool		failed;
+} JsonParser;
+
+static Json *json_value(JsonParser *jp);
+
+static void
+skip_blanks(JsonParser *jp)
+{
+	while (*jp->p == ' ' || *jp->p == '\n' || *jp->p == '\t' || *jp->p == '\r')
+		jp->p++;
+}
+
+static char *
+json_string(JsonParser *jp)
+{
+	PgmBuf		b;
+
+	pgm_buf_init(&b);
+	jp->p++;					/* the opening quote */
+	while (*jp->p && *jp->p != '"')
+	{
+		if (*jp->p == '\\' && jp->p[1])
+		{
+			char		c = jp->p[1];
+
+			jp->p += 2;
+			switch (c)
+			{
+				case 'n':
+					pgm_buf_append(&b, "\n");
+					break;
+				case 't':
+					pgm_buf_append(&b, "\t");
+					break;
+				case 'r':
+					pgm_buf_append(&b, "\r");
+					break;
+				case 'b':
+				case 'f':
+					break;
+				case 'u':
+					/* only names are compared: keep a placeholder */
+					if (strlen(jp->p) >= 4)
+						jp->p += 4;
+					pgm_buf_append(&b, "?");
+					break;
+				default:
+					pgm_buf_append_len(&b, &c, 1);
+			}
+			continue;
+		}
+		pgm_buf_append_len(&b, jp->p, 1);
+		jp->p++;
+	}
+	if (*jp->p == '"')
+		jp->p++;
+	else
+		jp->failed = true;
+	return b.data;
+}
+
+static void
+json_add(Json *v, char *key, Json *item)
+{
+	v->items = pgm_realloc(v->items, (v->n + 1) * sizeof(Json *));
+	v->keys = pgm_realloc(v->keys, (v->n + 1) * sizeof(char *));
+	v->items[v->n] = item;
+	v->keys[v->n] = key;
+	v->n++;
+}
+
+static Json *
+json_value(JsonParser *jp)
+{
+	Json	   *v = pgm_malloc(sizeof(Json));
+
+	memset(v, 0, sizeof(Json));
+	skip_blanks(jp);
+	if (*jp->p == '{' || *jp->p == '[')
+	{
+		char		close = *jp->p == '{' ? '}' : ']';
+
+		v->kind = close == '}' ? JSON_OBJECT : JSON_ARRAY;
+		jp->p++;
+		skip_blanks(jp);
+		while (!jp->failed && *jp->p && *jp->p != close)
+		{
+			char	   *key = NULL;
+
+			if (v->kind == JSON_OBJECT)
+			{
+				if (*jp->p != '"')
+				{
+					jp->failed = true;
+					break;
+				}
+				key = json_string(jp);
+				skip_blanks(jp);
+				if (*jp->p++ != ':')
+					jp->failed = true;
+			}
+			json_add(v, key, json_value(jp));
+			skip_blanks(jp);
+			if (*jp->p == ',')
+			{
+				jp->p++;
+				skip_blanks(jp);
+			}
+		}
+		if (*jp->p == close)
+			jp->p++;
+		else
+			jp->failed = true;
+	}
+	else if (*jp->p == '"')
+	{
+		v->kind = JSON_STRING;
+		v->string = json_string(jp);
+	}
+	else if (strncmp(jp->p, "true", 4) == 0 || strncmp(jp->p, "false", 5) == 0)
+	{
+		v->kind = JSON_BOOL;
+		v->boolean = jp->p[0] == 't';
+		jp->p += v->boolean ? 4 : 5;
+	}
+	else if (strncmp(jp->p, "null", 4) == 0)
+		jp->p += 4;
+	else if (*jp->p == '-' || isdigit((unsigned char) *jp->p))
+	{
+		char	   *end;
+
+		v->kind = JSON_NUMBER;
+		v->number = strtol(jp->p, &end, 10);
+		jp->p = end;
+		/* a fraction or exponent: skipped, only integers are compared */
+		while (*jp->p && strchr(".eE+-0123456789", *jp->p))
+			jp->p++;
+	}
+	else
+		jp->failed = true;
+	return v;
+}
+
+static void
+json_free(Json *v)
+{
+	int			i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->n; i++)
+	{
+		free(v->keys[i]);
+		json_free(v->items[i]);
+	}
+	free(v->keys);
+	free(v->items);
+	free(v->string);
+	free(v);
+}
+
+/* a member of an object, or NULL */
+static const Json *
+get(const Json *v, const char *key)
+{
+	int			i;
+
+	if (v == NULL || v->kind != JSON_OBJECT)
+		return NULL;
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->keys[i], key) == 0)
+			return v->items[i];
+	return NULL;
+}
+
+/* a boolean field; left out means false */
+static bool
+get_bool(const Json *v, const char *key)
+{
+	const Json *f = get(v, key);
+
+	return f != NULL && f->kind == JSON_BOOL && f->boolean;
+}
+
+static const char *
+get_str(const Json *v, const char *key)
+{
+	const Json *f = get(v, key);
+
+	return f != NULL && f->kind == JSON_STRING ? f->string : NULL;
+}
+
+/*
+ * A node {"Type": {...}}: its type name, and its fields through *fields.
+ */
+static const char *
+node_type(const Json *v, const Json **fields)
+{
+	if (v == NULL || v->kind != JSON_OBJECT || v->n != 1)
+		return NULL;
+	*fields = v->items[0];
+	return v->keys[0];
+}
+
+/*
+ * The value of a boolean option (a DefElem), as the server's
+ * defGetBoolean() reads it: no argument is true, an integer is 0 or 1, a
+ * word is true/false/on/off.  Anything else counts as true, the reading
+ * under which the server refuses the statement or runs it outside a
+ * transaction; it would reject a wrong value anyway.
+ */
+static bool
+defelem_bool(const Json *def)
+{
+	const Json *arg = get(def, "arg");
+	const Json *f;
+	const char *type = node_type(arg, &f);
+
+	if (type == NULL)
+		return true;
+	if (strcmp(type, "Integer") == 0)
+		return get(f, "ival") != NULL && get(f, "ival")->number != 0;
+	if (strcmp(type, "Boolean") == 0)
+		return get_bool(f, "boolval");
+	if (strcmp(type, "String") == 0 && get_str(f, "sval"))
+	{
+		const char *s = get_str(f, "sval");
+
+		return !(strcasecmp(s, "false") == 0 || strcasecmp(s, "off") == 0);
+	}
+	return true;
+}
+
+/* the option named name in a list of DefElem, or if_absent */
+static bool
+option_true(const Json *options, const char *name, bool if_absent)
+{
+	int			i;
+
+	if (options == NULL || options->kind != JSON_ARRAY)
+		return if_absent;
+	for (i = 0; i < options->n; i++)
+	{
+		const Json *def;
+		const char *type = node_type(options->items[i], &def);
+
+		if (type && strcmp(type, "DefElem") == 0 &&
+			get_str(def, "defname") && strcmp(get_str(def, "defname"), name) == 0)
+			return defelem_bool(def);
+	}
+	return if_absent;
+}
+
+/* src/parse.c's nontransactional_statement(), on the JSON tree */
+static bool
+nontransactional(const char *type, const Json *s)
+{
+	static const char *const always[] = {
+		"CreatedbStmt", "DropdbStmt", "CreateTableSpaceStmt",
+		"DropTableSpaceStmt", "AlterSystemStmt", NULL
+	};
+	int			i;
+
+	for (i = 0; always[i]; i++)
+		if (strcmp(type, always[i]) == 0)
+			return true;
+	if (strcmp(type, "IndexStmt") == 0 || strcmp(type, "DropStmt") == 0)
+		return get_bool(s, "concurrent");
+	if (strcmp(type, "ReindexStmt") == 0)
+	{
+		const char *kind = get_str(s, "kind");
+
+		return option_true(get(s, "params"), "concurrently", false) ||
+			(kind && (strcmp(kind, "REINDEX_OBJECT_DATABASE") == 0 ||
+					  strcmp(kind, "REINDEX_OBJECT_SYSTEM") == 0 ||
+					  strcmp(kind, "REINDEX_OBJECT_SCHEMA") == 0));
+	}
+	if (strcmp(type, "VacuumStmt") == 0)
+		return get_bool(s, "is_vacuumcmd");
+	if (strcmp(type, "ClusterStmt") == 0)
+		return get(s, "relation") == NULL;
+	if (strcmp(type, "DiscardStmt") == 0)
+		return get_str(s, "target") && strcmp(get_str(s, "target"), "DISCARD_ALL") == 0;
+	if (strcmp(type, "AlterDatabaseStmt") == 0)
+	{
+		const Json *options = get(s, "options");
+
+		for (i = 0; options && options->kind == JSON_ARRAY && i < options->n; i++)
+		{
+			const Json *def;
+			const char *t = node_type(options->items[i], &def);
+
+			if (t && strcmp(t, "DefElem") == 0 && get_str(def, "defname") &&
+				strcmp(get_str(def, "defname"), "tablespace") == 0)
+				return true;
+		}
+		return false;
+	}
+	if (strcmp(type, "CreateSubscriptionStmt") == 0)
+		return option_true(get(s, "options"), "connect", true) &&
+			option_true(get(s, "options"), "create_slot", true);
+	if (strcmp(type, "AlterTableStmt") == 0)
+	{
+		const Json *cmds = get(s, "cmds");
+
+		for (i = 0; cmds && cmds->kind == JSON_ARRAY && i < cmds->n; i++)
+		{
+			const Json *cmd;
+			const Json *part;
+			const char *t = node_type(cmds->items[i], &cmd);
+			const char *sub = t ? get_str(cmd, "subtype") : NULL;
+
+			if (sub && strcmp(sub, "AT_DetachPartition") == 0 &&
+				node_type(get(cmd, "def"), &part) &&
+				get_bool(part, "concurrent"))
+				return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+/* 1-based line of a 1-based byte position */
+static int
+line_of(const char *script, int position)
+{
+	int			line = 1;
+	int			i;
+
+	for (i = 0; i < position - 1 && script[i]; i++)
+		if (script[i] == '\n')
+			line++;
+	return line;
+}
+
+/*
+ * Count and classify one script of a revision, refusing what the server
+ * refuses at registration (syntax errors, transaction control, COPY with
+ * the client).  Returns false after printing an error.
+ */
+bool
+pgm_classify_script(const char *script, const char *revision,
+					const char *which, PgmExecClass *cls, int *nstatements)
+{
+	PgQueryParseResult result = pg_query_parse(script);
+	JsonParser	jp;
+	Json	   *tree;
+	const Json *stmts;
+	bool		ok = true;
+	int			i;
+
+	*cls = PGM_EXEC_TRANSACTIONAL;
+	*nstatements = 0;
+	if (result.error)
+	{
+		pgm_error("%s", result.error->message);
+		if (result.error->cursorpos > 0)
+			fprintf(stderr, "CONTEXT:  %s script of revision \"%s\", line %d\n",
+					which, revision, line_of(script, result.error->cursorpos));
+		pg_query_free_parse_result(result);
+		return false;
+	}
+	jp.p = result.parse_tree;
+	jp.failed = false;
+	tree = json_value(&jp);
+	stmts = get(tree, "stmts");
+	if (jp.failed || stmts == NULL || stmts->kind != JSON_ARRAY)
+	{
+		pgm_error("could not read the parse tree of the %s script of revision \"%s\"",
+				  which, revision);
+		ok = false;
+	}
+	for (i = 0; ok && i < stmts->n; i++)
+	{
+		const Json *s;
+		const char *type = node_type(get(stmts->items[i], "stmt"), &s);
+
+		if (type == NULL)
+			continue;
+		if (strcmp(type, "TransactionStmt") == 0)
+		{
+			pgm_error("%s script of revision \"%s\" contains transaction control (statement %d)",
+					  which, revision, i + 1);
+			pgm_hint("Remove BEGIN, COMMIT, ROLLBACK and similar statements from the script.");
+			ok = false;
+		}
+		else if (strcmp(type, "CopyStmt") == 0 && get(s, "filename") == NULL)
+		{
+			pgm_error("%s script of revision \"%s\" uses COPY with the client (statement %d)",
+					  which, revision, i + 1);
+			pgm_hint("Use INSERT statements, or COPY from a server-side file.");
+			ok = false;
+		}
+		else if (nontransactional(type, s))
+			*cls = PGM_EXEC_NONTRANSACTIONAL;
+	}
+	if (ok)
+		*nstatements = stmts->n;
+	json_free(tree);
+	pg_query_free_parse_result(result);
+	return ok;
+}
