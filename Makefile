@@ -89,10 +89,21 @@ client/pg_migrate: $(CLIENT_OBJS)
 # scripts/fuzz.  They link the client's code with sanitizers.
 FUZZ_CC ?= clang-14
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_TARGETS = fuzz/fuzz_file_header
+FUZZ_TARGETS = fuzz/fuzz_file_header fuzz/fuzz_graph fuzz/fuzz_target
 EXTRA_CLEAN += $(FUZZ_TARGETS)
 .PHONY: fuzz
 fuzz: $(FUZZ_TARGETS)
+
+# The core's harnesses compile src/core as frontend code, with palloc and
+# friends wrapped into a per-input arena (fuzz/fuzz_core.h).
+FUZZ_CORE_SRCS = src/core/graph.c src/core/target.c src/core/plan.c \
+	src/core/script.c src/core/text.c src/core/ids.c
+FUZZ_WRAP = $(addprefix -Wl$(COMMA)--wrap=,palloc palloc0 palloc_extended repalloc pfree pstrdup pnstrdup)
+COMMA := ,
+fuzz/fuzz_graph fuzz/fuzz_target: fuzz/%: fuzz/%.c fuzz/fuzz_core.h $(FUZZ_CORE_SRCS) \
+		src/core/pgm_core.h src/core/core_int.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Werror -Wno-ignored-attributes -DFRONTEND -I$(srcdir)/src/core -I$(includedir_server) \
+		$< $(FUZZ_CORE_SRCS) $(FUZZ_WRAP) -L$(pkglibdir) -lpgcommon -lpgport -lcrypto -o $@
 
 fuzz/fuzz_file_header: fuzz/fuzz_file_header.c client/files.c client/util.c client/pgm.h \
 		src/core/pgm_core.h client/core_ids.o

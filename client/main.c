@@ -181,8 +181,8 @@ static const Command commands[] = {
 	{"branches", cmd_branches, 0, 0, "branches"},
 	{"history", cmd_history, 0, 1, "history [RANGE]"},
 	{"status", cmd_status, 0, 0, "status [--check] [--dir D]"},
-	{"plan", cmd_plan, 0, 1, "plan [TARGET]  (--offline [--from REV[,REV]]: from --dir, no database)"},
-	{"script", cmd_script, 0, 1, "script [TARGET or RANGE]  (--offline [--from REV[,REV]] likewise)"},
+	{"plan", cmd_plan, 0, 1, "plan [TARGET] [--dir D [--offline] [--from REVS]]"},
+	{"script", cmd_script, 0, 1, "script [TARGET or RANGE] [--dir D [--offline] [--from REVS]]"},
 	{"merge", cmd_merge, 0, 64, "merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]"},
 	{"show", cmd_show, 1, 1, "show REVISION"},
 	{"pull", cmd_pull, 0, 0, "pull [--dir D] [--force]"},
@@ -211,12 +211,18 @@ usage(FILE *f)
 			"      --project=NAME      migration project (default $PGMIGRATE_PROJECT or \"default\")\n"
 			"      --dir=DIR           migrations directory (default $PGMIGRATE_DIR or \"migrations\")\n"
 			"      --json              machine-readable output\n"
+			"      --offline           plan and script from --dir alone, without a database\n"
+			"                          (also when no -d, PGHOST, PGPORT, PGDATABASE or\n"
+			"                          PGSERVICE says where one is)\n"
+			"      --from=REVS         offline: start from these revisions (comma-separated)\n"
+			"                          and what lies below them applied (default: nothing)\n"
 			"  -m, --message=TEXT      message of a new revision\n"
 			"      --version           show the version and exit\n"
 			"      --help              show this help and exit\n"
 			"\nFormats for import and adopt: dbmate, golang-migrate, flyway, sqitch, alembic.\n"
 			"Exit status: 0 success, 1 not up to date (status --check), 2 usage error,\n"
-			"3 connection failure, 4 error reported by the server, 5 file or source error.\n");
+			"3 connection failure, 4 error reported by the server (offline: the same\n"
+			"refusal), 5 file or source error.\n");
 }
 
 static int

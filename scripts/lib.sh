@@ -38,6 +38,7 @@ PGM_DEB_PACKAGES=(
 	libtap-parser-sourcehandler-pgtap-perl
 	libipc-run-perl
 	libpq-dev
+	libpg-query-dev
 	libssl-dev
 )
 

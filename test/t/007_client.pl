@@ -136,8 +136,8 @@ Commands:
   branches
   history [RANGE]
   status [--check] [--dir D]
-  plan [TARGET]
-  script [TARGET or RANGE]
+  plan [TARGET] [--dir D [--offline] [--from REVS]]
+  script [TARGET or RANGE] [--dir D [--offline] [--from REVS]]
   merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]
   show REVISION
   pull [--dir D] [--force]
@@ -153,13 +153,19 @@ Options:
       --project=NAME      migration project (default $PGMIGRATE_PROJECT or "default")
       --dir=DIR           migrations directory (default $PGMIGRATE_DIR or "migrations")
       --json              machine-readable output
+      --offline           plan and script from --dir alone, without a database
+                          (also when no -d, PGHOST, PGPORT, PGDATABASE or
+                          PGSERVICE says where one is)
+      --from=REVS         offline: start from these revisions (comma-separated)
+                          and what lies below them applied (default: nothing)
   -m, --message=TEXT      message of a new revision
       --version           show the version and exit
       --help              show this help and exit
 
 Formats for import and adopt: dbmate, golang-migrate, flyway, sqitch, alembic.
 Exit status: 0 success, 1 not up to date (status --check), 2 usage error,
-3 connection failure, 4 error reported by the server, 5 file or source error.
+3 connection failure, 4 error reported by the server (offline: the same
+refusal), 5 file or source error.
 EOT
 
 my $try = qq{Try "pg_migrate --help" for more information.\n};
@@ -411,13 +417,13 @@ bad_dir('a cycle',
 		'3_z.sql' => "-- migrate:revision z\n-- migrate:parents y\n-- migrate:up\n",
 		'4_w.sql' => "-- migrate:revision w\n-- migrate:up\n"
 	},
-	qq{pg_migrate: error: the files form a cycle: revision "x" ("1_x.sql") depends on itself through its parents or dependencies\n});
+	qq{pg_migrate: error: revision graph of project "default" would contain a cycle\nDETAIL:  The cycle is "x" -> "z" -> "y" -> "x".\nSQLSTATE:  42P17\n});
 bad_dir('a cycle through a dependency',
 	{
 		'1_x.sql' => "-- migrate:revision x\n-- migrate:depends-on y\n-- migrate:up\n",
 		'2_y.sql' => "-- migrate:revision y\n-- migrate:parents x\n-- migrate:up\n"
 	},
-	qq{pg_migrate: error: the files form a cycle: revision "x" ("1_x.sql") depends on itself through its parents or dependencies\n});
+	qq{pg_migrate: error: revision graph of project "default" would contain a cycle\nDETAIL:  The cycle is "x" -> "y" -> "x".\nSQLSTATE:  42P17\n});
 bad_dir('a NUL byte',
 	{ '1_x.sql' => "-- migrate:revision x\n-- migrate:up\nSELECT '\0';\n" },
 	qq{pg_migrate: error: could not read file "fe/1_x.sql": it contains a NUL byte\n});
