@@ -4,7 +4,8 @@ MODULE_big = pg_migrate
 OBJS = \
 	$(WIN32RES) \
 	src/access.o \
-	src/catalog.o \
+	src/args.o \
+	src/audit.o \
 	src/core/checksum.o \
 	src/core/graph.o \
 	src/core/ids.o \
@@ -17,7 +18,10 @@ OBJS = \
 	src/lock.o \
 	src/parse.o \
 	src/pg_migrate.o \
+	src/register.o \
+	src/state.o \
 	src/status.o \
+	src/storage.o \
 	src/worker.o
 
 EXTENSION = pg_migrate
@@ -45,7 +49,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # PGXS tracks no header dependencies: every module includes these
-$(OBJS): src/pg_migrate.h src/core/pgm_core.h src/core/core_int.h $(wildcard src/compat.h)
+$(OBJS): $(wildcard $(srcdir)/src/*.h) src/core/pgm_core.h src/core/core_int.h $(wildcard src/compat.h)
 
 # The pg_migrate client: C and libpq, installed next to psql.  The rules it
 # shares with the extension (src/core) are compiled a second time as

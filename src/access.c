@@ -49,56 +49,11 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-#include "pg_migrate.h"
+#include "access.h"
+#include "args.h"
 
 /* GUC: pg_migrate.allow_drop_with_history */
 bool		pgm_allow_drop_with_history = false;
-
-/* The extension's owner: the owner of its tables. */
-Oid
-pgm_owner_id(void)
-{
-	Oid			nsp = get_namespace_oid(PGM_SCHEMA, false);
-	Oid			relid = get_relname_relid("projects", nsp);
-	HeapTuple	tup;
-	Oid			owner;
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "table migrate.projects is missing");
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	return owner;
-}
-
-/*
- * Act as the extension's owner, with search_path "pg_catalog, pg_temp",
- * until pgm_restore_user().  Errors need no cleanup: transaction and
- * subtransaction abort restore the user and the setting.
- */
-void
-pgm_become_owner(PgmOwnerScope *scope)
-{
-	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec_context);
-	scope->caller = scope->save_userid;
-	SetUserIdAndSecContext(pgm_owner_id(),
-						   scope->save_sec_context |
-						   SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	scope->save_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-}
-
-void
-pgm_restore_user(PgmOwnerScope *scope)
-{
-	AtEOXact_GUC(true, scope->save_nestlevel);
-	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
-}
 
 /* migrate.grants exists (0.4.0 and later) */
 static bool

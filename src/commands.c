@@ -33,7 +33,10 @@
 #include "utils/timestamp.h"
 
 #include "compat.h"
-#include "pg_migrate.h"
+#include "args.h"
+#include "execute.h"
+#include "register.h"
+#include "worker.h"
 
 typedef enum PgmCommand
 {

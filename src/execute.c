@@ -30,10 +30,9 @@
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
-#include "pg_migrate.h"
+#include "execute.h"
+#include "parse.h"
 
-/* the statement running now (1-based), for failure records; 0 outside */
-int			pgm_current_statement = 0;
 
 typedef struct RunErrorArg
 {

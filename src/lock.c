@@ -78,7 +78,29 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
-#include "pg_migrate.h"
+#include "lock.h"
+
+/* set while this backend runs a migration's statements */
+bool		pgm_in_migration = false;
+
+/* the statement of the running script (1-based), 0 outside one */
+int			pgm_current_statement = 0;
+
+/*
+ * State-changing functions refuse to run from inside a migration: the
+ * outer command holds the project's mutex and a plan that a nested command
+ * would invalidate (or, in a background worker, wait for forever).
+ */
+void
+pgm_refuse_nested(const char *what)
+{
+	if (pgm_in_migration)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s cannot be called from a migration script", what),
+				 errdetail("A pg_migrate command is running this script and holds the version state."),
+				 errhint("Register and apply revisions from outside the migrations.")));
+}
 
 static Oid
 projects_relid(void)

@@ -31,7 +31,7 @@
 #include "parser/parser.h"
 
 #include "compat.h"
-#include "pg_migrate.h"
+#include "parse.h"
 
 typedef struct ScriptErrorArg
 {

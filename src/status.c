@@ -26,7 +26,10 @@
 
 #include "compat.h"
 
-#include "pg_migrate.h"
+#include "access.h"
+#include "args.h"
+#include "lock.h"
+#include "state.h"
 
 static ArrayType *
 ids_array(PgmGraph *graph, const int *revs, int n)

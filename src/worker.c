@@ -62,7 +62,9 @@
 #include "utils/lsyscache.h"
 
 #include "compat.h"
-#include "pg_migrate.h"
+#include "lock.h"
+#include "parse.h"
+#include "worker.h"
 
 #define TASK_MESSAGE_LEN 1024
 

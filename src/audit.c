@@ -1,0 +1,115 @@
+/*-------------------------------------------------------------------------
+ *
+ * audit.c
+ *	  The audit trail: a row in migrate.events for every step, stamp,
+ *	  unregister and failure.
+ *
+ *
+ * IDENTIFICATION
+ *	  src/audit.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "audit.h"
+
+/*
+ * Write an events row.  A failure row carries the error; only the
+ * per-revision path can make one durable, by committing it after rolling
+ * the step back.
+ */
+static void
+insert_event(const char *project, const char *id, PgmDirection direction,
+			 TimestampTz started, TimestampTz finished, bool failed,
+			 int sqlerrcode, const char *message, int statement,
+			 const char *trusted)
+{
+	PgmOwnerScope os;
+	Datum		values[11];
+	char		nulls[11] = {' ', ' ', ' ', ' ', ' ', ' ', 'n', 'n', 'n', ' ', 'n'};
+	Interval   *duration = palloc0(sizeof(Interval));
+
+	duration->time = finished - started;
+	values[0] = CStringGetTextDatum(project);
+	values[1] = CStringGetTextDatum(id);
+	values[2] = CStringGetTextDatum(pgm_direction_name(direction));
+	values[3] = TimestampTzGetDatum(started);
+	values[4] = IntervalPGetDatum(duration);
+	values[5] = CStringGetTextDatum(failed ? "failure" : "success");
+	if (failed)
+	{
+		values[6] = CStringGetTextDatum(unpack_sql_state(sqlerrcode));
+		values[7] = CStringGetTextDatum(message ? message : "");
+		values[8] = Int32GetDatum(statement);
+		nulls[6] = nulls[7] = ' ';
+		nulls[8] = statement > 0 ? ' ' : 'n';
+	}
+	if (trusted)
+	{
+		values[10] = DirectFunctionCall1(namein, CStringGetDatum(trusted));
+		nulls[10] = ' ';
+	}
+	pgm_connect_spi(&os);
+	values[9] = pgm_caller_name(&os);
+	pgm_run_query(pgm_have_column("events", "trusted_registrant") ?
+			  Q_INSERT_EVENT : Q_INSERT_EVENT_0_3, values, nulls, 0);
+	pgm_finish_spi(&os);
+}
+
+void
+pgm_record_event(const char *project, const char *id, PgmDirection direction,
+				 TimestampTz started, TimestampTz finished, const char *trusted)
+{
+	insert_event(project, id, direction, started, finished, false, 0, NULL, 0,
+				 trusted);
+}
+
+void
+pgm_record_failure(const char *project, const char *id, PgmDirection direction,
+				   TimestampTz started, TimestampTz finished, int sqlerrcode,
+				   const char *message, int statement)
+{
+	insert_event(project, id, direction, started, finished, true, sqlerrcode,
+				 message, statement, NULL);
+}
+
+/*
+ * Write the failure row a background worker records for another session
+ * (see worker.c); runs in the worker, inside its own transaction.
+ */
+void
+pgm_insert_failure(const PgmFailure *f)
+{
+	PgmOwnerScope os;
+	Datum		values[13];
+	char		nulls[13];
+	Interval   *duration = palloc0(sizeof(Interval));
+
+	memset(nulls, ' ', sizeof(nulls));
+	duration->time = f->finished - f->started;
+	values[0] = CStringGetTextDatum(f->project);
+	values[1] = CStringGetTextDatum(f->revision);
+	values[2] = CStringGetTextDatum(pgm_direction_name(f->direction));
+	values[3] = TimestampTzGetDatum(f->started);
+	values[4] = IntervalPGetDatum(duration);
+	values[5] = CStringGetTextDatum(unpack_sql_state(f->sqlerrcode));
+	values[6] = CStringGetTextDatum(f->message);
+	values[7] = Int32GetDatum(f->statement);
+	nulls[7] = f->statement > 0 ? ' ' : 'n';
+	values[8] = DirectFunctionCall1(namein, CStringGetDatum(f->current_user));
+	values[9] = DirectFunctionCall1(namein, CStringGetDatum(f->session_user));
+	values[10] = CStringGetTextDatum(f->application_name);
+	values[11] = CStringGetTextDatum(f->client_addr);
+	nulls[11] = f->client_addr[0] ? ' ' : 'n';
+	values[12] = Int32GetDatum(f->pid);
+	pgm_connect_spi(&os);
+	pgm_run_query(Q_INSERT_FAILURE, values, nulls, 0);
+	pgm_finish_spi(&os);
+}

@@ -1,0 +1,44 @@
+/*-------------------------------------------------------------------------
+ *
+ * audit.h
+ *	  The audit trail (audit.c): rows of migrate.events.
+ *
+ *
+ * IDENTIFICATION
+ *	  src/audit.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PGM_AUDIT_H
+#define PGM_AUDIT_H
+
+#include "storage.h"
+
+/* a failure to record for a session whose transaction rolls back */
+typedef struct PgmFailure
+{
+	char		project[PGM_MAX_PROJECT_LEN + 1];
+	char		revision[PGM_MAX_ID_LEN + 1];
+	PgmDirection direction;
+	TimestampTz started;
+	TimestampTz finished;
+	int			sqlerrcode;
+	int			statement;
+	char		message[1024];
+	char		current_user[NAMEDATALEN];
+	char		session_user[NAMEDATALEN];
+	char		application_name[NAMEDATALEN];
+	char		client_addr[64];
+	int			pid;
+} PgmFailure;
+
+extern void pgm_record_event(const char *project, const char *id,
+							 PgmDirection direction, TimestampTz started,
+							 TimestampTz finished, const char *trusted);
+extern void pgm_record_failure(const char *project, const char *id,
+							   PgmDirection direction, TimestampTz started,
+							   TimestampTz finished, int sqlerrcode,
+							   const char *message, int statement);
+extern void pgm_insert_failure(const PgmFailure *f);
+
+#endif							/* PGM_AUDIT_H */

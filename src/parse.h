@@ -1,0 +1,31 @@
+/*-------------------------------------------------------------------------
+ *
+ * parse.h
+ *	  Splitting and classifying scripts with the raw parser (parse.c).
+ *
+ * IDENTIFICATION
+ *	  src/parse.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PGM_PARSE_H
+#define PGM_PARSE_H
+
+#include "postgres.h"
+
+#include "nodes/pg_list.h"
+
+#include "pgm_core.h"
+
+typedef struct PgmScriptInfo
+{
+	int			nstatements;
+	PgmExecClass exec_class;
+	List	   *statements;		/* List of char * (only when requested) */
+} PgmScriptInfo;
+
+extern void pgm_parse_script(const char *script, const char *revision,
+							 const char *which, bool keep_statements,
+							 PgmScriptInfo *info);
+
+#endif							/* PGM_PARSE_H */

@@ -1,0 +1,22 @@
+/*-------------------------------------------------------------------------
+ *
+ * worker.h
+ *	  Background workers (worker.c): nontransactional scripts and
+ *	  failure records.
+ *
+ * IDENTIFICATION
+ *	  src/worker.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PGM_WORKER_H
+#define PGM_WORKER_H
+
+#include "audit.h"
+
+extern bool pgm_record_failures;
+extern void pgm_record_failure_async(PgmFailure *f);
+extern void pgm_run_in_worker(const char *project, int project_key,
+							  const char *revision, const char *script);
+
+#endif							/* PGM_WORKER_H */
