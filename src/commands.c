@@ -273,148 +273,6 @@ pg_migrate_merge(PG_FUNCTION_ARGS)
 }
 
 /*
- * Refuse, before anything runs, what the atomic path cannot do: revisions
- * with statements such as CREATE INDEX CONCURRENTLY need a top-level
- * session of their own, which only the per-revision path provides
- * (worker.c).
- */
-static void
-check_step(PgmGraph *graph, PgmStep *step, const char *project)
-{
-	PgmRevision *rev = &graph->revs[step->rev];
-	PgmExecClass cls;
-
-	if (step->direction == PGM_UP)
-		cls = rev->up_class;
-	else if (step->direction == PGM_DOWN)
-		cls = rev->down_class;
-	else
-		return;
-	if (cls == PGM_EXEC_NONTRANSACTIONAL)
-		ereport(ERROR,
-				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-				 errmsg("revision \"%s\" (project \"%s\") cannot run inside a transaction",
-						rev->id, project),
-				 errdetail("Its %s script contains a statement such as CREATE INDEX CONCURRENTLY or VACUUM, which PostgreSQL refuses inside a transaction block or function.",
-						   step->direction == PGM_UP ? "up" : "down"),
-				 step->direction == PGM_UP ?
-				 errhint("Nothing was run. Apply it with CALL migrate.apply(), which runs such revisions in a session of their own.") :
-				 errhint("Nothing was run. Downgrades run inside a transaction; write the down script without such statements (e.g. DROP INDEX instead of DROP INDEX CONCURRENTLY).")));
-}
-
-static void
-check_atomic(PgmGraph *graph, PgmPlan *plan, const char *project)
-{
-	int			i;
-
-	for (i = 0; i < plan->nsteps; i++)
-		check_step(graph, &plan->steps[i], project);
-}
-
-/*
- * Run one step of a plan: its script (for up and down steps), the version
- * state and the event row.  The step's number and the plan's length go to
- * the progress report.
- */
-static void
-run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
-		 int stepno, int nsteps, bool trust, TimestampTz *started,
-		 TimestampTz *finished)
-{
-	PgmRevision *rev = &graph->revs[step->rev];
-	char	   *trusted = NULL;
-
-	*started = GetCurrentTimestamp();
-	pgm_report_step(stepno, nsteps, rev->id, step->direction);
-	if (step->direction == PGM_UP || step->direction == PGM_DOWN)
-	{
-		bool		is_up = step->direction == PGM_UP;
-		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id, true);
-		char	   *script = is_up ? d->up : d->down;
-
-		/* the plan was made from a state that had this script */
-		if (script == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("revision \"%s\" of project \"%s\" has no down script any more",
-							rev->id, project),
-					 errhint("The table migrate.revisions was changed while the command ran.")));
-		/*
-		 * An empty script (a merge's) runs nothing and cannot gain anything;
-		 * decided on the script about to run, not on a stored count.
-		 */
-		if (script[0] != '\0')
-			pgm_check_registrant(project, rev->id, d->registered_by, trust,
-								 &trusted);
-
-		if ((is_up ? rev->up_class : rev->down_class) == PGM_EXEC_NONTRANSACTIONAL)
-			pgm_run_in_worker(project, project_key, rev->id, script);
-		else
-			pgm_run_script(project, rev->id, script);
-	}
-	pgm_record_applied(project, rev->id,
-					   step->direction == PGM_UP ? "up" :
-					   step->direction == PGM_STAMP ? "stamp" : NULL);
-	*finished = GetCurrentTimestamp();
-	pgm_record_event(project, rev->id, step->direction, *started, *finished,
-					 trusted);
-}
-
-/*
- * In the PG_CATCH of a step run in a subtransaction begun in context cxt
- * under resource owner owner: roll the subtransaction back, and return the
- * error, copied into keep_cxt, for the caller to record and raise again.
- */
-static ErrorData *
-roll_back_step(MemoryContext cxt, ResourceOwner owner, MemoryContext keep_cxt)
-{
-	ErrorData  *edata;
-
-	MemoryContextSwitchTo(keep_cxt);
-	edata = CopyErrorData();
-	FlushErrorState();
-	RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(cxt);
-	CurrentResourceOwner = owner;
-	pgm_current_statement = 0;
-	pgm_in_migration = false;
-	return edata;
-}
-
-/* fill in who and where for a failure record */
-static void
-describe_failure(PgmFailure *f, const char *project, const char *revision,
-				 PgmDirection direction, TimestampTz started, ErrorData *edata,
-				 int statement)
-{
-	memset(f, 0, sizeof(PgmFailure));
-	strlcpy(f->project, project, sizeof(f->project));
-	strlcpy(f->revision, revision, sizeof(f->revision));
-	f->direction = direction;
-	f->started = started;
-	f->finished = GetCurrentTimestamp();
-	f->sqlerrcode = edata->sqlerrcode;
-	f->statement = statement;
-	strlcpy(f->message, edata->message ? edata->message : "", sizeof(f->message));
-	strlcpy(f->current_user, GetUserNameFromId(GetUserId(), false), NAMEDATALEN);
-	strlcpy(f->session_user, GetUserNameFromId(GetSessionUserId(), false), NAMEDATALEN);
-	strlcpy(f->application_name, application_name ? application_name : "", NAMEDATALEN);
-	{
-		/* inet_client_addr(): NULL over a Unix socket */
-		LOCAL_FCINFO(addr_fcinfo, 0);
-		Datum		addr;
-
-		InitFunctionCallInfoData(*addr_fcinfo, NULL, 0, InvalidOid, NULL, NULL);
-		addr = inet_client_addr(addr_fcinfo);
-		if (!addr_fcinfo->isnull)
-			strlcpy(f->client_addr,
-					DatumGetCString(DirectFunctionCall1(inet_out, addr)),
-					sizeof(f->client_addr));
-	}
-	f->pid = MyProcPid;
-}
-
-/*
  * Run the steps of a plan on the atomic path, one result row each.
  *
  * Each step's scripts, parse trees and SPI results go to a context of its
@@ -460,7 +318,7 @@ run_plan(ReturnSetInfo *rsinfo, const char *project, int key,
 			current_started = GetCurrentTimestamp();
 			old = MemoryContextSwitchTo(step_cxt);
 			duration = palloc0(sizeof(Interval));
-			run_step(project, key, graph, step, i + 1, plan->nsteps,
+			pgm_run_step(project, key, graph, step, i + 1, plan->nsteps,
 					 trust, &started, &finished);
 			duration->time = finished - started;
 			if (pgm_step_notices)
@@ -492,14 +350,14 @@ run_plan(ReturnSetInfo *rsinfo, const char *project, int key,
 	PG_CATCH();
 	{
 		int			statement = pgm_current_statement;
-		ErrorData  *edata = roll_back_step(cxt, owner, cxt);
+		ErrorData  *edata = pgm_roll_back_step(cxt, owner, cxt);
 		PgmFailure	failure;
 
 		if (current >= 0)
 		{
 			PgmStep    *step = &plan->steps[current];
 
-			describe_failure(&failure, project, graph->revs[step->rev].id,
+			pgm_describe_failure(&failure, project, graph->revs[step->rev].id,
 							 step->direction, current_started, edata,
 							 statement);
 			pgm_record_failure_async(&failure);
@@ -524,7 +382,7 @@ heads_pending(const char *project)
 										pgm_resolve_target(state->graph, state->applied,
 														   "heads", PGM_MODE_UPGRADE));
 
-	check_atomic(state->graph, plan, project);
+	pgm_check_atomic(state->graph, plan, project);
 	return plan->nsteps > 0;
 }
 
@@ -607,7 +465,7 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 			plan = pgm_plan_stamp(state->graph, state->applied, t, purge);
 			break;
 	}
-	check_atomic(state->graph, plan, project);
+	pgm_check_atomic(state->graph, plan, project);
 
 	if (plan->nsteps > 0)
 	{
@@ -667,7 +525,7 @@ apply_step(const char *project, int project_key, PgmGraph *graph,
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
 	{
-		run_step(project, project_key, graph, step, stepno, nsteps, trust,
+		pgm_run_step(project, project_key, graph, step, stepno, nsteps, trust,
 				 &started, &finished);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
@@ -678,7 +536,7 @@ apply_step(const char *project, int project_key, PgmGraph *graph,
 		int			statement = pgm_current_statement;
 
 		/* the error is kept in call_cxt, past the commit below */
-		ErrorData  *edata = roll_back_step(cxt, owner, call_cxt);
+		ErrorData  *edata = pgm_roll_back_step(cxt, owner, call_cxt);
 
 		ereport(LOG,
 				(errmsg("pg_migrate: revision \"%s\" of project \"%s\" failed at statement %d: %s",
@@ -757,6 +615,105 @@ apply_target(PgmState *state, const char *target, List **target_ids,
 	return t;
 }
 
+/* what apply() keeps from one revision to the next */
+typedef struct ApplyRun
+{
+	const char *target;
+	const char *project;
+	bool		trust;
+	MemoryContext call_cxt;		/* the whole call */
+	MemoryContext step_cxt;		/* one revision */
+	MemoryContext state_cxt;	/* the loaded state, until it changes */
+	List	   *target_ids;
+	PgmState   *state;
+	PgmTarget  *t;
+	int64		expected_version;
+	int			done;
+} ApplyRun;
+
+/*
+ * One revision of apply(): take the mutex, reload the state if someone
+ * else changed it, run the first step of what is still to do in its own
+ * transaction and commit it.  False when nothing is left.
+ */
+static bool
+apply_next(ApplyRun *run)
+{
+	int			key;
+	int64		version = -1;
+	PgmPlan    *plan;
+	PgmStep    *step;
+	char	   *id;
+	int			total;
+	TimeOffset	took;
+
+	MemoryContextReset(run->step_cxt);
+	MemoryContextSwitchTo(run->step_cxt);
+	CHECK_FOR_INTERRUPTS();
+	if (MyProcPort != NULL && !pq_check_connection())
+		ereport(FATAL,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("connection to client lost during migrate.apply()")));
+
+	key = pgm_project_key(run->project, false);
+
+	/*
+	 * SPI gave the CALL's portal a snapshot for the query above: drop it,
+	 * so that this session waits for the mutex holding no snapshot, which
+	 * a concurrent index build would wait for.
+	 */
+	ForgetPortalSnapshots();
+	InvalidateCatalogSnapshot();
+	if (key != 0)
+	{
+		pgm_lock_project(run->project, key, "apply");
+		version = pgm_state_version(run->project);
+	}
+
+	/*
+	 * The graph and state are loaded again only when someone else changed
+	 * the project since our last step (every change bumps state_version):
+	 * per-revision reloading would make a long history quadratic.
+	 */
+	if (run->state == NULL || version != run->expected_version)
+	{
+		MemoryContext old;
+
+		MemoryContextReset(run->state_cxt);
+		old = MemoryContextSwitchTo(run->state_cxt);
+		run->state = pgm_load_state_private(run->project);
+		run->t = apply_target(run->state, run->target, &run->target_ids,
+							  run->call_cxt);
+		MemoryContextSwitchTo(old);
+	}
+	plan = pgm_plan_upgrade(run->state->graph, run->state->applied, run->t);
+	if (plan->nsteps == 0)
+		return false;
+
+	step = &plan->steps[0];
+	id = pstrdup(run->state->graph->revs[step->rev].id);
+	total = run->done + plan->nsteps;
+	took = apply_step(run->project, key, run->state->graph, step,
+					  run->done + 1, total, run->trust, run->call_cxt);
+	run->state->applied[step->rev] = true;
+	pgm_bump_state_version(run->project,
+						   pgm_all_applied(run->state->graph, run->state->applied) ?
+						   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
+	run->expected_version = version + 1;
+	run->done++;
+	next_transaction();
+
+	/* only now: a client gone at this point cannot undo it */
+	ereport(NOTICE,
+			(errcode(ERRCODE_PGM_REVISION_COMMITTED),
+			 errmsg("applied revision \"%s\" (%d of %d) in %.3f s",
+					id, run->done, total, (double) took / USECS_PER_SEC),
+			 pgm_step_notices ?
+			 errdetail_internal("step=%d steps=%d direction=up duration_us=" INT64_FORMAT " revision=%s",
+								run->done, total, (int64) took, id) : 0));
+	return true;
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_apply);
 
 /*
@@ -770,17 +727,13 @@ PG_FUNCTION_INFO_V1(pg_migrate_apply);
 Datum
 pg_migrate_apply(PG_FUNCTION_ARGS)
 {
-	char	   *target = pgm_text_arg(fcinfo, 0, "target");
-	char	   *project = pgm_project_arg(fcinfo, 1);
-	bool		trust = pgm_trust_arg(fcinfo, 2);
-	MemoryContext call_cxt;
-	MemoryContext step_cxt;
-	MemoryContext state_cxt;
-	List	   *target_ids = NIL;
-	PgmState   *state = NULL;
-	PgmTarget  *t = NULL;
-	int64		expected_version = -1;
-	int			done = 0;
+	ApplyRun	run;
+
+	memset(&run, 0, sizeof(run));
+	run.target = pgm_text_arg(fcinfo, 0, "target");
+	run.project = pgm_project_arg(fcinfo, 1);
+	run.trust = pgm_trust_arg(fcinfo, 2);
+	run.expected_version = -1;
 
 	if (fcinfo->context == NULL || !IsA(fcinfo->context, CallContext) ||
 		castNode(CallContext, fcinfo->context)->atomic)
@@ -790,14 +743,14 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 				 errdetail("It commits after each revision."),
 				 errhint("Run CALL migrate.apply(...) as a statement of its own, or use SELECT migrate.upgrade(...), which runs inside the caller's transaction.")));
 	pgm_require_writable("migrate.apply()");
-	pgm_require_access(project, PGM_ACCESS_DEPLOY);
+	pgm_require_access(run.project, PGM_ACCESS_DEPLOY);
 
-	call_cxt = AllocSetContextCreate(TopMemoryContext, "pg_migrate apply",
-									 ALLOCSET_DEFAULT_SIZES);
-	step_cxt = AllocSetContextCreate(call_cxt, "pg_migrate apply step",
-									 ALLOCSET_DEFAULT_SIZES);
-	state_cxt = AllocSetContextCreate(call_cxt, "pg_migrate apply state",
-									  ALLOCSET_DEFAULT_SIZES);
+	run.call_cxt = AllocSetContextCreate(TopMemoryContext, "pg_migrate apply",
+										 ALLOCSET_DEFAULT_SIZES);
+	run.step_cxt = AllocSetContextCreate(run.call_cxt, "pg_migrate apply step",
+										 ALLOCSET_DEFAULT_SIZES);
+	run.state_cxt = AllocSetContextCreate(run.call_cxt, "pg_migrate apply state",
+										  ALLOCSET_DEFAULT_SIZES);
 	PG_TRY();
 	{
 		if (SPI_connect_ext(SPI_OPT_NONATOMIC) != SPI_OK_CONNECT)
@@ -809,80 +762,8 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 		 * no snapshot (see worker.c).
 		 */
 		next_transaction();
-		for (;;)
-		{
-			int			key;
-			int64		version = -1;
-			PgmPlan    *plan;
-
-			MemoryContextReset(step_cxt);
-			MemoryContextSwitchTo(step_cxt);
-			CHECK_FOR_INTERRUPTS();
-			if (MyProcPort != NULL && !pq_check_connection())
-				ereport(FATAL,
-						(errcode(ERRCODE_CONNECTION_FAILURE),
-						 errmsg("connection to client lost during migrate.apply()")));
-
-			key = pgm_project_key(project, false);
-
-			/*
-			 * SPI gave the CALL's portal a snapshot for the query above:
-			 * drop it, so that this session waits for the mutex holding no
-			 * snapshot, which a concurrent index build would wait for.
-			 */
-			ForgetPortalSnapshots();
-			InvalidateCatalogSnapshot();
-			if (key != 0)
-			{
-				pgm_lock_project(project, key, "apply");
-				version = pgm_state_version(project);
-			}
-
-			/*
-			 * The graph and state are loaded again only when someone else
-			 * changed the project since our last step (every change bumps
-			 * state_version): per-revision reloading would make a long
-			 * history quadratic.
-			 */
-			if (state == NULL || version != expected_version)
-			{
-				MemoryContext old;
-
-				MemoryContextReset(state_cxt);
-				old = MemoryContextSwitchTo(state_cxt);
-				state = pgm_load_state_private(project);
-				t = apply_target(state, target, &target_ids, call_cxt);
-				MemoryContextSwitchTo(old);
-			}
-			plan = pgm_plan_upgrade(state->graph, state->applied, t);
-			if (plan->nsteps == 0)
-				break;
-			{
-				PgmStep    *step = &plan->steps[0];
-				char	   *id = pstrdup(state->graph->revs[step->rev].id);
-				int			total = done + plan->nsteps;
-				TimeOffset	took;
-
-				took = apply_step(project, key, state->graph, step,
-								  done + 1, total, trust, call_cxt);
-				state->applied[step->rev] = true;
-				pgm_bump_state_version(project,
-									   pgm_all_applied(state->graph, state->applied) ?
-									   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
-				expected_version = version + 1;
-				done++;
-				next_transaction();
-
-				/* only now: a client gone at this point cannot undo it */
-				ereport(NOTICE,
-						(errcode(ERRCODE_PGM_REVISION_COMMITTED),
-						 errmsg("applied revision \"%s\" (%d of %d) in %.3f s",
-								id, done, total, (double) took / USECS_PER_SEC),
-						 pgm_step_notices ?
-						 errdetail_internal("step=%d steps=%d direction=up duration_us=" INT64_FORMAT " revision=%s",
-											done, total, (int64) took, id) : 0));
-			}
-		}
+		while (apply_next(&run))
+			;
 		if (SPI_finish() != SPI_OK_FINISH)
 			elog(ERROR, "SPI_finish failed");
 	}
@@ -890,7 +771,7 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 	{
 		pgm_report_done();
 		MemoryContextSwitchTo(TopTransactionContext);
-		MemoryContextDelete(call_cxt);
+		MemoryContextDelete(run.call_cxt);
 	}
 	PG_END_TRY();
 

@@ -1,7 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * execute.c
- *	  Run a revision's statements.
+ *	  Run a revision's statements, and the steps of a plan: the one step
+ *	  executor of the atomic path (commands.c, run_plan) and of apply()
+ *	  (commands.c, apply_step), which differ only in their transactions.
+ *
+ * A step is a revision's script (for up and down steps), the change to the
+ * applied set and an events row, in that order; a nontransactional script
+ * goes to a background worker (worker.c).  The callers run each step in a
+ * subtransaction and, on failure, roll it back with pgm_roll_back_step()
+ * and record it with the fields pgm_describe_failure() collects.
  *
  * Transaction classes.  A script is "transactional" when every statement
  * may run inside a transaction block; the atomic path (SELECT
@@ -25,10 +33,13 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 #include "execute.h"
 #include "parse.h"
@@ -148,4 +159,146 @@ pgm_run_script(const char *project, const char *revision, const char *script)
 	error_context_stack = errcallback.previous;
 	MemoryContextDelete(stmt_cxt);
 	pgm_current_statement = 0;
+}
+
+/*
+ * Refuse, before anything runs, what the atomic path cannot do: revisions
+ * with statements such as CREATE INDEX CONCURRENTLY need a top-level
+ * session of their own, which only the per-revision path provides
+ * (worker.c).
+ */
+void
+pgm_check_step(PgmGraph *graph, PgmStep *step, const char *project)
+{
+	PgmRevision *rev = &graph->revs[step->rev];
+	PgmExecClass cls;
+
+	if (step->direction == PGM_UP)
+		cls = rev->up_class;
+	else if (step->direction == PGM_DOWN)
+		cls = rev->down_class;
+	else
+		return;
+	if (cls == PGM_EXEC_NONTRANSACTIONAL)
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("revision \"%s\" (project \"%s\") cannot run inside a transaction",
+						rev->id, project),
+				 errdetail("Its %s script contains a statement such as CREATE INDEX CONCURRENTLY or VACUUM, which PostgreSQL refuses inside a transaction block or function.",
+						   step->direction == PGM_UP ? "up" : "down"),
+				 step->direction == PGM_UP ?
+				 errhint("Nothing was run. Apply it with CALL migrate.apply(), which runs such revisions in a session of their own.") :
+				 errhint("Nothing was run. Downgrades run inside a transaction; write the down script without such statements (e.g. DROP INDEX instead of DROP INDEX CONCURRENTLY).")));
+}
+
+void
+pgm_check_atomic(PgmGraph *graph, PgmPlan *plan, const char *project)
+{
+	int			i;
+
+	for (i = 0; i < plan->nsteps; i++)
+		pgm_check_step(graph, &plan->steps[i], project);
+}
+
+/*
+ * Run one step of a plan: its script (for up and down steps), the version
+ * state and the event row.  The step's number and the plan's length go to
+ * the progress report.
+ */
+void
+pgm_run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *step,
+		 int stepno, int nsteps, bool trust, TimestampTz *started,
+		 TimestampTz *finished)
+{
+	PgmRevision *rev = &graph->revs[step->rev];
+	char	   *trusted = NULL;
+
+	*started = GetCurrentTimestamp();
+	pgm_report_step(stepno, nsteps, rev->id, step->direction);
+	if (step->direction == PGM_UP || step->direction == PGM_DOWN)
+	{
+		bool		is_up = step->direction == PGM_UP;
+		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id, true);
+		char	   *script = is_up ? d->up : d->down;
+
+		/* the plan was made from a state that had this script */
+		if (script == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("revision \"%s\" of project \"%s\" has no down script any more",
+							rev->id, project),
+					 errhint("The table migrate.revisions was changed while the command ran.")));
+		/*
+		 * An empty script (a merge's) runs nothing and cannot gain anything;
+		 * decided on the script about to run, not on a stored count.
+		 */
+		if (script[0] != '\0')
+			pgm_check_registrant(project, rev->id, d->registered_by, trust,
+								 &trusted);
+
+		if ((is_up ? rev->up_class : rev->down_class) == PGM_EXEC_NONTRANSACTIONAL)
+			pgm_run_in_worker(project, project_key, rev->id, script);
+		else
+			pgm_run_script(project, rev->id, script);
+	}
+	pgm_record_applied(project, rev->id,
+					   step->direction == PGM_UP ? "up" :
+					   step->direction == PGM_STAMP ? "stamp" : NULL);
+	*finished = GetCurrentTimestamp();
+	pgm_record_event(project, rev->id, step->direction, *started, *finished,
+					 trusted);
+}
+
+/*
+ * In the PG_CATCH of a step run in a subtransaction begun in context cxt
+ * under resource owner owner: roll the subtransaction back, and return the
+ * error, copied into keep_cxt, for the caller to record and raise again.
+ */
+ErrorData *
+pgm_roll_back_step(MemoryContext cxt, ResourceOwner owner, MemoryContext keep_cxt)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(keep_cxt);
+	edata = CopyErrorData();
+	FlushErrorState();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	pgm_current_statement = 0;
+	pgm_in_migration = false;
+	return edata;
+}
+
+/* fill in who and where for a failure record */
+void
+pgm_describe_failure(PgmFailure *f, const char *project, const char *revision,
+				 PgmDirection direction, TimestampTz started, ErrorData *edata,
+				 int statement)
+{
+	memset(f, 0, sizeof(PgmFailure));
+	strlcpy(f->project, project, sizeof(f->project));
+	strlcpy(f->revision, revision, sizeof(f->revision));
+	f->direction = direction;
+	f->started = started;
+	f->finished = GetCurrentTimestamp();
+	f->sqlerrcode = edata->sqlerrcode;
+	f->statement = statement;
+	strlcpy(f->message, edata->message ? edata->message : "", sizeof(f->message));
+	strlcpy(f->current_user, GetUserNameFromId(GetUserId(), false), NAMEDATALEN);
+	strlcpy(f->session_user, GetUserNameFromId(GetSessionUserId(), false), NAMEDATALEN);
+	strlcpy(f->application_name, application_name ? application_name : "", NAMEDATALEN);
+	{
+		/* inet_client_addr(): NULL over a Unix socket */
+		LOCAL_FCINFO(addr_fcinfo, 0);
+		Datum		addr;
+
+		InitFunctionCallInfoData(*addr_fcinfo, NULL, 0, InvalidOid, NULL, NULL);
+		addr = inet_client_addr(addr_fcinfo);
+		if (!addr_fcinfo->isnull)
+			strlcpy(f->client_addr,
+					DatumGetCString(DirectFunctionCall1(inet_out, addr)),
+					sizeof(f->client_addr));
+	}
+	f->pid = MyProcPid;
 }

@@ -12,12 +12,30 @@
 #ifndef PGM_EXECUTE_H
 #define PGM_EXECUTE_H
 
+#include "utils/resowner.h"
+
 #include "access.h"
 #include "audit.h"
 #include "lock.h"
 #include "state.h"
+#include "worker.h"
 
 extern void pgm_run_script(const char *project, const char *revision,
 						   const char *script);
+
+/* the step executor, shared by the atomic path and apply() */
+extern void pgm_check_step(PgmGraph *graph, PgmStep *step, const char *project);
+extern void pgm_check_atomic(PgmGraph *graph, PgmPlan *plan,
+							 const char *project);
+extern void pgm_run_step(const char *project, int project_key,
+						 PgmGraph *graph, PgmStep *step, int stepno,
+						 int nsteps, bool trust, TimestampTz *started,
+						 TimestampTz *finished);
+extern ErrorData *pgm_roll_back_step(MemoryContext cxt, ResourceOwner owner,
+									 MemoryContext keep_cxt);
+extern void pgm_describe_failure(PgmFailure *f, const char *project,
+								 const char *revision, PgmDirection direction,
+								 TimestampTz started, ErrorData *edata,
+								 int statement);
 
 #endif							/* PGM_EXECUTE_H */

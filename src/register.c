@@ -96,68 +96,82 @@ check_cap(const char *id, const char *what, int n, int max)
 				 errhint("Split the change into several revisions, or depend on a branch label instead of many revisions.")));
 }
 
-/*
- * Register (or re-register) a revision.  The caller has validated the
- * arguments' NULL-ness; here the graph is validated with the revision in
- * place before anything is written, under the project mutex.
- */
-char *
-pgm_register_revision(const char *project, const char *id, const char *up,
-					  const char *down, ArrayType *parents, const char *message,
-					  ArrayType *labels, ArrayType *deps)
+/* a revision being registered: its arguments, decoded and checked */
+typedef struct NewRevision
 {
-	PgmOwnerScope os;
-	MemoryContext cxt = CurrentMemoryContext;
+	const char *project;
+	const char *id;
+	const char *up;
+	const char *down;
+	const char *message;
+	ArrayType  *parents_arr;
+	ArrayType  *labels_arr;
+	ArrayType  *deps_arr;
+	int			nparents;
+	int			nlabels;
+	int			ndeps;
+	char	  **parents;
+	char	  **labels;
+	char	  **deps;
+	char	   *checksum;
 	PgmScriptInfo upinfo;
 	PgmScriptInfo downinfo;
+} NewRevision;
+
+/* what is stored under the id already */
+typedef struct Existing
+{
+	bool		exists;
+	bool		applied;
 	char	   *checksum;
-	PgmRevisionDef *defs;
-	int			ndefs;
-	int			nparents,
-				nlabels,
-				ndeps;
-	char	  **parent_ids = pgm_text_array_arg(parents, "parents", &nparents);
-	char	  **label_names = pgm_text_array_arg(labels, "branch_labels", &nlabels);
-	char	  **dep_names = pgm_text_array_arg(deps, "depends_on", &ndeps);
-	int			key;
+	char	   *message;
+} Existing;
+
+/* Decode and check the arguments; compute the checksum. */
+static void
+check_new_revision(NewRevision *nr)
+{
 	int			i;
-	int			pos = -1;
-	bool		exists = false;
-	bool		applied = false;
+
+	nr->parents = pgm_text_array_arg(nr->parents_arr, "parents", &nr->nparents);
+	nr->labels = pgm_text_array_arg(nr->labels_arr, "branch_labels", &nr->nlabels);
+	nr->deps = pgm_text_array_arg(nr->deps_arr, "depends_on", &nr->ndeps);
+	pgm_check_id(nr->id, "revision id");
+	check_cap(nr->id, "parents", nr->nparents, PGM_MAX_PARENTS);
+	check_cap(nr->id, "branch labels", nr->nlabels, PGM_MAX_LABELS);
+	check_cap(nr->id, "dependencies", nr->ndeps, PGM_MAX_DEPS);
+	for (i = 0; i < nr->nparents; i++)
+		pgm_check_id(nr->parents[i], "parent");
+	for (i = 0; i < nr->nlabels; i++)
+		pgm_check_id(nr->labels[i], "branch label");
+	for (i = 0; i < nr->ndeps; i++)
+		pgm_check_id(nr->deps[i], "dependency");
+	nr->checksum = pgm_stored_checksum(nr->up, nr->down, nr->parents,
+									   nr->nparents, nr->labels, nr->nlabels,
+									   nr->deps, nr->ndeps);
+}
+
+/*
+ * What is registered under the id (inside SPI): through the primary key
+ * when direct access is possible, else by a query.
+ */
+static void
+find_existing(const NewRevision *nr, Existing *ex, MemoryContext cxt)
+{
+	Datum		values[2];
 	bool		direct;
-	char	   *old_checksum = NULL;
-	char	   *old_message = NULL;
-	Datum		values[15];
-	char		nulls[15];
 
-	pgm_check_id(id, "revision id");
-	check_cap(id, "parents", nparents, PGM_MAX_PARENTS);
-	check_cap(id, "branch labels", nlabels, PGM_MAX_LABELS);
-	check_cap(id, "dependencies", ndeps, PGM_MAX_DEPS);
-	for (i = 0; i < nparents; i++)
-		pgm_check_id(parent_ids[i], "parent");
-	for (i = 0; i < nlabels; i++)
-		pgm_check_id(label_names[i], "branch label");
-	for (i = 0; i < ndeps; i++)
-		pgm_check_id(dep_names[i], "dependency");
-
-	checksum = pgm_stored_checksum(up, down, parent_ids, nparents, label_names,
-								 nlabels, dep_names, ndeps);
-
-	key = pgm_project_key(project, true);
-	pgm_lock_project(project, key, "revision");
-
-	pgm_connect_spi(&os);
-	values[0] = CStringGetTextDatum(project);
-	values[1] = CStringGetTextDatum(id);
-	exists = pgm_find_revision_direct(project, id, &old_checksum, &old_message,
-								  &direct);
+	values[0] = CStringGetTextDatum(nr->project);
+	values[1] = CStringGetTextDatum(nr->id);
+	memset(ex, 0, sizeof(Existing));
+	ex->exists = pgm_find_revision_direct(nr->project, nr->id, &ex->checksum,
+										  &ex->message, &direct);
 	if (direct)
 	{
-		if (exists)
+		if (ex->exists)
 		{
 			pgm_run_query(Q_IS_APPLIED, values, NULL, 1);
-			applied = SPI_processed == 1;
+			ex->applied = SPI_processed == 1;
 		}
 	}
 	else if (pgm_run_query(Q_FIND_REVISION, values, NULL, 1) > 0 &&
@@ -166,61 +180,40 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		bool		isnull;
 
-		exists = true;
-		old_checksum = pgm_copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-		if (old_checksum == NULL)
-			pgm_report_corrupt(project, "Revision %s has no checksum.", pgm_display(id));
-		old_message = pgm_copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-		applied = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-											 SPI_tuptable->tupdesc, 3, &isnull));
+		ex->exists = true;
+		ex->checksum = pgm_copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		if (ex->checksum == NULL)
+			pgm_report_corrupt(nr->project, "Revision %s has no checksum.",
+							   pgm_display(nr->id));
+		ex->message = pgm_copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+		ex->applied = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+												 SPI_tuptable->tupdesc, 3, &isnull));
 		MemoryContextSwitchTo(old);
 	}
+}
 
-	if (exists && strcmp(old_checksum, checksum) == 0)
-	{
-		/* identical: a no-op, except that a message may be corrected */
-		if ((old_message == NULL) != (message == NULL) ||
-			(message && strcmp(old_message, message) != 0))
-		{
-			values[2] = message ? CStringGetTextDatum(message) : (Datum) 0;
-			nulls[0] = nulls[1] = ' ';
-			nulls[2] = message ? ' ' : 'n';
-			pgm_run_query(Q_UPDATE_MESSAGE, values, nulls, 0);
-			pgm_bump_state(project, PGM_COMPLETE_UNCHANGED);
-		}
-		pgm_finish_spi(&os);
-		return pstrdup(id);
-	}
-	if (exists && applied)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("revision \"%s\" of project \"%s\" is applied and cannot be changed",
-						id, project),
-				 errdetail("The stored checksum is %s; the new content has %s.",
-						   old_checksum, checksum),
-				 errhint("Register the change as a new revision, or downgrade below \"%s\" first.",
-						 id)));
+/*
+ * Validate the graph with the new definition in place.  A new revision
+ * cannot close a cycle (nothing refers to it yet), so it is checked
+ * against the revisions its names can collide with or refer to; a
+ * changed one is checked against the whole graph.
+ */
+static void
+validate_graph(NewRevision *nr, bool exists, MemoryContext cxt)
+{
+	PgmRevisionDef *defs;
+	PgmRevisionDef *def;
+	int			ndefs;
+	int			pos = -1;
+	int			i;
 
-	/*
-	 * Parse the scripts only now: re-registering an identical revision (a
-	 * deploy with nothing to do sends every file again) costs a lookup.
-	 */
-	pgm_parse_script(up, id, "up", false, &upinfo);
-	if (down)
-		pgm_parse_script(down, id, "down", false, &downinfo);
-
-	/*
-	 * Validate the graph with the new definition in place.  A new revision
-	 * cannot close a cycle (nothing refers to it yet), so it is checked
-	 * against the revisions its names can collide with or refer to; a
-	 * changed one is checked against the whole graph.
-	 */
 	if (exists)
-		defs = pgm_load_defs(project, &ndefs, cxt, cxt);
+		defs = pgm_load_defs(nr->project, &ndefs, cxt, cxt);
 	else
-		defs = load_related_defs(project, id, parents, labels, deps, &ndefs, cxt);
+		defs = load_related_defs(nr->project, nr->id, nr->parents_arr,
+								 nr->labels_arr, nr->deps_arr, &ndefs, cxt);
 	for (i = 0; i < ndefs; i++)
-		if (strcmp(defs[i].id, id) == 0)
+		if (strcmp(defs[i].id, nr->id) == 0)
 			pos = i;
 	if (pos < 0)
 	{
@@ -230,47 +223,128 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 		pos = ndefs++;
 		MemoryContextSwitchTo(old);
 	}
-	defs[pos].id = (char *) id;
-	defs[pos].message = (char *) message;
-	defs[pos].nparents = nparents;
-	defs[pos].parents = parent_ids;
-	defs[pos].nlabels = nlabels;
-	defs[pos].labels = label_names;
-	defs[pos].ndeps = ndeps;
-	defs[pos].deps = dep_names;
-	defs[pos].has_down = down != NULL;
-	defs[pos].up_class = upinfo.exec_class;
-	defs[pos].down_class = down ? downinfo.exec_class : PGM_EXEC_TRANSACTIONAL;
-	(void) pgm_graph_build(project, defs, ndefs);
+	def = &defs[pos];
+	def->id = (char *) nr->id;
+	def->message = (char *) nr->message;
+	def->nparents = nr->nparents;
+	def->parents = nr->parents;
+	def->nlabels = nr->nlabels;
+	def->labels = nr->labels;
+	def->ndeps = nr->ndeps;
+	def->deps = nr->deps;
+	def->has_down = nr->down != NULL;
+	def->up_class = nr->upinfo.exec_class;
+	def->down_class = nr->down ? nr->downinfo.exec_class : PGM_EXEC_TRANSACTIONAL;
+	(void) pgm_graph_build(nr->project, defs, ndefs);
+}
+
+/* Insert the revision, or update the unapplied one it replaces (in SPI). */
+static void
+write_revision(NewRevision *nr, bool exists, PgmOwnerScope *os)
+{
+	Datum		values[15];
+	char		nulls[15];
+	bool		isnull;
+	bool		has_down = nr->down != NULL;
 
 	memset(nulls, ' ', sizeof(nulls));
-	values[0] = CStringGetTextDatum(project);
-	values[1] = CStringGetTextDatum(id);
+	values[0] = CStringGetTextDatum(nr->project);
+	values[1] = CStringGetTextDatum(nr->id);
 	/* a new revision goes last; a changed one keeps its place */
 	pgm_run_query(exists ? Q_FIND_SEQ : Q_NEXT_SEQ, values, NULL, 1);
-	{
-		bool		isnull;
-
-		values[2] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-								  1, &isnull);
-	}
-	values[3] = PointerGetDatum(parents);
-	values[4] = PointerGetDatum(labels);
-	values[5] = PointerGetDatum(deps);
-	values[6] = message ? CStringGetTextDatum(message) : (Datum) 0;
-	nulls[6] = message ? ' ' : 'n';
-	values[7] = CStringGetTextDatum(up);
-	values[8] = down ? CStringGetTextDatum(down) : (Datum) 0;
-	nulls[8] = down ? ' ' : 'n';
-	values[9] = CStringGetTextDatum(pgm_exec_class_name(upinfo.exec_class));
-	values[10] = down ? CStringGetTextDatum(pgm_exec_class_name(downinfo.exec_class)) : (Datum) 0;
-	nulls[10] = down ? ' ' : 'n';
-	values[11] = Int32GetDatum(upinfo.nstatements);
-	values[12] = down ? Int32GetDatum(downinfo.nstatements) : (Datum) 0;
-	nulls[12] = down ? ' ' : 'n';
-	values[13] = CStringGetTextDatum(checksum);
-	values[14] = pgm_caller_name(&os);
+	values[2] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+							  1, &isnull);
+	values[3] = PointerGetDatum(nr->parents_arr);
+	values[4] = PointerGetDatum(nr->labels_arr);
+	values[5] = PointerGetDatum(nr->deps_arr);
+	values[6] = nr->message ? CStringGetTextDatum(nr->message) : (Datum) 0;
+	nulls[6] = nr->message ? ' ' : 'n';
+	values[7] = CStringGetTextDatum(nr->up);
+	values[8] = has_down ? CStringGetTextDatum(nr->down) : (Datum) 0;
+	nulls[8] = has_down ? ' ' : 'n';
+	values[9] = CStringGetTextDatum(pgm_exec_class_name(nr->upinfo.exec_class));
+	values[10] = has_down ?
+		CStringGetTextDatum(pgm_exec_class_name(nr->downinfo.exec_class)) : (Datum) 0;
+	nulls[10] = has_down ? ' ' : 'n';
+	values[11] = Int32GetDatum(nr->upinfo.nstatements);
+	values[12] = has_down ? Int32GetDatum(nr->downinfo.nstatements) : (Datum) 0;
+	nulls[12] = has_down ? ' ' : 'n';
+	values[13] = CStringGetTextDatum(nr->checksum);
+	values[14] = pgm_caller_name(os);
 	pgm_run_query(exists ? Q_UPDATE_REVISION : Q_INSERT_REVISION, values, nulls, 0);
+}
+
+/*
+ * Register (or re-register) a revision.  The caller has checked access.
+ * An identical revision is a no-op (except for a corrected message); an
+ * applied one cannot change; otherwise the scripts are parsed, the graph
+ * validated with the revision in place, and the row written, all under
+ * the project's mutex.
+ */
+char *
+pgm_register_revision(const char *project, const char *id, const char *up,
+					  const char *down, ArrayType *parents, const char *message,
+					  ArrayType *labels, ArrayType *deps)
+{
+	PgmOwnerScope os;
+	MemoryContext cxt = CurrentMemoryContext;
+	NewRevision nr;
+	Existing	ex;
+	int			key;
+
+	memset(&nr, 0, sizeof(nr));
+	nr.project = project;
+	nr.id = id;
+	nr.up = up;
+	nr.down = down;
+	nr.message = message;
+	nr.parents_arr = parents;
+	nr.labels_arr = labels;
+	nr.deps_arr = deps;
+	check_new_revision(&nr);
+
+	key = pgm_project_key(project, true);
+	pgm_lock_project(project, key, "revision");
+
+	pgm_connect_spi(&os);
+	find_existing(&nr, &ex, cxt);
+	if (ex.exists && strcmp(ex.checksum, nr.checksum) == 0)
+	{
+		/* identical: a no-op, except that a message may be corrected */
+		if ((ex.message == NULL) != (message == NULL) ||
+			(message && strcmp(ex.message, message) != 0))
+		{
+			Datum		values[3];
+			char		nulls[3] = {' ', ' ', message ? ' ' : 'n'};
+
+			values[0] = CStringGetTextDatum(project);
+			values[1] = CStringGetTextDatum(id);
+			values[2] = message ? CStringGetTextDatum(message) : (Datum) 0;
+			pgm_run_query(Q_UPDATE_MESSAGE, values, nulls, 0);
+			pgm_bump_state(project, PGM_COMPLETE_UNCHANGED);
+		}
+		pgm_finish_spi(&os);
+		return pstrdup(id);
+	}
+	if (ex.exists && ex.applied)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision \"%s\" of project \"%s\" is applied and cannot be changed",
+						id, project),
+				 errdetail("The stored checksum is %s; the new content has %s.",
+						   ex.checksum, nr.checksum),
+				 errhint("Register the change as a new revision, or downgrade below \"%s\" first.",
+						 id)));
+
+	/*
+	 * Parse the scripts only now: re-registering an identical revision (a
+	 * deploy with nothing to do sends every file again) costs a lookup.
+	 */
+	pgm_parse_script(up, id, "up", false, &nr.upinfo);
+	if (down)
+		pgm_parse_script(down, id, "down", false, &nr.downinfo);
+	validate_graph(&nr, ex.exists, cxt);
+	write_revision(&nr, ex.exists, &os);
 	pgm_bump_state(project, PGM_COMPLETE_NO);
 	pgm_finish_spi(&os);
 	return pstrdup(id);

@@ -87,30 +87,11 @@ new_visit(PgmGraph *graph)
 	}
 }
 
-/*
- * Build and validate a graph from revision definitions given in
- * registration order.  Any inconsistency is a user error (42P17): the
- * caller is about to store a revision that would break the graph.
- */
-PgmGraph *
-pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
+/* the revisions, in registration order, and the index of their ids */
+static void
+index_revisions(PgmGraph *graph, PgmRevisionDef *defs, int ndefs)
 {
-	PgmGraph   *graph = palloc0(sizeof(PgmGraph));
-	int			i,
-				j;
-
-	graph->project = project;
-	graph->nrevs = ndefs;
-	graph->revs = palloc0(sizeof(PgmRevision) * Max(ndefs, 1));
-	/* the id index: open addressing, at most half full */
-	graph->id_slots = 16;
-	while (graph->id_slots < 2 * ndefs)
-		graph->id_slots *= 2;
-	graph->id_table = palloc(sizeof(int) * graph->id_slots);
-	memset(graph->id_table, -1, sizeof(int) * graph->id_slots);
-	/* a traversal pushes each revision once, plus its start points */
-	graph->stack = palloc(sizeof(int) * Max(2 * ndefs, 1));
-	graph->visit = palloc0(sizeof(int) * Max(ndefs, 1));
+	int			i;
 
 	for (i = 0; i < ndefs; i++)
 	{
@@ -127,15 +108,22 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 		rev->down_statements = defs[i].down_statements;
 		if (pgm_graph_find_id(graph, rev->id) >= 0)
 			pgm_core_error(PGM_ERR_DATA_CORRUPTED, NULL, NULL,
-					  "revision \"%s\" is registered twice in project \"%s\"",
-					  rev->id, project);
+						   "revision \"%s\" is registered twice in project \"%s\"",
+						   rev->id, graph->project);
 		graph->id_table[id_slot(graph, rev->id)] = i;
 	}
+}
 
-	/* branch labels: unique, and never equal to a revision id */
+/* branch labels, sorted: unique, and never equal to a revision id */
+static void
+index_labels(PgmGraph *graph, PgmRevisionDef *defs, int ndefs)
+{
+	int			i,
+				j;
+
 	for (i = 0; i < ndefs; i++)
 		graph->nlabels += defs[i].nlabels;
-	graph->labels = palloc(sizeof(PgmLabel) * Max(graph->nlabels, 1));
+	graph->labels = PGM_ALLOC_N(PgmLabel, graph->nlabels);
 	graph->nlabels = 0;
 	for (i = 0; i < ndefs; i++)
 	{
@@ -145,9 +133,9 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 
 			if (other >= 0)
 				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL,
-						  "Choose a branch label that is not a revision id.",
-						  "branch label \"%s\" of revision \"%s\" is the id of revision \"%s\"",
-						  defs[i].labels[j], defs[i].id, graph->revs[other].id);
+							   "Choose a branch label that is not a revision id.",
+							   "branch label \"%s\" of revision \"%s\" is the id of revision \"%s\"",
+							   defs[i].labels[j], defs[i].id, graph->revs[other].id);
 			graph->labels[graph->nlabels].label = defs[i].labels[j];
 			graph->labels[graph->nlabels].rev = i;
 			graph->nlabels++;
@@ -162,22 +150,29 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 
 			if (a->rev == b->rev)
 				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL, NULL,
-						  "revision \"%s\" declares branch label \"%s\" twice",
-						  graph->revs[a->rev].id, a->label);
+							   "revision \"%s\" declares branch label \"%s\" twice",
+							   graph->revs[a->rev].id, a->label);
 			pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL,
-					  "A branch label must name exactly one revision.",
-					  "branch label \"%s\" is used by revisions \"%s\" and \"%s\"",
-					  a->label, graph->revs[Min(a->rev, b->rev)].id,
-					  graph->revs[Max(a->rev, b->rev)].id);
+						   "A branch label must name exactly one revision.",
+						   "branch label \"%s\" is used by revisions \"%s\" and \"%s\"",
+						   a->label, graph->revs[Min(a->rev, b->rev)].id,
+						   graph->revs[Max(a->rev, b->rev)].id);
 		}
+}
 
-	/* parents */
+/* parents: registered revision ids, each once, not the revision itself */
+static void
+resolve_parents(PgmGraph *graph, PgmRevisionDef *defs, int ndefs)
+{
+	int			i,
+				j;
+
 	for (i = 0; i < ndefs; i++)
 	{
 		PgmRevision *rev = &graph->revs[i];
 
 		PGM_CHECK_INTERRUPTS();
-		rev->parents = palloc(sizeof(int) * Max(defs[i].nparents, 1));
+		rev->parents = PGM_ALLOC_N(int, defs[i].nparents);
 		new_visit(graph);
 		for (j = 0; j < defs[i].nparents; j++)
 		{
@@ -188,32 +183,39 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 				int			l = pgm_graph_find_label(graph, defs[i].parents[j]);
 
 				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL,
-						  l >= 0 ?
-						  psprintf("\"%s\" is a branch label of revision \"%s\"; parents must be revision ids.",
-								   defs[i].parents[j], graph->revs[l].id) :
-						  "Register the parent revision first.",
-						  "parent \"%s\" of revision \"%s\" is not registered",
-						  defs[i].parents[j], rev->id);
+							   l >= 0 ?
+							   psprintf("\"%s\" is a branch label of revision \"%s\"; parents must be revision ids.",
+										defs[i].parents[j], graph->revs[l].id) :
+							   "Register the parent revision first.",
+							   "parent \"%s\" of revision \"%s\" is not registered",
+							   defs[i].parents[j], rev->id);
 			}
 			if (p == i)
 				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL, NULL,
-						  "revision \"%s\" cannot be its own parent", rev->id);
+							   "revision \"%s\" cannot be its own parent", rev->id);
 			if (graph->visit[p] == graph->visit_gen)
 				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL, NULL,
-						  "revision \"%s\" lists parent \"%s\" twice",
-						  rev->id, graph->revs[p].id);
+							   "revision \"%s\" lists parent \"%s\" twice",
+							   rev->id, graph->revs[p].id);
 			graph->visit[p] = graph->visit_gen;
 			rev->parents[rev->nparents++] = p;
 		}
 	}
+}
 
-	/* dependencies: ids or branch labels */
+/* dependencies: revision ids or branch labels, duplicates dropped */
+static void
+resolve_deps(PgmGraph *graph, PgmRevisionDef *defs, int ndefs)
+{
+	int			i,
+				j;
+
 	for (i = 0; i < ndefs; i++)
 	{
 		PgmRevision *rev = &graph->revs[i];
 
 		PGM_CHECK_INTERRUPTS();
-		rev->deps = palloc(sizeof(int) * Max(defs[i].ndeps, 1));
+		rev->deps = PGM_ALLOC_N(int, defs[i].ndeps);
 		new_visit(graph);
 		for (j = 0; j < defs[i].ndeps; j++)
 		{
@@ -223,23 +225,27 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 				d = pgm_graph_find_label(graph, defs[i].deps[j]);
 			if (d < 0)
 				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL,
-						  "A dependency names a registered revision id or branch label.",
-						  "dependency \"%s\" of revision \"%s\" is not registered",
-						  defs[i].deps[j], rev->id);
+							   "A dependency names a registered revision id or branch label.",
+							   "dependency \"%s\" of revision \"%s\" is not registered",
+							   defs[i].deps[j], rev->id);
 			if (d == i)
 				pgm_core_error(PGM_ERR_INVALID_DEFINITION, NULL, NULL,
-						  "revision \"%s\" cannot depend on itself", rev->id);
+							   "revision \"%s\" cannot depend on itself", rev->id);
 			if (graph->visit[d] != graph->visit_gen)
 				rev->deps[rev->ndeps++] = d;
 			graph->visit[d] = graph->visit_gen;
 		}
 	}
+}
 
-	graph->topo = check_cycles(graph);
-	normalize_deps(graph, graph->topo);
+/* children and dependents, in registration order */
+static void
+link_reverse(PgmGraph *graph)
+{
+	int			i,
+				j;
 
-	/* reverse edges, in registration order */
-	for (i = 0; i < ndefs; i++)
+	for (i = 0; i < graph->nrevs; i++)
 	{
 		PgmRevision *rev = &graph->revs[i];
 
@@ -256,7 +262,38 @@ pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
 			append_int(&d->dependents, &d->ndependents, i);
 		}
 	}
+}
 
+/*
+ * Build and validate a graph from revision definitions given in
+ * registration order.  Any inconsistency is a user error (42P17): the
+ * caller is about to store a revision that would break the graph.
+ */
+PgmGraph *
+pgm_graph_build(const char *project, PgmRevisionDef *defs, int ndefs)
+{
+	PgmGraph   *graph = palloc0(sizeof(PgmGraph));
+
+	graph->project = project;
+	graph->nrevs = ndefs;
+	graph->revs = PGM_ALLOC0_N(PgmRevision, ndefs);
+	/* the id index: open addressing, at most half full */
+	graph->id_slots = 16;
+	while (graph->id_slots < 2 * ndefs)
+		graph->id_slots *= 2;
+	graph->id_table = palloc(sizeof(int) * graph->id_slots);
+	memset(graph->id_table, -1, sizeof(int) * graph->id_slots);
+	/* a traversal pushes each revision once, plus its start points */
+	graph->stack = PGM_ALLOC_N(int, 2 * ndefs);
+	graph->visit = PGM_ALLOC0_N(int, ndefs);
+
+	index_revisions(graph, defs, ndefs);
+	index_labels(graph, defs, ndefs);
+	resolve_parents(graph, defs, ndefs);
+	resolve_deps(graph, defs, ndefs);
+	graph->topo = check_cycles(graph);
+	normalize_deps(graph, graph->topo);
+	link_reverse(graph);
 	return graph;
 }
 
