@@ -69,7 +69,7 @@ client: client/pg_migrate
 .PHONY: client install-client uninstall-client
 
 client/%.o: client/%.c client/pgm.h client/cmd.h client/import_int.h src/core/pgm_core.h
-	$(CC) $(CFLAGS) -I$(srcdir)/client -I$(srcdir)/src/core -I$(includedir) -c $< -o $@
+	$(CC) $(CFLAGS) -DFRONTEND -I$(srcdir)/client -I$(srcdir)/src/core -I$(includedir) -I$(includedir_server) -I$(includedir)/internal -c $< -o $@
 
 client/core_%.o: src/core/%.c src/core/pgm_core.h src/core/core_int.h
 	$(CC) $(CFLAGS) -DFRONTEND -I$(srcdir)/src/core -I$(includedir_server) -c $< -o $@
@@ -111,9 +111,10 @@ fuzz/fuzz_graph fuzz/fuzz_target: fuzz/%: fuzz/%.c fuzz/fuzz_core.h $(FUZZ_CORE_
 
 fuzz/fuzz_file_header: fuzz/fuzz_file_header.c client/files.c client/util.c client/pgm.h \
 		src/core/pgm_core.h client/core_ids.o
-	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(srcdir)/client -I$(srcdir)/src/core -I$(includedir) \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wno-ignored-attributes -DFRONTEND -I$(srcdir)/client \
+		-I$(srcdir)/src/core -I$(includedir) -I$(includedir_server) -I$(includedir)/internal \
 		fuzz/fuzz_file_header.c client/files.c client/util.c client/core_ids.o \
-		-L$(pkglibdir) -lpgport -lcrypto -o $@
+		-L$(libdir) -lpq -L$(pkglibdir) -lpgcommon -lpgport -lcrypto -o $@
 
 install: install-client
 install-client: client/pg_migrate

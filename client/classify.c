@@ -26,9 +26,15 @@
 #include <string.h>
 #include <strings.h>
 
-#include <pg_query.h>
-
 #include "cmd.h"
+
+/*
+ * pg_query.h names the version of the parser it bundles with PostgreSQL's
+ * own macros; the server headers' definitions give way to it here.
+ */
+#undef PG_VERSION
+#undef PG_VERSION_NUM
+#include <pg_query.h>
 
 /* A parsed JSON value: only what the parse tree uses */
 typedef enum JsonKind
@@ -70,9 +76,9 @@ skip_blanks(JsonParser *jp)
 static char *
 json_string(JsonParser *jp)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 
-	pgm_buf_init(&b);
+	initPQExpBuffer(&b);
 	jp->p++;					/* the opening quote */
 	while (*jp->p && *jp->p != '"')
 	{
@@ -84,13 +90,13 @@ json_string(JsonParser *jp)
 			switch (c)
 			{
 				case 'n':
-					pgm_buf_append(&b, "\n");
+					appendPQExpBufferStr(&b, "\n");
 					break;
 				case 't':
-					pgm_buf_append(&b, "\t");
+					appendPQExpBufferStr(&b, "\t");
 					break;
 				case 'r':
-					pgm_buf_append(&b, "\r");
+					appendPQExpBufferStr(&b, "\r");
 					break;
 				case 'b':
 				case 'f':
@@ -99,21 +105,21 @@ json_string(JsonParser *jp)
 					/* only names are compared: keep a placeholder */
 					if (strlen(jp->p) >= 4)
 						jp->p += 4;
-					pgm_buf_append(&b, "?");
+					appendPQExpBufferStr(&b, "?");
 					break;
 				default:
-					pgm_buf_append_len(&b, &c, 1);
+					appendBinaryPQExpBuffer(&b, &c, 1);
 			}
 			continue;
 		}
-		pgm_buf_append_len(&b, jp->p, 1);
+		appendBinaryPQExpBuffer(&b, jp->p, 1);
 		jp->p++;
 	}
 	if (*jp->p == '"')
 		jp->p++;
 	else
 		jp->failed = true;
-	return b.data;
+	return pgm_buf_data(&b);
 }
 
 static void

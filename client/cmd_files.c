@@ -304,18 +304,18 @@ cmd_prune(Opts *o)
 
 		for (k = 0; k < 2; k++)
 		{
-			PgmBuf		b;
+			PQExpBufferData b;
 
-			pgm_buf_init(&b);
+			initPQExpBuffer(&b);
 			for (i = 0; i < lists[k]->n; i++)
 			{
 				char	   *v = o->json ? json_str(lists[k]->items[i]) :
 					pgm_escaped(lists[k]->items[i]);
 
-				pgm_buf_printf(&b, "%s%s", i ? ", " : "", v);
+				appendPQExpBuffer(&b, "%s%s", i ? ", " : "", v);
 				free(v);
 			}
-			text[k] = b.data;
+			text[k] = pgm_buf_data(&b);
 		}
 		if (o->json)
 			printf("{\"unregistered\": [%s], \"kept_applied\": [%s]}\n", text[0], text[1]);
@@ -422,7 +422,7 @@ cmd_pull(Opts *o)
  * text + tag, which must be the closing one.
  */
 static void
-append_dollar(PgmBuf *b, const char *text)
+append_dollar(PQExpBuffer b, const char *text)
 {
 	char	   *tag = pgm_strdup("$pgm$");
 	int			n = 0;
@@ -438,26 +438,26 @@ append_dollar(PgmBuf *b, const char *text)
 		free(tag);
 		tag = pgm_printf("$pgm%d$", ++n);
 	}
-	pgm_buf_printf(b, "%s%s%s", tag, text, tag);
+	appendPQExpBuffer(b, "%s%s%s", tag, text, tag);
 	free(tag);
 }
 
 static void
-append_text_or_null(PgmBuf *b, const char *text)
+append_text_or_null(PQExpBuffer b, const char *text)
 {
 	if (text == NULL)
-		pgm_buf_append(b, "NULL");
+		appendPQExpBufferStr(b, "NULL");
 	else
 		append_dollar(b, text);
 }
 
 static void
-append_array(PgmBuf *b, const PgmList *l)
+append_array(PQExpBuffer b, const PgmList *l)
 {
 	char	   *lit = pgm_array_literal(l);
 
 	append_dollar(b, lit);
-	pgm_buf_append(b, "::pg_catalog.text[]");
+	appendPQExpBufferStr(b, "::pg_catalog.text[]");
 	free(lit);
 }
 
@@ -465,7 +465,7 @@ int
 cmd_bundle(Opts *o)
 {
 	PgmMigrationSet set = {0};
-	PgmBuf		b;
+	PQExpBufferData b;
 	int			i;
 	int			rc = load_ordered(o, &set);
 
@@ -481,11 +481,11 @@ cmd_bundle(Opts *o)
 	 * the server looks into.  The bundle's own SQL is schema-qualified like
 	 * the client's queries: it runs with the deployer's search_path.
 	 */
-	pgm_buf_init(&b);
-	pgm_buf_printf(&b, "-- pg_migrate bundle: %d revision%s from ",
+	initPQExpBuffer(&b);
+	appendPQExpBuffer(&b, "-- pg_migrate bundle: %d revision%s from ",
 				   set.n, set.n == 1 ? "" : "s");
 	pgm_buf_append_display(&b, o->dir);
-	pgm_buf_append(&b,
+	appendPQExpBufferStr(&b,
 				   "\n-- Run with: psql -v ON_ERROR_STOP=1 -f FILE\n"
 				   "\\set ON_ERROR_STOP on\n"
 				   "BEGIN;\n");
@@ -493,41 +493,41 @@ cmd_bundle(Opts *o)
 	{
 		PgmMigration *m = &set.items[i];
 
-		pgm_buf_append(&b, "\n-- ");
+		appendPQExpBufferStr(&b, "\n-- ");
 		pgm_buf_append_display(&b, m->path);
-		pgm_buf_append(&b, "\nSELECT migrate.revision(id => ");
+		appendPQExpBufferStr(&b, "\nSELECT migrate.revision(id => ");
 		append_dollar(&b, m->id);
-		pgm_buf_append(&b, ",\n    up => ");
+		appendPQExpBufferStr(&b, ",\n    up => ");
 		append_dollar(&b, m->up);
-		pgm_buf_append(&b, ",\n    down => ");
+		appendPQExpBufferStr(&b, ",\n    down => ");
 		append_text_or_null(&b, m->down);
-		pgm_buf_append(&b, ",\n    parents => ");
+		appendPQExpBufferStr(&b, ",\n    parents => ");
 		append_array(&b, &m->parents);
-		pgm_buf_append(&b, ",\n    message => ");
+		appendPQExpBufferStr(&b, ",\n    message => ");
 		append_text_or_null(&b, m->message);
-		pgm_buf_append(&b, ",\n    branch_labels => ");
+		appendPQExpBufferStr(&b, ",\n    branch_labels => ");
 		append_array(&b, &m->branch_labels);
-		pgm_buf_append(&b, ",\n    depends_on => ");
+		appendPQExpBufferStr(&b, ",\n    depends_on => ");
 		append_array(&b, &m->depends_on);
-		pgm_buf_append(&b, ",\n    project => ");
+		appendPQExpBufferStr(&b, ",\n    project => ");
 		append_dollar(&b, o->project);
-		pgm_buf_append(&b, ");\n");
+		appendPQExpBufferStr(&b, ");\n");
 	}
 	if (o->per_revision)
 	{
-		pgm_buf_append(&b, "\nCOMMIT;\nCALL migrate.apply('heads', ");
+		appendPQExpBufferStr(&b, "\nCOMMIT;\nCALL migrate.apply('heads', ");
 		append_dollar(&b, o->project);
-		pgm_buf_append(&b, ");\n");
+		appendPQExpBufferStr(&b, ");\n");
 	}
 	else
 	{
-		pgm_buf_append(&b, "\nSELECT * FROM migrate.upgrade('heads', ");
+		appendPQExpBufferStr(&b, "\nSELECT * FROM migrate.upgrade('heads', ");
 		append_dollar(&b, o->project);
-		pgm_buf_append(&b, ");\nCOMMIT;\n");
+		appendPQExpBufferStr(&b, ");\nCOMMIT;\n");
 	}
 	if (o->output)
 	{
-		if (!pgm_write_file(o->output, b.data, b.len))
+		if (!pgm_write_file(o->output, pgm_buf_data(&b), b.len))
 			return PGM_EXIT_FILES;
 		if (o->json)
 		{
@@ -545,8 +545,8 @@ cmd_bundle(Opts *o)
 		}
 	}
 	else
-		fputs(b.data, stdout);
-	pgm_buf_free(&b);
+		fputs(pgm_buf_data(&b), stdout);
+	termPQExpBuffer(&b);
 	return PGM_EXIT_OK;
 }
 

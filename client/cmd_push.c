@@ -51,11 +51,11 @@ revision_checksum(const PgmMigration *m)
 char *
 array_of(const PgmMigrationSet *set, int field)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 	int			i;
 
-	pgm_buf_init(&b);
-	pgm_buf_append(&b, "{");
+	initPQExpBuffer(&b);
+	appendPQExpBufferStr(&b, "{");
 	for (i = 0; i < set->n; i++)
 	{
 		const PgmMigration *m = &set->items[i];
@@ -94,24 +94,24 @@ array_of(const PgmMigrationSet *set, int field)
 				break;
 		}
 		if (i > 0)
-			pgm_buf_append(&b, ",");
+			appendPQExpBufferStr(&b, ",");
 		if (v == NULL)
-			pgm_buf_append(&b, "NULL");
+			appendPQExpBufferStr(&b, "NULL");
 		else
 		{
-			pgm_buf_append(&b, "\"");
+			appendPQExpBufferStr(&b, "\"");
 			for (p = v; *p; p++)
 			{
 				if (*p == '"' || *p == '\\')
-					pgm_buf_append_len(&b, "\\", 1);
-				pgm_buf_append_len(&b, p, 1);
+					appendBinaryPQExpBuffer(&b, "\\", 1);
+				appendBinaryPQExpBuffer(&b, p, 1);
 			}
-			pgm_buf_append(&b, "\"");
+			appendPQExpBufferStr(&b, "\"");
 		}
 		free(owned);
 	}
-	pgm_buf_append(&b, "}");
-	return b.data;
+	appendPQExpBufferStr(&b, "}");
+	return pgm_buf_data(&b);
 }
 
 /*

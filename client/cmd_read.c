@@ -154,11 +154,11 @@ dir_drift(PGconn *conn, const Opts *o, const PgmMigrationSet *set)
 static char *
 drift_json(PGresult *res)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 	int			i;
 
-	pgm_buf_init(&b);
-	pgm_buf_append(&b, "[");
+	initPQExpBuffer(&b);
+	appendPQExpBufferStr(&b, "[");
 	for (i = 0; i < PQntuples(res); i++)
 	{
 		char	   *kind = json_str(PQgetvalue(res, i, 0));
@@ -166,14 +166,14 @@ drift_json(PGresult *res)
 		char	   *path = PQgetisnull(res, i, 2) ? pgm_strdup("null") :
 			json_str(PQgetvalue(res, i, 2));
 
-		pgm_buf_printf(&b, "%s{\"problem\": %s, \"revision\": %s, \"file\": %s}",
+		appendPQExpBuffer(&b, "%s{\"problem\": %s, \"revision\": %s, \"file\": %s}",
 					   i ? ", " : "", kind, id, path);
 		free(kind);
 		free(id);
 		free(path);
 	}
-	pgm_buf_append(&b, "]");
-	return b.data;
+	appendPQExpBufferStr(&b, "]");
+	return pgm_buf_data(&b);
 }
 
 int

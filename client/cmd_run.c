@@ -64,18 +64,18 @@ refuse_extra(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 		return PGM_EXIT_OK;
 	{
 		char	   *dir = pgm_escaped(o->dir);
-		PgmBuf		names;
+		PQExpBufferData names;
 
-		pgm_buf_init(&names);
+		initPQExpBuffer(&names);
 		for (i = 0; i < extra.n; i++)
 		{
 			char	   *id = pgm_escaped(extra.items[i]);
 
-			pgm_buf_printf(&names, "%s%s", i ? ", " : "", id);
+			appendPQExpBuffer(&names, "%s%s", i ? ", " : "", id);
 			free(id);
 		}
 		pgm_error("the upgrade would run %d revision%s that directory \"%s\" does not have: %s",
-				  extra.n, extra.n == 1 ? "" : "s", dir, names.data);
+				  extra.n, extra.n == 1 ? "" : "s", dir, pgm_buf_data(&names));
 		pgm_hint("Write the missing files with \"pg_migrate pull --dir %s\", or pass --allow-extra to run them anyway.",
 				 dir);
 		free(names.data);

@@ -173,26 +173,26 @@ pgm_print_rows(int ncols, const char *const *names, int nrows,
 		}
 	for (r = -1; r < nrows; r++)
 	{
-		PgmBuf		line;
+		PQExpBufferData line;
 
-		pgm_buf_init(&line);
+		initPQExpBuffer(&line);
 		for (c = 0; c < ncols; c++)
 		{
 			const char *v = r < 0 ? names[c] : cells[r * ncols + c];
 
-			pgm_buf_append(&line, v);
+			appendPQExpBufferStr(&line, v);
 			if (c < ncols - 1)
 			{
 				int			pad = width[c] - text_width(v) + 2;
 
 				while (pad-- > 0)
-					pgm_buf_append(&line, " ");
+					appendPQExpBufferStr(&line, " ");
 			}
 		}
 		while (line.len > 0 && line.data[line.len - 1] == ' ')
 			line.data[--line.len] = '\0';
 		puts(line.data);
-		pgm_buf_free(&line);
+		termPQExpBuffer(&line);
 	}
 	free(width);
 }
@@ -248,28 +248,28 @@ pgm_print_table(const PGresult *res)
 char *
 pgm_array_literal(const PgmList *l)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 	int			i;
 
-	pgm_buf_init(&b);
-	pgm_buf_append(&b, "{");
+	initPQExpBuffer(&b);
+	appendPQExpBufferStr(&b, "{");
 	for (i = 0; i < l->n; i++)
 	{
 		const char *p;
 
 		if (i > 0)
-			pgm_buf_append(&b, ",");
-		pgm_buf_append(&b, "\"");
+			appendPQExpBufferStr(&b, ",");
+		appendPQExpBufferStr(&b, "\"");
 		for (p = l->items[i]; *p; p++)
 		{
 			if (*p == '"' || *p == '\\')
-				pgm_buf_append_len(&b, "\\", 1);
-			pgm_buf_append_len(&b, p, 1);
+				appendBinaryPQExpBuffer(&b, "\\", 1);
+			appendBinaryPQExpBuffer(&b, p, 1);
 		}
-		pgm_buf_append(&b, "\"");
+		appendPQExpBufferStr(&b, "\"");
 	}
-	pgm_buf_append(&b, "}");
-	return b.data;
+	appendPQExpBufferStr(&b, "}");
+	return pgm_buf_data(&b);
 }
 
 /* Parse a one-dimensional text[] output value ("{a,\"b c\"}"). */
@@ -277,12 +277,12 @@ void
 pgm_parse_array(const char *value, PgmList *l)
 {
 	const char *p = value;
-	PgmBuf		item;
+	PQExpBufferData item;
 
 	if (p == NULL || *p != '{')
 		return;
 	p++;
-	pgm_buf_init(&item);
+	initPQExpBuffer(&item);
 	while (*p && *p != '}')
 	{
 		item.len = 0;
@@ -294,7 +294,7 @@ pgm_parse_array(const char *value, PgmList *l)
 			{
 				if (*p == '\\' && p[1])
 					p++;
-				pgm_buf_append_len(&item, p, 1);
+				appendBinaryPQExpBuffer(&item, p, 1);
 				p++;
 			}
 			if (*p == '"')
@@ -304,7 +304,7 @@ pgm_parse_array(const char *value, PgmList *l)
 		{
 			while (*p && *p != ',' && *p != '}')
 			{
-				pgm_buf_append_len(&item, p, 1);
+				appendBinaryPQExpBuffer(&item, p, 1);
 				p++;
 			}
 		}
@@ -312,5 +312,5 @@ pgm_parse_array(const char *value, PgmList *l)
 		if (*p == ',')
 			p++;
 	}
-	pgm_buf_free(&item);
+	termPQExpBuffer(&item);
 }

@@ -159,10 +159,10 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 				seen_parents = false,
 				seen_labels = false,
 				seen_deps = false;
-	PgmBuf		message;
+	PQExpBufferData message;
 	bool		has_message = false;
 
-	pgm_buf_init(&message);
+	initPQExpBuffer(&message);
 	while (p < end)
 	{
 		const char *eol = memchr(p, '\n', end - p);
@@ -184,7 +184,7 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 					q++;
 				if (q < p + llen && !(q + 1 < p + llen && q[0] == '-' && q[1] == '-'))
 				{
-					pgm_buf_free(&message);
+					termPQExpBuffer(&message);
 					return file_error(path, lineno,
 									  "SQL before the \"-- migrate:up\" line",
 									  "Scripts go after a \"-- migrate:up\" line (and the down script after \"-- migrate:down\").");
@@ -220,25 +220,25 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 				file_error(path, lineno, msg,
 						   "Only dbmate's \"transaction:false\" is accepted; pg_migrate finds statements that cannot run in a transaction by itself.");
 				free(msg);
-				pgm_buf_free(&message);
+				termPQExpBuffer(&message);
 				return false;
 			}
 			free(opts);
 			free(value);
 			if (up && state != HEADER)
 			{
-				pgm_buf_free(&message);
+				termPQExpBuffer(&message);
 				return file_error(path, lineno, "second \"-- migrate:up\" line", NULL);
 			}
 			if (!up && state == HEADER)
 			{
-				pgm_buf_free(&message);
+				termPQExpBuffer(&message);
 				return file_error(path, lineno, "\"-- migrate:down\" before \"-- migrate:up\"",
 								  "Write the up section first.");
 			}
 			if (!up && state == DOWN)
 			{
-				pgm_buf_free(&message);
+				termPQExpBuffer(&message);
 				return file_error(path, lineno, "second \"-- migrate:down\" line", NULL);
 			}
 			if (!up)
@@ -253,7 +253,7 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 			char	   *msg = pgm_printf("\"-- migrate:%.*s\" inside a script", (int) nlen, name);
 
 			free(value);
-			pgm_buf_free(&message);
+			termPQExpBuffer(&message);
 			file_error(path, lineno, msg,
 					   "Header lines go before \"-- migrate:up\"; a script line may not start with \"-- migrate:\".");
 			free(msg);
@@ -262,8 +262,8 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 		if (IS("message"))
 		{
 			if (has_message)
-				pgm_buf_append(&message, "\n");
-			pgm_buf_append(&message, value);
+				appendPQExpBufferStr(&message, "\n");
+			appendPQExpBufferStr(&message, value);
 			has_message = true;
 			free(value);
 			p = next;
@@ -278,7 +278,7 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 			if (seen_revision)
 			{
 				free(id);
-				pgm_buf_free(&message);
+				termPQExpBuffer(&message);
 				return file_error(path, lineno, "second \"-- migrate:revision\" line", NULL);
 			}
 			if (!pgm_valid_id(id, &why))
@@ -288,7 +288,7 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 				file_error(path, lineno, msg, NULL);
 				free(msg);
 				free(id);
-				pgm_buf_free(&message);
+				termPQExpBuffer(&message);
 				return false;
 			}
 			seen_revision = true;
@@ -315,7 +315,7 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 				file_error(path, lineno, msg, "List several values on one line, separated by commas.");
 				free(msg);
 				free(t);
-				pgm_buf_free(&message);
+				termPQExpBuffer(&message);
 				return false;
 			}
 			*seen = true;
@@ -324,7 +324,7 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 			free(t);
 			if (!check_ids(path, lineno, what, l))
 			{
-				pgm_buf_free(&message);
+				termPQExpBuffer(&message);
 				return false;
 			}
 			p = next;
@@ -339,14 +339,14 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 			file_error(path, lineno, msg,
 					   "Known header lines: revision, parents, message, branch-labels, depends-on, up, down.");
 			free(msg);
-			pgm_buf_free(&message);
+			termPQExpBuffer(&message);
 			return false;
 		}
 	}
 
 	if (state == HEADER)
 	{
-		pgm_buf_free(&message);
+		termPQExpBuffer(&message);
 		return file_error(path, 0, "no \"-- migrate:up\" line",
 						  "A migration file has a \"-- migrate:up\" line followed by its script.");
 	}
@@ -355,9 +355,9 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 	else
 		m->down = section_text(section_start, end);
 	if (has_message)
-		m->message = message.data;
+		m->message = pgm_buf_data(&message);
 	else
-		pgm_buf_free(&message);
+		termPQExpBuffer(&message);
 	return true;
 }
 
@@ -379,14 +379,14 @@ script_representable(const char *s)
 }
 
 static void
-format_list(PgmBuf *b, const char *name, const PgmList *l)
+format_list(PQExpBuffer b, const char *name, const PgmList *l)
 {
 	char	   *joined;
 
 	if (l->n == 0)
 		return;
 	joined = pgm_list_join(l, ", ");
-	pgm_buf_printf(b, MARKER "%s %s\n", name, joined);
+	appendPQExpBuffer(b, MARKER "%s %s\n", name, joined);
 	free(joined);
 }
 
@@ -398,7 +398,7 @@ format_list(PgmBuf *b, const char *name, const PgmList *l)
 char *
 pgm_format_migration(const PgmMigration *m)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 
 	if (!script_representable(m->up) ||
 		(m->down && !script_representable(m->down)) ||
@@ -406,8 +406,8 @@ pgm_format_migration(const PgmMigration *m)
 						(m->message[0] && m->message[strlen(m->message) - 1] == '\r'))))
 		return NULL;
 
-	pgm_buf_init(&b);
-	pgm_buf_printf(&b, MARKER "revision %s\n", m->id);
+	initPQExpBuffer(&b);
+	appendPQExpBuffer(&b, MARKER "revision %s\n", m->id);
 	format_list(&b, "parents", &m->parents);
 	if (m->message)
 	{
@@ -418,13 +418,13 @@ pgm_format_migration(const PgmMigration *m)
 			const char *nl = strchr(p, '\n');
 			size_t		n = nl ? (size_t) (nl - p) : strlen(p);
 
-			pgm_buf_append(&b, MARKER "message");
+			appendPQExpBufferStr(&b, MARKER "message");
 			if (n > 0)
 			{
-				pgm_buf_append(&b, " ");
-				pgm_buf_append_len(&b, p, n);
+				appendPQExpBufferStr(&b, " ");
+				appendBinaryPQExpBuffer(&b, p, n);
 			}
-			pgm_buf_append(&b, "\n");
+			appendPQExpBufferStr(&b, "\n");
 			if (!nl)
 				break;
 			p = nl + 1;
@@ -432,16 +432,16 @@ pgm_format_migration(const PgmMigration *m)
 	}
 	format_list(&b, "branch-labels", &m->branch_labels);
 	format_list(&b, "depends-on", &m->depends_on);
-	pgm_buf_append(&b, MARKER "up\n");
-	pgm_buf_append(&b, m->up);
-	pgm_buf_append(&b, "\n");
+	appendPQExpBufferStr(&b, MARKER "up\n");
+	appendPQExpBufferStr(&b, m->up);
+	appendPQExpBufferStr(&b, "\n");
 	if (m->down)
 	{
-		pgm_buf_append(&b, MARKER "down\n");
-		pgm_buf_append(&b, m->down);
-		pgm_buf_append(&b, "\n");
+		appendPQExpBufferStr(&b, MARKER "down\n");
+		appendPQExpBufferStr(&b, m->down);
+		appendPQExpBufferStr(&b, "\n");
 	}
-	return b.data;
+	return pgm_buf_data(&b);
 }
 
 /*

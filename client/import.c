@@ -394,7 +394,7 @@ pgm_strip_transaction_wrapper(const char *script, bool *stripped)
 	const char *last = NULL;
 	size_t		last_raw = 0;
 	size_t		last_len = 0;
-	PgmBuf		b;
+	PQExpBufferData b;
 
 	if (stripped)
 		*stripped = false;
@@ -418,13 +418,13 @@ pgm_strip_transaction_wrapper(const char *script, bool *stripped)
 		!imp_line_is_one_of(last, last_len, commits))
 		return pgm_strdup(script);
 
-	pgm_buf_init(&b);
-	pgm_buf_append_len(&b, script, first - script);
-	pgm_buf_append_len(&b, first + first_raw, last - (first + first_raw));
-	pgm_buf_append(&b, last + last_raw);
+	initPQExpBuffer(&b);
+	appendBinaryPQExpBuffer(&b, script, first - script);
+	appendBinaryPQExpBuffer(&b, first + first_raw, last - (first + first_raw));
+	appendPQExpBufferStr(&b, last + last_raw);
 	if (stripped)
 		*stripped = true;
-	return b.data;
+	return pgm_buf_data(&b);
 }
 
 /* ----------------------------------------------------------------
@@ -513,11 +513,11 @@ pgm_import(const char *format, const char *source,
 char *
 imp_quote_table(PGconn *conn, const char *table)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 	const char *p = table;
 	int			parts = 0;
 
-	pgm_buf_init(&b);
+	initPQExpBuffer(&b);
 	for (;;)
 	{
 		const char *dot = strchr(p, '.');
@@ -528,7 +528,7 @@ imp_quote_table(PGconn *conn, const char *table)
 		{
 			pgm_error("invalid table name \"%s\"", table);
 			pgm_hint("Give the tool's history table as TABLE or SCHEMA.TABLE.");
-			pgm_buf_free(&b);
+			termPQExpBuffer(&b);
 			return NULL;
 		}
 		q = PQescapeIdentifier(conn, p, n);
@@ -538,17 +538,17 @@ imp_quote_table(PGconn *conn, const char *table)
 
 			pgm_libpq_error(what, PQerrorMessage(conn));
 			free(what);
-			pgm_buf_free(&b);
+			termPQExpBuffer(&b);
 			return NULL;
 		}
-		pgm_buf_append(&b, q);
+		appendPQExpBufferStr(&b, q);
 		PQfreemem(q);
 		if (!dot)
 			break;
-		pgm_buf_append(&b, ".");
+		appendPQExpBufferStr(&b, ".");
 		p = dot + 1;
 	}
-	return b.data;
+	return pgm_buf_data(&b);
 }
 
 /*

@@ -359,8 +359,8 @@ alembic_parse_sql(const char *path, bool upgrade, AlembicSql *out)
 	Lines		l;
 	SqlScan		scan;
 	char	   *vt = pgm_strdup(out->version_table ? out->version_table : "alembic_version");
-	PgmBuf		pre;
-	PgmBuf		cur;
+	PQExpBufferData pre;
+	PQExpBufferData cur;
 	bool		in_block = false;
 	bool		skipping = false;
 	bool		ok = true;
@@ -373,8 +373,8 @@ alembic_parse_sql(const char *path, bool upgrade, AlembicSql *out)
 		return false;
 	}
 	memset(&scan, 0, sizeof(scan));
-	pgm_buf_init(&pre);
-	pgm_buf_init(&cur);
+	initPQExpBuffer(&pre);
+	initPQExpBuffer(&cur);
 	imp_lines_init(&l, text, len);
 	while (ok && imp_lines_next(&l))
 	{
@@ -482,7 +482,7 @@ alembic_parse_sql(const char *path, bool upgrade, AlembicSql *out)
 			if (imp_line_is_one_of(t, tn, txn))
 				continue;
 		}
-		pgm_buf_append_len(in_block ? &cur : &pre, l.line, l.rawlen);
+		appendBinaryPQExpBuffer(in_block ? &cur : &pre, l.line, l.rawlen);
 		sql_scan_line(&scan, text, l.line, l.line + l.len);
 	}
 	if (ok && in_block)
@@ -504,8 +504,8 @@ alembic_parse_sql(const char *path, bool upgrade, AlembicSql *out)
 			if (out->blocks[i].script == NULL)
 				out->blocks[i].script = pgm_strdup("");
 	}
-	pgm_buf_free(&pre);
-	pgm_buf_free(&cur);
+	termPQExpBuffer(&pre);
+	termPQExpBuffer(&cur);
 	free(out->version_table);
 	out->version_table = vt;
 	free(text);
@@ -559,7 +559,7 @@ py_string(const char **pp, const char *end, char **out)
 	bool		raw = false;
 	char		q;
 	bool		triple;
-	PgmBuf		b;
+	PQExpBufferData b;
 
 	if (p < end && (*p == 'r' || *p == 'R' || *p == 'u' || *p == 'U'))
 	{
@@ -571,20 +571,20 @@ py_string(const char **pp, const char *end, char **out)
 	q = *p;
 	triple = end - p >= 3 && p[1] == q && p[2] == q;
 	p += triple ? 3 : 1;
-	pgm_buf_init(&b);
+	initPQExpBuffer(&b);
 	for (;;)
 	{
 		if (p >= end || (!triple && *p == '\n'))
 		{
-			pgm_buf_free(&b);
+			termPQExpBuffer(&b);
 			return false;
 		}
 		if (*p == '\\' && p + 1 < end && !raw)
 		{
 			if (p[1] == q || p[1] == '\\')
-				pgm_buf_append_len(&b, p + 1, 1);
+				appendBinaryPQExpBuffer(&b, p + 1, 1);
 			else if (p[1] != '\n')
-				pgm_buf_append_len(&b, p, 2);
+				appendBinaryPQExpBuffer(&b, p, 2);
 			p += 2;
 			continue;
 		}
@@ -593,11 +593,11 @@ py_string(const char **pp, const char *end, char **out)
 			p += triple ? 3 : 1;
 			break;
 		}
-		pgm_buf_append_len(&b, p, 1);
+		appendBinaryPQExpBuffer(&b, p, 1);
 		p++;
 	}
 	*pp = p;
-	*out = b.data;
+	*out = pgm_buf_data(&b);
 	return true;
 }
 

@@ -45,10 +45,10 @@ static char *
 dbmate_markers(const char *text, size_t len, size_t *newlen)
 {
 	Lines		l;
-	PgmBuf		b;
+	PQExpBufferData b;
 	bool		changed = false;
 
-	pgm_buf_init(&b);
+	initPQExpBuffer(&b);
 	imp_lines_init(&l, text, len);
 	while (imp_lines_next(&l))
 	{
@@ -64,21 +64,21 @@ dbmate_markers(const char *text, size_t len, size_t *newlen)
 				(imp_has_prefix(p, end - p, "migrate:down") &&
 				 (p + 12 == end || imp_is_blank(p[12]))))
 			{
-				pgm_buf_append(&b, "-- ");
-				pgm_buf_append_len(&b, p, l.rawlen - (p - l.line));
+				appendPQExpBufferStr(&b, "-- ");
+				appendBinaryPQExpBuffer(&b, p, l.rawlen - (p - l.line));
 				changed = true;
 				continue;
 			}
 		}
-		pgm_buf_append_len(&b, l.line, l.rawlen);
+		appendBinaryPQExpBuffer(&b, l.line, l.rawlen);
 	}
 	if (!changed)
 	{
-		pgm_buf_free(&b);
+		termPQExpBuffer(&b);
 		return NULL;
 	}
 	*newlen = b.len;
-	return b.data;
+	return pgm_buf_data(&b);
 }
 
 int

@@ -54,40 +54,40 @@
 static char *
 sqitch_note(const char *s, size_t n)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 	size_t		i;
 
 	imp_span_trim(&s, &n);
-	pgm_buf_init(&b);
+	initPQExpBuffer(&b);
 	for (i = 0; i < n; i++)
 	{
 		if (s[i] == '\\' && i + 1 < n && (s[i + 1] == 'n' || s[i + 1] == 'r' || s[i + 1] == '\\'))
 		{
 			i++;
 			if (s[i] == 'n')
-				pgm_buf_append_len(&b, "\n", 1);
+				appendBinaryPQExpBuffer(&b, "\n", 1);
 			else if (s[i] == '\\')
-				pgm_buf_append_len(&b, "\\", 1);
+				appendBinaryPQExpBuffer(&b, "\\", 1);
 			continue;
 		}
-		pgm_buf_append_len(&b, &s[i], 1);
+		appendBinaryPQExpBuffer(&b, &s[i], 1);
 	}
 	/* Sqitch trims vertical space around a note */
 	while (b.len > 0 && (b.data[b.len - 1] == '\n' || imp_is_blank(b.data[b.len - 1])))
 		b.data[--b.len] = '\0';
 	if (b.len == 0 || b.data[strspn(b.data, "\n \t")] == '\0')
 	{
-		pgm_buf_free(&b);
+		termPQExpBuffer(&b);
 		return NULL;
 	}
 	if (b.data[0] == '\n')
 	{
 		char	   *t = pgm_strdup(b.data + strspn(b.data, "\n"));
 
-		pgm_buf_free(&b);
+		termPQExpBuffer(&b);
 		return t;
 	}
-	return b.data;
+	return pgm_buf_data(&b);
 }
 
 /* Is s[0..n) a Sqitch change id (40 hexadecimal digits)? */

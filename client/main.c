@@ -113,32 +113,32 @@ json_values(PGconn *conn, const char *call, int nparams, const char *const *para
 char *
 json_str(const char *text)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 	const unsigned char *p;
 
-	pgm_buf_init(&b);
-	pgm_buf_append(&b, "\"");
+	initPQExpBuffer(&b);
+	appendPQExpBufferStr(&b, "\"");
 	for (p = (const unsigned char *) text; *p; p++)
 	{
 		if (*p == '"' || *p == '\\')
-			pgm_buf_printf(&b, "\\%c", *p);
+			appendPQExpBuffer(&b, "\\%c", *p);
 		else if (*p == '\n')
-			pgm_buf_append(&b, "\\n");
+			appendPQExpBufferStr(&b, "\\n");
 		else if (*p == '\r')
-			pgm_buf_append(&b, "\\r");
+			appendPQExpBufferStr(&b, "\\r");
 		else if (*p == '\t')
-			pgm_buf_append(&b, "\\t");
+			appendPQExpBufferStr(&b, "\\t");
 		else if (*p == '\b')
-			pgm_buf_append(&b, "\\b");
+			appendPQExpBufferStr(&b, "\\b");
 		else if (*p == '\f')
-			pgm_buf_append(&b, "\\f");
+			appendPQExpBufferStr(&b, "\\f");
 		else if (*p < 0x20)
-			pgm_buf_printf(&b, "\\u%04x", *p);
+			appendPQExpBuffer(&b, "\\u%04x", *p);
 		else
-			pgm_buf_append_len(&b, (const char *) p, 1);
+			appendBinaryPQExpBuffer(&b, (const char *) p, 1);
 	}
-	pgm_buf_append(&b, "\"");
-	return b.data;
+	appendPQExpBufferStr(&b, "\"");
+	return pgm_buf_data(&b);
 }
 
 /*

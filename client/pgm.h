@@ -13,10 +13,14 @@
 #ifndef PGM_CLIENT_H
 #define PGM_CLIENT_H
 
+#include "postgres_fe.h"
+
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "libpq-fe.h"
+#include "pqexpbuffer.h"
 
 #include "pgm_core.h"
 
@@ -27,14 +31,6 @@
 #define PGM_EXIT_CONNECT	3	/* could not connect */
 #define PGM_EXIT_SERVER		4	/* the server reported an error */
 #define PGM_EXIT_FILES		5	/* a migration file or source is wrong */
-
-/* Growable string buffer (always NUL-terminated). */
-typedef struct PgmBuf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-} PgmBuf;
 
 /* Growable list of strings (owned). */
 typedef struct PgmList
@@ -79,11 +75,13 @@ extern void *pgm_realloc(void *p, size_t size);
 extern char *pgm_strdup(const char *s);
 extern char *pgm_strndup(const char *s, size_t n);
 extern char *pgm_printf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-extern void pgm_buf_init(PgmBuf *b);
-extern void pgm_buf_append(PgmBuf *b, const char *s);
-extern void pgm_buf_append_len(PgmBuf *b, const char *s, size_t n);
-extern void pgm_buf_printf(PgmBuf *b, const char *fmt,...) __attribute__((format(printf, 2, 3)));
-extern void pgm_buf_free(PgmBuf *b);
+extern char *pgm_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/*
+ * Buffers are libpq's PQExpBuffer.  It reports running out of memory by
+ * marking the buffer broken; pgm_buf_data() is how a finished buffer's
+ * text is taken, and exits on a broken one.
+ */
+extern char *pgm_buf_data(PQExpBuffer b);
 extern void pgm_list_add(PgmList *l, const char *s);
 extern bool pgm_list_contains(const PgmList *l, const char *s);
 extern bool pgm_list_same_members(const PgmList *a, const PgmList *b);
@@ -96,7 +94,7 @@ extern void pgm_message(const char *fmt,...) __attribute__((format(printf, 1, 2)
 extern void pgm_hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void pgm_fatal(int code, const char *fmt,...) __attribute__((format(printf, 2, 3), noreturn));
 /* Text for display: control characters escaped (\n, \t, \x01). */
-extern void pgm_buf_append_display(PgmBuf *b, const char *s);
+extern void pgm_buf_append_display(PQExpBuffer b, const char *s);
 extern char *pgm_escaped(const char *s);
 extern bool pgm_has_control(const char *s);
 extern char *pgm_read_file(const char *path, size_t *len);	/* NULL + errno on failure */

@@ -62,81 +62,40 @@ pgm_strndup(const char *s, size_t n)
 char *
 pgm_printf(const char *fmt,...)
 {
-	PgmBuf		b;
 	va_list		ap;
-	int			n;
+	char	   *s;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = pgm_vprintf(fmt, ap);
 	va_end(ap);
+	return s;
+}
+
+/* vsnprintf into a malloc'd string */
+char *
+pgm_vprintf(const char *fmt, va_list ap)
+{
+	va_list		ap2;
+	int			n;
+	char	   *s;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
 	if (n < 0)
 		pgm_fatal(PGM_EXIT_FILES, "could not format a message");
-	pgm_buf_init(&b);
-	b.data = pgm_realloc(b.data, n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b.data, n + 1, fmt, ap);
-	va_end(ap);
-	return b.data;
+	s = pgm_malloc(n + 1);
+	vsnprintf(s, n + 1, fmt, ap);
+	return s;
 }
 
-void
-pgm_buf_init(PgmBuf *b)
+/* The text of a finished buffer; out of memory (a broken buffer) exits. */
+char *
+pgm_buf_data(PQExpBuffer b)
 {
-	b->cap = 64;
-	b->len = 0;
-	b->data = pgm_malloc(b->cap);
-	b->data[0] = '\0';
-}
-
-void
-pgm_buf_append_len(PgmBuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap)
-	{
-		while (b->len + n + 1 > b->cap)
-			b->cap *= 2;
-		b->data = pgm_realloc(b->data, b->cap);
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void
-pgm_buf_append(PgmBuf *b, const char *s)
-{
-	pgm_buf_append_len(b, s, strlen(s));
-}
-
-void
-pgm_buf_printf(PgmBuf *b, const char *fmt,...)
-{
-	va_list		ap;
-	int			n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		pgm_fatal(PGM_EXIT_FILES, "could not format a message");
-	if (b->len + n + 1 > b->cap)
-	{
-		while (b->len + n + 1 > b->cap)
-			b->cap *= 2;
-		b->data = pgm_realloc(b->data, b->cap);
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, n + 1, fmt, ap);
-	va_end(ap);
-	b->len += n;
-}
-
-void
-pgm_buf_free(PgmBuf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
+	if (PQExpBufferBroken(b))
+		pgm_fatal(PGM_EXIT_FILES, "out of memory");
+	return b->data;
 }
 
 void
@@ -224,17 +183,17 @@ pgm_list_split(PgmList *l, const char *csv)
 char *
 pgm_list_join(const PgmList *l, const char *sep)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 	int			i;
 
-	pgm_buf_init(&b);
+	initPQExpBuffer(&b);
 	for (i = 0; i < l->n; i++)
 	{
 		if (i > 0)
-			pgm_buf_append(&b, sep);
-		pgm_buf_append(&b, l->items[i]);
+			appendPQExpBufferStr(&b, sep);
+		appendPQExpBufferStr(&b, l->items[i]);
 	}
-	return b.data;
+	return pgm_buf_data(&b);
 }
 
 /*
@@ -244,22 +203,22 @@ pgm_list_join(const PgmList *l, const char *sep)
  * sequence.  Everything else is copied as it is.
  */
 void
-pgm_buf_append_display(PgmBuf *b, const char *s)
+pgm_buf_append_display(PQExpBuffer b, const char *s)
 {
 	const unsigned char *p;
 
 	for (p = (const unsigned char *) s; *p; p++)
 	{
 		if (*p == '\n')
-			pgm_buf_append(b, "\\n");
+			appendPQExpBufferStr(b, "\\n");
 		else if (*p == '\r')
-			pgm_buf_append(b, "\\r");
+			appendPQExpBufferStr(b, "\\r");
 		else if (*p == '\t')
-			pgm_buf_append(b, "\\t");
+			appendPQExpBufferStr(b, "\\t");
 		else if (*p < 0x20 || *p == 0x7f)
-			pgm_buf_printf(b, "\\x%02x", *p);
+			appendPQExpBuffer(b, "\\x%02x", *p);
 		else
-			pgm_buf_append_len(b, (const char *) p, 1);
+			appendBinaryPQExpBuffer(b, (const char *) p, 1);
 	}
 }
 
@@ -267,11 +226,11 @@ pgm_buf_append_display(PgmBuf *b, const char *s)
 char *
 pgm_escaped(const char *s)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 
-	pgm_buf_init(&b);
+	initPQExpBuffer(&b);
 	pgm_buf_append_display(&b, s ? s : "");
-	return b.data;
+	return pgm_buf_data(&b);
 }
 
 /* Does s hold a control character (one that pgm_display escapes)? */
@@ -298,31 +257,18 @@ static void vmessage(const char *prefix, const char *fmt, va_list ap) __attribut
 static void
 vmessage(const char *prefix, const char *fmt, va_list ap)
 {
-	PgmBuf		line;
-	PgmBuf		shown;
-	va_list		ap2;
-	int			n;
+	char	   *line = pgm_vprintf(fmt, ap);
+	PQExpBufferData shown;
 
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	pgm_buf_init(&line);
-	if (n > 0)
-	{
-		line.data = pgm_realloc(line.data, n + 1);
-		line.cap = n + 1;
-		vsnprintf(line.data, n + 1, fmt, ap);
-		line.len = n;
-	}
-	pgm_buf_init(&shown);
-	pgm_buf_append_display(&shown, line.data);
+	initPQExpBuffer(&shown);
+	pgm_buf_append_display(&shown, line);
 	fflush(stdout);
 	if (prefix)
 		fprintf(stderr, "%s: %s", pgm_progname, prefix);
-	fputs(shown.data, stderr);
+	fputs(pgm_buf_data(&shown), stderr);
 	fputc('\n', stderr);
-	pgm_buf_free(&line);
-	pgm_buf_free(&shown);
+	free(line);
+	termPQExpBuffer(&shown);
 }
 
 void
@@ -387,7 +333,7 @@ pgm_read_file(const char *path, size_t *len)
 {
 	int			fd = open(path, O_RDONLY);
 	struct stat st = {0};
-	PgmBuf		b;
+	PQExpBufferData b;
 	ssize_t		n = 0;
 
 	if (fd < 0)
@@ -397,22 +343,16 @@ pgm_read_file(const char *path, size_t *len)
 	 * push reads every file of the directory: system calls add up); the
 	 * loop still follows a file that grows while it is read.
 	 */
-	pgm_buf_init(&b);
+	initPQExpBuffer(&b);
 	if (fstat(fd, &st) != 0)
 		memset(&st, 0, sizeof(st));
-	else if (st.st_size > 0)
-	{
-		b.data = pgm_realloc(b.data, (size_t) st.st_size + 2);
-		b.cap = (size_t) st.st_size + 2;
-	}
+	else if (st.st_size > 0 && !enlargePQExpBuffer(&b, (size_t) st.st_size + 1))
+		pgm_fatal(PGM_EXIT_FILES, "out of memory");
 	for (;;)
 	{
-		if (b.cap - b.len < 2)
-		{
-			b.cap = b.cap * 2 + 4096;
-			b.data = pgm_realloc(b.data, b.cap);
-		}
-		n = read(fd, b.data + b.len, b.cap - b.len - 1);
+		if (b.maxlen - b.len < 2 && !enlargePQExpBuffer(&b, b.maxlen + 4096))
+			pgm_fatal(PGM_EXIT_FILES, "out of memory");
+		n = read(fd, b.data + b.len, b.maxlen - b.len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -420,7 +360,7 @@ pgm_read_file(const char *path, size_t *len)
 		b.len += (size_t) n;
 		/* a short read of a regular file is its end */
 		if (S_ISREG(st.st_mode) && b.len >= (size_t) st.st_size &&
-			b.cap - b.len - 1 > 0)
+			b.maxlen - b.len - 1 > 0)
 			break;
 	}
 	if (n < 0)
@@ -428,7 +368,7 @@ pgm_read_file(const char *path, size_t *len)
 		int			save = errno;
 
 		close(fd);
-		pgm_buf_free(&b);
+		termPQExpBuffer(&b);
 		errno = save;
 		return NULL;
 	}
@@ -436,13 +376,13 @@ pgm_read_file(const char *path, size_t *len)
 	b.data[b.len] = '\0';
 	if (memchr(b.data, '\0', b.len) != NULL)
 	{
-		pgm_buf_free(&b);
+		termPQExpBuffer(&b);
 		errno = EILSEQ;
 		return NULL;
 	}
 	if (len)
 		*len = b.len;
-	return b.data;
+	return pgm_buf_data(&b);
 }
 
 static bool
@@ -795,11 +735,11 @@ pgm_valid_id(const char *id, const char **why)
 char *
 pgm_slug(const char *text, size_t maxlen)
 {
-	PgmBuf		b;
+	PQExpBufferData b;
 	const char *p;
 	bool		sep = false;
 
-	pgm_buf_init(&b);
+	initPQExpBuffer(&b);
 	for (p = text ? text : ""; *p && b.len < maxlen; p++)
 	{
 		unsigned char c = (unsigned char) *p;
@@ -809,12 +749,12 @@ pgm_slug(const char *text, size_t maxlen)
 			char		lc = (char) tolower(c);
 
 			if (sep && b.len > 0)
-				pgm_buf_append_len(&b, "_", 1);
+				appendBinaryPQExpBuffer(&b, "_", 1);
 			sep = false;
-			pgm_buf_append_len(&b, &lc, 1);
+			appendBinaryPQExpBuffer(&b, &lc, 1);
 		}
 		else
 			sep = true;
 	}
-	return b.data;
+	return pgm_buf_data(&b);
 }
