@@ -376,7 +376,7 @@ load_graph() {
 	CREATE TABLE bench_graph (seq integer PRIMARY KEY, id text NOT NULL,
 		parents text[] NOT NULL, depends_on text[] NOT NULL, message text NOT NULL);
 	\\copy bench_graph FROM '$file'
-	-- the checksum of src/catalog.c (revision_checksum): SHA-256 over each
+	-- the checksum of src/core/checksum.c (pgm_revision_checksum): SHA-256 over each
 	-- field as a little-endian uint32 length and its bytes
 	CREATE FUNCTION pg_temp.field(b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE AS
 	\$\$ SELECT substring(int4send(length(b)) FROM 4 FOR 1) || substring(int4send(length(b)) FROM 3 FOR 1)

@@ -1,7 +1,7 @@
 --
 -- cache: the state cache and the completeness flag (issue 5).  A backend
 -- keeps the graphs it built, keyed on the project row's version
--- (src/catalog.c); every answer must still be the one a fresh read gives:
+-- (src/state.c); every answer must still be the one a fresh read gives:
 -- after changes in this transaction, after a rollback, a savepoint rolled
 -- back, a hand-made change that bumps the version, and for another role.
 -- upgrade('heads') answers a complete project from the row alone, and
