@@ -40,6 +40,12 @@ ISOLATION = concurrent_upgrade upgrade_rr upgrade_downgrade register_during_upgr
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso \
 	--load-extension=pg_migrate
 
+# "make installcheck" also runs the TAP tests (each starts clusters of its
+# own, as the invoking user), after "make install"; scripts/test runs them
+# with prove itself and passes TAP_TESTS= here.
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+
 PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core
 
 EXTRA_CLEAN = test/isolation/output_iso
