@@ -232,6 +232,11 @@ pipeline_results(PGconn *conn, const char *dir, const PgmMigrationSet *set,
  * Register a set (already in registration order).  in_transaction: the
  * caller has begun a transaction and will end it.
  */
+/*
+ * Length (about 170 lines): the checksum round trip, the full comparison
+ * of what differs, the refusal of changed applied files and the pipelined
+ * registration share the per-file state array; each is a block below.
+ */
 int
 push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
 		 bool in_transaction, PushStats *stats, bool report)

@@ -143,6 +143,12 @@ section_text(const char *start, const char *end)
 	return pgm_strndup(start, end - start);
 }
 
+/*
+ * Length (about 210 lines): one pass over the lines, in which the section
+ * (header, up, down), the line number for messages and what the header
+ * has declared so far are locals every line updates; in helpers they
+ * would travel as one struct through every call.
+ */
 bool
 pgm_parse_migration(const char *path, const char *text, size_t len,
 					PgmMigration *m)

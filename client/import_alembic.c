@@ -350,6 +350,10 @@ alembic_bookkeeping(const char *line, size_t n, const char *stmt, size_t stmtlen
  * Parse one offline SQL file into blocks.  upgrade: markers must be
  * "-- Running upgrade", else "-- Running downgrade".
  */
+/*
+ * Length (about 160 lines): one pass over the file's lines, with the block
+ * being collected and the marker state in locals.
+ */
 static bool
 alembic_parse_sql(const char *path, bool upgrade, AlembicSql *out)
 {
@@ -890,6 +894,12 @@ alembic_resolve(const PgmMigrationSet *set, const char *ref)
 	return found >= 0 ? set->items[found].id : NULL;
 }
 
+/*
+ * Length of this and the other importers (150 to 230 lines): the tool's
+ * layout is read in one pass, in the tool's own order, and every step adds
+ * to the set being built or refuses with the file that caused it; the
+ * parsing of each file format is in helpers above.
+ */
 int
 imp_import_alembic(const char *source, const PgmImportOptions *opts,
 			   PgmMigrationSet *set)

@@ -257,6 +257,7 @@ warn_placeholders(const char *script, const char *path)
 	}
 }
 
+/* Length: see imp_import_alembic() in import_alembic.c. */
 int
 imp_import_flyway(const char *dir, PgmMigrationSet *set)
 {

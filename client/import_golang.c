@@ -77,6 +77,7 @@ golang_version(const char *digits, size_t n, const char *file)
 	return pgm_strndup(digits, n);
 }
 
+/* Length: see imp_import_alembic() in import_alembic.c. */
 int
 imp_import_golang(const char *dir, PgmMigrationSet *set)
 {

@@ -226,6 +226,7 @@ sqitch_script(const char *top, const char *kind, const char *change,
 	return ok;
 }
 
+/* Length: see imp_import_alembic() in import_alembic.c. */
 int
 imp_import_sqitch(const char *source, PgmMigrationSet *set)
 {

@@ -241,6 +241,10 @@ enum
 	OPT_TOOL_PROJECT, OPT_OFFLINE, OPT_FROM, OPT_VERSION, OPT_HELP
 };
 
+/*
+ * Length (about 190 lines): one case per option, then the checks that
+ * need several options' values together.
+ */
 int
 main(int argc, char **argv)
 {
