@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "cmd.h"
+#include "mb/pg_wchar.h"
 
 /*
  * pg_query.h names the version of the parser it bundles with PostgreSQL's
@@ -54,6 +55,7 @@ typedef struct Json
 	long		number;
 	char	   *string;
 	int			n;				/* array elements or object members */
+	int			space;			/* allocated length of keys and items */
 	char	  **keys;
 	struct Json **items;
 } Json;
@@ -61,8 +63,17 @@ typedef struct Json
 typedef struct JsonParser
 {
 	const char *p;
+	int			depth;
 	bool		failed;
 } JsonParser;
+
+/*
+ * The rules below read at most about a dozen levels into the tree (a
+ * statement, its options, an option's argument).  Deeper values, such as
+ * a long chain of a + b + c + ..., are skipped without recursion and read
+ * as null, so that no script can exhaust the stack.
+ */
+#define JSON_MAX_DEPTH 32
 
 static Json *json_value(JsonParser *jp);
 
@@ -103,7 +114,7 @@ json_string(JsonParser *jp)
 					break;
 				case 'u':
 					/* only names are compared: keep a placeholder */
-					if (strlen(jp->p) >= 4)
+					if (strnlen(jp->p, 4) == 4)
 						jp->p += 4;
 					appendPQExpBufferStr(&b, "?");
 					break;
@@ -125,11 +136,50 @@ json_string(JsonParser *jp)
 static void
 json_add(Json *v, char *key, Json *item)
 {
-	v->items = pgm_realloc(v->items, (v->n + 1) * sizeof(Json *));
-	v->keys = pgm_realloc(v->keys, (v->n + 1) * sizeof(char *));
+	if (v->n == v->space)
+	{
+		v->space = v->space == 0 ? 8 : v->space * 2;
+		v->items = pgm_realloc(v->items, v->space * sizeof(Json *));
+		v->keys = pgm_realloc(v->keys, v->space * sizeof(char *));
+	}
 	v->items[v->n] = item;
 	v->keys[v->n] = key;
 	v->n++;
+}
+
+/*
+ * Skip an object or array without building it: brackets are counted, and
+ * strings are stepped over so that brackets inside them do not count.
+ */
+static void
+json_skip_nested(JsonParser *jp)
+{
+	long		open = 0;
+
+	do
+	{
+		if (*jp->p == '\0')
+		{
+			jp->failed = true;
+			return;
+		}
+		if (*jp->p == '"')
+		{
+			jp->p++;
+			while (*jp->p && *jp->p != '"')
+				jp->p += (*jp->p == '\\' && jp->p[1]) ? 2 : 1;
+			if (*jp->p == '\0')
+			{
+				jp->failed = true;
+				return;
+			}
+		}
+		else if (*jp->p == '{' || *jp->p == '[')
+			open++;
+		else if (*jp->p == '}' || *jp->p == ']')
+			open--;
+		jp->p++;
+	} while (open > 0);
 }
 
 static Json *
@@ -139,11 +189,14 @@ json_value(JsonParser *jp)
 
 	memset(v, 0, sizeof(Json));
 	skip_blanks(jp);
-	if (*jp->p == '{' || *jp->p == '[')
+	if ((*jp->p == '{' || *jp->p == '[') && jp->depth >= JSON_MAX_DEPTH)
+		json_skip_nested(jp);
+	else if (*jp->p == '{' || *jp->p == '[')
 	{
 		char		close = *jp->p == '{' ? '}' : ']';
 
 		v->kind = close == '}' ? JSON_OBJECT : JSON_ARRAY;
+		jp->depth++;
 		jp->p++;
 		skip_blanks(jp);
 		while (!jp->failed && *jp->p && *jp->p != close)
@@ -159,8 +212,13 @@ json_value(JsonParser *jp)
 				}
 				key = json_string(jp);
 				skip_blanks(jp);
-				if (*jp->p++ != ':')
+				if (*jp->p != ':')
+				{
+					free(key);
 					jp->failed = true;
+					break;
+				}
+				jp->p++;
 			}
 			json_add(v, key, json_value(jp));
 			skip_blanks(jp);
@@ -169,11 +227,14 @@ json_value(JsonParser *jp)
 				jp->p++;
 				skip_blanks(jp);
 			}
+			else if (*jp->p != close)
+				jp->failed = true;
 		}
-		if (*jp->p == close)
+		if (!jp->failed && *jp->p == close)
 			jp->p++;
 		else
 			jp->failed = true;
+		jp->depth--;
 	}
 	else if (*jp->p == '"')
 	{
@@ -383,16 +444,28 @@ nontransactional(const char *type, const Json *s)
 	return false;
 }
 
-/* 1-based line of a 1-based byte position */
+/*
+ * 1-based line of a 1-based character position, as the parser reports an
+ * error's place (it counts characters, and reads scripts as UTF-8).
+ */
 static int
 line_of(const char *script, int position)
 {
+	const unsigned char *p = (const unsigned char *) script;
 	int			line = 1;
 	int			i;
 
-	for (i = 0; i < position - 1 && script[i]; i++)
-		if (script[i] == '\n')
+	for (i = 0; i < position - 1 && *p; i++)
+	{
+		int			len = pg_utf_mblen(p);
+
+		if (*p == '\n')
 			line++;
+		/* a sequence cut short by the end of the text ends the count */
+		if (strnlen((const char *) p, len) < (size_t) len)
+			break;
+		p += len;
+	}
 	return line;
 }
 
@@ -423,7 +496,15 @@ pgm_classify_script(const char *script, const char *revision,
 		pg_query_free_parse_result(result);
 		return false;
 	}
+	if (result.parse_tree == NULL)
+	{
+		pgm_error("could not parse the %s script of revision \"%s\": out of memory",
+				  which, revision);
+		pg_query_free_parse_result(result);
+		return false;
+	}
 	jp.p = result.parse_tree;
+	jp.depth = 0;
 	jp.failed = false;
 	tree = json_value(&jp);
 	stmts = get(tree, "stmts");
@@ -444,6 +525,7 @@ pgm_classify_script(const char *script, const char *revision,
 		{
 			pgm_error("%s script of revision \"%s\" contains transaction control (statement %d)",
 					  which, revision, i + 1);
+			pgm_detail("Every revision runs inside a transaction that pg_migrate manages.");
 			pgm_hint("Remove BEGIN, COMMIT, ROLLBACK and similar statements from the script.");
 			ok = false;
 		}
@@ -451,6 +533,7 @@ pgm_classify_script(const char *script, const char *revision,
 		{
 			pgm_error("%s script of revision \"%s\" uses COPY with the client (statement %d)",
 					  which, revision, i + 1);
+			pgm_detail("A migration runs inside the server, where there is no client to copy from or to.");
 			pgm_hint("Use INSERT statements, or COPY from a server-side file.");
 			ok = false;
 		}

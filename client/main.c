@@ -431,6 +431,8 @@ main(int argc, char **argv)
 		pgm_error("--offline and --from read the migrations directory, not a database: drop -d");
 		return PGM_EXIT_USAGE;
 	}
+	if (!pgm_project_option_ok(o.project))
+		return PGM_EXIT_USAGE;
 	if (o.allow_extra && (cmd->fn != cmd_upgrade || !o.dir_given))
 	{
 		pgm_error("--allow-extra applies to upgrade --dir only");

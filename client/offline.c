@@ -14,8 +14,10 @@
  *
  * The core reports errors through a hook.  Here the hook prints the error
  * as the server's would be printed (message, detail, hint, SQLSTATE) and
- * jumps back to the command, which exits with PGM_EXIT_SERVER as if the
- * server had refused: a script that checks exit codes sees the same.
+ * jumps back to the caller.  A graph the files cannot make exits with
+ * PGM_EXIT_FILES, like any other fault of the files; a target or --from
+ * the core cannot resolve exits with PGM_EXIT_SERVER, as the online
+ * command does when the server refuses it.
  *
  * IDENTIFICATION
  *	  client/offline.c
@@ -68,6 +70,23 @@ core_call(void (*fn) (void *), void *arg)
 		ok = false;
 	core_guard = saved;
 	return ok;
+}
+
+static void
+check_project(void *arg)
+{
+	pgm_check_project_name((const char *) arg);
+}
+
+/*
+ * The project name of the command line, checked by the server's rule
+ * before anything uses it (offline, it is written into the script's
+ * header comment).  Returns false after printing an error.
+ */
+bool
+pgm_project_option_ok(const char *project)
+{
+	return core_call(check_project, (void *) project);
 }
 
 /* A PgmRevisionDef per file; classes and counts only when given */
@@ -219,26 +238,27 @@ pgm_set_graph(const PgmMigrationSet *set, const char *project, bool strict)
 
 /*
  * Order a set for registration: every file after its parents and
- * dependencies, otherwise in the set's own order (file names).  The order
- * is the core's topological rank, a depth-first finishing order taken in
- * the set's order, which keeps a file where it is whenever its parents
- * precede it.
+ * dependencies, otherwise in the set's own order (file names), through
+ * the core's pgm_registration_order().
  */
 bool
 pgm_order_set(PgmMigrationSet *set, const char *project)
 {
 	PgmGraph   *graph = pgm_set_graph(set, project, false);
 	PgmMigration *sorted;
+	int		   *order;
 	int			i;
 
 	if (graph == NULL)
 		return false;
+	order = pgm_registration_order(graph);
 	sorted = pgm_malloc((set->n + 1) * sizeof(PgmMigration));
 	for (i = 0; i < set->n; i++)
-		sorted[graph->topo[i]] = set->items[i];
+		sorted[i] = set->items[order[i]];
 	if (set->n > 0)
 		memcpy(set->items, sorted, set->n * sizeof(PgmMigration));
 	free(sorted);
+	free(order);
 	return true;
 }
 
@@ -450,6 +470,9 @@ offline_command(Opts *o, bool script)
 	off.o = o;
 	off.script = script;
 	off.target = o->nargs > 0 ? o->args[0] : "heads";
+	if (!o->offline && !o->from)
+		pgm_message("%s: note: no database given: %s reads the directory \"%s\" only (as with --offline)",
+					pgm_progname, script ? "script" : "plan", o->dir);
 	rc = load_ordered(o, &off.set);
 	if (rc != PGM_EXIT_OK)
 		return rc;

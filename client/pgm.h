@@ -91,6 +91,7 @@ extern char *pgm_list_join(const PgmList *l, const char *sep);
 extern void pgm_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void pgm_warning(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void pgm_message(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+extern void pgm_detail(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void pgm_hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void pgm_fatal(int code, const char *fmt,...) __attribute__((format(printf, 2, 3), noreturn));
 /* Text for display: control characters escaped (\n, \t, \x01). */

@@ -303,6 +303,17 @@ pgm_message(const char *fmt,...)
 }
 
 void
+pgm_detail(const char *fmt,...)
+{
+	va_list		ap;
+
+	fputs("DETAIL:  ", stderr);
+	va_start(ap, fmt);
+	vmessage(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
 pgm_hint(const char *fmt,...)
 {
 	va_list		ap;

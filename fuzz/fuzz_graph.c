@@ -7,7 +7,7 @@
  * The input is read as a description of up to 24 revisions: for each, its
  * id (usually its own, sometimes another's: duplicates), up to three
  * parents and two dependencies (any revision, itself, one not defined, or
- * a branch label), and up to two branch labels (sometimes a revision id).
+ * a branch label), and sometimes a branch label (at times a revision id).
  * Building the graph must either fail through the error hook or give a
  * graph that keeps every invariant the commands rely on:
  *
@@ -16,6 +16,8 @@
  *	- no dependency is implied by the other edges (normalization);
  *	- the ordering walk of everything from the heads lists every revision
  *	  once, each before everything below it;
+ *	- the registration order lists every revision once, after its parents
+ *	  and dependencies, and keeps a revision that could go next in place;
  *	- upgrading an arbitrary closed state to "heads" and downgrading it to
  *	  "base" give plans that keep the plan invariants (fuzz_core.h).
  *
@@ -125,6 +127,44 @@ check_graph(PgmGraph *g, Reader *rd)
 		for (j = 0; j < r->ndependents; j++)
 			fuzz_check(seen[r->dependents[j]], "the walk lists a dependency first");
 		seen[order[i]] = true;
+	}
+
+	/*
+	 * The registration order: each once, after its parents and
+	 * dependencies; when the next revision in the graph's own order is
+	 * free to go, it goes (the order is the lowest-index Kahn order).
+	 */
+	{
+		int		   *reg = pgm_registration_order(g);
+
+		memset(seen, 0, n);
+		for (i = 0; i < n; i++)
+		{
+			PgmRevision *r = &g->revs[reg[i]];
+			int			lowest = -1;
+
+			fuzz_check(reg[i] >= 0 && reg[i] < n && !seen[reg[i]],
+					   "the registration order repeats a revision");
+			for (j = 0; j < r->nparents; j++)
+				fuzz_check(seen[r->parents[j]], "registered before a parent");
+			for (j = 0; j < r->ndeps; j++)
+				fuzz_check(seen[r->deps[j]], "registered before a dependency");
+			/* the lowest revision not placed whose edges are all placed */
+			for (k = 0; k < n && lowest < 0; k++)
+			{
+				PgmRevision *c = &g->revs[k];
+				bool		ready = !seen[k];
+
+				for (j = 0; ready && j < c->nparents; j++)
+					ready = seen[c->parents[j]];
+				for (j = 0; ready && j < c->ndeps; j++)
+					ready = seen[c->deps[j]];
+				if (ready)
+					lowest = k;
+			}
+			fuzz_check(reg[i] == lowest, "the registration order skips a free revision");
+			seen[reg[i]] = true;
+		}
 	}
 
 	/* an arbitrary closed state, then upgrade to heads and downgrade to base */

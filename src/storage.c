@@ -371,39 +371,6 @@ pgm_have_column(const char *table, const char *column)
 }
 
 /*
- * Project names follow the revision id alphabet, so they can appear in
- * messages and file names without quoting surprises.
- */
-bool
-pgm_project_name_ok(const char *project)
-{
-	size_t		len = strlen(project);
-
-	return len > 0 && len <= PGM_MAX_PROJECT_LEN &&
-		strspn(project, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len;
-}
-
-void
-pgm_check_project_name(const char *project)
-{
-	if (pgm_project_name_ok(project))
-		return;
-	if (project[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("project name must not be empty")));
-	if (strlen(project) > PGM_MAX_PROJECT_LEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("project name %s is too long", pgm_display(project)),
-				 errdetail("At most %d characters are allowed.", PGM_MAX_PROJECT_LEN)));
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("project name %s contains an invalid character", pgm_display(project)),
-			 errdetail("Only letters, digits, \"_\", \"-\" and \".\" are allowed.")));
-}
-
-/*
  * The lock key of a project, creating the project row when asked.
  * Returns 0 for an unknown project that was not to be created.
  */

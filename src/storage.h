@@ -31,7 +31,6 @@
 #include "pgm_core.h"
 
 #define PGM_SCHEMA			"migrate"
-#define PGM_MAX_PROJECT_LEN 63
 
 /*
  * Caps on what one revision may declare.  Registration work and the graph
@@ -124,8 +123,6 @@ extern char *pgm_stored_checksum(const char *up, const char *down,
 								 int nlabels, char **deps, int ndeps);
 
 /* projects */
-extern bool pgm_project_name_ok(const char *project);
-extern void pgm_check_project_name(const char *project);
 extern int	pgm_project_key(const char *project, bool create);
 extern void pgm_lock_project_row(const char *project);
 extern char *pgm_project_by_key(int key);

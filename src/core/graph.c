@@ -676,6 +676,99 @@ pgm_real_heads(PgmGraph *graph, int *n)
 	return heads(graph, true, n);
 }
 
+/* binary min-heap of revision indexes: add v */
+static void
+heap_push(int *heap, int *n, int v)
+{
+	int			i = (*n)++;
+
+	while (i > 0 && heap[(i - 1) / 2] > v)
+	{
+		heap[i] = heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	heap[i] = v;
+}
+
+/* binary min-heap of revision indexes: take the smallest */
+static int
+heap_pop(int *heap, int *n)
+{
+	int			top = heap[0];
+	int			last = heap[--(*n)];
+	int			i = 0;
+
+	for (;;)
+	{
+		int			c = 2 * i + 1;
+
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && heap[c + 1] < heap[c])
+			c++;
+		if (heap[c] >= last)
+			break;
+		heap[i] = heap[c];
+		i = c;
+	}
+	if (*n > 0)
+		heap[i] = last;
+	return top;
+}
+
+/*
+ * The order in which to register the graph's revisions one by one: each
+ * after its parents and dependencies, and of those free to go next, the
+ * first in the graph's own order (Kahn's algorithm, taking the lowest
+ * index).  Revisions already in a valid order keep it.  Returns nrevs
+ * indexes.
+ */
+int *
+pgm_registration_order(PgmGraph *graph)
+{
+	int			n = graph->nrevs;
+	int		   *waiting = PGM_ALLOC0_N(int, n);
+	int		   *heap = PGM_ALLOC_N(int, n);
+	int		   *order = PGM_ALLOC_N(int, n);
+	int			nheap = 0;
+	int			done = 0;
+	int			v;
+	int			i;
+
+	for (v = 0; v < n; v++)
+	{
+		PgmRevision *rev = &graph->revs[v];
+
+		for (i = 0; i < rev->nchildren; i++)
+			waiting[rev->children[i]]++;
+		for (i = 0; i < rev->ndependents; i++)
+			waiting[rev->dependents[i]]++;
+	}
+	for (v = 0; v < n; v++)
+		if (waiting[v] == 0)
+			heap_push(heap, &nheap, v);
+	while (nheap > 0)
+	{
+		PgmRevision *rev;
+
+		PGM_CHECK_INTERRUPTS();
+		v = heap_pop(heap, &nheap);
+		order[done++] = v;
+		rev = &graph->revs[v];
+		for (i = 0; i < rev->nchildren; i++)
+			if (--waiting[rev->children[i]] == 0)
+				heap_push(heap, &nheap, rev->children[i]);
+		for (i = 0; i < rev->ndependents; i++)
+			if (--waiting[rev->dependents[i]] == 0)
+				heap_push(heap, &nheap, rev->dependents[i]);
+	}
+	/* pgm_graph_build() refused cycles, so every revision was reached */
+	Assert(done == n);
+	pfree(waiting);
+	pfree(heap);
+	return order;
+}
+
 /* Is every revision of the graph in the set? */
 bool
 pgm_all_applied(PgmGraph *graph, const bool *applied)

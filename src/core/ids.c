@@ -42,6 +42,15 @@ pgm_id_check(const char *id)
 }
 
 bool
+pgm_project_name_ok(const char *project)
+{
+	size_t		len = strlen(project);
+
+	return len > 0 && len <= PGM_MAX_PROJECT_LEN &&
+		strspn(project, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len;
+}
+
+bool
 pgm_random_id(char out[PGM_RANDOM_ID_LEN + 1])
 {
 	static const char hexdigits[] = "0123456789abcdef";

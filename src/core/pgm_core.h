@@ -46,6 +46,13 @@ typedef enum PgmIdProblem
 extern PgmIdProblem pgm_id_check(const char *id);
 
 /*
+ * Project names follow the revision id alphabet, so they can appear in
+ * messages, script comments and file names without quoting surprises.
+ */
+#define PGM_MAX_PROJECT_LEN 63
+extern bool pgm_project_name_ok(const char *project);
+
+/*
  * The revision checksum: SHA-256 over the up script, the down script (NULL
  * marked as such) and the parents, branch labels and dependencies, every
  * field preceded by its length.  lists[k] has counts[k] entries (k = 0
@@ -230,6 +237,7 @@ extern int *pgm_tips(PgmGraph *graph, const bool *applied, int *n);
 extern int *pgm_versioned_heads(PgmGraph *graph, int *n);
 extern int *pgm_real_heads(PgmGraph *graph, int *n);
 extern bool pgm_all_applied(PgmGraph *graph, const bool *applied);
+extern int *pgm_registration_order(PgmGraph *graph);
 extern void pgm_lineage(PgmGraph *graph, int rev, bool *out);
 extern int	pgm_walk_order(PgmGraph *graph, const bool *in_set,
 						   const int *start, int nstart, int *out);
@@ -281,6 +289,7 @@ extern char *pgm_quote_literal(const char *s);
 extern const char *pgm_id_problem(const char *id);
 extern const char *pgm_id_problem_text(PgmIdProblem problem);
 extern void pgm_check_id(const char *id, const char *what);
+extern void pgm_check_project_name(const char *project);
 extern char *pgm_display(const char *s);
 extern char *pgm_format_names(const char *const *names, int n);
 extern char *pgm_format_revs(PgmGraph *graph, const int *revs, int n);

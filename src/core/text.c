@@ -112,6 +112,24 @@ pgm_check_id(const char *id, const char *what)
 			  "%s %s contains an invalid character", what, pgm_display(id));
 }
 
+/* Refuse a project name that breaks pgm_project_name_ok()'s rule. */
+void
+pgm_check_project_name(const char *project)
+{
+	if (pgm_project_name_ok(project))
+		return;
+	if (project[0] == '\0')
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER, NULL, NULL,
+					   "project name must not be empty");
+	if (strlen(project) > PGM_MAX_PROJECT_LEN)
+		pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+					   psprintf("At most %d characters are allowed.", PGM_MAX_PROJECT_LEN),
+					   NULL, "project name %s is too long", pgm_display(project));
+	pgm_core_error(PGM_ERR_INVALID_PARAMETER,
+				   "Only letters, digits, \"_\", \"-\" and \".\" are allowed.", NULL,
+				   "project name %s contains an invalid character", pgm_display(project));
+}
+
 /* the length of the character at p: the database's encoding, or UTF-8 */
 static int
 char_len(const unsigned char *p)
@@ -156,11 +174,15 @@ pgm_display(const char *s)
 			appendStringInfo(&buf, "\\x%02x", *p);
 		else
 		{
-			/* a multibyte character is copied whole */
+			/*
+			 * A multibyte character is copied whole.  A malformed one ends
+			 * at the first control character, which the loop then escapes.
+			 */
 			int			len = char_len(p);
 			int			i;
 
-			for (i = 0; i < len && p[i]; i++)
+			appendStringInfoChar(&buf, (char) p[0]);
+			for (i = 1; i < len && p[i] >= 0x20 && p[i] != 0x7f; i++)
 				appendStringInfoChar(&buf, (char) p[i]);
 			p += i - 1;
 		}

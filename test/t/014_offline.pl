@@ -180,6 +180,22 @@ check('unknown target, offline',
 	[ '--dir', 'g_lin', '--project', 'lin', '--offline', 'plan', 'r9' ], 4, '',
 	qq{pg_migrate: error: revision "r9" is not registered in project "lin"\nHINT:  Perhaps you meant "r1", "r2" or "r3".\nSQLSTATE:  42704\n});
 
+# push registers files after their parents, otherwise in name order: an
+# independent file keeps its place before one that had to wait
+mkdir 'g_order' or die "mkdir g_order: $!";
+wfile('g_order/001_x.sql', mig(id => 'x', parents => 'z', up => 'SELECT 1;'));
+wfile('g_order/002_y.sql', mig(id => 'y', up => 'SELECT 2;'));
+wfile('g_order/003_z.sql', mig(id => 'z', up => 'SELECT 3;'));
+my ($rc, $out, $err) = pgm('--dir', 'g_order', '--project', 'ord', 'push');
+is($rc, 0, 'push of an out-of-order directory') or diag($err);
+is($node->safe_psql('postgres', "SELECT string_agg(id, ',' ORDER BY seq) FROM migrate.revisions WHERE project = 'ord'"),
+	'y,z,x', 'registration order: parents first, otherwise name order');
+
+# a project name that could break the script's header comment
+check('offline: a bad project name',
+	[ '--dir', 'g_lin', '--project', "lin\nCOMMIT;", '--offline', 'script' ], 2, '',
+	qq{pg_migrate: error: project name "lin\\nCOMMIT;" contains an invalid character\nDETAIL:  Only letters, digits, "_", "-" and "." are allowed.\nSQLSTATE:  22023\n});
+
 # With no server at all: offline is chosen by itself when nothing names
 # a database, and plans files that were never pushed.
 wfile('g_lin/005_r5.sql', mig(id => 'r5', parents => 'r4', up => 'ALTER TABLE t ADD COLUMN y int;', down => 'ALTER TABLE t DROP COLUMN y;'));
@@ -201,6 +217,8 @@ $node->stop;
 		'<', \'', '>', \$out2, '2>', \$err2);
 	is($out2, "step  revision  direction  execution      statements  message\n1     r1        up         transactional  1           add r1\n2     r2        up         transactional  1           add r2\n",
 		'no connection configured: offline by itself');
+	is($err2, qq{pg_migrate: note: no database given: plan reads the directory "g_lin" only (as with --offline)\n},
+		'offline by itself: a note says so');
 	IPC::Run::run([ 'pg_migrate', '--dir', 'g_lin', '--from', 'r4', 'script', 'r3' ],
 		'<', \'', '>', \$out2, '2>', \$err2);
 	like($out2, qr/^-- pg_migrate script for project "default", target "r3": 1 revision\n.*\n-- downgrade r4: add r4\nDROP TABLE lin_r4;\nSELECT migrate.record_step\('default', 'r4', 'down', 'sha256:[0-9a-f]{64}'\);\nCOMMIT;\n\z/s,
@@ -213,9 +231,14 @@ check('--offline with -d', [ '-d', 'dbname=x', '--offline', 'plan' ], 2, '',
 wfile('g_lin/006_bad.sql', mig(id => 'r6', parents => 'r5', up => 'BEGIN; SELECT 1;'));
 check('offline refuses what registration refuses',
 	[ '--dir', 'g_lin', '--offline', 'plan' ], 5, '',
-	qq{pg_migrate: error: up script of revision "r6" contains transaction control (statement 1)\nHINT:  Remove BEGIN, COMMIT, ROLLBACK and similar statements from the script.\n(in file "006_bad.sql")\n});
+	qq{pg_migrate: error: up script of revision "r6" contains transaction control (statement 1)\nDETAIL:  Every revision runs inside a transaction that pg_migrate manages.\nHINT:  Remove BEGIN, COMMIT, ROLLBACK and similar statements from the script.\n(in file "006_bad.sql")\n});
 wfile('g_lin/006_bad.sql', mig(id => 'r6', parents => 'r5', up => "SELECT 1;\nSELEC 2;"));
 check('offline: a syntax error',
+	[ '--dir', 'g_lin', '--offline', 'plan' ], 5, '',
+	qq{pg_migrate: error: syntax error at or near "SELEC"\nCONTEXT:  up script of revision "r6", line 2\n(in file "006_bad.sql")\n});
+# the parser counts characters: line numbers hold with multibyte text
+wfile('g_lin/006_bad.sql', mig(id => 'r6', parents => 'r5', up => "SELECT '\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9';\nSELEC 2;"));
+check('offline: a syntax error after multibyte text',
 	[ '--dir', 'g_lin', '--offline', 'plan' ], 5, '',
 	qq{pg_migrate: error: syntax error at or near "SELEC"\nCONTEXT:  up script of revision "r6", line 2\n(in file "006_bad.sql")\n});
 wfile('g_lin/006_bad.sql', mig(id => 'r6', parents => 'r9', up => 'SELECT 1;'));
