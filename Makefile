@@ -19,9 +19,12 @@ OBJS = \
 	src/parse.o \
 	src/pg_migrate.o \
 	src/register.o \
+	src/schema.o \
+	src/snapshot.o \
 	src/state.o \
 	src/status.o \
 	src/storage.o \
+	src/verify.o \
 	src/worker.o
 
 EXTENSION = pg_migrate
@@ -31,7 +34,7 @@ DATA = pg_migrate--0.1.0.sql pg_migrate--0.1.0--0.2.0.sql \
 PGFILEDESC = "pg_migrate - schema migrations managed inside the database"
 
 REGRESS = setup apply extension_update nontransactional graph targets upgrade downgrade stamp relative history \
-	status script unregister errors badinput security access hostile hardening cache
+	status script unregister errors badinput security access hostile hardening cache schema
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=pg_migrate
 
 ISOLATION = concurrent_upgrade upgrade_rr upgrade_downgrade register_during_upgrade \

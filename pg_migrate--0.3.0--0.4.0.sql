@@ -99,7 +99,8 @@ ALTER TABLE migrate.applied DROP CONSTRAINT applied_applied_via_check,
 -- unregister() writes an event of its own
 ALTER TABLE migrate.events DROP CONSTRAINT events_direction_check,
 	ADD CONSTRAINT events_direction_check
-	CHECK (direction IN ('up', 'down', 'stamp', 'unstamp', 'unregister'));
+	CHECK (direction IN ('up', 'down', 'stamp', 'unstamp', 'unregister',
+						 'accept_schema', 'set_scope'));
 ALTER TABLE migrate.applied ALTER COLUMN applied_by DROP DEFAULT;
 
 /*
@@ -107,6 +108,16 @@ ALTER TABLE migrate.applied ALTER COLUMN applied_by DROP DEFAULT;
  * the caller trusted it (trust_registrants => true).
  */
 ALTER TABLE migrate.events ADD COLUMN trusted_registrant name;
+
+/*
+ * Schema truth: the scope of a project's snapshots, the snapshot recorded
+ * after the last command and its fingerprint, which events carry too.
+ */
+ALTER TABLE migrate.projects ADD COLUMN schema_scope text[],
+	ADD COLUMN fingerprint text,
+	ADD COLUMN snapshot jsonb,
+	ADD COLUMN snapshot_at timestamptz;
+ALTER TABLE migrate.events ADD COLUMN fingerprint text;
 
 CREATE TABLE migrate.grants (
 	role		regrole NOT NULL,
@@ -251,6 +262,47 @@ CREATE POLICY own_grants ON migrate.grants FOR SELECT
 	USING (pg_catalog.pg_has_role(role, 'USAGE'));
 
 /* per-project access management replaces the one-argument functions */
+/* Schema truth (src/schema.c, src/verify.c) */
+
+CREATE FUNCTION migrate.schema_snapshot(project text DEFAULT 'default')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'pg_migrate_schema_snapshot'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION migrate.drift(project text DEFAULT 'default')
+RETURNS TABLE (kind text, object text, change text, expected jsonb,
+			   actual jsonb)
+AS 'MODULE_PATHNAME', 'pg_migrate_drift'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION migrate.accept_schema(project text DEFAULT 'default')
+RETURNS text
+AS 'MODULE_PATHNAME', 'pg_migrate_accept_schema'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION migrate.set_scope(project text, schemas text[])
+RETURNS void
+AS 'MODULE_PATHNAME', 'pg_migrate_set_scope'
+LANGUAGE C VOLATILE;
+
+/*
+ * Prove every pending revision up to target: up, down, up again, inside a
+ * subtransaction that is always rolled back.
+ */
+CREATE FUNCTION migrate.verify(target text DEFAULT 'heads',
+							   project text DEFAULT 'default',
+							   trust_registrants boolean DEFAULT false)
+RETURNS TABLE (revision text, up_ok boolean, down_restores boolean,
+			   reup_identical boolean, differences jsonb, error text)
+AS 'MODULE_PATHNAME', 'pg_migrate_verify'
+LANGUAGE C VOLATILE;
+
+REVOKE ALL ON FUNCTION migrate.schema_snapshot(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.drift(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.accept_schema(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.set_scope(text, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.verify(text, text, boolean) FROM PUBLIC;
+
 DROP FUNCTION migrate.grant_deploy(regrole);
 DROP FUNCTION migrate.grant_monitor(regrole);
 DROP FUNCTION migrate.revoke_access(regrole);
@@ -290,7 +342,8 @@ BEGIN
 							  'migrate.branches(text), migrate.history(text, text), '
 							  'migrate.status(text), migrate.is_up_to_date(text), '
 							  'migrate.status_json(text), migrate.plan(text, text), '
-							  'migrate.progress(), migrate.has_access(text, text) TO %s', role);
+							  'migrate.progress(), migrate.has_access(text, text), '
+							  'migrate.schema_snapshot(text), migrate.drift(text) TO %s', role);
 	IF access = 'deploy' THEN
 		EXECUTE pg_catalog.format('GRANT SELECT (up_script, down_script) ON migrate.revisions TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION '
@@ -300,7 +353,9 @@ BEGIN
 								  'migrate.downgrade(text, text, boolean), '
 								  'migrate.stamp(text, text, boolean), migrate.lock(text), '
 								  'migrate.record_step(text, text, text, text), '
-								  'migrate.show(text, text), migrate.script(text, text, boolean) TO %s', role);
+								  'migrate.show(text, text), migrate.script(text, text, boolean), '
+								  'migrate.accept_schema(text), migrate.set_scope(text, text[]), '
+								  'migrate.verify(text, text, boolean) TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text, boolean) TO %s', role);
 	END IF;
 END;

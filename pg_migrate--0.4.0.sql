@@ -28,6 +28,11 @@ REVOKE ALL ON SCHEMA migrate FROM PUBLIC;
  * failure instead of acting on a stale snapshot.  complete_version is the
  * state_version at which every registered revision was applied, or NULL:
  * a deploy with nothing to do is answered from this row alone.
+ *
+ * Schema truth (src/snapshot.c): schema_scope lists the schemas the
+ * project's snapshots cover (NULL: every schema but the system's);
+ * snapshot is the schema recorded after the last command, fingerprint its
+ * SHA-256.
  */
 CREATE TABLE migrate.projects (
 	project		text PRIMARY KEY,
@@ -35,7 +40,11 @@ CREATE TABLE migrate.projects (
 	state_version bigint NOT NULL DEFAULT 0,
 	created_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	changed_at	timestamptz,
-	complete_version bigint
+	complete_version bigint,
+	schema_scope text[],
+	fingerprint text,
+	snapshot	jsonb,
+	snapshot_at timestamptz
 );
 
 /*
@@ -93,13 +102,16 @@ CREATE TABLE migrate.applied (
  * The audit trail, append-only.  It has no foreign key so that it outlives
  * anything.  trusted_registrant names the role that registered a script
  * which ran only because the caller passed trust_registrants => true.
+ * fingerprint is the schema's after the command (accept_schema and
+ * set_scope rows have an empty revision).
  */
 CREATE TABLE migrate.events (
 	event_id	bigserial PRIMARY KEY,
 	project		text NOT NULL,
 	revision	text NOT NULL,
 	direction	text NOT NULL
-		CHECK (direction IN ('up', 'down', 'stamp', 'unstamp', 'unregister')),
+		CHECK (direction IN ('up', 'down', 'stamp', 'unstamp', 'unregister',
+							 'accept_schema', 'set_scope')),
 	started_at	timestamptz NOT NULL,
 	duration	interval NOT NULL,
 	outcome		text NOT NULL CHECK (outcome IN ('success', 'failure')),
@@ -113,7 +125,8 @@ CREATE TABLE migrate.events (
 	backend_pid integer NOT NULL,
 	transaction_id xid8,
 	wal_lsn		pg_lsn,
-	trusted_registrant name
+	trusted_registrant name,
+	fingerprint text
 );
 
 CREATE INDEX events_project_started_idx
@@ -301,6 +314,41 @@ RETURNS text
 AS 'MODULE_PATHNAME', 'pg_migrate_script'
 LANGUAGE C STABLE;
 
+/* Schema truth (src/schema.c, src/verify.c) */
+
+CREATE FUNCTION migrate.schema_snapshot(project text DEFAULT 'default')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'pg_migrate_schema_snapshot'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION migrate.drift(project text DEFAULT 'default')
+RETURNS TABLE (kind text, object text, change text, expected jsonb,
+			   actual jsonb)
+AS 'MODULE_PATHNAME', 'pg_migrate_drift'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION migrate.accept_schema(project text DEFAULT 'default')
+RETURNS text
+AS 'MODULE_PATHNAME', 'pg_migrate_accept_schema'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION migrate.set_scope(project text, schemas text[])
+RETURNS void
+AS 'MODULE_PATHNAME', 'pg_migrate_set_scope'
+LANGUAGE C VOLATILE;
+
+/*
+ * Prove every pending revision up to target: up, down, up again, inside a
+ * subtransaction that is always rolled back.
+ */
+CREATE FUNCTION migrate.verify(target text DEFAULT 'heads',
+							   project text DEFAULT 'default',
+							   trust_registrants boolean DEFAULT false)
+RETURNS TABLE (revision text, up_ok boolean, down_restores boolean,
+			   reup_identical boolean, differences jsonb, error text)
+AS 'MODULE_PATHNAME', 'pg_migrate_verify'
+LANGUAGE C VOLATILE;
+
 /*
  * Sessions running or waiting for a pg_migrate command in this database,
  * for the projects the caller may see.
@@ -388,7 +436,8 @@ BEGIN
 							  'migrate.branches(text), migrate.history(text, text), '
 							  'migrate.status(text), migrate.is_up_to_date(text), '
 							  'migrate.status_json(text), migrate.plan(text, text), '
-							  'migrate.progress(), migrate.has_access(text, text) TO %s', role);
+							  'migrate.progress(), migrate.has_access(text, text), '
+							  'migrate.schema_snapshot(text), migrate.drift(text) TO %s', role);
 	IF access = 'deploy' THEN
 		EXECUTE pg_catalog.format('GRANT SELECT (up_script, down_script) ON migrate.revisions TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION '
@@ -398,7 +447,9 @@ BEGIN
 								  'migrate.downgrade(text, text, boolean), '
 								  'migrate.stamp(text, text, boolean), migrate.lock(text), '
 								  'migrate.record_step(text, text, text, text), '
-								  'migrate.show(text, text), migrate.script(text, text, boolean) TO %s', role);
+								  'migrate.show(text, text), migrate.script(text, text, boolean), '
+								  'migrate.accept_schema(text), migrate.set_scope(text, text[]), '
+								  'migrate.verify(text, text, boolean) TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text, boolean) TO %s', role);
 	END IF;
 END;

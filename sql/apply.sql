@@ -167,7 +167,7 @@ SELECT count(DISTINCT transaction_id) AS transactions,
        bool_and(duration >= '0') AS durations_ok,
        bool_and(backend_pid = pg_backend_pid()) AS this_backend
   FROM migrate.events WHERE project = 'ap_fail';
-SELECT migrate.status_json('ap_fail') - 'lock' - 'waiting' AS status,
+SELECT migrate.status_json('ap_fail') - 'lock' - 'waiting' - 'fingerprint' AS status,
        migrate.status_json('ap_fail') -> 'lock' AS lock,
        migrate.status_json('ap_fail') -> 'waiting' AS waiting;
 SELECT count(*) AS progress_rows FROM migrate.progress() WHERE project = 'ap_fail';

@@ -100,7 +100,7 @@ SELECT id FROM migrate.history('h1:h3', 'hostile');
 SELECT id, up, checksum IS NOT NULL FROM migrate.show('h3', 'hostile');
 SELECT revision, state FROM migrate.status('hostile');
 SELECT migrate.is_up_to_date('hostile');
-SELECT migrate.status_json('hostile') - 'lock';
+SELECT migrate.status_json('hostile') - 'lock' - 'fingerprint';
 SELECT count(*) FROM migrate.progress();
 SELECT migrate.has_access('hostile'), migrate.has_access('hostile', 'deploy');
 SELECT migrate.script('h1:heads', 'hostile') IS NOT NULL AS script;

@@ -36,6 +36,7 @@
 #include "args.h"
 #include "execute.h"
 #include "register.h"
+#include "snapshot.h"
 #include "worker.h"
 
 typedef enum PgmCommand
@@ -469,10 +470,14 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 
 	if (plan->nsteps > 0)
 	{
+		TimestampTz since = GetCurrentTimestamp();
+
 		run_plan(rsinfo, project, key, state->graph, plan, trust);
 		pgm_bump_state_version(project,
 							   pgm_all_applied(state->graph, plan->new_applied) ?
 							   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
+		/* once per command: the schema between two steps is never seen */
+		pgm_record_fingerprint(project, since);
 	}
 	if (key != 0)
 		pgm_report_done();
@@ -646,6 +651,7 @@ apply_next(ApplyRun *run)
 	char	   *id;
 	int			total;
 	TimeOffset	took;
+	TimestampTz since;
 
 	MemoryContextReset(run->step_cxt);
 	MemoryContextSwitchTo(run->step_cxt);
@@ -693,12 +699,15 @@ apply_next(ApplyRun *run)
 	step = &plan->steps[0];
 	id = pstrdup(run->state->graph->revs[step->rev].id);
 	total = run->done + plan->nsteps;
+	since = GetCurrentTimestamp();
 	took = apply_step(run->project, key, run->state->graph, step,
 					  run->done + 1, total, run->trust, run->call_cxt);
 	run->state->applied[step->rev] = true;
 	pgm_bump_state_version(run->project,
 						   pgm_all_applied(run->state->graph, run->state->applied) ?
 						   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
+	/* every revision commits: each carries the schema after it */
+	pgm_record_fingerprint(run->project, since);
 	run->expected_version = version + 1;
 	run->done++;
 	next_transaction();
@@ -906,5 +915,6 @@ pg_migrate_record_step(PG_FUNCTION_ARGS)
 	state->applied[r] = up;
 	pgm_bump_state_version(project, pgm_all_applied(graph, state->applied) ?
 						   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
+	pgm_record_fingerprint(project, now);
 	PG_RETURN_VOID();
 }

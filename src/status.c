@@ -29,6 +29,7 @@
 #include "access.h"
 #include "args.h"
 #include "lock.h"
+#include "snapshot.h"
 #include "state.h"
 
 static ArrayType *
@@ -555,6 +556,29 @@ pg_migrate_progress(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/*
+ * "fingerprint": the one recorded after the last command, and "drift":
+ * whether the live schema's differs (null when none is recorded).  Only
+ * the fingerprints are compared; migrate.drift() says what differs.
+ */
+static void
+append_json_schema(StringInfo buf, const char *project)
+{
+	Jsonb	   *stored;
+	char	   *recorded;
+	Jsonb	   *live;
+	char	   *fingerprint;
+
+	if (!pgm_stored_snapshot(project, &stored, &recorded))
+	{
+		appendStringInfoString(buf, ", \"fingerprint\": null, \"drift\": null");
+		return;
+	}
+	pgm_take_snapshot(project, &live, &fingerprint);
+	appendStringInfo(buf, ", \"fingerprint\": \"%s\", \"drift\": %s", recorded,
+					 strcmp(recorded, fingerprint) == 0 ? "false" : "true");
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_status_json);
 
 /*
@@ -585,6 +609,7 @@ pg_migrate_status_json(PG_FUNCTION_ARGS)
 	append_json_ids(&buf, "heads", state->graph, revs, n);
 	append_json_ids(&buf, "pending", state->graph, pending, plan->nsteps);
 	appendStringInfo(&buf, ", \"revisions\": %d", state->graph->nrevs);
+	append_json_schema(&buf, project);
 	append_json_lock(&buf, project);
 	appendStringInfoChar(&buf, '}');
 

@@ -208,7 +208,9 @@ typedef enum PgmDirection
 	PGM_DOWN,
 	PGM_STAMP,
 	PGM_UNSTAMP,
-	PGM_UNREGISTER				/* an event only: unregister() */
+	PGM_UNREGISTER,				/* an event only: unregister() */
+	PGM_ACCEPT_SCHEMA,			/* an event only: accept_schema() */
+	PGM_SET_SCOPE				/* an event only: set_scope() */
 } PgmDirection;
 
 typedef struct PgmStep

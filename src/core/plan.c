@@ -381,6 +381,10 @@ pgm_direction_name(PgmDirection direction)
 			return "unstamp";
 		case PGM_UNREGISTER:
 			return "unregister";
+		case PGM_ACCEPT_SCHEMA:
+			return "accept_schema";
+		case PGM_SET_SCOPE:
+			return "set_scope";
 	}
 	return "?";
 }

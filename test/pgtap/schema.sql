@@ -24,7 +24,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
-SELECT plan(349);
+SELECT plan(369);
 
 -- The extension and its schema.
 SELECT has_extension('pg_catalog', 'pg_migrate', 'extension pg_migrate is installed with schema pg_catalog (the control file''s schema)');
@@ -60,7 +60,7 @@ SELECT sequences_are('migrate', ARRAY['events_event_id_seq', 'projects_lock_key_
 SELECT set_eq($$SELECT c::regclass::text FROM pg_extension e, unnest(e.extconfig) AS c WHERE e.extname = 'pg_migrate'$$, ARRAY['migrate.applied', 'migrate.events', 'migrate.events_event_id_seq', 'migrate.grants', 'migrate.projects', 'migrate.projects_lock_key_seq', 'migrate.revisions'], 'every table and sequence holding user state, grants included, is dumped with the database');
 
 -- migrate.projects
-SELECT columns_are('migrate', 'projects', ARRAY['project', 'lock_key', 'state_version', 'created_at', 'changed_at', 'complete_version'], 'migrate.projects has exactly the columns project, lock_key, state_version, created_at, changed_at, complete_version');
+SELECT columns_are('migrate', 'projects', ARRAY['project', 'lock_key', 'state_version', 'created_at', 'changed_at', 'complete_version', 'schema_scope', 'fingerprint', 'snapshot', 'snapshot_at'], 'migrate.projects has exactly the columns project, lock_key, state_version, created_at, changed_at, complete_version, schema_scope, fingerprint, snapshot, snapshot_at');
 SELECT col_type_is('migrate', 'projects', 'project', 'text', 'migrate.projects.project is text');
 SELECT col_not_null('migrate', 'projects', 'project', 'migrate.projects.project is NOT NULL');
 SELECT col_hasnt_default('migrate', 'projects', 'project', 'migrate.projects.project has no default');
@@ -79,6 +79,14 @@ SELECT col_hasnt_default('migrate', 'projects', 'changed_at', 'migrate.projects.
 SELECT col_type_is('migrate', 'projects', 'complete_version', 'bigint', 'migrate.projects.complete_version is bigint');
 SELECT col_is_null('migrate', 'projects', 'complete_version', 'migrate.projects.complete_version may be NULL');
 SELECT col_hasnt_default('migrate', 'projects', 'complete_version', 'migrate.projects.complete_version has no default');
+SELECT col_type_is('migrate', 'projects', 'schema_scope', 'text[]', 'migrate.projects.schema_scope is text[]');
+SELECT col_is_null('migrate', 'projects', 'schema_scope', 'migrate.projects.schema_scope may be NULL');
+SELECT col_type_is('migrate', 'projects', 'fingerprint', 'text', 'migrate.projects.fingerprint is text');
+SELECT col_is_null('migrate', 'projects', 'fingerprint', 'migrate.projects.fingerprint may be NULL');
+SELECT col_type_is('migrate', 'projects', 'snapshot', 'jsonb', 'migrate.projects.snapshot is jsonb');
+SELECT col_is_null('migrate', 'projects', 'snapshot', 'migrate.projects.snapshot may be NULL');
+SELECT col_type_is('migrate', 'projects', 'snapshot_at', 'timestamp with time zone', 'migrate.projects.snapshot_at is timestamp with time zone');
+SELECT col_is_null('migrate', 'projects', 'snapshot_at', 'migrate.projects.snapshot_at may be NULL');
 
 -- migrate.revisions
 SELECT columns_are('migrate', 'revisions', ARRAY['project', 'id', 'seq', 'parents', 'branch_labels', 'depends_on', 'message', 'up_script', 'down_script', 'up_class', 'down_class', 'up_statements', 'down_statements', 'checksum', 'registered_at', 'registered_by'], 'migrate.revisions has exactly the columns project, id, seq, parents, branch_labels, depends_on, message, up_script, down_script, up_class, down_class, up_statements, down_statements, checksum, registered_at, registered_by');
@@ -150,7 +158,7 @@ SELECT col_not_null('migrate', 'applied', 'applied_via', 'migrate.applied.applie
 SELECT col_default_is('migrate', 'applied', 'applied_via', 'up'::text, 'migrate.applied.applied_via defaults to up');
 
 -- migrate.events
-SELECT columns_are('migrate', 'events', ARRAY['event_id', 'project', 'revision', 'direction', 'started_at', 'duration', 'outcome', 'sqlstate', 'error_message', 'statement', 'current_user_name', 'session_user_name', 'application_name', 'client_addr', 'backend_pid', 'transaction_id', 'wal_lsn', 'trusted_registrant'], 'migrate.events has exactly the columns event_id, project, revision, direction, started_at, duration, outcome, sqlstate, error_message, statement, current_user_name, session_user_name, application_name, client_addr, backend_pid, transaction_id, wal_lsn, trusted_registrant');
+SELECT columns_are('migrate', 'events', ARRAY['event_id', 'project', 'revision', 'direction', 'started_at', 'duration', 'outcome', 'sqlstate', 'error_message', 'statement', 'current_user_name', 'session_user_name', 'application_name', 'client_addr', 'backend_pid', 'transaction_id', 'wal_lsn', 'trusted_registrant', 'fingerprint'], 'migrate.events has exactly the columns event_id, project, revision, direction, started_at, duration, outcome, sqlstate, error_message, statement, current_user_name, session_user_name, application_name, client_addr, backend_pid, transaction_id, wal_lsn, trusted_registrant, fingerprint');
 SELECT col_type_is('migrate', 'events', 'event_id', 'bigint', 'migrate.events.event_id is bigint');
 SELECT col_not_null('migrate', 'events', 'event_id', 'migrate.events.event_id is NOT NULL');
 SELECT col_default_is('migrate', 'events', 'event_id', 'nextval(''migrate.events_event_id_seq''::regclass)'::text, 'migrate.events.event_id defaults to nextval(''migrate.events_event_id_seq''::regclass)');
@@ -205,6 +213,8 @@ SELECT col_hasnt_default('migrate', 'events', 'wal_lsn', 'migrate.events.wal_lsn
 SELECT col_type_is('migrate', 'events', 'trusted_registrant', 'name', 'migrate.events.trusted_registrant is name (0.4.0)');
 SELECT col_is_null('migrate', 'events', 'trusted_registrant', 'migrate.events.trusted_registrant may be NULL (0.4.0)');
 SELECT col_hasnt_default('migrate', 'events', 'trusted_registrant', 'migrate.events.trusted_registrant has no default (0.4.0)');
+SELECT col_type_is('migrate', 'events', 'fingerprint', 'text', 'migrate.events.fingerprint is text');
+SELECT col_is_null('migrate', 'events', 'fingerprint', 'migrate.events.fingerprint may be NULL');
 
 -- migrate.grants
 SELECT columns_are('migrate', 'grants', ARRAY['role', 'project', 'access', 'granted_at', 'granted_by'], 'migrate.grants has exactly the columns role, project, access, granted_at, granted_by');
@@ -250,7 +260,7 @@ SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constrai
               $$VALUES ('applied_applied_via_check', 'CHECK ((applied_via = ANY (ARRAY[''up''::text, ''stamp''::text, ''offline''::text])))'), ('applied_pkey', 'PRIMARY KEY (project, revision)'), ('applied_project_revision_fkey', 'FOREIGN KEY (project, revision) REFERENCES migrate.revisions(project, id)')$$,
               'migrate.applied has exactly these constraints');
 SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass('migrate.events')$$,
-              $$VALUES ('events_direction_check', 'CHECK ((direction = ANY (ARRAY[''up''::text, ''down''::text, ''stamp''::text, ''unstamp''::text, ''unregister''::text])))'), ('events_outcome_check', 'CHECK ((outcome = ANY (ARRAY[''success''::text, ''failure''::text])))'), ('events_pkey', 'PRIMARY KEY (event_id)')$$,
+              $$VALUES ('events_direction_check', 'CHECK ((direction = ANY (ARRAY[''up''::text, ''down''::text, ''stamp''::text, ''unstamp''::text, ''unregister''::text, ''accept_schema''::text, ''set_scope''::text])))'), ('events_outcome_check', 'CHECK ((outcome = ANY (ARRAY[''success''::text, ''failure''::text])))'), ('events_pkey', 'PRIMARY KEY (event_id)')$$,
               'migrate.events has exactly these constraints');
 SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass('migrate.grants')$$,
               $$VALUES ('grants_access_check', 'CHECK ((access = ANY (ARRAY[''deploy''::text, ''monitor''::text])))')$$,
@@ -266,10 +276,10 @@ SELECT is(pg_get_indexdef(to_regclass('migrate.revisions_labeled_idx')), 'CREATE
 SELECT is(pg_get_indexdef(to_regclass('migrate.events_project_started_idx')), 'CREATE INDEX events_project_started_idx ON migrate.events USING btree (project, started_at)', 'events are indexed by project and start time');
 SELECT is(pg_get_indexdef(to_regclass('migrate.grants_role_project_idx')), 'CREATE UNIQUE INDEX grants_role_project_idx ON migrate.grants USING btree (role, COALESCE(project, ''''::text))', 'a role has at most one grant per project, and one for every project (NULL)');
 
--- The SQL API of docs/design.md section 3: exactly these 26 routines, with exact signatures.
-SELECT functions_are('migrate', ARRAY['apply', 'branches', 'current', 'downgrade', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'script', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade'], 'schema migrate has exactly the routines of 0.4.0');
+-- The SQL API of docs/design.md section 3: exactly these 31 routines, with exact signatures.
+SELECT functions_are('migrate', ARRAY['accept_schema', 'apply', 'branches', 'current', 'downgrade', 'drift', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'schema_snapshot', 'script', 'set_scope', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade', 'verify'], 'schema migrate has exactly the routines of 0.4.0');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'migrate'::regnamespace$$,
-              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()'],
+              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()', 'migrate.schema_snapshot(text)', 'migrate.drift(text)', 'migrate.accept_schema(text)', 'migrate.set_scope(text,text[])', 'migrate.verify(text,text,boolean)'],
               'the routines of schema migrate have exactly these signatures (no overload of an older version is left)');
 SELECT has_function('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'migrate.revision(text, text, text, text[], text, text[], text[], text) exists');
 SELECT has_function('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'migrate.merge(text[], text, text, text) exists');
@@ -288,6 +298,11 @@ SELECT has_function('migrate', 'show', ARRAY['text', 'text'], 'migrate.show(text
 SELECT has_function('migrate', 'status', ARRAY['text'], 'migrate.status(text) exists');
 SELECT has_function('migrate', 'is_up_to_date', ARRAY['text'], 'migrate.is_up_to_date(text) exists');
 SELECT has_function('migrate', 'status_json', ARRAY['text'], 'migrate.status_json(text) exists');
+SELECT has_function('migrate', 'schema_snapshot', ARRAY['text'], 'migrate.schema_snapshot(text) exists');
+SELECT has_function('migrate', 'drift', ARRAY['text'], 'migrate.drift(text) exists');
+SELECT has_function('migrate', 'accept_schema', ARRAY['text'], 'migrate.accept_schema(text) exists');
+SELECT has_function('migrate', 'set_scope', ARRAY['text', 'text[]'], 'migrate.set_scope(text, text[]) exists');
+SELECT has_function('migrate', 'verify', ARRAY['text', 'text', 'boolean'], 'migrate.verify(text, text, boolean) exists');
 SELECT has_function('migrate', 'plan', ARRAY['text', 'text'], 'migrate.plan(text, text) exists');
 SELECT has_function('migrate', 'script', ARRAY['text', 'text', 'boolean'], 'migrate.script(text, text, boolean) exists');
 SELECT has_function('migrate', 'progress', ARRAY[]::name[], 'migrate.progress() exists');
@@ -314,6 +329,11 @@ SELECT is(pg_get_function_arguments(to_regprocedure('migrate.show(text,text)')),
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.status(text)')), 'project text DEFAULT ''default''::text', 'migrate.status(text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.is_up_to_date(text)')), 'project text DEFAULT ''default''::text', 'migrate.is_up_to_date(text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.status_json(text)')), 'project text DEFAULT ''default''::text', 'migrate.status_json(text): argument names, modes and defaults');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.schema_snapshot(text)')), 'project text DEFAULT ''default''::text', 'migrate.schema_snapshot(text): argument names, modes and defaults');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.drift(text)')), 'project text DEFAULT ''default''::text', 'migrate.drift(text): argument names, modes and defaults');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.accept_schema(text)')), 'project text DEFAULT ''default''::text', 'migrate.accept_schema(text): argument names, modes and defaults');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.set_scope(text,text[])')), 'project text, schemas text[]', 'migrate.set_scope(text, text[]): argument names, modes and defaults');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.verify(text,text,boolean)')), 'target text DEFAULT ''heads''::text, project text DEFAULT ''default''::text, trust_registrants boolean DEFAULT false', 'migrate.verify(text, text, boolean): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.plan(text,text)')), 'target text DEFAULT ''heads''::text, project text DEFAULT ''default''::text', 'migrate.plan(text, text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.script(text,text,boolean)')), 'target text DEFAULT ''heads''::text, project text DEFAULT ''default''::text, trust_registrants boolean DEFAULT false', 'migrate.script(text, text, boolean): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.progress()')), '', 'migrate.progress(): argument names, modes and defaults');

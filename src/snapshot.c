@@ -1,0 +1,663 @@
+/*-------------------------------------------------------------------------
+ *
+ * snapshot.c
+ *	  Schema snapshots: a canonical description of the objects in a
+ *	  project's scope, their fingerprints, and the differences between two.
+ *
+ * A snapshot is one jsonb document: {"format": 1, kind: {object: fields}}
+ * for every kind below, where object is the object's name, quoted as SQL
+ * would quote it and qualified by its schema (and table, for columns,
+ * constraints, triggers, rules and policies).  It holds only what a
+ * migration defines and pg_dump restores: names, definitions as
+ * PostgreSQL's own pg_get_*def() functions print them (with search_path
+ * set to pg_catalog, so every name is qualified), column positions
+ * counted over the columns that exist, never OIDs, owners, privileges,
+ * statistics or sequence values.  jsonb sorts object keys, so the text
+ * of a snapshot, and its SHA-256 (the fingerprint), depend on the schema
+ * alone.
+ *
+ * The scope is migrate.projects.schema_scope, or when that is NULL every
+ * schema but the system's, migrate and those an extension created.
+ * Objects that belong to an extension are left out, and so are indexes
+ * that implement a constraint (the constraint describes them) and
+ * sequences of identity columns (the column does).  Objects of kinds the
+ * snapshot does not describe (foreign tables, aggregates, operators, event
+ * triggers, ...) are listed under "other" by their identity, so that they
+ * are never silently ignored; database-wide ones (event triggers, foreign
+ * servers, publications, casts) are in every project's snapshot.
+ *
+ * IDENTIFICATION
+ *	  src/snapshot.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "snapshot.h"
+
+/*
+ * The snapshot of project $1's scope, and its fingerprint.  One query,
+ * so that every part of it sees the same catalog snapshot.
+ */
+static const char *const snapshot_sql =
+"WITH scope AS (\n"
+"	SELECT (SELECT p.schema_scope FROM migrate.projects p WHERE p.project = $1) AS schemas\n"
+"),\n"
+"ns AS (\n"
+"	SELECT n.oid, n.nspname\n"
+"	  FROM pg_catalog.pg_namespace n, scope\n"
+"	 WHERE CASE WHEN scope.schemas IS NULL\n"
+"			THEN n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'\n"
+"				 AND n.nspname <> 'migrate'\n"
+"				 AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d\n"
+"								  WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass\n"
+"									AND d.objid = n.oid AND d.deptype = 'e')\n"
+"			ELSE n.nspname = ANY (scope.schemas) END\n"
+"),\n"
+"member AS (\n"
+"	SELECT d.classid, d.objid FROM pg_catalog.pg_depend d WHERE d.deptype = 'e'\n"
+"),\n"
+"rel AS (\n"
+"	SELECT c.oid, c.relkind, c.relpersistence, c.relispartition, c.relpartbound,\n"
+"		   c.relrowsecurity, c.relforcerowsecurity, c.reloptions, n.nspname,\n"
+"		   pg_catalog.format('%I.%I', n.nspname, c.relname) AS ident\n"
+"	  FROM pg_catalog.pg_class c JOIN ns n ON n.oid = c.relnamespace\n"
+"	 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')\n"
+"	   AND NOT EXISTS (SELECT FROM member m\n"
+"						WHERE m.classid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
+"						  AND m.objid = c.oid)\n"
+"),\n"
+"proc AS (\n"
+"	SELECT p.oid, p.prokind, n.nspname,\n"
+"		   pg_catalog.format('%I.%I(%s)', n.nspname, p.proname,\n"
+"							 pg_catalog.pg_get_function_identity_arguments(p.oid)) AS ident\n"
+"	  FROM pg_catalog.pg_proc p JOIN ns n ON n.oid = p.pronamespace\n"
+"	 WHERE NOT EXISTS (SELECT FROM member m\n"
+"						WHERE m.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass\n"
+"						  AND m.objid = p.oid)\n"
+"),\n"
+"typ AS (\n"
+"	SELECT t.oid, t.typtype, t.typrelid, t.typbasetype, t.typtypmod, t.typnotnull,\n"
+"		   t.typdefault, t.typcollation, n.nspname,\n"
+"		   pg_catalog.format('%I.%I', n.nspname, t.typname) AS ident\n"
+"	  FROM pg_catalog.pg_type t JOIN ns n ON n.oid = t.typnamespace\n"
+"	 WHERE NOT EXISTS (SELECT FROM member m\n"
+"						WHERE m.classid = 'pg_catalog.pg_type'::pg_catalog.regclass\n"
+"						  AND m.objid = t.oid)\n"
+"	   AND NOT EXISTS (SELECT FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)\n"
+"	   AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_catalog.pg_class c\n"
+"								 WHERE c.oid = t.typrelid) = 'c')\n"
+"	   AND t.typtype <> 'm'\n"
+"),\n"
+"other AS (\n"
+"	SELECT 'pg_catalog.pg_class'::pg_catalog.regclass AS classid, c.oid AS objid\n"
+"	  FROM pg_catalog.pg_class c JOIN ns n ON n.oid = c.relnamespace\n"
+"	 WHERE c.relkind = 'f'\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid FROM proc p WHERE p.prokind = 'a'\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid FROM typ t WHERE t.typtype IN ('b', 'r')\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_operator'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_operator o JOIN ns n ON n.oid = o.oprnamespace\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_opfamily o JOIN ns n ON n.oid = o.opfnamespace\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_opclass'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_opclass o JOIN ns n ON n.oid = o.opcnamespace\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_collation'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_collation o JOIN ns n ON n.oid = o.collnamespace\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_conversion'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_conversion o JOIN ns n ON n.oid = o.connamespace\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_statistic_ext o JOIN ns n ON n.oid = o.stxnamespace\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_ts_config'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_ts_config o JOIN ns n ON n.oid = o.cfgnamespace\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_ts_dict'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_ts_dict o JOIN ns n ON n.oid = o.dictnamespace\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_ts_parser'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_ts_parser o JOIN ns n ON n.oid = o.prsnamespace\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_ts_template'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_ts_template o JOIN ns n ON n.oid = o.tmplnamespace\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_event_trigger'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_event_trigger o\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_foreign_data_wrapper o\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_foreign_server o\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_publication'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_publication o\n"
+"	UNION ALL\n"
+"	SELECT 'pg_catalog.pg_cast'::pg_catalog.regclass, o.oid\n"
+"	  FROM pg_catalog.pg_cast o WHERE o.oid >= 16384\n"
+")\n"
+"SELECT s, 'sha256:' OPERATOR(pg_catalog.||) pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(s::pg_catalog.text)), 'hex')\n"
+"  FROM (SELECT '{\"schema\": {}, \"table\": {}, \"column\": {}, \"constraint\": {}, \"index\": {}, \"sequence\": {}, \"view\": {}, \"materialized_view\": {}, \"function\": {}, \"procedure\": {}, \"trigger\": {}, \"rule\": {}, \"enum\": {}, \"domain\": {}, \"composite\": {}, \"extension\": {}, \"policy\": {}, \"other\": {}}'::pg_catalog.jsonb OPERATOR(pg_catalog.||)\n"
+"		pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"	'format', 1,\n"
+"	'schema', (SELECT pg_catalog.jsonb_object_agg(pg_catalog.quote_ident(n.nspname),\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'comment', pg_catalog.obj_description(n.oid, 'pg_namespace'))))\n"
+"		FROM ns n),\n"
+"	'table', (SELECT pg_catalog.jsonb_object_agg(r.ident, pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'partitioned', r.relkind = 'p',\n"
+"				'persistence', CASE r.relpersistence WHEN 'u' THEN 'unlogged' ELSE 'permanent' END,\n"
+"				'partition_key', CASE WHEN r.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(r.oid) END,\n"
+"				'partition_bound', CASE WHEN r.relispartition THEN pg_catalog.pg_get_expr(r.relpartbound, r.oid) END,\n"
+"				'parents', (SELECT pg_catalog.jsonb_agg(pg_catalog.format('%I.%I', pn.nspname, pc.relname) ORDER BY i.inhseqno)\n"
+"							  FROM pg_catalog.pg_inherits i\n"
+"							  JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent\n"
+"							  JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace\n"
+"							 WHERE i.inhrelid = r.oid),\n"
+"				'row_security', r.relrowsecurity,\n"
+"				'force_row_security', r.relforcerowsecurity,\n"
+"				'options', pg_catalog.to_jsonb(r.reloptions),\n"
+"				'comment', pg_catalog.obj_description(r.oid, 'pg_class'))))\n"
+"		FROM rel r WHERE r.relkind IN ('r', 'p')),\n"
+"	'column', (SELECT pg_catalog.jsonb_object_agg(pg_catalog.format('%s.%I', r.ident, a.attname),\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'position', a.position,\n"
+"				'type', pg_catalog.format_type(a.atttypid, a.atttypmod),\n"
+"				'collation', CASE WHEN a.attcollation <> t.typcollation THEN\n"
+"					(SELECT pg_catalog.format('%I.%I', cn.nspname, co.collname)\n"
+"					   FROM pg_catalog.pg_collation co\n"
+"					   JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace\n"
+"					  WHERE co.oid = a.attcollation) END,\n"
+"				'default', CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,\n"
+"				'generated', CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,\n"
+"				'not_null', a.attnotnull,\n"
+"				'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,\n"
+"				'comment', pg_catalog.col_description(r.oid, a.attnum))))\n"
+"		FROM rel r\n"
+"		JOIN (SELECT a.*, pg_catalog.row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum) AS position\n"
+"				FROM pg_catalog.pg_attribute a\n"
+"			   WHERE a.attnum > 0 AND NOT a.attisdropped) a ON a.attrelid = r.oid\n"
+"		JOIN pg_catalog.pg_type t ON t.oid = a.atttypid\n"
+"		LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum\n"
+"	   WHERE r.relkind IN ('r', 'p')),\n"
+"	'constraint', (SELECT pg_catalog.jsonb_object_agg(pg_catalog.format('%s.%I', r.ident, co.conname),\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'definition', pg_catalog.pg_get_constraintdef(co.oid),\n"
+"				'validated', co.convalidated,\n"
+"				'comment', pg_catalog.obj_description(co.oid, 'pg_constraint'))))\n"
+"		FROM rel r JOIN pg_catalog.pg_constraint co ON co.conrelid = r.oid),\n"
+"	'index', (SELECT pg_catalog.jsonb_object_agg(pg_catalog.format('%I.%I', r.nspname, ic.relname),\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'table', r.ident,\n"
+"				'definition', pg_catalog.pg_get_indexdef(i.indexrelid),\n"
+"				'valid', i.indisvalid,\n"
+"				'comment', pg_catalog.obj_description(i.indexrelid, 'pg_class'))))\n"
+"		FROM rel r\n"
+"		JOIN pg_catalog.pg_index i ON i.indrelid = r.oid\n"
+"		JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid\n"
+"	   WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_constraint co\n"
+"						  WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid\n"
+"							AND co.contype IN ('p', 'u', 'x'))),\n"
+"	'sequence', (SELECT pg_catalog.jsonb_object_agg(r.ident,\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'type', pg_catalog.format_type(s.seqtypid, NULL),\n"
+"				'start', s.seqstart, 'increment', s.seqincrement,\n"
+"				'min', s.seqmin, 'max', s.seqmax, 'cache', s.seqcache, 'cycle', s.seqcycle,\n"
+"				'persistence', CASE r.relpersistence WHEN 'u' THEN 'unlogged' ELSE 'permanent' END,\n"
+"				'owned_by', (SELECT pg_catalog.format('%I.%I.%I', on_.nspname, oc.relname, oa.attname)\n"
+"							   FROM pg_catalog.pg_depend d\n"
+"							   JOIN pg_catalog.pg_class oc ON oc.oid = d.refobjid\n"
+"							   JOIN pg_catalog.pg_namespace on_ ON on_.oid = oc.relnamespace\n"
+"							   JOIN pg_catalog.pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid\n"
+"							  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
+"								AND d.objid = r.oid AND d.deptype = 'a'\n"
+"								AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass),\n"
+"				'comment', pg_catalog.obj_description(r.oid, 'pg_class'))))\n"
+"		FROM rel r JOIN pg_catalog.pg_sequence s ON s.seqrelid = r.oid\n"
+"	   WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend d\n"
+"						  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
+"							AND d.objid = r.oid AND d.deptype = 'i')),\n"
+"	'view', (SELECT pg_catalog.jsonb_object_agg(r.ident,\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'definition', pg_catalog.pg_get_viewdef(r.oid),\n"
+"				'options', pg_catalog.to_jsonb(r.reloptions),\n"
+"				'comment', pg_catalog.obj_description(r.oid, 'pg_class'))))\n"
+"		FROM rel r WHERE r.relkind = 'v'),\n"
+"	'materialized_view', (SELECT pg_catalog.jsonb_object_agg(r.ident,\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'definition', pg_catalog.pg_get_viewdef(r.oid),\n"
+"				'options', pg_catalog.to_jsonb(r.reloptions),\n"
+"				'comment', pg_catalog.obj_description(r.oid, 'pg_class'))))\n"
+"		FROM rel r WHERE r.relkind = 'm'),\n"
+"	'function', (SELECT pg_catalog.jsonb_object_agg(p.ident,\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'language', l.lanname,\n"
+"				'definition', pg_catalog.pg_get_functiondef(p.oid),\n"
+"				'comment', pg_catalog.obj_description(p.oid, 'pg_proc'))))\n"
+"		FROM proc p\n"
+"		JOIN pg_catalog.pg_proc pp ON pp.oid = p.oid\n"
+"		JOIN pg_catalog.pg_language l ON l.oid = pp.prolang\n"
+"	   WHERE p.prokind IN ('f', 'w')),\n"
+"	'procedure', (SELECT pg_catalog.jsonb_object_agg(p.ident,\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'language', l.lanname,\n"
+"				'definition', pg_catalog.pg_get_functiondef(p.oid),\n"
+"				'comment', pg_catalog.obj_description(p.oid, 'pg_proc'))))\n"
+"		FROM proc p\n"
+"		JOIN pg_catalog.pg_proc pp ON pp.oid = p.oid\n"
+"		JOIN pg_catalog.pg_language l ON l.oid = pp.prolang\n"
+"	   WHERE p.prokind = 'p'),\n"
+"	'trigger', (SELECT pg_catalog.jsonb_object_agg(pg_catalog.format('%s.%I', r.ident, tg.tgname),\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'definition', pg_catalog.pg_get_triggerdef(tg.oid),\n"
+"				'enabled', CASE tg.tgenabled WHEN 'O' THEN 'origin' WHEN 'D' THEN 'disabled'\n"
+"							 WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,\n"
+"				'comment', pg_catalog.obj_description(tg.oid, 'pg_trigger'))))\n"
+"		FROM rel r JOIN pg_catalog.pg_trigger tg ON tg.tgrelid = r.oid\n"
+"	   WHERE NOT tg.tgisinternal),\n"
+"	'rule', (SELECT pg_catalog.jsonb_object_agg(pg_catalog.format('%s.%I', r.ident, ru.rulename),\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'definition', pg_catalog.pg_get_ruledef(ru.oid),\n"
+"				'comment', pg_catalog.obj_description(ru.oid, 'pg_rewrite'))))\n"
+"		FROM rel r JOIN pg_catalog.pg_rewrite ru ON ru.ev_class = r.oid\n"
+"	   WHERE ru.rulename <> '_RETURN'),\n"
+"	'enum', (SELECT pg_catalog.jsonb_object_agg(t.ident,\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'labels', (SELECT pg_catalog.jsonb_agg(e.enumlabel ORDER BY e.enumsortorder)\n"
+"							 FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid),\n"
+"				'comment', pg_catalog.obj_description(t.oid, 'pg_type'))))\n"
+"		FROM typ t WHERE t.typtype = 'e'),\n"
+"	'domain', (SELECT pg_catalog.jsonb_object_agg(t.ident,\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'type', pg_catalog.format_type(t.typbasetype, t.typtypmod),\n"
+"				'not_null', t.typnotnull,\n"
+"				'default', t.typdefault,\n"
+"				'constraints', (SELECT pg_catalog.jsonb_object_agg(co.conname, pg_catalog.pg_get_constraintdef(co.oid))\n"
+"								  FROM pg_catalog.pg_constraint co WHERE co.contypid = t.oid),\n"
+"				'comment', pg_catalog.obj_description(t.oid, 'pg_type'))))\n"
+"		FROM typ t WHERE t.typtype = 'd'),\n"
+"	'composite', (SELECT pg_catalog.jsonb_object_agg(t.ident,\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'attributes', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(a.attname,\n"
+"										pg_catalog.format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum)\n"
+"								 FROM pg_catalog.pg_attribute a\n"
+"								WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped),\n"
+"				'comment', pg_catalog.obj_description(t.oid, 'pg_type'))))\n"
+"		FROM typ t WHERE t.typtype = 'c'),\n"
+"	'extension', (SELECT pg_catalog.jsonb_object_agg(pg_catalog.quote_ident(e.extname),\n"
+"			pg_catalog.jsonb_build_object('version', e.extversion,\n"
+"										  'schema', pg_catalog.quote_ident(en.nspname)))\n"
+"		FROM pg_catalog.pg_extension e\n"
+"		JOIN pg_catalog.pg_namespace en ON en.oid = e.extnamespace\n"
+"	   WHERE e.extname <> 'pg_migrate'\n"
+"		 AND (e.extnamespace IN (SELECT n.oid FROM ns n)\n"
+"			  OR EXISTS (SELECT FROM pg_catalog.pg_depend d\n"
+"						  WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass\n"
+"							AND d.objid = e.extnamespace AND d.deptype = 'e'\n"
+"							AND d.refobjid = e.oid))),\n"
+"	'policy', (SELECT pg_catalog.jsonb_object_agg(pg_catalog.format('%s.%I', r.ident, po.polname),\n"
+"			pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(\n"
+"				'command', CASE po.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT'\n"
+"							 WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,\n"
+"				'permissive', po.polpermissive,\n"
+"				'roles', (SELECT pg_catalog.jsonb_agg(CASE WHEN x.role = 0 THEN 'public'\n"
+"													  ELSE pg_catalog.pg_get_userbyid(x.role)::pg_catalog.text END\n"
+"													  ORDER BY 1)\n"
+"							FROM pg_catalog.unnest(po.polroles) AS x(role)),\n"
+"				'using', pg_catalog.pg_get_expr(po.polqual, po.polrelid),\n"
+"				'check', pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid),\n"
+"				'comment', pg_catalog.obj_description(po.oid, 'pg_policy'))))\n"
+"		FROM rel r JOIN pg_catalog.pg_policy po ON po.polrelid = r.oid),\n"
+"	'other', (SELECT pg_catalog.jsonb_object_agg(i.type OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) i.identity,\n"
+"			pg_catalog.jsonb_build_object('type', i.type))\n"
+"		FROM other o\n"
+"		CROSS JOIN LATERAL pg_catalog.pg_identify_object(o.classid, o.objid, 0) i\n"
+"	   WHERE NOT EXISTS (SELECT FROM member m WHERE m.classid = o.classid AND m.objid = o.objid))\n"
+")) AS s) AS snap\n"
+;
+
+/*
+ * The differences between snapshots $1 (expected) and $2 (actual): one
+ * row per object added, removed or changed, in the order of kind and
+ * object name (byte order, whatever the database's collation).
+ */
+#define DIFF_SQL \
+	"WITH e AS (SELECT k.key AS kind, o.key AS object, o.value " \
+	"             FROM pg_catalog.jsonb_each($1) k, " \
+	"                  pg_catalog.jsonb_each(CASE WHEN pg_catalog.jsonb_typeof(k.value) = 'object' " \
+	"                                        THEN k.value ELSE '{}' END) o), " \
+	"     a AS (SELECT k.key AS kind, o.key AS object, o.value " \
+	"             FROM pg_catalog.jsonb_each($2) k, " \
+	"                  pg_catalog.jsonb_each(CASE WHEN pg_catalog.jsonb_typeof(k.value) = 'object' " \
+	"                                        THEN k.value ELSE '{}' END) o) " \
+	"SELECT COALESCE(e.kind, a.kind) AS kind, COALESCE(e.object, a.object) AS object, " \
+	"       CASE WHEN e.kind IS NULL THEN 'added' WHEN a.kind IS NULL THEN 'removed' " \
+	"            ELSE 'changed' END AS change, " \
+	"       e.value AS expected, a.value AS actual " \
+	"  FROM e FULL JOIN a ON a.kind = e.kind AND a.object = e.object " \
+	" WHERE e.value IS DISTINCT FROM a.value"
+
+static const char *const diff_rows_sql =
+"SELECT d.kind, d.object, d.change, d.expected, d.actual FROM (" DIFF_SQL ") d "
+" ORDER BY d.kind COLLATE \"C\", d.object COLLATE \"C\"";
+
+/* the same as a jsonb array of objects, each with the phase $3 */
+static const char *const diff_json_sql =
+"SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('phase', $3::pg_catalog.text, "
+"       'kind', d.kind, 'object', d.object, 'change', d.change, "
+"       'expected', d.expected, 'actual', d.actual) "
+"       ORDER BY d.kind COLLATE \"C\", d.object COLLATE \"C\") "
+"  FROM (" DIFF_SQL ") d";
+
+static const char *const record_sql =
+"UPDATE migrate.projects SET snapshot = $2, fingerprint = $3, "
+"       snapshot_at = pg_catalog.now() WHERE project = $1";
+
+/*
+ * The events of this transaction's command carry the fingerprint after
+ * it: started_at bounds the search to the command's rows through the
+ * (project, started_at) index.
+ */
+static const char *const events_sql =
+"UPDATE migrate.events SET fingerprint = $2 "
+" WHERE project = $1 AND started_at >= $3 AND fingerprint IS NULL "
+"   AND outcome = 'success' "
+"   AND transaction_id = pg_catalog.pg_current_xact_id()";
+
+static const char *const scope_sql =
+"UPDATE migrate.projects SET schema_scope = $2 WHERE project = $1";
+
+static const char *const stored_sql =
+"SELECT snapshot, fingerprint FROM migrate.projects WHERE project = $1";
+
+typedef enum SnapshotQuery
+{
+	SQ_SNAPSHOT,
+	SQ_DIFF_ROWS,
+	SQ_DIFF_JSON,
+	SQ_RECORD,
+	SQ_EVENTS,
+	SQ_STORED,
+	SQ_SCOPE,
+	NUM_SNAPSHOT_QUERIES
+} SnapshotQuery;
+
+static const struct
+{
+	const char *const *sql;
+	int			nargs;
+	Oid			argtypes[3];
+}			queries[NUM_SNAPSHOT_QUERIES] = {
+	[SQ_SNAPSHOT] = {&snapshot_sql, 1, {TEXTOID}},
+	[SQ_DIFF_ROWS] = {&diff_rows_sql, 2, {JSONBOID, JSONBOID}},
+	[SQ_DIFF_JSON] = {&diff_json_sql, 3, {JSONBOID, JSONBOID, TEXTOID}},
+	[SQ_RECORD] = {&record_sql, 3, {TEXTOID, JSONBOID, TEXTOID}},
+	[SQ_EVENTS] = {&events_sql, 3, {TEXTOID, TEXTOID, TIMESTAMPTZOID}},
+	[SQ_STORED] = {&stored_sql, 1, {TEXTOID}},
+	[SQ_SCOPE] = {&scope_sql, 2, {TEXTOID, TEXTARRAYOID}},
+};
+
+static SPIPlanPtr plans[NUM_SNAPSHOT_QUERIES];
+
+/* run a query of this file; the caller is connected to SPI */
+static void
+run(SnapshotQuery q, Datum *values, const char *nulls)
+{
+	int			ret;
+
+	if (plans[q] == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(*queries[q].sql, queries[q].nargs,
+									   (Oid *) queries[q].argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed for a schema snapshot query: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		plans[q] = plan;
+	}
+	/* not read-only: each query sees what the command has done so far */
+	ret = SPI_execute_plan(plans[q], values, nulls, false, 0);
+	if (ret < 0)
+		elog(ERROR, "SPI_execute_plan failed for a schema snapshot query: %s",
+			 SPI_result_code_string(ret));
+}
+
+/* a jsonb column of the first result row, copied into cxt, or NULL */
+static Jsonb *
+result_jsonb(int column, MemoryContext cxt)
+{
+	bool		isnull;
+	Datum		d;
+	MemoryContext old;
+	Jsonb	   *result;
+
+	if (SPI_processed == 0)
+		return NULL;
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column,
+					  &isnull);
+	if (isnull)
+		return NULL;
+	old = MemoryContextSwitchTo(cxt);
+	result = DatumGetJsonbPCopy(d);
+	MemoryContextSwitchTo(old);
+	return result;
+}
+
+/* a text column of the first result row, copied into cxt, or NULL */
+static char *
+result_text(int column, MemoryContext cxt)
+{
+	bool		isnull;
+	Datum		d;
+	MemoryContext old;
+	char	   *result;
+
+	if (SPI_processed == 0)
+		return NULL;
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column,
+					  &isnull);
+	if (isnull)
+		return NULL;
+	old = MemoryContextSwitchTo(cxt);
+	result = TextDatumGetCString(d);
+	MemoryContextSwitchTo(old);
+	return result;
+}
+
+/*
+ * A fingerprint read back from migrate.projects is shown and compared:
+ * it must be what this file writes.
+ */
+static char *
+checked_fingerprint(char *fp, const char *project)
+{
+	if (fp == NULL)
+		return NULL;
+	if (strlen(fp) != PGM_FINGERPRINT_LEN || strncmp(fp, "sha256:", 7) != 0 ||
+		strspn(fp + 7, "0123456789abcdef") != PGM_FINGERPRINT_LEN - 7)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the recorded schema fingerprint of project \"%s\" is malformed",
+						project),
+				 errhint("Run migrate.accept_schema() to record the current schema again.")));
+	return fp;
+}
+
+/* Whether the migrate tables have the columns of fingerprints (0.4.0). */
+bool
+pgm_fingerprints_enabled(void)
+{
+	return pgm_have_column("projects", "fingerprint") &&
+		pgm_have_column("events", "fingerprint");
+}
+
+void
+pgm_take_snapshot(const char *project, Jsonb **snapshot, char **fingerprint)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmOwnerScope os;
+	Datum		values[1];
+
+	values[0] = CStringGetTextDatum(project);
+	pgm_connect_spi(&os);
+	run(SQ_SNAPSHOT, values, NULL);
+	*snapshot = result_jsonb(1, cxt);
+	*fingerprint = result_text(2, cxt);
+	pgm_finish_spi(&os);
+	if (*snapshot == NULL || *fingerprint == NULL)
+		elog(ERROR, "the schema snapshot query returned nothing");
+}
+
+/*
+ * After a command changed the schema (or may have): record the snapshot
+ * and its fingerprint with the project, and the fingerprint in the events
+ * the command wrote since since.  Returns the fingerprint, or NULL when the
+ * tables predate fingerprints (ALTER EXTENSION pg_migrate UPDATE not run).
+ */
+char *
+pgm_record_fingerprint(const char *project, TimestampTz since)
+{
+	Jsonb	   *snapshot;
+	char	   *fingerprint;
+	PgmOwnerScope os;
+	Datum		values[3];
+
+	if (!pgm_fingerprints_enabled())
+		return NULL;
+	pgm_take_snapshot(project, &snapshot, &fingerprint);
+	values[0] = CStringGetTextDatum(project);
+	values[1] = JsonbPGetDatum(snapshot);
+	values[2] = CStringGetTextDatum(fingerprint);
+	pgm_connect_spi(&os);
+	run(SQ_RECORD, values, NULL);
+	values[1] = CStringGetTextDatum(fingerprint);
+	values[2] = TimestampTzGetDatum(since);
+	run(SQ_EVENTS, values, NULL);
+	pgm_finish_spi(&os);
+	return fingerprint;
+}
+
+/*
+ * The snapshot and fingerprint recorded with a project; false when none
+ * is (no command has run since fingerprints exist).
+ */
+bool
+pgm_stored_snapshot(const char *project, Jsonb **snapshot, char **fingerprint)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmOwnerScope os;
+	Datum		values[1];
+
+	*snapshot = NULL;
+	*fingerprint = NULL;
+	if (!pgm_fingerprints_enabled())
+		return false;
+	values[0] = CStringGetTextDatum(project);
+	pgm_connect_spi(&os);
+	run(SQ_STORED, values, NULL);
+	*snapshot = result_jsonb(1, cxt);
+	*fingerprint = result_text(2, cxt);
+	pgm_finish_spi(&os);
+	*fingerprint = checked_fingerprint(*fingerprint, project);
+	if (*snapshot != NULL && (*fingerprint == NULL ||
+							  !JB_ROOT_IS_OBJECT(*snapshot)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the recorded schema snapshot of project \"%s\" is malformed",
+						project),
+				 errhint("Run migrate.accept_schema() to record the current schema again.")));
+	return *snapshot != NULL;
+}
+
+/* Store a project's scope: NULL for the default. */
+void
+pgm_store_scope(const char *project, ArrayType *schemas)
+{
+	PgmOwnerScope os;
+	Datum		values[2];
+	char		nulls[2] = {' ', schemas == NULL ? 'n' : ' '};
+
+	values[0] = CStringGetTextDatum(project);
+	values[1] = schemas ? PointerGetDatum(schemas) : (Datum) 0;
+	pgm_connect_spi(&os);
+	run(SQ_SCOPE, values, nulls);
+	pgm_finish_spi(&os);
+}
+
+/*
+ * The differences between two snapshots as rows (kind, object, change,
+ * expected, actual) of a materialized set-returning function.
+ */
+void
+pgm_put_differences(ReturnSetInfo *rsinfo, Jsonb *expected, Jsonb *actual)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmOwnerScope os;
+	Datum		values[2];
+	uint64		i;
+
+	values[0] = JsonbPGetDatum(expected);
+	values[1] = JsonbPGetDatum(actual);
+	pgm_connect_spi(&os);
+	run(SQ_DIFF_ROWS, values, NULL);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Datum		row[5];
+		bool		nulls[5];
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		int			c;
+
+		for (c = 0; c < 5; c++)
+			row[c] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+								   c + 1, &nulls[c]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, nulls);
+		MemoryContextSwitchTo(old);
+	}
+	pgm_finish_spi(&os);
+}
+
+/*
+ * The differences between two snapshots as a jsonb array of objects
+ * (phase, kind, object, change, expected, actual), or NULL when there is
+ * none.
+ */
+Jsonb *
+pgm_differences_json(Jsonb *expected, Jsonb *actual, const char *phase)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmOwnerScope os;
+	Datum		values[3];
+	Jsonb	   *result;
+
+	values[0] = JsonbPGetDatum(expected);
+	values[1] = JsonbPGetDatum(actual);
+	values[2] = CStringGetTextDatum(phase);
+	pgm_connect_spi(&os);
+	run(SQ_DIFF_JSON, values, NULL);
+	result = result_jsonb(1, cxt);
+	pgm_finish_spi(&os);
+	return result;
+}
+
+/* Whether two snapshots describe the same schema. */
+bool
+pgm_snapshots_equal(Jsonb *a, Jsonb *b)
+{
+	return compareJsonbContainers(&a->root, &b->root) == 0;
+}
