@@ -66,7 +66,7 @@ $(OBJS): $(wildcard $(srcdir)/src/*.h) src/core/pgm_core.h src/core/core_int.h $
 # through libcrypto, strong random numbers).
 CLIENT_CORE_OBJS = client/core_ids.o client/core_checksum.o client/core_graph.o \
 	client/core_target.o client/core_plan.o client/core_script.o client/core_text.o
-CLIENT_OBJS = client/main.o client/cmd_push.o client/cmd_run.o client/cmd_read.o \
+CLIENT_OBJS = client/main.o client/cmd_push.o client/cmd_run.o client/cmd_read.o client/cmd_check.o \
 	client/cmd_files.o client/util.o client/files.o client/db.o client/import.o \
 	client/import_dbmate.o client/import_golang.o client/import_flyway.o \
 	client/import_sqitch.o client/import_alembic.o client/offline.o client/classify.o \

@@ -327,6 +327,12 @@ RETURNS TABLE (kind text, object text, change text, expected jsonb,
 AS 'MODULE_PATHNAME', 'pg_migrate_drift'
 LANGUAGE C STABLE;
 
+CREATE FUNCTION migrate.schema_diff(expected_snapshot jsonb, actual_snapshot jsonb)
+RETURNS TABLE (kind text, object text, change text, expected jsonb,
+			   actual jsonb)
+AS 'MODULE_PATHNAME', 'pg_migrate_schema_diff'
+LANGUAGE C IMMUTABLE;
+
 CREATE FUNCTION migrate.accept_schema(project text DEFAULT 'default')
 RETURNS text
 AS 'MODULE_PATHNAME', 'pg_migrate_accept_schema'
@@ -437,7 +443,8 @@ BEGIN
 							  'migrate.status(text), migrate.is_up_to_date(text), '
 							  'migrate.status_json(text), migrate.plan(text, text), '
 							  'migrate.progress(), migrate.has_access(text, text), '
-							  'migrate.schema_snapshot(text), migrate.drift(text) TO %s', role);
+							  'migrate.schema_snapshot(text), migrate.drift(text), '
+							  'migrate.schema_diff(jsonb, jsonb) TO %s', role);
 	IF access = 'deploy' THEN
 		EXECUTE pg_catalog.format('GRANT SELECT (up_script, down_script) ON migrate.revisions TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION '

@@ -60,6 +60,7 @@ typedef struct Opts
 	bool		resolve_deps;
 	bool		offline;		/* --offline */
 	const char *from;			/* --from REV[,REV]: the offline state */
+	const char *scratch;		/* --scratch CONNINFO: verify's database */
 	int			nargs;
 	char	  **args;
 } Opts;
@@ -97,8 +98,13 @@ extern bool pgm_project_option_ok(const char *project);
 extern int pgm_offline_plan(Opts *o);
 extern int pgm_offline_script(Opts *o);
 
+/* cmd_read.c: how the directory and the database differ */
+extern PGresult *dir_drift(PGconn *conn, const Opts *o, const PgmMigrationSet *set);
+
 /* the commands */
 extern int cmd_adopt(Opts *o);
+extern int cmd_check(Opts *o);
+extern int cmd_verify(Opts *o);
 extern int cmd_branches(Opts *o);
 extern int cmd_bundle(Opts *o);
 extern int cmd_current(Opts *o);

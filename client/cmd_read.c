@@ -136,7 +136,7 @@ static const char *const DRIFT_SQL =
 ") d ORDER BY d.k, d.ord";
 
 /* the drift of the directory: its ids, checksums and file names */
-static PGresult *
+PGresult *
 dir_drift(PGconn *conn, const Opts *o, const PgmMigrationSet *set)
 {
 	PGresult   *res = query_with_arrays(conn, DRIFT_SQL, o->project, set,

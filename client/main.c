@@ -181,6 +181,8 @@ static const Command commands[] = {
 	{"branches", cmd_branches, 0, 0, "branches"},
 	{"history", cmd_history, 0, 1, "history [RANGE]"},
 	{"status", cmd_status, 0, 0, "status [--check] [--dir D]"},
+	{"check", cmd_check, 0, 0, "check [--dir D]"},
+	{"verify", cmd_verify, 0, 1, "verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]]"},
 	{"plan", cmd_plan, 0, 1, "plan [TARGET] [--dir D [--offline] [--from REVS]]"},
 	{"script", cmd_script, 0, 1, "script [TARGET or RANGE] [--dir D [--offline] [--from REVS]]"},
 	{"merge", cmd_merge, 0, 64, "merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]"},
@@ -216,11 +218,14 @@ usage(FILE *f)
 			"                          PGSERVICE says where one is)\n"
 			"      --from=REVS         offline: start from these revisions (comma-separated)\n"
 			"                          and what lies below them applied (default: nothing)\n"
+			"      --scratch=CONNINFO  verify: a database to push the directory to and run\n"
+			"                          the proofs in, instead of -d's (--per-revision commits there)\n"
 			"  -m, --message=TEXT      message of a new revision\n"
 			"      --version           show the version and exit\n"
 			"      --help              show this help and exit\n"
 			"\nFormats for import and adopt: dbmate, golang-migrate, flyway, sqitch, alembic.\n"
-			"Exit status: 0 success, 1 not up to date (status --check), 2 usage error,\n"
+			"Exit status: 0 success, 1 not up to date (status --check), not as expected\n"
+			"(check) or a failed proof (verify), 2 usage error,\n"
 			"3 connection failure, 4 error reported by the server (offline: the same\n"
 			"refusal), 5 file or source error.\n");
 }
@@ -238,7 +243,7 @@ enum
 	OPT_PROJECT = 256, OPT_DIR, OPT_JSON, OPT_BRANCH_LABEL, OPT_DEPENDS_ON,
 	OPT_PARENTS, OPT_ID, OPT_CHECK, OPT_FORCE, OPT_IGNORE_CHANGED, OPT_PURGE,
 	OPT_PER_REVISION, OPT_TRUST_REGISTRANTS, OPT_ALLOW_EXTRA, OPT_RESOLVE, OPT_DOWNGRADE_SQL, OPT_VERSIONS, OPT_TABLE,
-	OPT_TOOL_PROJECT, OPT_OFFLINE, OPT_FROM, OPT_VERSION, OPT_HELP
+	OPT_TOOL_PROJECT, OPT_OFFLINE, OPT_FROM, OPT_SCRATCH, OPT_VERSION, OPT_HELP
 };
 
 /*
@@ -272,6 +277,7 @@ main(int argc, char **argv)
 		{"tool-project", required_argument, NULL, OPT_TOOL_PROJECT},
 		{"offline", no_argument, NULL, OPT_OFFLINE},
 		{"from", required_argument, NULL, OPT_FROM},
+		{"scratch", required_argument, NULL, OPT_SCRATCH},
 		{"output", required_argument, NULL, 'o'},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"help", no_argument, NULL, OPT_HELP},
@@ -376,6 +382,9 @@ main(int argc, char **argv)
 			case OPT_OFFLINE:
 				o.offline = true;
 				break;
+			case OPT_SCRATCH:
+				o.scratch = optarg;
+				break;
 			case OPT_FROM:
 				o.from = optarg;
 				break;
@@ -421,12 +430,19 @@ main(int argc, char **argv)
 		pgm_error("--trust-registrants applies to upgrade and downgrade only");
 		return PGM_EXIT_USAGE;
 	}
-	if ((o.offline || o.from) && cmd->fn != cmd_plan && cmd->fn != cmd_script)
+	if ((o.offline && cmd->fn != cmd_plan && cmd->fn != cmd_script && cmd->fn != cmd_verify) ||
+		(o.from && cmd->fn != cmd_plan && cmd->fn != cmd_script))
 	{
-		pgm_error("--offline and --from apply to plan and script only");
+		pgm_error(o.offline ? "--offline applies to plan, script and verify only" :
+				  "--from applies to plan and script only");
 		return PGM_EXIT_USAGE;
 	}
-	if ((o.offline || o.from) && o.conninfo)
+	if (o.scratch && cmd->fn != cmd_verify)
+	{
+		pgm_error("--scratch applies to verify only");
+		return PGM_EXIT_USAGE;
+	}
+	if ((o.offline || o.from) && o.conninfo && cmd->fn != cmd_verify)
 	{
 		pgm_error("--offline and --from read the migrations directory, not a database: drop -d");
 		return PGM_EXIT_USAGE;

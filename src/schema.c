@@ -95,6 +95,37 @@ pg_migrate_drift(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+PG_FUNCTION_INFO_V1(pg_migrate_schema_diff);
+
+/*
+ * migrate.schema_diff(expected, actual): the differences between two
+ * snapshots, as drift() lists them; for comparing databases (a staging
+ * snapshot with production's) and for the client's proofs.
+ */
+Datum
+pg_migrate_schema_diff(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Jsonb	   *expected;
+	Jsonb	   *actual;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("schema snapshots to compare must not be null")));
+	expected = PG_GETARG_JSONB_P(0);
+	actual = PG_GETARG_JSONB_P(1);
+	if (!JB_ROOT_IS_OBJECT(expected) || JB_ROOT_IS_SCALAR(expected) ||
+		!JB_ROOT_IS_OBJECT(actual) || JB_ROOT_IS_SCALAR(actual))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a schema snapshot must be a jsonb object"),
+				 errhint("Compare what migrate.schema_snapshot() returns.")));
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	pgm_put_differences(rsinfo, expected, actual);
+	return (Datum) 0;
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_accept_schema);
 
 /*

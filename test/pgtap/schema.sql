@@ -24,7 +24,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
-SELECT plan(369);
+SELECT plan(371);
 
 -- The extension and its schema.
 SELECT has_extension('pg_catalog', 'pg_migrate', 'extension pg_migrate is installed with schema pg_catalog (the control file''s schema)');
@@ -276,10 +276,10 @@ SELECT is(pg_get_indexdef(to_regclass('migrate.revisions_labeled_idx')), 'CREATE
 SELECT is(pg_get_indexdef(to_regclass('migrate.events_project_started_idx')), 'CREATE INDEX events_project_started_idx ON migrate.events USING btree (project, started_at)', 'events are indexed by project and start time');
 SELECT is(pg_get_indexdef(to_regclass('migrate.grants_role_project_idx')), 'CREATE UNIQUE INDEX grants_role_project_idx ON migrate.grants USING btree (role, COALESCE(project, ''''::text))', 'a role has at most one grant per project, and one for every project (NULL)');
 
--- The SQL API of docs/design.md section 3: exactly these 31 routines, with exact signatures.
-SELECT functions_are('migrate', ARRAY['accept_schema', 'apply', 'branches', 'current', 'downgrade', 'drift', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'schema_snapshot', 'script', 'set_scope', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade', 'verify'], 'schema migrate has exactly the routines of 0.4.0');
+-- The SQL API of docs/design.md section 3: exactly these 32 routines, with exact signatures.
+SELECT functions_are('migrate', ARRAY['accept_schema', 'apply', 'branches', 'current', 'downgrade', 'drift', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'schema_diff', 'schema_snapshot', 'script', 'set_scope', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade', 'verify'], 'schema migrate has exactly the routines of 0.4.0');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'migrate'::regnamespace$$,
-              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()', 'migrate.schema_snapshot(text)', 'migrate.drift(text)', 'migrate.accept_schema(text)', 'migrate.set_scope(text,text[])', 'migrate.verify(text,text,boolean)'],
+              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()', 'migrate.schema_snapshot(text)', 'migrate.drift(text)', 'migrate.schema_diff(jsonb,jsonb)', 'migrate.accept_schema(text)', 'migrate.set_scope(text,text[])', 'migrate.verify(text,text,boolean)'],
               'the routines of schema migrate have exactly these signatures (no overload of an older version is left)');
 SELECT has_function('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'migrate.revision(text, text, text, text[], text, text[], text[], text) exists');
 SELECT has_function('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'migrate.merge(text[], text, text, text) exists');
@@ -300,6 +300,7 @@ SELECT has_function('migrate', 'is_up_to_date', ARRAY['text'], 'migrate.is_up_to
 SELECT has_function('migrate', 'status_json', ARRAY['text'], 'migrate.status_json(text) exists');
 SELECT has_function('migrate', 'schema_snapshot', ARRAY['text'], 'migrate.schema_snapshot(text) exists');
 SELECT has_function('migrate', 'drift', ARRAY['text'], 'migrate.drift(text) exists');
+SELECT has_function('migrate', 'schema_diff', ARRAY['jsonb', 'jsonb'], 'migrate.schema_diff(jsonb, jsonb) exists');
 SELECT has_function('migrate', 'accept_schema', ARRAY['text'], 'migrate.accept_schema(text) exists');
 SELECT has_function('migrate', 'set_scope', ARRAY['text', 'text[]'], 'migrate.set_scope(text, text[]) exists');
 SELECT has_function('migrate', 'verify', ARRAY['text', 'text', 'boolean'], 'migrate.verify(text, text, boolean) exists');
@@ -331,6 +332,7 @@ SELECT is(pg_get_function_arguments(to_regprocedure('migrate.is_up_to_date(text)
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.status_json(text)')), 'project text DEFAULT ''default''::text', 'migrate.status_json(text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.schema_snapshot(text)')), 'project text DEFAULT ''default''::text', 'migrate.schema_snapshot(text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.drift(text)')), 'project text DEFAULT ''default''::text', 'migrate.drift(text): argument names, modes and defaults');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.schema_diff(jsonb,jsonb)')), 'expected_snapshot jsonb, actual_snapshot jsonb', 'migrate.schema_diff(jsonb, jsonb): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.accept_schema(text)')), 'project text DEFAULT ''default''::text', 'migrate.accept_schema(text): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.set_scope(text,text[])')), 'project text, schemas text[]', 'migrate.set_scope(text, text[]): argument names, modes and defaults');
 SELECT is(pg_get_function_arguments(to_regprocedure('migrate.verify(text,text,boolean)')), 'target text DEFAULT ''heads''::text, project text DEFAULT ''default''::text, trust_registrants boolean DEFAULT false', 'migrate.verify(text, text, boolean): argument names, modes and defaults');

@@ -136,6 +136,8 @@ Commands:
   branches
   history [RANGE]
   status [--check] [--dir D]
+  check [--dir D]
+  verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]]
   plan [TARGET] [--dir D [--offline] [--from REVS]]
   script [TARGET or RANGE] [--dir D [--offline] [--from REVS]]
   merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]
@@ -158,12 +160,15 @@ Options:
                           PGSERVICE says where one is)
       --from=REVS         offline: start from these revisions (comma-separated)
                           and what lies below them applied (default: nothing)
+      --scratch=CONNINFO  verify: a database to push the directory to and run
+                          the proofs in, instead of -d's (--per-revision commits there)
   -m, --message=TEXT      message of a new revision
       --version           show the version and exit
       --help              show this help and exit
 
 Formats for import and adopt: dbmate, golang-migrate, flyway, sqitch, alembic.
-Exit status: 0 success, 1 not up to date (status --check), 2 usage error,
+Exit status: 0 success, 1 not up to date (status --check), not as expected
+(check) or a failed proof (verify), 2 usage error,
 3 connection failure, 4 error reported by the server (offline: the same
 refusal), 5 file or source error.
 EOT

@@ -225,7 +225,7 @@ $node->stop;
 		'no server: script of a downgrade');
 }
 check('--from needs plan or script', [ '--from', 'r1', 'status' ], 2, '',
-	"pg_migrate: error: --offline and --from apply to plan and script only\n");
+	"pg_migrate: error: --from applies to plan and script only\n");
 check('--offline with -d', [ '-d', 'dbname=x', '--offline', 'plan' ], 2, '',
 	"pg_migrate: error: --offline and --from read the migrations directory, not a database: drop -d\n");
 wfile('g_lin/006_bad.sql', mig(id => 'r6', parents => 'r5', up => 'BEGIN; SELECT 1;'));
