@@ -27,10 +27,10 @@ OBJS = \
 	src/verify.o \
 	src/worker.o
 
-EXTENSION = pg_migrate
+EXTENSION = pg_migrate pg_migrate_tap
 DATA = pg_migrate--0.1.0.sql pg_migrate--0.1.0--0.2.0.sql \
 	pg_migrate--0.2.0--0.3.0.sql pg_migrate--0.3.0--0.4.0.sql \
-	pg_migrate--0.4.0.sql pg_migrate--0.1.0.control
+	pg_migrate--0.4.0.sql pg_migrate--0.1.0.control pg_migrate_tap--0.4.0.sql
 PGFILEDESC = "pg_migrate - schema migrations managed inside the database"
 
 REGRESS = setup apply extension_update nontransactional graph targets upgrade downgrade stamp relative history \

@@ -24,7 +24,9 @@
  * snapshot does not describe (foreign tables, aggregates, operators, event
  * triggers, ...) are listed under "other" by their identity, so that they
  * are never silently ignored; database-wide ones (event triggers, foreign
- * servers, publications, casts) are in every project's snapshot.
+ * servers, publications, casts) are in every project's snapshot.  The
+ * extensions of the test tooling (pgtap, pg_migrate_tap) and pg_migrate
+ * itself are not the application's schema and are left out.
  *
  * IDENTIFICATION
  *	  src/snapshot.c
@@ -303,7 +305,7 @@ static const char *const snapshot_sql =
 "										  'schema', pg_catalog.quote_ident(en.nspname)))\n"
 "		FROM pg_catalog.pg_extension e\n"
 "		JOIN pg_catalog.pg_namespace en ON en.oid = e.extnamespace\n"
-"	   WHERE e.extname <> 'pg_migrate'\n"
+"	   WHERE e.extname NOT IN ('pg_migrate', 'pg_migrate_tap', 'pgtap')\n"
 "		 AND (e.extnamespace IN (SELECT n.oid FROM ns n)\n"
 "			  OR EXISTS (SELECT FROM pg_catalog.pg_depend d\n"
 "						  WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass\n"
