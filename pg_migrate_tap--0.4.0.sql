@@ -66,6 +66,21 @@ BEGIN
 END;
 $$;
 
+/* skip(why, 1) */
+CREATE FUNCTION @extschema@._pgm_tap_skip(why text)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	line text;
+BEGIN
+	PERFORM @extschema@._pgm_tap_path();
+	EXECUTE 'SELECT skip($1, 1)' INTO line USING why;
+	RETURN line;
+END;
+$$;
+
 /* Every registered revision of the project is applied. */
 CREATE FUNCTION @extschema@.migrations_up_to_date(project text DEFAULT 'default',
 												   description text DEFAULT NULL)
@@ -142,26 +157,23 @@ $$;
  * migrate.verify(target, project) as TAP: a line per pending revision,
  * ok when it goes up, down and up again with the schema restored and
  * identical; a skip for a revision without a down script; one passing
- * line when nothing is pending.
+ * line when nothing is pending.  No SET clause: the migrations run with
+ * the session's search_path, as a deploy runs them.
  */
 CREATE FUNCTION @extschema@.migrations_roundtrip(target text DEFAULT 'heads',
 												  project text DEFAULT 'default')
 RETURNS SETOF text
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	p record;
-	line text;
 	any_row boolean := false;
 BEGIN
 	FOR p IN SELECT * FROM migrate.verify(target, project) LOOP
 		any_row := true;
-		IF p.error LIKE 'irreversible%' AND p.up_ok THEN
-			PERFORM @extschema@._pgm_tap_path();
-			EXECUTE 'SELECT skip($1, 1)' INTO line
-				USING pg_catalog.format('revision %s is irreversible: it has no down script', p.revision);
-			RETURN NEXT line;
+		IF p.error OPERATOR(pg_catalog.~~) 'irreversible%' AND p.up_ok THEN
+			RETURN NEXT @extschema@._pgm_tap_skip(
+				pg_catalog.format('revision %s is irreversible: it has no down script', p.revision));
 			CONTINUE;
 		END IF;
 		RETURN NEXT @extschema@._pgm_tap_ok(

@@ -342,8 +342,7 @@ server_proofs(PGconn *conn, const Opts *o, const char *target, Proof **out)
 {
 	const char *params[3] = {target, o->project, o->trust_registrants ? "true" : "false"};
 	PGresult   *res = pgm_query_try(conn,
-									"SELECT revision, up_ok::pg_catalog.text, "
-									"  down_restores::pg_catalog.text, reup_identical::pg_catalog.text, "
+									"SELECT revision, up_ok, down_restores, reup_identical, "
 									"  differences::pg_catalog.text, error "
 									"FROM migrate.verify($1, $2, $3::pg_catalog.bool)",
 									3, params);

@@ -185,3 +185,13 @@ RESET ROLE;
 -- back to the default scope (NULL)
 SELECT migrate.set_scope('sc', NULL);
 SELECT schema_scope IS NULL AS default_scope FROM migrate.projects WHERE project = 'sc';
+
+-- schema_diff(): any two snapshots compared as drift() compares them (a
+-- staging database's with production's); NULL: 22004; not an object: 22023
+SELECT kind, object, change, expected, actual
+  FROM migrate.schema_diff('{"format": 1, "table": {"a.t": {}}, "index": {"a.i": {"valid": true}}}',
+						   '{"format": 1, "table": {"a.u": {}}, "index": {"a.i": {"valid": false}}}');
+SELECT * FROM migrate.schema_diff(NULL, '{}');
+\echo :SQLSTATE
+SELECT * FROM migrate.schema_diff('[]', '{}');
+\echo :SQLSTATE
