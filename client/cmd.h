@@ -6,7 +6,7 @@
  * main.c parses options and dispatches; the commands live in cmd_push.c
  * (push and comparing a directory with the database), cmd_run.c (upgrade,
  * downgrade, stamp and their progress), cmd_read.c (the read commands and
- * status) and cmd_files.c (new, merge, prune, pull, bundle, import,
+ * status), cmd_check.c (check and verify) and cmd_files.c (new, merge, prune, pull, bundle, import,
  * adopt).  main.c also holds the output helpers they share.
  *
  * IDENTIFICATION
