@@ -448,14 +448,17 @@ run(SnapshotQuery q, Datum *values, const char *nulls)
 			 SPI_result_code_string(ret));
 }
 
-/* a jsonb column of the first result row, copied into cxt, or NULL */
-static Jsonb *
-result_jsonb(int column, MemoryContext cxt)
+/*
+ * Column column of the first result row, copied into cxt as a jsonb
+ * (as_jsonb) or as a C string; NULL for no row or a NULL value.
+ */
+static void *
+result_value(int column, bool as_jsonb, MemoryContext cxt)
 {
 	bool		isnull;
 	Datum		d;
 	MemoryContext old;
-	Jsonb	   *result;
+	void	   *result;
 
 	if (SPI_processed == 0)
 		return NULL;
@@ -464,28 +467,7 @@ result_jsonb(int column, MemoryContext cxt)
 	if (isnull)
 		return NULL;
 	old = MemoryContextSwitchTo(cxt);
-	result = DatumGetJsonbPCopy(d);
-	MemoryContextSwitchTo(old);
-	return result;
-}
-
-/* a text column of the first result row, copied into cxt, or NULL */
-static char *
-result_text(int column, MemoryContext cxt)
-{
-	bool		isnull;
-	Datum		d;
-	MemoryContext old;
-	char	   *result;
-
-	if (SPI_processed == 0)
-		return NULL;
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column,
-					  &isnull);
-	if (isnull)
-		return NULL;
-	old = MemoryContextSwitchTo(cxt);
-	result = TextDatumGetCString(d);
+	result = as_jsonb ? (void *) DatumGetJsonbPCopy(d) : (void *) TextDatumGetCString(d);
 	MemoryContextSwitchTo(old);
 	return result;
 }
@@ -527,8 +509,8 @@ pgm_take_snapshot(const char *project, Jsonb **snapshot, char **fingerprint)
 	values[0] = CStringGetTextDatum(project);
 	pgm_connect_spi(&os);
 	run(SQ_SNAPSHOT, values, NULL);
-	*snapshot = result_jsonb(1, cxt);
-	*fingerprint = result_text(2, cxt);
+	*snapshot = (Jsonb *) result_value(1, true, cxt);
+	*fingerprint = (char *) result_value(2, false, cxt);
 	pgm_finish_spi(&os);
 	if (*snapshot == NULL || *fingerprint == NULL)
 		elog(ERROR, "the schema snapshot query returned nothing");
@@ -581,8 +563,8 @@ pgm_stored_snapshot(const char *project, Jsonb **snapshot, char **fingerprint)
 	values[0] = CStringGetTextDatum(project);
 	pgm_connect_spi(&os);
 	run(SQ_STORED, values, NULL);
-	*snapshot = result_jsonb(1, cxt);
-	*fingerprint = result_text(2, cxt);
+	*snapshot = (Jsonb *) result_value(1, true, cxt);
+	*fingerprint = (char *) result_value(2, false, cxt);
 	pgm_finish_spi(&os);
 	*fingerprint = checked_fingerprint(*fingerprint, project);
 	if (*snapshot != NULL && (*fingerprint == NULL ||
@@ -660,7 +642,7 @@ pgm_differences_json(Jsonb *expected, Jsonb *actual, const char *phase)
 	values[2] = CStringGetTextDatum(phase);
 	pgm_connect_spi(&os);
 	run(SQ_DIFF_JSON, values, NULL);
-	result = result_jsonb(1, cxt);
+	result = (Jsonb *) result_value(1, true, cxt);
 	pgm_finish_spi(&os);
 	return result;
 }

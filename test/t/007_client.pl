@@ -87,7 +87,7 @@ sub norm_json
 		return $v ? 'true' : 'false';
 	}
 	if (defined $v && defined $key
-		&& $key =~ /^(applied_at|registered_at|duration_ms|since|changed_at)$/)
+		&& $key =~ /^(applied_at|registered_at|duration_ms|since|changed_at|fingerprint)$/)
 	{
 		return 'X';
 	}
@@ -985,6 +985,7 @@ check('status --check: up to date', [ 'status', '--check', @g ], 0,
 my $g_status = {
 	lock => undef, heads => [ 'g2', 'g3' ], current => ['g3'], pending => [],
 	project => 'g', waiting => 0, up_to_date => JSON::PP::true,
+	drift => JSON::PP::false, fingerprint => 'X',
 	revisions => [
 		{
 			revision => 'g1', state => 'applied', is_head => JSON::PP::false,
@@ -1015,6 +1016,7 @@ check_json('status --check: pending', [ 'status', '--check', '--project', 'pend'
 	{
 		lock => undef, heads => ['p1'], current => [], pending => ['p1'],
 		project => 'pend', waiting => 0, up_to_date => JSON::PP::false,
+		drift => undef, fingerprint => undef,
 		revisions => [
 			{
 				revision => 'p1', state => 'pending', is_head => JSON::PP::true,
@@ -1716,6 +1718,7 @@ EOT
 		{
 			project => 'drift', current => ['dr2'], heads => ['dr9'], pending => ['dr9'],
 			lock => undef, waiting => 0, up_to_date => JSON::PP::false,
+			drift => JSON::PP::false, fingerprint => 'X',
 			directory => [
 				{ problem => 'registered with different content', revision => 'dr2', file => '2_b.sql' },
 				{ problem => 'not in the directory', revision => 'dr9', file => undef }

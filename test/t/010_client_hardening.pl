@@ -342,14 +342,15 @@ EOT
 	$c->('status --check', [ 'status', '--check' ], 1,
 		qq{project "default": 3 pending (current: base; heads: h2, h3)\n});
 	$c->('status --json', [ 'status', '--json' ], 0,
-		'{"lock": null, "heads": ["h2", "h3"], "current": [], "pending": ["h1", "h2", "h3"], '
+		'{"lock": null, "drift": null, "heads": ["h2", "h3"], "current": [], "pending": ["h1", "h2", "h3"], '
 		  . '"project": "default", "waiting": 0, "revisions": ['
 		  . '{"state": "pending", "is_head": false, "message": "one", "revision": "h1", '
 		  . '"applied_at": null, "applied_by": null, "is_current": false}, '
 		  . '{"state": "pending", "is_head": true, "message": "two", "revision": "h2", '
 		  . '"applied_at": null, "applied_by": null, "is_current": false}, '
 		  . '{"state": "pending", "is_head": true, "message": "three", "revision": "h3", '
-		  . '"applied_at": null, "applied_by": null, "is_current": false}], "up_to_date": false}'
+		  . '"applied_at": null, "applied_by": null, "is_current": false}], "up_to_date": false, '
+		  . '"fingerprint": null}'
 		  . "\n");
 	$c->('plan', ['plan'], 0, <<'EOT');
 step  revision  direction  execution      statements  message
