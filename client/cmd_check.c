@@ -78,10 +78,12 @@ print_schema_rows(const PGresult *rows)
 	{
 		char	   *kind = pgm_escaped(PQgetvalue(rows, i, 0));
 		char	   *object = pgm_escaped(PQgetvalue(rows, i, 1));
+		char	   *change = pgm_escaped(PQgetvalue(rows, i, 2));
 
-		printf("  %s %s: %s\n", kind, object, PQgetvalue(rows, i, 2));
+		printf("  %s %s: %s\n", kind, object, change);
 		free(kind);
 		free(object);
+		free(change);
 	}
 }
 
@@ -194,9 +196,11 @@ cmd_check(Opts *o)
 				printf("directory \"%s\" differs from the database:\n", d);
 				for (i = 0; i < PQntuples(dir); i++)
 				{
+					char	   *problem = pgm_escaped(PQgetvalue(dir, i, 0));
 					char	   *id = pgm_escaped(PQgetvalue(dir, i, 1));
 
-					printf("  %s: %s\n", PQgetvalue(dir, i, 0), id);
+					printf("  %s: %s\n", problem, id);
+					free(problem);
 					free(id);
 				}
 			}
@@ -323,14 +327,17 @@ print_differences(PGconn *conn, const Proof *proofs, int n)
 		for (r = 0; r < PQntuples(res); r++)
 		{
 			char	   *rev = pgm_escaped(proofs[i].revision);
+			char	   *phase = pgm_escaped(PQgetvalue(res, r, 0));
 			char	   *kind = pgm_escaped(PQgetvalue(res, r, 1));
 			char	   *object = pgm_escaped(PQgetvalue(res, r, 2));
+			char	   *change = pgm_escaped(PQgetvalue(res, r, 3));
 
-			printf("  %s, %s: %s %s %s\n", rev, PQgetvalue(res, r, 0), kind, object,
-				   PQgetvalue(res, r, 3));
+			printf("  %s, %s: %s %s %s\n", rev, phase, kind, object, change);
 			free(rev);
+			free(phase);
 			free(kind);
 			free(object);
+			free(change);
 		}
 		PQclear(res);
 	}
@@ -412,9 +419,12 @@ proof_step(PGconn *conn, const char *sql, int nparams, const char *const *params
 		PQclear(res);
 		return true;
 	}
-	p->error = pgm_printf("%s failed: %s", what,
-						  res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
-						  PQerrorMessage(conn));
+	{
+		const char *message = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+		p->error = pgm_printf("%s failed: %s", what,
+							  message ? message : PQerrorMessage(conn));
+	}
 	if (res)
 		PQclear(res);
 	return false;
@@ -602,6 +612,28 @@ cmd_verify(Opts *o)
 	if ((o->dir_given || o->scratch) && (rc = load_ordered(o, &set)) != PGM_EXIT_OK)
 		return rc;
 	conn = verify_connection(o);
+	if (o->per_revision)
+	{
+		const char *params[1] = {o->project};
+		PGresult   *res = pgm_query(conn,
+									"SELECT EXISTS (SELECT FROM migrate.applied a "
+									"WHERE a.project" EQ "$1::pg_catalog.text)",
+									1, params);
+		bool		used = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+
+		PQclear(res);
+		if (used)
+		{
+			char	   *project = pgm_escaped(o->project);
+
+			pgm_error("the scratch database has applied revisions of project \"%s\"", project);
+			pgm_detail("verify --per-revision applies and reverts revisions for real: it refuses a database that is in use.");
+			pgm_hint("Give it a new, empty database (createdb), one per run.");
+			free(project);
+			finish(conn);
+			return PGM_EXIT_USAGE;
+		}
+	}
 	if (o->dir_given || o->scratch)
 	{
 		PushStats	stats;

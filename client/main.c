@@ -182,7 +182,7 @@ static const Command commands[] = {
 	{"history", cmd_history, 0, 1, "history [RANGE]"},
 	{"status", cmd_status, 0, 0, "status [--check] [--dir D]"},
 	{"check", cmd_check, 0, 0, "check [--dir D]"},
-	{"verify", cmd_verify, 0, 1, "verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]]"},
+	{"verify", cmd_verify, 0, 1, "verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]] [--trust-registrants]"},
 	{"plan", cmd_plan, 0, 1, "plan [TARGET] [--dir D [--offline] [--from REVS]]"},
 	{"script", cmd_script, 0, 1, "script [TARGET or RANGE] [--dir D [--offline] [--from REVS]]"},
 	{"merge", cmd_merge, 0, 64, "merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]"},
@@ -425,9 +425,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "Usage: %s %s\n", pgm_progname, cmd->synopsis);
 		return PGM_EXIT_USAGE;
 	}
-	if (o.trust_registrants && cmd->fn != cmd_upgrade && cmd->fn != cmd_downgrade)
+	if (o.trust_registrants && cmd->fn != cmd_upgrade && cmd->fn != cmd_downgrade &&
+		cmd->fn != cmd_verify)
 	{
-		pgm_error("--trust-registrants applies to upgrade and downgrade only");
+		pgm_error("--trust-registrants applies to upgrade, downgrade and verify only");
 		return PGM_EXIT_USAGE;
 	}
 	if ((o.offline && cmd->fn != cmd_plan && cmd->fn != cmd_script && cmd->fn != cmd_verify) ||

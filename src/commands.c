@@ -472,6 +472,7 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	{
 		TimestampTz since = GetCurrentTimestamp();
 
+		pgm_check_drift_before(project, psprintf("%s()", fname));
 		run_plan(rsinfo, project, key, state->graph, plan, trust);
 		pgm_bump_state_version(project,
 							   pgm_all_applied(state->graph, plan->new_applied) ?
@@ -696,6 +697,9 @@ apply_next(ApplyRun *run)
 	if (plan->nsteps == 0)
 		return false;
 
+	/* the schema as recorded, before the first revision changes it */
+	if (run->done == 0)
+		pgm_check_drift_before(run->project, "apply()");
 	step = &plan->steps[0];
 	id = pstrdup(run->state->graph->revs[step->rev].id);
 	total = run->done + plan->nsteps;

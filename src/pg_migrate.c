@@ -23,11 +23,19 @@
 #include "access.h"
 #include "compat.h"
 #include "lock.h"
+#include "snapshot.h"
 #include "worker.h"
 
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
+
+static const struct config_enum_entry on_drift_options[] = {
+	{"warn", PGM_ON_DRIFT_WARN, false},
+	{"error", PGM_ON_DRIFT_ERROR, false},
+	{"ignore", PGM_ON_DRIFT_IGNORE, false},
+	{NULL, 0, false}
+};
 static void pgm_xact_callback(XactEvent event, void *arg);
 static void report_core_error(const char *sqlstate, const char *message,
 							  const char *detail, const char *hint);
@@ -82,6 +90,23 @@ _PG_init(void)
 							 &pgm_record_failures,
 							 true,
 							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("pg_migrate.schema_fingerprints",
+							 "Records the schema's snapshot and fingerprint after every command that changes a project.",
+							 "Off: nothing is recorded (the recorded snapshot is cleared), and drift() has nothing to compare with.",
+							 &pgm_schema_fingerprints,
+							 true,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomEnumVariable("pg_migrate.on_drift",
+							 "What a command does when the schema has drifted since the last command.",
+							 "warn: a WARNING, and the command goes on; error: the command refuses before running anything; ignore: no check.",
+							 &pgm_on_drift,
+							 PGM_ON_DRIFT_WARN,
+							 on_drift_options,
+							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");

@@ -147,7 +147,7 @@ pg_migrate_accept_schema(PG_FUNCTION_ARGS)
 	pgm_lock_project(project, key, "accept_schema");
 	pgm_record_event(project, "", PGM_ACCEPT_SCHEMA, started,
 					 GetCurrentTimestamp(), NULL);
-	fingerprint = pgm_record_fingerprint(project, started);
+	fingerprint = pgm_accept_schema(project, started);
 	pgm_report_done();
 	PG_RETURN_TEXT_P(cstring_to_text(fingerprint));
 }
@@ -227,7 +227,7 @@ pg_migrate_set_scope(PG_FUNCTION_ARGS)
 	pgm_store_scope(project, scope);
 	pgm_record_event(project, "", PGM_SET_SCOPE, started,
 					 GetCurrentTimestamp(), NULL);
-	(void) pgm_record_fingerprint(project, started);
+	(void) pgm_accept_schema(project, started);
 	pgm_report_done();
 	PG_RETURN_VOID();
 }

@@ -39,6 +39,9 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
@@ -66,6 +69,8 @@ static const char *const snapshot_sql =
 "	 WHERE CASE WHEN scope.schemas IS NULL\n"
 "			THEN n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'\n"
 "				 AND n.nspname <> 'migrate'\n"
+"				 AND NOT (n.nspname <> 'public' AND EXISTS (SELECT FROM pg_catalog.pg_extension e\n"
+"						  WHERE e.extnamespace = n.oid AND e.extname IN ('pgtap', 'pg_migrate_tap')))\n"
 "				 AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d\n"
 "								  WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass\n"
 "									AND d.objid = n.oid AND d.deptype = 'e')\n"
@@ -76,8 +81,10 @@ static const char *const snapshot_sql =
 "),\n"
 "rel AS (\n"
 "	SELECT c.oid, c.relkind, c.relpersistence, c.relispartition, c.relpartbound,\n"
-"		   c.relrowsecurity, c.relforcerowsecurity, c.reloptions, n.nspname,\n"
-"		   pg_catalog.format('%I.%I', n.nspname, c.relname) AS ident\n"
+"		   c.relrowsecurity, c.relforcerowsecurity, c.reloptions, c.relreplident, n.nspname,\n"
+"		   pg_catalog.format('%I.%I', n.nspname, c.relname) AS ident,\n"
+"		   NOT c.relispartition AND EXISTS (SELECT FROM pg_catalog.pg_inherits i\n"
+"											 WHERE i.inhrelid = c.oid) AS inherits\n"
 "	  FROM pg_catalog.pg_class c JOIN ns n ON n.oid = c.relnamespace\n"
 "	 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')\n"
 "	   AND NOT EXISTS (SELECT FROM member m\n"
@@ -180,6 +187,8 @@ static const char *const snapshot_sql =
 "							 WHERE i.inhrelid = r.oid),\n"
 "				'row_security', r.relrowsecurity,\n"
 "				'force_row_security', r.relforcerowsecurity,\n"
+"				'replica_identity', CASE r.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'\n"
+"									 WHEN 'i' THEN 'index' END,\n"
 "				'options', pg_catalog.to_jsonb(r.reloptions),\n"
 "				'comment', " DESCRIPTION("r.oid", "pg_class", "0") "))\n"
 "		FROM rel r WHERE r.relkind IN ('r', 'p')),\n"
@@ -196,10 +205,26 @@ static const char *const snapshot_sql =
 "				'generated', CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,\n"
 "				'not_null', a.attnotnull,\n"
 "				'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,\n"
+"				'identity_sequence', (SELECT pg_catalog.jsonb_build_object('type', pg_catalog.format_type(s.seqtypid, NULL),\n"
+"										 'start', s.seqstart, 'increment', s.seqincrement, 'min', s.seqmin,\n"
+"										 'max', s.seqmax, 'cache', s.seqcache, 'cycle', s.seqcycle)\n"
+"									FROM pg_catalog.pg_depend d\n"
+"									JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid\n"
+"								   WHERE a.attidentity <> '' AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
+"									 AND d.refobjid = a.oid AND d.refobjsubid = a.attnum\n"
+"									 AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
+"									 AND d.deptype = 'i'),\n"
+"				'storage', CASE WHEN a.attstorage <> t.typstorage THEN\n"
+"					CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'\n"
+"						 WHEN 'm' THEN 'main' ELSE 'extended' END END,\n"
+"				'options', (SELECT pg_catalog.jsonb_agg(o ORDER BY o COLLATE \"C\")\n"
+"							  FROM pg_catalog.unnest(a.attoptions) AS o\n"
+"							 WHERE o OPERATOR(pg_catalog.~) '^n_distinct(_inherited)?='),\n"
 "				'comment', " DESCRIPTION("a.oid", "pg_class", "a.attnum") "))\n"
 "		FROM (SELECT r.oid, r.ident, a.attname, a.attnum, a.atttypid, a.atttypmod,\n"
-"					 a.attcollation, a.attnotnull, a.attidentity, a.attgenerated,\n"
-"					 pg_catalog.row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum) AS position\n"
+"					 a.attcollation, a.attnotnull, a.attidentity, a.attgenerated, a.attstorage, a.attoptions,\n"
+"					 pg_catalog.row_number() OVER (PARTITION BY a.attrelid\n"
+"						ORDER BY r.inherits AND a.attislocal, a.attnum) AS position\n"
 "				FROM rel r JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid\n"
 "			   WHERE r.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped) a\n"
 "		JOIN pg_catalog.pg_type t ON t.oid = a.atttypid\n"
@@ -324,10 +349,10 @@ static const char *const snapshot_sql =
 "				'command', CASE po.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT'\n"
 "							 WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,\n"
 "				'permissive', po.polpermissive,\n"
-"				'roles', (SELECT pg_catalog.jsonb_agg(CASE WHEN x.role = 0 THEN 'public'\n"
-"													  ELSE pg_catalog.pg_get_userbyid(x.role)::pg_catalog.text END\n"
-"													  ORDER BY 1)\n"
-"							FROM pg_catalog.unnest(po.polroles) AS x(role)),\n"
+"				'roles', (SELECT pg_catalog.jsonb_agg(x.name ORDER BY x.name COLLATE \"C\")\n"
+"							FROM (SELECT CASE WHEN u.role = 0 THEN 'public'\n"
+"										 ELSE pg_catalog.pg_get_userbyid(u.role)::pg_catalog.text END\n"
+"									FROM pg_catalog.unnest(po.polroles) AS u(role)) AS x(name)),\n"
 "				'using', pg_catalog.pg_get_expr(po.polqual, po.polrelid),\n"
 "				'check', pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid),\n"
 "				'comment', " DESCRIPTION("po.oid", "pg_policy", "0") "))\n"
@@ -336,7 +361,8 @@ static const char *const snapshot_sql =
 "			pg_catalog.jsonb_build_object('type', i.type))\n"
 "		FROM other o\n"
 "		CROSS JOIN LATERAL pg_catalog.pg_identify_object(o.classid, o.objid, 0) i\n"
-"	   WHERE NOT EXISTS (SELECT FROM member m WHERE m.classid = o.classid AND m.objid = o.objid))\n"
+"	   WHERE i.identity IS NOT NULL\n"
+"		 AND NOT EXISTS (SELECT FROM member m WHERE m.classid = o.classid AND m.objid = o.objid))\n"
 ")) AS s OFFSET 0) AS snap\n"
 ;
 
@@ -373,6 +399,9 @@ static const char *const diff_json_sql =
 "       ORDER BY d.kind COLLATE \"C\", d.object COLLATE \"C\") "
 "  FROM (" DIFF_SQL ") d";
 
+static const char *const diff_count_sql =
+"SELECT pg_catalog.count(*) FROM (" DIFF_SQL ") d";
+
 static const char *const record_sql =
 "UPDATE migrate.projects SET snapshot = $2, fingerprint = $3, "
 "       snapshot_at = pg_catalog.now() WHERE project = $1";
@@ -403,6 +432,7 @@ typedef enum SnapshotQuery
 	SQ_EVENTS,
 	SQ_STORED,
 	SQ_SCOPE,
+	SQ_DIFF_COUNT,
 	NUM_SNAPSHOT_QUERIES
 } SnapshotQuery;
 
@@ -419,9 +449,14 @@ static const struct
 	[SQ_EVENTS] = {&events_sql, 3, {TEXTOID, TEXTOID, TIMESTAMPTZOID}},
 	[SQ_STORED] = {&stored_sql, 1, {TEXTOID}},
 	[SQ_SCOPE] = {&scope_sql, 2, {TEXTOID, TEXTARRAYOID}},
+	[SQ_DIFF_COUNT] = {&diff_count_sql, 2, {JSONBOID, JSONBOID}},
 };
 
 static SPIPlanPtr plans[NUM_SNAPSHOT_QUERIES];
+
+/* pg_migrate.schema_fingerprints and pg_migrate.on_drift */
+bool		pgm_schema_fingerprints = true;
+int			pgm_on_drift = PGM_ON_DRIFT_WARN;
 
 /* run a query of this file; the caller is connected to SPI */
 static void
@@ -499,6 +534,34 @@ pgm_fingerprints_enabled(void)
 		pgm_have_column("events", "fingerprint");
 }
 
+/*
+ * The settings that change how definitions and constants print (dates,
+ * intervals, floats, bytea, money, quoting, time zone), pinned for the
+ * snapshot as pg_dump pins them, so that a session's DateStyle cannot
+ * make a default look changed.  They are set at the GUC nest level of
+ * pgm_connect_spi() and go with it at pgm_finish_spi().
+ */
+static void
+pin_output_settings(void)
+{
+	static const char *const settings[][2] = {
+		{"DateStyle", "ISO, MDY"},
+		{"IntervalStyle", "postgres"},
+		{"TimeZone", "UTC"},
+		{"extra_float_digits", "3"},
+		{"bytea_output", "hex"},
+		{"lc_monetary", "C"},
+		{"quote_all_identifiers", "off"},
+		{"standard_conforming_strings", "on"},
+	};
+	int			i;
+
+	for (i = 0; i < lengthof(settings); i++)
+		(void) set_config_option(settings[i][0], settings[i][1],
+								 PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+}
+
 void
 pgm_take_snapshot(const char *project, Jsonb **snapshot, char **fingerprint)
 {
@@ -508,6 +571,7 @@ pgm_take_snapshot(const char *project, Jsonb **snapshot, char **fingerprint)
 
 	values[0] = CStringGetTextDatum(project);
 	pgm_connect_spi(&os);
+	pin_output_settings();
 	run(SQ_SNAPSHOT, values, NULL);
 	*snapshot = (Jsonb *) result_value(1, true, cxt);
 	*fingerprint = (char *) result_value(2, false, cxt);
@@ -517,32 +581,177 @@ pgm_take_snapshot(const char *project, Jsonb **snapshot, char **fingerprint)
 }
 
 /*
- * After a command changed the schema (or may have): record the snapshot
- * and its fingerprint with the project, and the fingerprint in the events
- * the command wrote since since.  Returns the fingerprint, or NULL when the
- * tables predate fingerprints (ALTER EXTENSION pg_migrate UPDATE not run).
+ * pgm_take_snapshot() in a subtransaction: false, with the error's message
+ * in *failure, when it fails (an object too large to describe, one dropped
+ * while the snapshot was read, ...).  A cancel request is raised again.
+ */
+static bool
+try_take_snapshot(const char *project, Jsonb **snapshot, char **fingerprint,
+				  char **failure)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	bool		ok = true;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		pgm_take_snapshot(project, snapshot, fingerprint);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
+			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
+			ReThrowError(edata);
+		*failure = edata->message;
+		ok = false;
+	}
+	PG_END_TRY();
+	return ok;
+}
+
+/* store a snapshot (NULL: none) with the project and its events since since */
+static void
+store_snapshot(const char *project, Jsonb *snapshot, const char *fingerprint,
+			   TimestampTz since)
+{
+	PgmOwnerScope os;
+	Datum		values[3];
+	char		nulls[3] = {' ', snapshot ? ' ' : 'n', fingerprint ? ' ' : 'n'};
+
+	values[0] = CStringGetTextDatum(project);
+	values[1] = snapshot ? JsonbPGetDatum(snapshot) : (Datum) 0;
+	values[2] = fingerprint ? CStringGetTextDatum(fingerprint) : (Datum) 0;
+	pgm_connect_spi(&os);
+	run(SQ_RECORD, values, nulls);
+	if (fingerprint)
+	{
+		values[1] = CStringGetTextDatum(fingerprint);
+		values[2] = TimestampTzGetDatum(since);
+		run(SQ_EVENTS, values, NULL);
+	}
+	pgm_finish_spi(&os);
+}
+
+/*
+ * After a command changed the version state: record the snapshot and its
+ * fingerprint with the project, and the fingerprint in the events the
+ * command wrote since since.  Returns the fingerprint, or NULL when none
+ * was recorded: the tables predate fingerprints (ALTER EXTENSION
+ * pg_migrate UPDATE not run), pg_migrate.schema_fingerprints is off, or
+ * the snapshot failed.  Then the recorded snapshot is cleared, so that
+ * drift() does not compare with a schema from before the command; a
+ * failure is a WARNING, never the command's failure.
  */
 char *
 pgm_record_fingerprint(const char *project, TimestampTz since)
 {
 	Jsonb	   *snapshot;
 	char	   *fingerprint;
-	PgmOwnerScope os;
-	Datum		values[3];
+	char	   *failure;
 
 	if (!pgm_fingerprints_enabled())
 		return NULL;
-	pgm_take_snapshot(project, &snapshot, &fingerprint);
-	values[0] = CStringGetTextDatum(project);
-	values[1] = JsonbPGetDatum(snapshot);
-	values[2] = CStringGetTextDatum(fingerprint);
-	pgm_connect_spi(&os);
-	run(SQ_RECORD, values, NULL);
-	values[1] = CStringGetTextDatum(fingerprint);
-	values[2] = TimestampTzGetDatum(since);
-	run(SQ_EVENTS, values, NULL);
-	pgm_finish_spi(&os);
+	if (!pgm_schema_fingerprints)
+	{
+		store_snapshot(project, NULL, NULL, since);
+		return NULL;
+	}
+	if (!try_take_snapshot(project, &snapshot, &fingerprint, &failure))
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("could not record the schema snapshot of project \"%s\": %s",
+						project, failure),
+				 errdetail("The command itself succeeded; no snapshot is recorded for the project until one is."),
+				 errhint("Remove the cause, then record the schema with SELECT migrate.accept_schema(%s).",
+						 quote_literal_cstr(project))));
+		store_snapshot(project, NULL, NULL, since);
+		return NULL;
+	}
+	store_snapshot(project, snapshot, fingerprint, since);
 	return fingerprint;
+}
+
+/*
+ * accept_schema() and set_scope(): record the live schema on request.
+ * Errors are the caller's errors here.
+ */
+char *
+pgm_accept_schema(const char *project, TimestampTz since)
+{
+	Jsonb	   *snapshot;
+	char	   *fingerprint;
+
+	if (!pgm_fingerprints_enabled())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the pg_migrate tables have no place for schema snapshots"),
+				 errhint("Run ALTER EXTENSION pg_migrate UPDATE.")));
+	pgm_take_snapshot(project, &snapshot, &fingerprint);
+	store_snapshot(project, snapshot, fingerprint, since);
+	return fingerprint;
+}
+
+/*
+ * Before a command changes anything: whether the live schema is still the
+ * one recorded after the last command.  If not, by pg_migrate.on_drift: a
+ * WARNING (the differences become part of the schema recorded after the
+ * command, and the log keeps the warning), an ERROR before anything runs,
+ * or nothing.  Without a recorded snapshot there is nothing to compare.
+ */
+void
+pgm_check_drift_before(const char *project, const char *command)
+{
+	Jsonb	   *stored;
+	char	   *recorded;
+	Jsonb	   *live;
+	char	   *fingerprint;
+	char	   *failure;
+	PgmOwnerScope os;
+	Datum		values[2];
+	int64		ndiff;
+	bool		isnull;
+
+	if (pgm_on_drift == PGM_ON_DRIFT_IGNORE || !pgm_schema_fingerprints ||
+		!pgm_stored_snapshot(project, &stored, &recorded) ||
+		!try_take_snapshot(project, &live, &fingerprint, &failure) ||
+		strcmp(recorded, fingerprint) == 0)
+		return;
+
+	values[0] = JsonbPGetDatum(stored);
+	values[1] = JsonbPGetDatum(live);
+	pgm_connect_spi(&os);
+	run(SQ_DIFF_COUNT, values, NULL);
+	ndiff = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										SPI_tuptable->tupdesc, 1, &isnull));
+	pgm_finish_spi(&os);
+	ereport(pgm_on_drift == PGM_ON_DRIFT_ERROR ? ERROR : WARNING,
+			(errcode(pgm_on_drift == PGM_ON_DRIFT_ERROR ?
+					 ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE : ERRCODE_WARNING),
+			 errmsg("the schema of project \"%s\" has drifted since the last command",
+					project),
+			 pgm_on_drift == PGM_ON_DRIFT_ERROR ?
+			 errdetail_plural("%lld object differs from the recorded schema. Nothing was run.",
+							  "%lld objects differ from the recorded schema. Nothing was run.",
+							  (unsigned long) ndiff, (long long) ndiff) :
+			 errdetail_plural("%lld object differs from the recorded schema; %s takes it into the schema it records.",
+							  "%lld objects differ from the recorded schema; %s takes them into the schema it records.",
+							  (unsigned long) ndiff, (long long) ndiff, command),
+			 errhint("See them with SELECT * FROM migrate.drift(%s), then undo them or accept them with migrate.accept_schema(); pg_migrate.on_drift chooses between warn, error and ignore.",
+					 quote_literal_cstr(project))));
 }
 
 /*

@@ -21,7 +21,20 @@
 /* "sha256:" and 64 hex digits */
 #define PGM_FINGERPRINT_LEN (7 + 64)
 
+/* pg_migrate.on_drift: what a command does when the schema has drifted */
+typedef enum PgmOnDrift
+{
+	PGM_ON_DRIFT_WARN,
+	PGM_ON_DRIFT_ERROR,
+	PGM_ON_DRIFT_IGNORE
+} PgmOnDrift;
+
+extern bool pgm_schema_fingerprints;
+extern int	pgm_on_drift;
+
 extern bool pgm_fingerprints_enabled(void);
+extern char *pgm_accept_schema(const char *project, TimestampTz since);
+extern void pgm_check_drift_before(const char *project, const char *command);
 extern void pgm_take_snapshot(const char *project, Jsonb **snapshot,
 							  char **fingerprint);
 extern char *pgm_record_fingerprint(const char *project, TimestampTz since);

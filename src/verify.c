@@ -33,6 +33,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -42,6 +43,9 @@
 #include "args.h"
 #include "execute.h"
 #include "snapshot.h"
+
+/* set while the checks deferred to commit run (fire_deferred) */
+static bool at_commit = false;
 
 /* the outcome of one revision's proof: a row of verify() */
 typedef struct Proof
@@ -56,6 +60,48 @@ typedef struct Proof
 	char	   *error;
 	bool		stop;			/* the revisions after it cannot run */
 } Proof;
+
+/*
+ * Fire what would fire at commit: deferred constraints and constraint
+ * triggers.  SET CONSTRAINTS ALL IMMEDIATE runs them now; it runs in a
+ * subtransaction that is rolled back whatever happens, which puts the
+ * constraints' modes and the queued checks back as they were, so that the
+ * next script runs as it would in a deploy.  An error is raised again.
+ */
+static void
+fire_deferred(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute("SET CONSTRAINTS ALL IMMEDIATE", false, 0) != SPI_OK_UTILITY)
+			elog(ERROR, "SET CONSTRAINTS failed");
+		SPI_finish();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		at_commit = true;
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+}
 
 /*
  * Run one step in a subtransaction of its own.  Returns NULL when it
@@ -81,6 +127,8 @@ run_guarded(const char *project, int key, PgmGraph *graph, PgmDirection dir,
 	{
 		pgm_run_step(project, key, graph, &step, 1, 1, trust, &started,
 					 &finished);
+		at_commit = false;
+		fire_deferred();
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
@@ -92,7 +140,11 @@ run_guarded(const char *project, int key, PgmGraph *graph, PgmDirection dir,
 
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
 			ReThrowError(edata);
-		if (statement > 0)
+		if (at_commit)
+			failure = psprintf("%s failed at commit: %s (SQLSTATE %s)",
+							   what, edata->message,
+							   unpack_sql_state(edata->sqlerrcode));
+		else if (statement > 0)
 			failure = psprintf("%s failed at statement %d: %s (SQLSTATE %s)",
 							   what, statement, edata->message,
 							   unpack_sql_state(edata->sqlerrcode));
@@ -156,7 +208,7 @@ prove_revision(const char *project, int key, PgmGraph *graph, int r,
 	}
 	if (rev->down_class == PGM_EXEC_NONTRANSACTIONAL)
 	{
-		p->error = "cannot be proven in a transaction: the down script has a statement that must run outside a transaction block (prove it with pg_migrate verify --per-revision on a scratch database)";
+		p->error = "cannot be reverted: the down script has a statement that must run outside a transaction block, and downgrade() always runs in one";
 		return;
 	}
 	p->error = run_guarded(project, key, graph, PGM_DOWN, r, trust, "down script");

@@ -137,7 +137,7 @@ Commands:
   history [RANGE]
   status [--check] [--dir D]
   check [--dir D]
-  verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]]
+  verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]] [--trust-registrants]
   plan [TARGET] [--dir D [--offline] [--from REVS]]
   script [TARGET or RANGE] [--dir D [--offline] [--from REVS]]
   merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]
@@ -179,7 +179,7 @@ check('--help', ['--help'], 0, $usage, '');
 check('help command', ['help'], 0, $usage, '');
 check('--version', ['--version'], 0, "pg_migrate 0.4.0\n", '');
 check('--trust-registrants on a read command', [ 'status', '--trust-registrants' ], 2, '',
-	"pg_migrate: error: --trust-registrants applies to upgrade and downgrade only\n");
+	"pg_migrate: error: --trust-registrants applies to upgrade, downgrade and verify only\n");
 check('no command', [], 2, '', "pg_migrate: error: no command given\n$try");
 check('no command after options', [ '--json', '--project', 'x' ],
 	2, '', "pg_migrate: error: no command given\n$try");
