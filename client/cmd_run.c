@@ -132,6 +132,26 @@ notice_receiver(void *arg, const PGresult *res)
 	}
 	fflush(stdout);
 	fprintf(stderr, "%s:  %s\n", sev ? sev : "NOTICE", msg);
+	/* a warning's detail and hint say what to do about it */
+	if (sev && strcmp(sev, "WARNING") == 0)
+	{
+		const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+
+		if (detail)
+		{
+			char	   *shown = pgm_escaped(detail);
+
+			fprintf(stderr, "DETAIL:  %s\n", shown);
+			free(shown);
+		}
+		if (hint)
+		{
+			char	   *shown = pgm_escaped(hint);
+
+			fprintf(stderr, "HINT:  %s\n", shown);
+			free(shown);
+		}
+	}
 }
 
 static void

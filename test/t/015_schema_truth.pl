@@ -162,6 +162,11 @@ is($node->safe_psql('scratch', "SELECT count(*) FROM migrate.events WHERE revisi
 	'3', 'the concurrent index went up, down and up, committed');
 check('the in-transaction proof cannot run it', [ '--dir', 'm', 'verify', '004' ], 0,
 	"nothing to verify\n", '');
+check('a scratch database already used is refused',
+	[ '--dir', 'm', 'verify', '--per-revision', '--scratch', $scratch ], 2, '',
+	qq{pg_migrate: error: the scratch database has applied revisions of project "default"\n}
+	  . "DETAIL:  verify --per-revision applies and reverts revisions for real: it refuses a database that is in use.\n"
+	  . "HINT:  Give it a new, empty database (createdb), one per run.\n");
 
 # 7. pg_migrate_tap, through pg_prove
 $node->safe_psql('app', 'CREATE EXTENSION pgtap');
