@@ -84,6 +84,18 @@ $node->safe_psql('app', 'SELECT migrate.accept_schema()');
 ($rc) = pgm('check');
 is($rc, 0, 'accepted: the check passes again');
 
+# what the snapshot does not describe is listed under "other", never dropped
+$node->safe_psql('app', q{CREATE FUNCTION audit_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$});
+$node->safe_psql('app', 'SELECT migrate.accept_schema()');
+$node->safe_psql('app', 'CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE FUNCTION audit_ddl()');
+check('check after an event trigger made by hand', ['check'], 1,
+	qq{project "default": up to date (current: 002)\n}
+	  . qq{schema: 1 difference from what was recorded after the last command:\n}
+	  . qq{  other event trigger audit_ddl: added\ncheck failed\n}, '');
+$node->safe_psql('app', 'DROP EVENT TRIGGER audit_ddl');
+$node->safe_psql('app', 'DROP FUNCTION audit_ddl()');
+$node->safe_psql('app', 'SELECT migrate.accept_schema()');
+
 # 3. apply() fingerprints each revision it commits
 wfile('m/003_visits.sql', mig(id => '003', parents => '002',
 	up => 'CREATE TABLE visits (place_id bigint REFERENCES places (id), at timestamptz);',
