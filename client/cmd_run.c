@@ -131,9 +131,18 @@ notice_receiver(void *arg, const PGresult *res)
 		return;
 	}
 	fflush(stdout);
-	fprintf(stderr, "%s:  %s\n", sev ? sev : "NOTICE", msg);
+	{
+		/* a script's RAISE NOTICE may hold anything: shown escaped */
+		char	   *level = pgm_escaped(sev ? sev : "NOTICE");
+		char	   *shown = pgm_escaped(msg);
+
+		fprintf(stderr, "%s:  %s\n", level, shown);
+		free(level);
+		free(shown);
+	}
 	/* a warning's detail and hint say what to do about it */
-	if (sev && strcmp(sev, "WARNING") == 0)
+	if (PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED) &&
+		strcmp(PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED), "WARNING") == 0)
 	{
 		const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
 

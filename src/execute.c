@@ -257,14 +257,8 @@ pgm_run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *ste
 ErrorData *
 pgm_roll_back_step(MemoryContext cxt, ResourceOwner owner, MemoryContext keep_cxt)
 {
-	ErrorData  *edata;
+	ErrorData  *edata = pgm_abort_subtransaction(cxt, owner, keep_cxt);
 
-	MemoryContextSwitchTo(keep_cxt);
-	edata = CopyErrorData();
-	FlushErrorState();
-	RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(cxt);
-	CurrentResourceOwner = owner;
 	pgm_current_statement = 0;
 	pgm_in_migration = false;
 	return edata;

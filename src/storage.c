@@ -95,6 +95,26 @@ pgm_restore_user(PgmOwnerScope *scope)
 	SetUserIdAndSecContext(scope->save_userid, scope->save_sec_context);
 }
 
+/*
+ * In the PG_CATCH of work run in a subtransaction begun in context cxt
+ * under resource owner owner: take the error (copied into keep_cxt), roll
+ * the subtransaction back, and return to cxt and owner.
+ */
+ErrorData *
+pgm_abort_subtransaction(MemoryContext cxt, ResourceOwner owner,
+						 MemoryContext keep_cxt)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(keep_cxt);
+	edata = CopyErrorData();
+	FlushErrorState();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return edata;
+}
+
 /* Build a text[] from a List of C strings. */
 ArrayType *
 pgm_build_text_array(List *items)

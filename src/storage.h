@@ -27,6 +27,7 @@
 #include "nodes/pg_list.h"
 #include "utils/array.h"
 #include "utils/palloc.h"
+#include "utils/resowner.h"
 
 #include "pgm_core.h"
 
@@ -95,6 +96,9 @@ extern int	pgm_run_query(PgmQuery q, Datum *values, const char *nulls,
 						  long count);
 extern Datum pgm_caller_name(PgmOwnerScope *os);
 extern bool pgm_have_column(const char *table, const char *column);
+extern ErrorData *pgm_abort_subtransaction(MemoryContext cxt,
+										   ResourceOwner owner,
+										   MemoryContext keep_cxt);
 extern ArrayType *pgm_build_text_array(List *items);
 
 /*
