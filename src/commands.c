@@ -370,21 +370,38 @@ run_plan(ReturnSetInfo *rsinfo, const char *project, int key,
 }
 
 /*
- * Would upgrade('heads') do anything, in the caller's current view?  What
- * it would do must be possible on the atomic path: refusing now, before
- * waiting for the mutex, also keeps this session (which holds a snapshot)
- * from waiting behind a background worker that waits for its snapshot.
+ * The plan of a command in a state, refused if the atomic path cannot run
+ * it (a nontransactional script, a downgrade through an irreversible
+ * revision).
  */
-static bool
-heads_pending(const char *project)
+static PgmPlan *
+plan_command(PgmState *state, PgmCommand cmd, const char *target, bool purge,
+			 const char *project)
 {
-	PgmState   *state = pgm_load_state(project);
-	PgmPlan    *plan = pgm_plan_upgrade(state->graph, state->applied,
-										pgm_resolve_target(state->graph, state->applied,
-														   "heads", PGM_MODE_UPGRADE));
+	PgmTarget  *t;
+	PgmPlan    *plan;
 
+	switch (cmd)
+	{
+		case CMD_UPGRADE:
+			t = pgm_resolve_target(state->graph, state->applied, target,
+								   PGM_MODE_UPGRADE);
+			plan = pgm_plan_upgrade(state->graph, state->applied, t);
+			break;
+		case CMD_DOWNGRADE:
+			t = pgm_resolve_target(state->graph, state->applied, target,
+								   PGM_MODE_DOWNGRADE);
+			plan = pgm_plan_downgrade(state->graph, state->applied, t);
+			pgm_check_reversible(state->graph, plan);
+			break;
+		default:
+			t = pgm_resolve_target(state->graph, state->applied, target,
+								   PGM_MODE_STAMP);
+			plan = pgm_plan_stamp(state->graph, state->applied, t, purge);
+			break;
+	}
 	pgm_check_atomic(state->graph, plan, project);
-	return plan->nsteps > 0;
+	return plan;
 }
 
 static Datum
@@ -399,7 +416,6 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	int			key;
 	bool		complete;
 	PgmState   *state;
-	PgmTarget  *t;
 	PgmPlan    *plan;
 
 	switch (cmd)
@@ -434,39 +450,32 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 	 * state has nothing pending, the call is done without taking the mutex.
 	 * That is correct because it writes nothing and its answer holds for a
 	 * consistent snapshot: it is as if it had run just before whatever is
-	 * running now.  When something is pending, the caller queues for the
-	 * mutex and looks again once it has it.  Most often the project row
-	 * alone answers (every registered revision applied), without loading
-	 * the graph.
+	 * running now.  Most often the project row alone answers (every
+	 * registered revision applied), without loading the graph.
 	 */
-	if (cmd == CMD_UPGRADE && key != 0 && strcmp(target, "heads") == 0 &&
-		(complete || !heads_pending(project)))
+	if (cmd == CMD_UPGRADE && key != 0 && complete &&
+		strcmp(target, "heads") == 0)
 		return (Datum) 0;
 
+	/*
+	 * Otherwise the command is planned first in the caller's current view,
+	 * for every target: what the atomic path cannot run is refused now,
+	 * before waiting for the mutex, which also keeps this session (which
+	 * holds a snapshot) from waiting behind a background worker that waits
+	 * for its snapshot.  upgrade('heads') with nothing to do is done here.
+	 * Once the mutex is granted the state is read and planned again.
+	 */
 	if (key != 0)
-		pgm_lock_project(project, key, fname);
-	state = pgm_load_state(project);
-
-	switch (cmd)
 	{
-		case CMD_UPGRADE:
-			t = pgm_resolve_target(state->graph, state->applied, target,
-								   PGM_MODE_UPGRADE);
-			plan = pgm_plan_upgrade(state->graph, state->applied, t);
-			break;
-		case CMD_DOWNGRADE:
-			t = pgm_resolve_target(state->graph, state->applied, target,
-								   PGM_MODE_DOWNGRADE);
-			plan = pgm_plan_downgrade(state->graph, state->applied, t);
-			pgm_check_reversible(state->graph, plan);
-			break;
-		default:
-			t = pgm_resolve_target(state->graph, state->applied, target,
-								   PGM_MODE_STAMP);
-			plan = pgm_plan_stamp(state->graph, state->applied, t, purge);
-			break;
+		plan = plan_command(pgm_load_state(project), cmd, target, purge,
+							project);
+		if (cmd == CMD_UPGRADE && strcmp(target, "heads") == 0 &&
+			plan->nsteps == 0)
+			return (Datum) 0;
+		pgm_lock_project(project, key, fname);
 	}
-	pgm_check_atomic(state->graph, plan, project);
+	state = pgm_load_state(project);
+	plan = plan_command(state, cmd, target, purge, project);
 
 	if (plan->nsteps > 0)
 	{
