@@ -39,7 +39,7 @@ REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=pg_migrate
 
 ISOLATION = concurrent_upgrade upgrade_rr upgrade_downgrade register_during_upgrade \
 	status_during_upgrade lock_timeout apply_race fast_path state_cache tamper_during_downgrade \
-	unregister_during_upgrade early_refusal
+	unregister_during_upgrade early_refusal stale_progress
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso \
 	--load-extension=pg_migrate
 

@@ -140,6 +140,8 @@ bool		pgm_step_notices = false;
 static char current_project[PGM_MAX_PROJECT_LEN + 1];
 static char current_command[16];
 static TimestampTz current_locked;
+/* the transaction nest level at which the current command took the mutex */
+static int	current_nest_level = 0;
 
 static void
 set_lock_tag(LOCKTAG *tag, int project_key)
@@ -160,6 +162,25 @@ pgm_report_done(void)
 	current_project[0] = '\0';
 	if (debug_query_string)
 		report(debug_query_string);
+}
+
+/*
+ * A (sub)transaction at nest level nest_level is aborting.  If the current
+ * command took the mutex at that level or inside it, the abort ends the
+ * command and releases the mutex: its progress goes with it, so that
+ * progress() and status_json() never show a command that an EXCEPTION
+ * block caught.  At the top level the statement text is the backend's to
+ * reset (report_text false).
+ */
+void
+pgm_report_aborted(int nest_level, bool report_text)
+{
+	if (current_project[0] == '\0' || nest_level > current_nest_level)
+		return;
+	if (report_text)
+		pgm_report_done();
+	else
+		current_project[0] = '\0';
 }
 
 void
@@ -430,6 +451,7 @@ pgm_lock_project(const char *project, int project_key, const char *command)
 
 	strlcpy(current_project, project, sizeof(current_project));
 	strlcpy(current_command, command, sizeof(current_command));
+	current_nest_level = GetCurrentTransactionNestLevel();
 
 	set_lock_tag(&tag, project_key);
 	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)

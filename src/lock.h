@@ -56,6 +56,7 @@ extern void pgm_lock_project(const char *project, int project_key,
 extern void pgm_report_step(int step, int nsteps, const char *revision,
 							PgmDirection direction);
 extern void pgm_report_done(void);
+extern void pgm_report_aborted(int nest_level, bool report_text);
 extern bool pgm_holds_mutex(int project_key);
 extern List *pgm_read_progress(bool with_holders);
 

@@ -37,6 +37,8 @@ static const struct config_enum_entry on_drift_options[] = {
 	{NULL, 0, false}
 };
 static void pgm_xact_callback(XactEvent event, void *arg);
+static void pgm_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+								 SubTransactionId parentSubid, void *arg);
 static void report_core_error(const char *sqlstate, const char *message,
 							  const char *detail, const char *hint);
 
@@ -111,11 +113,24 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");
 	RegisterXactCallback(pgm_xact_callback, NULL);
+	RegisterSubXactCallback(pgm_subxact_callback, NULL);
 }
 
 static void
 pgm_xact_callback(XactEvent event, void *arg)
 {
 	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+	{
 		pgm_in_migration = false;
+		pgm_report_aborted(1, false);
+	}
+}
+
+/* an EXCEPTION block that catches a command's error ends its progress */
+static void
+pgm_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					 SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		pgm_report_aborted(GetCurrentTransactionNestLevel(), true);
 }
