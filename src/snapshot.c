@@ -101,6 +101,25 @@ static const char *const snapshot_sql =
 "						WHERE m.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass\n"
 "						  AND m.objid = p.oid)\n"
 "),\n"
+"viewdef AS (\n"
+"	SELECT r.ident, r.relkind,\n"
+"		   pg_catalog.json_build_object(\n"
+"				'definition', pg_catalog.pg_get_viewdef(r.oid),\n"
+"				'options', pg_catalog.to_json(r.reloptions),\n"
+"				'comment', " DESCRIPTION("r.oid", "pg_class", "0") ") AS fields\n"
+"	  FROM rel r WHERE r.relkind IN ('v', 'm')\n"
+"),\n"
+"routine AS (\n"
+"	SELECT p.ident, p.prokind,\n"
+"		   pg_catalog.json_build_object(\n"
+"				'language', l.lanname,\n"
+"				'definition', pg_catalog.pg_get_functiondef(p.oid),\n"
+"				'comment', " DESCRIPTION("p.oid", "pg_proc", "0") ") AS fields\n"
+"	  FROM proc p\n"
+"	  JOIN pg_catalog.pg_proc pp ON pp.oid = p.oid\n"
+"	  JOIN pg_catalog.pg_language l ON l.oid = pp.prolang\n"
+"	 WHERE p.prokind IN ('f', 'w', 'p')\n"
+"),\n"
 "typ AS (\n"
 "	SELECT t.oid, t.typtype, t.typrelid, t.typbasetype, t.typtypmod, t.typnotnull,\n"
 "		   t.typdefault, t.typcollation, n.nspname,\n"
@@ -268,36 +287,14 @@ static const char *const snapshot_sql =
 "	   WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend d\n"
 "						  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
 "							AND d.objid = r.oid AND d.deptype = 'i')),\n"
-"	'view', (SELECT pg_catalog.json_object_agg(r.ident,\n"
-"			pg_catalog.json_build_object(\n"
-"				'definition', pg_catalog.pg_get_viewdef(r.oid),\n"
-"				'options', pg_catalog.to_json(r.reloptions),\n"
-"				'comment', " DESCRIPTION("r.oid", "pg_class", "0") "))\n"
-"		FROM rel r WHERE r.relkind = 'v'),\n"
-"	'materialized_view', (SELECT pg_catalog.json_object_agg(r.ident,\n"
-"			pg_catalog.json_build_object(\n"
-"				'definition', pg_catalog.pg_get_viewdef(r.oid),\n"
-"				'options', pg_catalog.to_json(r.reloptions),\n"
-"				'comment', " DESCRIPTION("r.oid", "pg_class", "0") "))\n"
-"		FROM rel r WHERE r.relkind = 'm'),\n"
-"	'function', (SELECT pg_catalog.json_object_agg(p.ident,\n"
-"			pg_catalog.json_build_object(\n"
-"				'language', l.lanname,\n"
-"				'definition', pg_catalog.pg_get_functiondef(p.oid),\n"
-"				'comment', " DESCRIPTION("p.oid", "pg_proc", "0") "))\n"
-"		FROM proc p\n"
-"		JOIN pg_catalog.pg_proc pp ON pp.oid = p.oid\n"
-"		JOIN pg_catalog.pg_language l ON l.oid = pp.prolang\n"
-"	   WHERE p.prokind IN ('f', 'w')),\n"
-"	'procedure', (SELECT pg_catalog.json_object_agg(p.ident,\n"
-"			pg_catalog.json_build_object(\n"
-"				'language', l.lanname,\n"
-"				'definition', pg_catalog.pg_get_functiondef(p.oid),\n"
-"				'comment', " DESCRIPTION("p.oid", "pg_proc", "0") "))\n"
-"		FROM proc p\n"
-"		JOIN pg_catalog.pg_proc pp ON pp.oid = p.oid\n"
-"		JOIN pg_catalog.pg_language l ON l.oid = pp.prolang\n"
-"	   WHERE p.prokind = 'p'),\n"
+"	'view', (SELECT pg_catalog.json_object_agg(v.ident, v.fields)\n"
+"		FROM viewdef v WHERE v.relkind = 'v'),\n"
+"	'materialized_view', (SELECT pg_catalog.json_object_agg(v.ident, v.fields)\n"
+"		FROM viewdef v WHERE v.relkind = 'm'),\n"
+"	'function', (SELECT pg_catalog.json_object_agg(r.ident, r.fields)\n"
+"		FROM routine r WHERE r.prokind IN ('f', 'w')),\n"
+"	'procedure', (SELECT pg_catalog.json_object_agg(r.ident, r.fields)\n"
+"		FROM routine r WHERE r.prokind = 'p'),\n"
 "	'trigger', (SELECT pg_catalog.json_object_agg(pg_catalog.format('%s.%I', r.ident, tg.tgname),\n"
 "			pg_catalog.json_build_object(\n"
 "				'definition', pg_catalog.pg_get_triggerdef(tg.oid),\n"
@@ -422,6 +419,9 @@ static const char *const events_sql =
 static const char *const scope_sql =
 "UPDATE migrate.projects SET schema_scope = $2 WHERE project = $1";
 
+static const char *const stored_fingerprint_sql =
+"SELECT fingerprint FROM migrate.projects WHERE project = $1";
+
 static const char *const stored_sql =
 "SELECT snapshot, fingerprint FROM migrate.projects WHERE project = $1";
 
@@ -435,6 +435,7 @@ typedef enum SnapshotQuery
 	SQ_STORED,
 	SQ_SCOPE,
 	SQ_DIFF_COUNT,
+	SQ_STORED_FINGERPRINT,
 	NUM_SNAPSHOT_QUERIES
 } SnapshotQuery;
 
@@ -452,6 +453,7 @@ static const struct
 	[SQ_STORED] = {&stored_sql, 1, {TEXTOID}},
 	[SQ_SCOPE] = {&scope_sql, 2, {TEXTOID, TEXTARRAYOID}},
 	[SQ_DIFF_COUNT] = {&diff_count_sql, 2, {JSONBOID, JSONBOID}},
+	[SQ_STORED_FINGERPRINT] = {&stored_fingerprint_sql, 1, {TEXTOID}},
 };
 
 static SPIPlanPtr plans[NUM_SNAPSHOT_QUERIES];
@@ -721,10 +723,12 @@ pgm_check_drift_before(const char *project, const char *command)
 	int64		ndiff;
 	bool		isnull;
 
+	/* the fingerprints first: the recorded snapshot is read only if they differ */
 	if (pgm_on_drift == PGM_ON_DRIFT_IGNORE || !pgm_schema_fingerprints ||
-		!pgm_stored_snapshot(project, &stored, &recorded) ||
+		(recorded = pgm_stored_fingerprint(project)) == NULL ||
 		!try_take_snapshot(project, &live, &fingerprint, &failure) ||
-		strcmp(recorded, fingerprint) == 0)
+		strcmp(recorded, fingerprint) == 0 ||
+		!pgm_stored_snapshot(project, &stored, &recorded))
 		return;
 
 	values[0] = JsonbPGetDatum(stored);
@@ -748,6 +752,28 @@ pgm_check_drift_before(const char *project, const char *command)
 							  (unsigned long) ndiff, (long long) ndiff, command),
 			 errhint("See them with SELECT * FROM migrate.drift(%s), then undo them or accept them with migrate.accept_schema(); pg_migrate.on_drift chooses between warn, error and ignore.",
 					 quote_literal_cstr(project))));
+}
+
+/*
+ * The fingerprint recorded with a project, or NULL when none is: what
+ * status_json() and the drift check compare before anything else.
+ */
+char *
+pgm_stored_fingerprint(const char *project)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmOwnerScope os;
+	Datum		values[1];
+	char	   *fingerprint;
+
+	if (!pgm_fingerprints_enabled())
+		return NULL;
+	values[0] = CStringGetTextDatum(project);
+	pgm_connect_spi(&os);
+	run(SQ_STORED_FINGERPRINT, values, NULL);
+	fingerprint = (char *) result_value(1, false, cxt);
+	pgm_finish_spi(&os);
+	return checked_fingerprint(fingerprint, project);
 }
 
 /*

@@ -39,6 +39,7 @@ extern void pgm_take_snapshot(const char *project, Jsonb **snapshot,
 							  char **fingerprint);
 extern char *pgm_record_fingerprint(const char *project, TimestampTz since);
 extern void pgm_store_scope(const char *project, ArrayType *schemas);
+extern char *pgm_stored_fingerprint(const char *project);
 extern bool pgm_stored_snapshot(const char *project, Jsonb **snapshot,
 								char **fingerprint);
 extern void pgm_put_differences(ReturnSetInfo *rsinfo, Jsonb *expected,

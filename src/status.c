@@ -564,12 +564,11 @@ pg_migrate_progress(PG_FUNCTION_ARGS)
 static void
 append_json_schema(StringInfo buf, const char *project)
 {
-	Jsonb	   *stored;
-	char	   *recorded;
+	char	   *recorded = pgm_stored_fingerprint(project);
 	Jsonb	   *live;
 	char	   *fingerprint;
 
-	if (!pgm_stored_snapshot(project, &stored, &recorded))
+	if (recorded == NULL)
 	{
 		appendStringInfoString(buf, ", \"fingerprint\": null, \"drift\": null");
 		return;
