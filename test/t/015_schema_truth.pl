@@ -205,4 +205,12 @@ IPC::Run::run([ 'pg_prove', '-h', $node->host, '-p', $node->port, '-d', 'app', '
 	'<', \'', '>', \$prove_out, '2>', \$prove_err);
 is($? >> 8, 0, 'after the upgrade every assertion passes') or diag($prove_out);
 
+# 8. the client shows a server notice escaped: a script's RAISE NOTICE can
+# hold anything, and must not forge lines of the client's output
+mkdir 'n' or die "mkdir n: $!";
+wfile('n/001_notice.sql', mig(id => 'n1', up => q{DO $$BEGIN RAISE NOTICE E'line1\nline2\x01'; END$$;}));
+check('a notice with control characters', [ '--project', 'nt', '--dir', 'n', 'upgrade' ], 0,
+	"pushed 1 revision: 1 new, 0 changed, 0 message only\n[1/1] up      n1 (X ms)\nupgraded: 1 step in X ms\ncurrent: n1\n",
+	"NOTICE:  line1\\nline2\\x01\n");
+
 done_testing();
