@@ -53,6 +53,7 @@
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/guc.h"
+#include "utils/guc_tables.h"
 #include "utils/memutils.h"
 #include "utils/portal.h"
 #include "utils/snapmgr.h"
@@ -81,7 +82,6 @@ typedef struct PgmWorkerTask
 	Oid			dboid;
 	Oid			session_user;
 	Oid			current_user;
-	char		search_path[TASK_MESSAGE_LEN];
 	char		application_name[NAMEDATALEN];
 	char		revision[PGM_MAX_ID_LEN + 1];
 	/* results */
@@ -92,10 +92,143 @@ typedef struct PgmWorkerTask
 	char		detail[TASK_MESSAGE_LEN];
 	char		hint[TASK_MESSAGE_LEN];
 	Size		script_len;
+	Size		settings_len;
+	/* the script, its NUL, then the caller's settings (see below) */
 	char		script[FLEXIBLE_ARRAY_MEMBER];
 } PgmWorkerTask;
 
 PGDLLEXPORT void pgm_worker_main(Datum arg);
+
+/*
+ * The caller's settings.  The worker is a session of its own: it starts
+ * with the server's, the database's and the role's defaults, not with what
+ * the caller SET, so every setting the caller may change and has changed
+ * from the server's configuration (lock_timeout, statement_timeout,
+ * work_mem, TimeZone, search_path, custom "app.x" settings, ...) is passed
+ * on, with the context and role that set it, as a parallel query's leader
+ * passes its settings to its workers.  Left out: who the session is (role,
+ * session_authorization: the worker takes the caller's role itself), the
+ * transaction's own settings, and what the worker sets for itself.
+ */
+static const char *const settings_not_passed[] = {
+	"application_name",
+	"client_encoding",
+	"role",
+	"session_authorization",
+	"standard_conforming_strings",
+	"transaction_deferrable",
+	"transaction_isolation",
+	"transaction_read_only",
+	NULL
+};
+
+typedef struct PgmSettingHeader
+{
+	int			source;
+	int			scontext;
+	Oid			srole;
+	int			name_len;		/* without the NUL */
+	int			value_len;		/* without the NUL */
+} PgmSettingHeader;
+
+/* Is this variable's current value the caller's own, to be passed on? */
+static bool
+setting_passed(struct config_generic *conf)
+{
+	int			i;
+
+	if (conf->context != PGC_USERSET && conf->context != PGC_SUSET)
+		return false;
+	/* what the worker gets anyway, or what is not the session's */
+	if (conf->source <= PGC_S_GLOBAL || conf->source == PGC_S_OVERRIDE)
+		return false;
+	for (i = 0; settings_not_passed[i]; i++)
+		if (strcmp(conf->name, settings_not_passed[i]) == 0)
+			return false;
+	return true;
+}
+
+/*
+ * Serialize the passed settings into buf (when not NULL) and return their
+ * size: per setting a header, the name and the value, each NUL-ended.
+ */
+static Size
+serialize_settings(char *buf)
+{
+	struct config_generic **vars = get_guc_variables();
+	int			n = GetNumConfigOptions();
+	Size		size = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		struct config_generic *conf = vars[i];
+		const char *value;
+		PgmSettingHeader h;
+
+		if (!setting_passed(conf))
+			continue;
+		value = GetConfigOption(conf->name, true, false);
+		if (value == NULL)
+			continue;
+		h.source = (int) conf->source;
+		h.scontext = (int) conf->scontext;
+		h.srole = conf->srole;
+		h.name_len = strlen(conf->name);
+		h.value_len = strlen(value);
+		if (buf)
+		{
+			memcpy(buf + size, &h, sizeof(h));
+			memcpy(buf + size + sizeof(h), conf->name, h.name_len + 1);
+			memcpy(buf + size + sizeof(h) + h.name_len + 1, value, h.value_len + 1);
+		}
+		size += sizeof(h) + h.name_len + 1 + h.value_len + 1;
+	}
+	return size;
+}
+
+typedef struct SettingErrorArg
+{
+	const char *name;
+} SettingErrorArg;
+
+static void
+setting_error_callback(void *arg)
+{
+	errcontext("applying the caller's setting \"%s\" in the background worker",
+			   ((SettingErrorArg *) arg)->name);
+}
+
+/* In the worker, inside a transaction: apply the caller's settings. */
+static void
+restore_settings(const char *buf, Size len)
+{
+	Size		off = 0;
+	ErrorContextCallback errcallback;
+	SettingErrorArg arg;
+
+	arg.name = NULL;
+	errcallback.callback = setting_error_callback;
+	errcallback.arg = &arg;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+	while (off < len)
+	{
+		PgmSettingHeader h;
+		const char *name;
+		const char *value;
+
+		memcpy(&h, buf + off, sizeof(h));
+		name = buf + off + sizeof(h);
+		value = name + h.name_len + 1;
+		arg.name = name;
+		(void) set_config_option_ext(name, value, (GucContext) h.scontext,
+									 (GucSource) h.source, h.srole,
+									 GUC_ACTION_SET, true, ERROR, false);
+		off += sizeof(h) + h.name_len + 1 + h.value_len + 1;
+	}
+	error_context_stack = errcallback.previous;
+}
 
 /* Run one statement at top level, in a transaction of its own. */
 static void
@@ -207,7 +340,7 @@ pgm_worker_main(Datum arg)
 		StartTransactionCommand();
 		if (task->current_user != task->session_user)
 			SetCurrentRoleId(task->current_user, superuser_arg(task->current_user));
-		SetConfigOption("search_path", task->search_path, PGC_USERSET, PGC_S_SESSION);
+		restore_settings(task->script + task->script_len + 1, task->settings_len);
 		/* as the script was split at registration (see parse.c) */
 		SetConfigOption("standard_conforming_strings", "on", PGC_USERSET, PGC_S_SESSION);
 		SetConfigOption("application_name", task->application_name,
@@ -354,7 +487,7 @@ break_snapshot_deadlock(int worker_pid, const char *project, int project_key)
 /* Wait for the worker to exit, watching for the deadlock described above. */
 static BgwHandleStatus
 wait_for_worker(BackgroundWorkerHandle *handle, const char *project,
-				int project_key)
+				int project_key, const char *revision)
 {
 	for (;;)
 	{
@@ -369,6 +502,19 @@ wait_for_worker(BackgroundWorkerHandle *handle, const char *project,
 						 1000L, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
+
+		/*
+		 * A deploy whose client has gone must not go on by itself: the
+		 * client has reported a failure, so the revision is stopped and
+		 * recorded as failed (an ERROR, not FATAL, so that the caller
+		 * writes that record before it notices the lost client again).
+		 */
+		if (MyProcPort != NULL && !pq_check_connection())
+			ereport(ERROR,
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg("connection to client lost while revision \"%s\" (project \"%s\") ran in a background worker",
+							revision, project),
+					 errdetail("The background worker was stopped.")));
 	}
 }
 
@@ -406,6 +552,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 				  const char *script)
 {
 	Size		len = strlen(script);
+	Size		settings_len;
 	dsm_segment *seg;
 	PgmWorkerTask *task;
 	char		name[BGW_MAXLEN];
@@ -428,14 +575,8 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 						revision, project),
 				 errdetail("Its statements, such as CREATE INDEX CONCURRENTLY, would wait for this session."),
 				 errhint("Run CALL migrate.apply() as a statement of its own.")));
-	if (strlen(namespace_search_path) >= TASK_MESSAGE_LEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("search_path is too long to pass to a background worker"),
-				 errdetail("It has %zu bytes; at most %d are supported.",
-						   strlen(namespace_search_path), TASK_MESSAGE_LEN - 1)));
-
-	seg = dsm_create(offsetof(PgmWorkerTask, script) + len + 1, 0);
+	settings_len = serialize_settings(NULL);
+	seg = dsm_create(offsetof(PgmWorkerTask, script) + len + 1 + settings_len, 0);
 	task = dsm_segment_address(seg);
 	memset(task, 0, offsetof(PgmWorkerTask, script));
 	task->dboid = MyDatabaseId;
@@ -443,11 +584,12 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	 * caller's current role, as SET ROLE would */
 	task->session_user = GetAuthenticatedUserId();
 	task->current_user = GetUserId();
-	strlcpy(task->search_path, namespace_search_path, TASK_MESSAGE_LEN);
 	snprintf(task->application_name, NAMEDATALEN, "pg_migrate %s", revision);
 	strlcpy(task->revision, revision, sizeof(task->revision));
 	task->script_len = len;
 	memcpy(task->script, script, len + 1);
+	task->settings_len = settings_len;
+	(void) serialize_settings(task->script + len + 1);
 
 	snprintf(name, sizeof(name), "pg_migrate worker for revision %s", revision);
 	if (!start_worker("pgm_worker_main", "pg_migrate worker", name, seg, &handle))
@@ -468,12 +610,21 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	error_context_stack = &errcallback;
 	PG_TRY();
 	{
-		status = wait_for_worker(handle, project, project_key);
+		status = wait_for_worker(handle, project, project_key, revision);
 	}
 	PG_CATCH();
 	{
 		cancel_before_shmem_exit(stop_worker_at_exit, PointerGetDatum(handle));
 		TerminateBackgroundWorker(handle);
+
+		/*
+		 * The mutex is released when this error has been recorded: the
+		 * worker must be gone by then, or a rerun could meet it still
+		 * building.  A second cancel must not cut this wait short.
+		 */
+		HOLD_INTERRUPTS();
+		(void) WaitForBackgroundWorkerShutdown(handle);
+		RESUME_INTERRUPTS();
 		pgm_current_statement = task->statements_done + 1;
 		PG_RE_THROW();
 	}
