@@ -183,18 +183,38 @@ pgm_report_aborted(int nest_level, bool report_text)
 		current_project[0] = '\0';
 }
 
+/* the activity text of the current step, for the additions below */
+static char current_step_text[512];
+
 void
 pgm_report_step(int step, int nsteps, const char *revision,
 				PgmDirection direction)
 {
-	char		buf[512];
-
-	snprintf(buf, sizeof(buf),
+	snprintf(current_step_text, sizeof(current_step_text),
 			 "pg_migrate project=%s command=%s locked=" INT64_FORMAT
 			 " step=%d/%d revision=%s direction=%s step_started=" INT64_FORMAT,
 			 current_project, current_command, (int64) current_locked,
 			 step, nsteps, revision, pgm_direction_name(direction),
 			 (int64) GetCurrentTimestamp());
+	report(current_step_text);
+}
+
+/*
+ * The current step runs in the background worker worker_pid; when
+ * cancelled_pid is not 0, this backend has just cancelled that process to
+ * break a wait cycle (worker.c), which the cancelled session reads here to
+ * say why (see wait_bounded()).
+ */
+void
+pgm_report_worker(int worker_pid, int cancelled_pid)
+{
+	char		buf[640];
+
+	if (cancelled_pid != 0)
+		snprintf(buf, sizeof(buf), "%s worker=%d cancelled=%d",
+				 current_step_text, worker_pid, cancelled_pid);
+	else
+		snprintf(buf, sizeof(buf), "%s worker=%d", current_step_text, worker_pid);
 	report(buf);
 }
 
@@ -318,6 +338,10 @@ pgm_read_progress(bool with_holders)
 				prog->direction = eq;
 			else if (strcmp(tok, "step_started") == 0)
 				prog->step_started = (TimestampTz) strtoi64(eq, NULL, 10);
+			else if (strcmp(tok, "worker") == 0)
+				prog->worker = Max(atoi(eq), 0);
+			else if (strcmp(tok, "cancelled") == 0)
+				prog->cancelled = Max(atoi(eq), 0);
 		}
 		/* any session can set its activity text: trust nothing in it */
 		if (prog->revision && pgm_id_problem(prog->revision))
@@ -394,6 +418,35 @@ describe_holder(const char *project, int project_key)
 }
 
 /*
+ * This session's wait for a mutex was cancelled.  When a deploy cancelled
+ * it to break a wait cycle through its background worker (worker.c), it
+ * says so in its progress: turn the cancel into an error naming that
+ * deploy.  Otherwise the cancel stands as it is.
+ */
+static void
+explain_cancel(const char *project)
+{
+	ListCell   *lc;
+
+	foreach(lc, pgm_read_progress(false))
+	{
+		PgmProgress *prog = lfirst(lc);
+
+		if (prog->cancelled != MyProcPid || prog->revision == NULL)
+			continue;
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_DEADLOCK_DETECTED),
+				 errmsg("wait for the migration mutex of project \"%s\" cancelled to break a wait cycle",
+						project),
+				 errdetail("Process %d (application \"%s\") runs revision \"%s\" of project \"%s\" in a background worker (process %d), which was waiting for this session, directly or through other sessions; the server log names the whole chain.",
+						   prog->pid, prog->application_name, prog->revision,
+						   prog->project, prog->worker),
+				 errhint("Retry when that deploy has finished.  A session that waits for a mutex should hold no snapshot or lock that a concurrent index build needs.")));
+	}
+}
+
+/*
  * Wait for a lock under pg_migrate.lock_wait_timeout instead of the
  * caller's lock_timeout, and turn a timeout into an error naming the
  * holder.  The caller's setting is back in force afterwards, error or not.
@@ -424,6 +477,8 @@ wait_bounded(const char *project, int project_key, bool row, LOCKMODE mode)
 		LockTimeout = saved;
 		MemoryContextSwitchTo(cxt);
 		edata = CopyErrorData();
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+			explain_cancel(project);
 		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
 			PG_RE_THROW();
 		FlushErrorState();

@@ -18,11 +18,14 @@
  * an older snapshot, and a caller holding one would wait for the worker
  * that waits for it, a deadlock PostgreSQL cannot detect (see
  * docs/postgres-facts.md).  Deployers waiting for the mutex in apply() hold no
- * snapshot either.  upgrade('heads') refuses pending nontransactional
- * revisions before it waits; a session that still waits for the mutex
- * while holding a snapshot the worker needs is cancelled (when this role
- * may cancel it, else this revision fails), since the two would otherwise
- * wait for each other where the deadlock detector cannot see it.
+ * snapshot either, and upgrade() refuses pending nontransactional
+ * revisions before it waits.  Any other wait cycle through the worker
+ * (break_wait_cycle() below) is found within a second and broken by
+ * cancelling a session on it.
+ *
+ * The worker runs with the caller's settings (serialize_settings()).  When
+ * the caller is cancelled or its client goes away, the worker is stopped
+ * before the failure is recorded and the mutex released.
  *
  * Such a revision is not atomic: if statement k fails, statements 1..k-1
  * stay done and the revision is not marked applied.  Scripts should
@@ -59,6 +62,9 @@
 #include "utils/snapmgr.h"
 #include "catalog/pg_authid.h"
 #include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "lib/stringinfo.h"
 #include "utils/backend_status.h"
 #include "utils/lsyscache.h"
 
@@ -425,70 +431,182 @@ may_cancel(int pid)
 }
 
 /*
- * Cancel the sessions that wait for the project's mutex while holding
- * something the worker waits for (CREATE INDEX CONCURRENTLY waits for
- * every older snapshot): they wait for us and we wait for the worker, a
- * cycle the deadlock detector cannot see because we wait on a latch.
+ * Wait cycles through a background worker.  This backend waits for its
+ * worker on a latch, which PostgreSQL's deadlock detector cannot see: if
+ * the worker waits (for a lock, or for an old snapshot's virtual
+ * transaction, as CREATE INDEX CONCURRENTLY does) for a session that,
+ * through any number of other lock waits, waits for this backend (for the
+ * project's mutex, say), no one would ever give up.  Every second the
+ * waits are followed from the worker: the edges are pg_blocking_pids()
+ * (lock and virtual transaction waits, hard and soft) plus, for every
+ * pg_migrate caller that waits for a worker of its own, the edge from that
+ * caller to its worker.  A path that comes back to this backend is a
+ * cycle, broken by cancelling the session on it that waits for a
+ * pg_migrate mutex nearest to the worker (else the session that waits for
+ * this backend): it learns why from this backend's progress (lock.c).
  */
-static void
-break_snapshot_deadlock(int worker_pid, const char *project, int project_key)
-{
-	LockData   *locks = GetLockStatusData();
-	LOCKTAG		mutex;
-	int			i,
-				j;
+#define MAX_CHAIN 64
 
-	SET_LOCKTAG_OBJECT(mutex, MyDatabaseId,
-					   get_relname_relid("projects", get_namespace_oid(PGM_SCHEMA, false)),
-					   (Oid) project_key, 0);
+typedef struct WaitNode
+{
+	int			pid;
+	int			from;			/* index of the node that waits for it */
+} WaitNode;
+
+/* the pids pid waits for: its lock blockers, or its worker */
+static int *
+waits_for(int pid, List *progress, int *n)
+{
+	ArrayType  *arr;
+	int		   *result;
+	int			nblockers;
+	ListCell   *lc;
+
+	arr = DatumGetArrayTypeP(DirectFunctionCall1(pg_blocking_pids, Int32GetDatum(pid)));
+	nblockers = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	result = palloc(sizeof(int) * (nblockers + 1));
+	memcpy(result, ARR_DATA_PTR(arr), sizeof(int) * nblockers);
+	*n = nblockers;
+	foreach(lc, progress)
+	{
+		PgmProgress *prog = lfirst(lc);
+
+		if (prog->pid == pid && prog->worker > 0)
+			result[(*n)++] = prog->worker;
+	}
+	return result;
+}
+
+/*
+ * The project whose mutex pid waits for, or NULL.  Named from the waiter's
+ * progress: this runs while the worker may be waiting for old snapshots,
+ * so it must not take one, not even for a catalog lookup.
+ */
+static char *
+waits_for_mutex(LockData *locks, Oid projects, List *progress, int pid)
+{
+	int			i;
+	ListCell   *lc;
+
 	for (i = 0; i < locks->nelements; i++)
 	{
-		LockInstanceData *wait = &locks->locks[i];
+		LockInstanceData *inst = &locks->locks[i];
 
-		/* a lock the worker waits for ... */
-		if (wait->pid != worker_pid || wait->waitLockMode == NoLock)
-			continue;
-		for (j = 0; j < locks->nelements; j++)
+		if (inst->pid == pid && inst->waitLockMode != NoLock &&
+			inst->locktag.locktag_type == LOCKTAG_OBJECT &&
+			inst->locktag.locktag_field1 == MyDatabaseId &&
+			inst->locktag.locktag_field2 == projects &&
+			inst->locktag.locktag_field4 == 0)
 		{
-			LockInstanceData *hold = &locks->locks[j];
-			int			k;
-
-			/* ... held by a session ... */
-			if (hold->holdMask == 0 || hold->pid == worker_pid ||
-				memcmp(&hold->locktag, &wait->locktag, sizeof(LOCKTAG)) != 0)
-				continue;
-			/* ... that waits for our mutex */
-			for (k = 0; k < locks->nelements; k++)
+			foreach(lc, progress)
 			{
-				LockInstanceData *m = &locks->locks[k];
+				PgmProgress *prog = lfirst(lc);
 
-				if (m->pid == hold->pid && m->waitLockMode != NoLock &&
-					memcmp(&m->locktag, &mutex, sizeof(LOCKTAG)) == 0)
-				{
-					if (!may_cancel(hold->pid))
-						ereport(ERROR,
-								(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-								 errmsg("process %d waits for the mutex of project \"%s\" while holding a snapshot that revision's index build must wait for",
-										hold->pid, project),
-								 errdetail("This role may not cancel that process, and the two would wait for each other forever."),
-								 errhint("Deploy with CALL migrate.apply() only, which waits without a snapshot.")));
-					ereport(LOG,
-							(errmsg("pg_migrate: cancelling process %d, which waits for the mutex of project \"%s\" while holding a snapshot that a background worker of this project must wait for",
-									hold->pid, project)));
-					kill(hold->pid, SIGINT);
-				}
+				if (prog->pid == pid && prog->waiting)
+					return prog->project;
 			}
+			return psprintf("with key %u", inst->locktag.locktag_field3);
 		}
 	}
-	pfree(locks->locks);
-	pfree(locks);
+	return NULL;
+}
+
+static bool
+break_wait_cycle(int worker_pid, Oid projects, const char *project,
+				 const char *revision)
+{
+	List	   *progress = pgm_read_progress(false);
+	WaitNode	nodes[MAX_CHAIN];
+	int			nnodes = 1;
+	int			next;
+	int			found = -1;
+	int			chain[MAX_CHAIN];
+	int			len = 0;
+	int			victim = -1;
+	LockData   *locks;
+	StringInfoData desc;
+	bool		allowed;
+	int			i;
+
+	/* breadth first from the worker, until this backend is reached */
+	nodes[0].pid = worker_pid;
+	nodes[0].from = -1;
+	for (next = 0; next < nnodes && found < 0; next++)
+	{
+		int			nblockers;
+		int		   *blockers = waits_for(nodes[next].pid, progress, &nblockers);
+
+		for (i = 0; i < nblockers && found < 0; i++)
+		{
+			int			k;
+			bool		seen = false;
+
+			for (k = 0; k < nnodes; k++)
+				seen |= nodes[k].pid == blockers[i];
+			if (seen || nnodes == MAX_CHAIN)
+				continue;
+			nodes[nnodes].pid = blockers[i];
+			nodes[nnodes].from = next;
+			if (blockers[i] == MyProcPid)
+				found = nnodes;
+			nnodes++;
+		}
+	}
+	if (found < 0)
+		return false;
+
+	/* the chain, from the worker to this backend */
+	for (i = found; i >= 0; i = nodes[i].from)
+		len++;
+	for (i = found, next = len - 1; i >= 0; i = nodes[i].from, next--)
+		chain[next] = nodes[i].pid;
+
+	locks = GetLockStatusData();
+	initStringInfo(&desc);
+	appendStringInfo(&desc, "background worker %d", chain[0]);
+	for (i = 1; i < len; i++)
+	{
+		char	   *mutex = waits_for_mutex(locks, projects, progress, chain[i - 1]);
+
+		if (mutex)
+			appendStringInfo(&desc, " waits for the mutex of project \"%s\" held by", mutex);
+		else
+			appendStringInfoString(&desc, " waits for");
+		appendStringInfo(&desc, i == len - 1 ? " its deploying process %d" : " process %d",
+						 chain[i]);
+		if (victim < 0 && i < len - 1 && chain[i] != worker_pid &&
+			waits_for_mutex(locks, projects, progress, chain[i]) != NULL)
+			victim = chain[i];
+	}
+	if (victim < 0 && len > 2)
+		victim = chain[len - 2];
+	/* role lookups may scan catalogs: hold no catalog snapshot after them */
+	allowed = victim > 0 && may_cancel(victim);
+	InvalidateCatalogSnapshot();
+	if (!allowed)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_DEADLOCK_DETECTED),
+				 errmsg("revision \"%s\" (project \"%s\") waits for a session that waits for this deploy",
+						revision, project),
+				 errdetail_internal("Wait chain: %s.", desc.data),
+				 errhint("This role may not cancel process %d; retry when it has finished, or deploy with a role that may.",
+						 victim)));
+	pgm_report_worker(worker_pid, victim);
+	ereport(LOG,
+			(errmsg("pg_migrate: cancelling process %d to break a wait cycle through the background worker of revision \"%s\" (project \"%s\")",
+					victim, revision, project),
+			 errdetail_internal("Wait chain: %s.", desc.data)));
+	kill(victim, SIGINT);
+	return true;
 }
 
 /* Wait for the worker to exit, watching for the deadlock described above. */
 static BgwHandleStatus
-wait_for_worker(BackgroundWorkerHandle *handle, const char *project,
-				int project_key, const char *revision)
+wait_for_worker(BackgroundWorkerHandle *handle, Oid projects,
+				const char *project, const char *revision)
 {
+	pid_t		reported = 0;
+
 	for (;;)
 	{
 		pid_t		pid;
@@ -497,7 +615,15 @@ wait_for_worker(BackgroundWorkerHandle *handle, const char *project,
 		if (status == BGWH_STOPPED || status == BGWH_POSTMASTER_DIED)
 			return status;
 		if (status == BGWH_STARTED)
-			break_snapshot_deadlock((int) pid, project, project_key);
+		{
+			if (pid != reported)
+				pgm_report_worker((int) pid, 0);
+			reported = pid;
+			/* the cancelled session reads why within a second; then the
+			 * progress goes back to naming the worker only */
+			if (break_wait_cycle((int) pid, projects, project, revision))
+				reported = 0;
+		}
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 1000L, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
@@ -553,6 +679,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 {
 	Size		len = strlen(script);
 	Size		settings_len;
+	Oid			projects;
 	dsm_segment *seg;
 	PgmWorkerTask *task;
 	char		name[BGW_MAXLEN];
@@ -561,6 +688,9 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	int			statement;
 	ErrorContextCallback errcallback;
 	WaitErrorArg wait_arg;
+
+	/* looked up now: the wait below must take no catalog snapshot */
+	projects = get_relname_relid("projects", get_namespace_oid(PGM_SCHEMA, false));
 
 	/*
 	 * SPI gave the CALL's portal a snapshot for our catalog queries; drop
@@ -610,7 +740,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	error_context_stack = &errcallback;
 	PG_TRY();
 	{
-		status = wait_for_worker(handle, project, project_key, revision);
+		status = wait_for_worker(handle, projects, project, revision);
 	}
 	PG_CATCH();
 	{

@@ -19,8 +19,9 @@
 # 1. Deadlock breaker: a session waiting for the mutex in SELECT
 #    migrate.upgrade('i1') while holding a snapshot (BEGIN; SELECT 1; then
 #    the upgrade) is not touched while the build waits for the holder, and
-#    is cancelled (57014) within about a second once the build waits for
-#    its snapshot, with a LOG line naming it; the build then completes.
+#    is cancelled (40P01, naming the deploy) within about a second once the
+#    build waits for its snapshot, with a LOG line naming the wait chain;
+#    the build then completes.  (Longer chains: 016_wait_cycles.pl.)
 # 2. A session waiting in CALL migrate.apply() holds no snapshot: it is not
 #    cancelled, waits, and finds the revision applied.
 # 3. The worker runs as the caller's current role: SET ROLE to a deploy
@@ -225,8 +226,10 @@ $elapsed = time - $t0;
 note(sprintf('the waiter ended %.2f s after the holder released its lock', $elapsed));
 ok($elapsed < 5, 'the waiter was cancelled within about a second of the build waiting for it')
   or diag("it took $elapsed s");
-like($snap->{err}, qr/ERROR:  57014: canceling statement due to user request/,
-	'the waiter was cancelled (57014)');
+like($snap->{err}, qr/ERROR:  40P01: wait for the migration mutex of project "dl" cancelled to break a wait cycle/,
+	'the waiter was cancelled, with an error that says why (40P01)');
+like($snap->{err}, qr/DETAIL:  Process \d+ \(application "applier1"\) runs revision "i1" of project "dl" in a background worker \(process \d+\), which was waiting for this session/,
+	'... naming the deploy it was blocking');
 ok(wait_exit($applier, time + 20), 'apply() finished');
 unlike($applier->{err}, qr/ERROR/, 'apply() succeeded') or diag($applier->{err});
 like($applier->{err}, qr/NOTICE:  PM002: applied revision "i1" \(1 of 1\) in /, 'apply() applied i1');
@@ -235,8 +238,8 @@ is(current('dl'), 'i1', 'i1 is applied');
 is(events('dl'), 'i1:up:success', 'one successful up event');
 my $log = slurp_file($node->logfile, $offset);
 like($log,
-	qr/LOG:  pg_migrate: cancelling process $snap_pid, which waits for the mutex of project "dl" while holding a snapshot/,
-	'the LOG line names the cancelled process and the project');
+	qr/LOG:  pg_migrate: cancelling process $snap_pid to break a wait cycle through the background worker of revision "i1" \(project "dl"\)\n.*DETAIL:  Wait chain: background worker \d+ waits for process $snap_pid waits for the mutex of project "dl" held by its deploying process \d+\./,
+	'the LOG line names the cancelled process, the revision and the chain');
 my $holder_pid_seen = () = $log =~ /pg_migrate: cancelling process/g;
 is($holder_pid_seen, 1, 'exactly one session was cancelled');
 is(query($workers), '0', 'no worker is left');

@@ -1,0 +1,208 @@
+# Copyright (c) pg_migrate contributors
+#
+# test/t/016_wait_cycles.pl
+#
+# Wait cycles through a background worker of CALL migrate.apply(), which
+# PostgreSQL's deadlock detector cannot see (the deploying session waits
+# for its worker on a latch), and what happens to a worker whose caller
+# goes away (src/worker.c).
+#
+# A "holder" (BEGIN; LOCK TABLE big IN ROW EXCLUSIVE MODE; pg_sleep) keeps
+# a CREATE INDEX CONCURRENTLY in its first phase until the other sessions
+# are in place; when it is released the build waits for every older
+# snapshot.
+#
+# 1. Two projects.  s1 applies A's a1 (CREATE INDEX CONCURRENTLY); s2, in
+#    a transaction, upgrades B to b1 (so holds B's mutex) and then waits
+#    for A's mutex; s3 waits for B's mutex in upgrade('b2', 'B') holding a
+#    statement snapshot.  The worker waits for s3 (or s2), s3 for s2, s2
+#    for s1, s1 for the worker.  The breaker cancels a mutex waiter on the
+#    chain with 40P01 naming the deploy, logs the chain, and a1 is applied.
+# 2. One project, a row lock in the chain.  s2 holds a row lock and waits
+#    in migrate.lock('A'); s3, at REPEATABLE READ with a snapshot, waits
+#    for that row.  The worker waits for s3, s3 for s2, s2 for s1: s2 is
+#    cancelled (it is the one waiting for a mutex), s3 goes on, a2 applied.
+# 3. The deploying client disappears (its psql is killed) while the worker
+#    builds: the worker is stopped, a failure event (08006) is recorded,
+#    the mutex is free and the revision is not applied.
+
+use strict;
+use warnings;
+
+use Time::HiRes qw(time usleep);
+use FindBin;
+use lib $FindBin::RealBin;
+use PgMigrateTAP;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('main');
+$node->init;
+$node->append_conf('postgresql.conf', 'pg_migrate.on_drift = ignore');
+$node->start;
+
+$node->safe_psql('postgres', q{
+CREATE EXTENSION pg_migrate;
+CREATE TABLE big AS SELECT g AS id, g % 100 AS code FROM generate_series(1, 20000) AS g;
+CREATE TABLE accounts (id int PRIMARY KEY, balance int);
+INSERT INTO accounts VALUES (1, 0);
+});
+
+sub query { return $node->safe_psql('postgres', $_[0]); }
+
+sub wait_until { PgMigrateTAP::wait_for_condition($node, 'postgres', $_[0]); return; }
+
+sub waiting_in
+{
+	my ($appname, $what) = @_;
+	wait_until("EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = '$appname' AND $what)");
+	return;
+}
+
+sub start_holder
+{
+	my ($appname) = @_;
+	my $h = start_psql($node, $appname, 180, 'BEGIN', 'LOCK TABLE big IN ROW EXCLUSIVE MODE',
+		'SELECT pg_sleep(170)');
+	waiting_in($appname, "wait_event = 'PgSleep'");
+	return $h;
+}
+
+sub release_holder
+{
+	my ($h) = @_;
+	query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = '$h->{name}'");
+	ok(wait_exit($h, time + 10), "$h->{name} released its lock");
+	return;
+}
+
+sub pid_of
+{
+	return query("SELECT pid FROM pg_stat_activity WHERE application_name = '$_[0]'");
+}
+
+sub events
+{
+	my ($project) = @_;
+	return query(qq{
+SELECT string_agg(revision || ':' || direction || ':' || outcome
+				  || coalesce(':' || sqlstate, ''), ',' ORDER BY event_id)
+FROM migrate.events WHERE project = '$project'});
+}
+
+my $worker_waits = q{EXISTS (SELECT 1 FROM pg_stat_activity
+	WHERE backend_type = 'pg_migrate worker' AND wait_event_type = 'Lock')};
+my $workers = q{SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'pg_migrate worker'};
+my $mutex_holders = q{SELECT count(*) FROM pg_locks
+	WHERE locktype = 'object' AND classid = 'migrate.projects'::regclass};
+my $cancel_error = qr/ERROR:  40P01: wait for the migration mutex of project "(\w+)" cancelled to break a wait cycle/;
+
+# ---------------------------------------------------------------------------
+# 1. A chain across two projects.
+
+query(q{
+SELECT migrate.revision('a1', 'CREATE INDEX CONCURRENTLY big_id ON big (id)',
+	'DROP INDEX CONCURRENTLY big_id', project => 'A');
+SELECT migrate.revision('b1', 'CREATE TABLE b1 (x int)', 'DROP TABLE b1', project => 'B');
+SELECT migrate.revision('b2', 'CREATE TABLE b2 (x int)', 'DROP TABLE b2', '{b1}', project => 'B');
+});
+
+my $offset = -s $node->logfile;
+my $holder = start_holder('holder1');
+my $s1 = start_psql($node, 's1', 180, q{CALL migrate.apply('heads', 'A')});
+wait_until($worker_waits);
+my $s2 = start_psql($node, 's2', 180, 'BEGIN', q{SELECT step FROM migrate.upgrade('b1', 'B')},
+	q{SELECT migrate.lock('A')}, 'COMMIT');
+waiting_in('s2', "query LIKE 'pg_migrate project=A %waiting=%'");
+my $s3 = start_psql($node, 's3', 180, q{SELECT step FROM migrate.upgrade('b2', 'B')});
+waiting_in('s3', "query LIKE 'pg_migrate project=B %waiting=%'");
+my ($s2_pid, $s3_pid) = (pid_of('s2'), pid_of('s3'));
+my $t0 = time;
+release_holder($holder);
+
+ok(wait_exit($s1, time + 30), 'apply() of A finished');
+my $elapsed = time - $t0;
+ok($elapsed < 10, 'within a few seconds of the build waiting for the chain')
+  or diag("it took $elapsed s");
+unlike($s1->{err}, qr/ERROR/, 'apply() of A succeeded') or diag($s1->{err});
+ok(wait_exit($s2, time + 30), 's2 ended');
+ok(wait_exit($s3, time + 30), 's3 ended');
+like($s2->{err}, $cancel_error, 's2 (waiting for A\'s mutex, holding B\'s) was cancelled with 40P01')
+  or diag($s2->{err});
+like($s2->{err}, qr/DETAIL:  Process \d+ \(application "s1"\) runs revision "a1" of project "A" in a background worker/,
+	'... naming the deploy it was blocking');
+ok($s3->{err} eq '' || $s3->{err} =~ /40P01: wait for the migration mutex of project "B" cancelled/,
+	's3 either upgraded B after s2 was gone, or was cancelled the same way') or diag($s3->{err});
+is(query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'big_id'::regclass"), 't',
+	'the index of a1 is valid');
+is(events('A'), 'a1:up:success', 'a1 applied once');
+my $log = slurp_file($node->logfile, $offset);
+like($log, qr/LOG:  pg_migrate: cancelling process ($s2_pid|$s3_pid) to break a wait cycle through the background worker of revision "a1" \(project "A"\)/,
+	'the LOG line names the cancelled process');
+if ($log =~ /pg_migrate: cancelling process $s3_pid .*\n.*DETAIL:  (Wait chain: .*)/)
+{
+	like($1, qr/^Wait chain: background worker \d+ waits for process $s3_pid waits for the mutex of project "B" held by process $s2_pid waits for the mutex of project "A" held by its deploying process \d+\.$/,
+		'the chain through s3 and s2 is logged link by link');
+}
+else
+{
+	like($log, qr/DETAIL:  Wait chain: background worker \d+ waits for process $s2_pid waits for the mutex of project "A" held by its deploying process \d+\./,
+		'the chain through s2 is logged');
+}
+is(query($workers), '0', 'no worker is left');
+is(query($mutex_holders), '0', 'nobody holds a mutex');
+
+# ---------------------------------------------------------------------------
+# 2. One project, a row lock in the chain.
+
+query(q{SELECT migrate.revision('a2', 'CREATE INDEX CONCURRENTLY big_code ON big (code)',
+	'DROP INDEX CONCURRENTLY big_code', '{a1}', project => 'A')});
+$offset = -s $node->logfile;
+$holder = start_holder('holder2');
+$s1 = start_psql($node, 's1b', 180, q{CALL migrate.apply('heads', 'A')});
+wait_until($worker_waits);
+$s2 = start_psql($node, 's2b', 180, 'BEGIN', 'UPDATE accounts SET balance = balance + 1 WHERE id = 1',
+	q{SELECT migrate.lock('A')}, 'COMMIT');
+waiting_in('s2b', "query LIKE 'pg_migrate project=A %waiting=%'");
+$s3 = start_psql($node, 's3b', 180, 'BEGIN ISOLATION LEVEL REPEATABLE READ', 'SELECT count(*) FROM big',
+	'UPDATE accounts SET balance = balance + 10 WHERE id = 1', 'COMMIT');
+waiting_in('s3b', "wait_event = 'transactionid'");
+$s2_pid = pid_of('s2b');
+$t0 = time;
+release_holder($holder);
+ok(wait_exit($s1, time + 30), 'apply() of A finished');
+$elapsed = time - $t0;
+ok($elapsed < 10, 'within a few seconds') or diag("it took $elapsed s");
+unlike($s1->{err}, qr/ERROR/, 'apply() succeeded') or diag($s1->{err});
+ok(wait_exit($s2, time + 30), 's2 ended');
+ok(wait_exit($s3, time + 30), 's3 ended');
+like($s2->{err}, $cancel_error, 's2, the session waiting for the mutex, was cancelled with 40P01');
+is($s3->{err}, '', 's3 (the snapshot holder waiting for the row) was left alone and committed');
+is(query('SELECT balance FROM accounts'), '10', 's3\'s update is the only one that counts');
+is(events('A'), 'a1:up:success,a2:up:success', 'a2 applied once');
+$log = slurp_file($node->logfile, $offset);
+like($log, qr/LOG:  pg_migrate: cancelling process $s2_pid to break a wait cycle/,
+	'the LOG line names s2');
+my $cancels = () = $log =~ /pg_migrate: cancelling process/g;
+is($cancels, 1, 'exactly one session was cancelled');
+is(query($workers), '0', 'no worker is left');
+
+# ---------------------------------------------------------------------------
+# 3. The client goes away while the worker builds.
+
+query(q{SELECT migrate.revision('c1', 'CREATE INDEX CONCURRENTLY big_c1 ON big (id, code)',
+	'DROP INDEX CONCURRENTLY big_c1', project => 'C')});
+$holder = start_holder('holder3');
+my $client = start_psql($node, 'gone', 180, q{CALL migrate.apply('heads', 'C')});
+wait_until($worker_waits);
+$client->{h}->kill_kill;
+eval { $client->{h}->finish; 1 };
+wait_until(q{NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'gone')});
+is(query($workers), '0', 'the worker was stopped with its caller');
+is(events('C'), 'c1:up:failure:08006', 'the revision is recorded as failed (08006)');
+is(query(q{SELECT count(*) FROM migrate.applied WHERE project = 'C'}), '0', 'c1 is not applied');
+is(query($mutex_holders), '0', 'the mutex is free');
+release_holder($holder);
+
+done_testing();
