@@ -56,3 +56,15 @@ SELECT a.name, a.setting AS atomic, w.setting AS worker
 FROM wk.seen a JOIN wk.seen w USING (name)
 WHERE a.path = 'atomic' AND w.path = 'worker' AND a.setting IS DISTINCT FROM w.setting;
 SELECT count(*) FROM wk.seen;
+
+--
+-- 2. pg_migrate.max_workers caps the workers of the whole cluster: set in
+-- the server's configuration, never per session; out of range refused.
+--
+SHOW pg_migrate.max_workers;
+SET pg_migrate.max_workers = 3;
+\echo :SQLSTATE
+ALTER SYSTEM SET pg_migrate.max_workers = 0;
+\echo :SQLSTATE
+ALTER SYSTEM SET pg_migrate.max_workers = 1000000;
+\echo :SQLSTATE

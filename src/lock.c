@@ -199,6 +199,17 @@ pgm_report_step(int step, int nsteps, const char *revision,
 	report(current_step_text);
 }
 
+/* The current step waits, since since, for a background worker to start. */
+void
+pgm_report_worker_wait(TimestampTz since)
+{
+	char		buf[640];
+
+	snprintf(buf, sizeof(buf), "%s worker_wait=" INT64_FORMAT,
+			 current_step_text, (int64) since);
+	report(buf);
+}
+
 /*
  * The current step runs in the background worker worker_pid; when
  * cancelled_pid is not 0, this backend has just cancelled that process to
@@ -338,6 +349,8 @@ pgm_read_progress(bool with_holders)
 				prog->direction = eq;
 			else if (strcmp(tok, "step_started") == 0)
 				prog->step_started = (TimestampTz) strtoi64(eq, NULL, 10);
+			else if (strcmp(tok, "worker_wait") == 0)
+				prog->worker_wait = (TimestampTz) strtoi64(eq, NULL, 10);
 			else if (strcmp(tok, "worker") == 0)
 				prog->worker = Max(atoi(eq), 0);
 			else if (strcmp(tok, "cancelled") == 0)

@@ -49,6 +49,7 @@ typedef struct PgmProgress
 	char	   *revision;
 	char	   *direction;
 	TimestampTz step_started;
+	TimestampTz worker_wait;	/* waiting for a worker slot since, or 0 */
 	int			worker;			/* pid of its background worker, or 0 */
 	int			cancelled;		/* pid it cancelled to break a wait cycle */
 } PgmProgress;
@@ -57,6 +58,7 @@ extern void pgm_lock_project(const char *project, int project_key,
 							 const char *command);
 extern void pgm_report_step(int step, int nsteps, const char *revision,
 							PgmDirection direction);
+extern void pgm_report_worker_wait(TimestampTz since);
 extern void pgm_report_worker(int worker_pid, int cancelled_pid);
 extern void pgm_report_done(void);
 extern void pgm_report_aborted(int nest_level, bool report_text);

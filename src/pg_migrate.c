@@ -17,6 +17,7 @@
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
+#include "postmaster/postmaster.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
@@ -111,6 +112,14 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_migrate.max_workers",
+							"Sets the most background workers pg_migrate runs nontransactional revisions in at once, across the cluster.",
+							"A deploy that finds none free waits for one, for at most pg_migrate.lock_wait_timeout. Each counts against max_worker_processes.",
+							&pgm_max_workers,
+							2, 1, MAX_BACKENDS,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");
 	RegisterXactCallback(pgm_xact_callback, NULL);
 	RegisterSubXactCallback(pgm_subxact_callback, NULL);

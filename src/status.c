@@ -501,6 +501,11 @@ append_json_lock(StringInfo buf, const char *project)
 			appendStringInfo(buf, ", \"step\": %d, \"steps\": %d", prog->step,
 							 prog->nsteps);
 		}
+		if (prog->worker_wait)
+		{
+			appendStringInfoString(buf, ", \"waiting_for_worker_since\": ");
+			escape_json(buf, timestamptz_to_str(prog->worker_wait));
+		}
 		appendStringInfoChar(buf, '}');
 	}
 	if (!found)
@@ -540,7 +545,9 @@ pg_migrate_progress(PG_FUNCTION_ARGS)
 		nulls[3] = prog->command == NULL;
 		values[3] = prog->command ? CStringGetTextDatum(prog->command) : (Datum) 0;
 		values[4] = CStringGetTextDatum(prog->waiting ? "waiting" :
-										prog->holding ? "holding" : "running");
+										prog->holding ? "holding" :
+										prog->worker_wait ? "waiting for worker" :
+										"running");
 		values[5] = TimestampTzGetDatum(prog->since);
 		nulls[6] = nulls[7] = nulls[8] = nulls[9] = nulls[10] = !running;
 		if (running)

@@ -42,31 +42,32 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_authid.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "parser/analyze.h"
 #include "pgstat.h"
+#include "port/atomics.h"
 #include "postmaster/bgworker.h"
 #include "storage/dsm.h"
 #include "storage/ipc.h"
-#include "storage/proc.h"
-#include "parser/analyze.h"
-#include "port/atomics.h"
 #include "storage/latch.h"
 #include "storage/lock.h"
+#include "storage/proc.h"
 #include "tcop/pquery.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/backend_status.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/guc_tables.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/portal.h"
 #include "utils/snapmgr.h"
-#include "catalog/pg_authid.h"
-#include "utils/acl.h"
-#include "utils/array.h"
-#include "utils/builtins.h"
-#include "lib/stringinfo.h"
-#include "utils/backend_status.h"
-#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 
 #include "compat.h"
 #include "lock.h"
@@ -286,6 +287,40 @@ run_toplevel(const char *sql)
 	PortalDrop(portal, false);
 	CommitTransactionCommand();
 	MemoryContextDelete(stmt_cxt);
+}
+
+/* GUC: pg_migrate.max_workers */
+int			pgm_max_workers = 2;
+
+/*
+ * Worker slots.  At most pg_migrate.max_workers scripts run in workers at
+ * once, in the whole cluster: a deploy holds one of that many locks,
+ * taken without waiting, until its transaction ends (the worker has
+ * stopped by then).  The locks are of the "userlock" kind, which no SQL
+ * function takes, in no database (they are shared like the worker pool),
+ * so no role can take slots away by hand; pg_locks shows who holds them.
+ */
+#define PGM_SLOT_MAGIC 0x70676d57	/* "pgmW" */
+
+static bool
+take_worker_slot(void)
+{
+	int			slot;
+
+	for (slot = 0; slot < pgm_max_workers; slot++)
+	{
+		LOCKTAG		tag;
+
+		tag.locktag_field1 = InvalidOid;
+		tag.locktag_field2 = PGM_SLOT_MAGIC;
+		tag.locktag_field3 = (uint32) slot;
+		tag.locktag_field4 = 0;
+		tag.locktag_type = LOCKTAG_USERLOCK;
+		tag.locktag_lockmethodid = DEFAULT_LOCKMETHOD;
+		if (LockAcquire(&tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -669,6 +704,50 @@ stop_worker_at_exit(int code, Datum arg)
 }
 
 /*
+ * Start the worker once a slot of pg_migrate.max_workers and one of
+ * max_worker_processes are free, waiting for them (with the mutex, and
+ * with no snapshot) for at most pg_migrate.lock_wait_timeout.  Progress
+ * shows the wait.
+ */
+static void
+start_when_free(dsm_segment *seg, const char *name, const char *project,
+				const char *revision, BackgroundWorkerHandle **handle)
+{
+	bool		have_slot = false;
+	TimestampTz since = 0;
+
+	for (;;)
+	{
+		if (!have_slot)
+			have_slot = take_worker_slot();
+		if (have_slot &&
+			start_worker("pgm_worker_main", "pg_migrate worker", name, seg, handle))
+			break;
+		if (since == 0)
+		{
+			since = GetCurrentTimestamp();
+			pgm_report_worker_wait(since);
+		}
+		if (pgm_lock_wait_timeout > 0 &&
+			TimestampDifferenceExceeds(since, GetCurrentTimestamp(), pgm_lock_wait_timeout))
+			ereport(ERROR,
+					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+					 errmsg("no background worker became free for revision \"%s\" (project \"%s\") within %d ms",
+							revision, project, pgm_lock_wait_timeout),
+					 have_slot ?
+					 errdetail("Every one of the server's max_worker_processes (%d) background workers is in use.",
+							   max_worker_processes) :
+					 errdetail("All %d of pg_migrate's workers (pg_migrate.max_workers) are running other revisions.",
+							   pgm_max_workers),
+					 errhint("Nothing of the revision ran. Retry later, or raise pg_migrate.lock_wait_timeout.")));
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 100L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
  * Run a nontransactional script in a background worker and wait for it.
  * The caller holds the project's mutex and no snapshot.  An error of the
  * worker is raised here with its SQLSTATE, message, detail and hint.
@@ -722,12 +801,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	(void) serialize_settings(task->script + len + 1);
 
 	snprintf(name, sizeof(name), "pg_migrate worker for revision %s", revision);
-	if (!start_worker("pgm_worker_main", "pg_migrate worker", name, seg, &handle))
-		ereport(ERROR,
-				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-				 errmsg("could not start a background worker for revision \"%s\" (project \"%s\")",
-						revision, project),
-				 errhint("Raise max_worker_processes, or wait until other background workers have finished.")));
+	start_when_free(seg, name, project, revision, &handle);
 
 	/* if this session ends or fails while waiting, the worker stops too */
 	before_shmem_exit(stop_worker_at_exit, PointerGetDatum(handle));

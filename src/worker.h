@@ -15,6 +15,7 @@
 #include "audit.h"
 
 extern bool pgm_record_failures;
+extern int	pgm_max_workers;
 extern void pgm_record_failure_async(PgmFailure *f);
 extern void pgm_run_in_worker(const char *project, int project_key,
 							  const char *revision, const char *script);

@@ -25,6 +25,8 @@
 # 3. The deploying client disappears (its psql is killed) while the worker
 #    builds: the worker is stopped, a failure event (08006) is recorded,
 #    the mutex is free and the revision is not applied.
+# 4. pg_migrate.max_workers: deploys beyond it wait for a worker instead of
+#    failing, bounded by pg_migrate.lock_wait_timeout; twenty at once.
 
 use strict;
 use warnings;
@@ -204,5 +206,87 @@ is(events('C'), 'c1:up:failure:08006', 'the revision is recorded as failed (0800
 is(query(q{SELECT count(*) FROM migrate.applied WHERE project = 'C'}), '0', 'c1 is not applied');
 is(query($mutex_holders), '0', 'the mutex is free');
 release_holder($holder);
+
+# ---------------------------------------------------------------------------
+# 4. A bounded worker pool.  With pg_migrate.max_workers = 1, a second and
+# a third deploy wait for the busy worker (progress: "waiting for worker")
+# instead of failing; one bounded by pg_migrate.lock_wait_timeout gives up
+# with 55P03 having run nothing.  Then twenty deploys at once, with the
+# default of 2: every one succeeds and never more than two workers run.
+
+$node->append_conf('postgresql.conf', 'pg_migrate.max_workers = 1');
+$node->reload;
+wait_until(q{current_setting('pg_migrate.max_workers') = '1'});
+query(q{
+SELECT migrate.revision('p1', 'CREATE INDEX CONCURRENTLY big_p1 ON big (code, id)',
+	'DROP INDEX CONCURRENTLY big_p1', project => 'P1');
+SELECT migrate.revision('p2', 'CREATE TABLE p2 (x int); CREATE INDEX CONCURRENTLY p2_x ON p2 (x)',
+	'DROP TABLE p2', project => 'P2');
+SELECT migrate.revision('p3', 'CREATE TABLE p3 (x int); CREATE INDEX CONCURRENTLY p3_x ON p3 (x)',
+	'DROP TABLE p3', project => 'P3');
+SELECT migrate.revision('p4', 'CREATE TABLE p4 (x int); CREATE INDEX CONCURRENTLY p4_x ON p4 (x)',
+	'DROP TABLE p4', project => 'P4');
+});
+$holder = start_holder('holder4');
+my $d1 = start_psql($node, 'd1', 180, q{CALL migrate.apply('heads', 'P1')});
+wait_until($worker_waits);
+my $d2 = start_psql($node, 'd2', 180, q{CALL migrate.apply('heads', 'P2')});
+my $d3 = start_psql($node, 'd3', 180, q{CALL migrate.apply('heads', 'P3')});
+wait_until(q{(SELECT count(*) FROM migrate.progress() WHERE state = 'waiting for worker') = 2});
+is(query(q{SELECT string_agg(project || ':' || revision || ':' || state, ',' ORDER BY project)
+	FROM migrate.progress()}),
+	'P1:p1:running,P2:p2:waiting for worker,P3:p3:waiting for worker',
+	'progress: one revision runs, two wait for a worker');
+like(query(q{SELECT migrate.status_json('P2')->'lock'->>'waiting_for_worker_since'}),
+	qr/^\d{4}-\d\d-\d\d /, 'status_json says since when P2 waits for a worker');
+my ($ret, $out, $err) = $node->psql('postgres', q{
+SET pg_migrate.lock_wait_timeout = 500;
+CALL migrate.apply('heads', 'P4');}, extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+like($err, qr/ERROR:  55P03: no background worker became free for revision "p4" \(project "P4"\) within 500 ms/,
+	'a deploy bounded by lock_wait_timeout gives up with 55P03');
+like($err, qr/DETAIL:  All 1 of pg_migrate's workers \(pg_migrate.max_workers\) are running other revisions\./,
+	'... saying why');
+is(query(q{SELECT to_regclass('p4') IS NULL}), 't', '... having run nothing of p4');
+is(events('P4'), 'p4:up:failure:55P03', 'and its failure is recorded');
+release_holder($holder);
+for my $d ($d1, $d2, $d3)
+{
+	ok(wait_exit($d, time + 60), "$d->{name} finished");
+	unlike($d->{err}, qr/ERROR/, "$d->{name} succeeded without an error");
+}
+is(query(q{SELECT string_agg(project, ',' ORDER BY project) FROM migrate.applied
+	WHERE project IN ('P1', 'P2', 'P3')}), 'P1,P2,P3', 'all three were applied');
+
+$node->append_conf('postgresql.conf', 'pg_migrate.max_workers = 2');
+$node->reload;
+wait_until(q{current_setting('pg_migrate.max_workers') = '2'});
+for my $i (1 .. 20)
+{
+	query(qq{SELECT migrate.revision('q1', 'CREATE TABLE q$i (x int); INSERT INTO q$i SELECT generate_series(1, 20000); CREATE INDEX CONCURRENTLY q${i}_x ON q$i (x); VACUUM q$i',
+		'DROP TABLE q$i', project => 'Q$i')});
+}
+my $sampler = start_psql($node, 'sampler', 180, q{
+CREATE TEMP TABLE samples (n int);
+DO $$
+BEGIN
+	FOR i IN 1 .. 3000 LOOP
+		INSERT INTO samples SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'pg_migrate worker';
+		EXIT WHEN (SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'q%') = 0 AND i > 20;
+		PERFORM pg_stat_clear_snapshot();
+		PERFORM pg_sleep(0.005);
+	END LOOP;
+END $$;
+SELECT max(n) FROM samples;});
+my @deployers = map { start_psql($node, "q$_", 180, qq{CALL migrate.apply('heads', 'Q$_')}) } (1 .. 20);
+my $failed = 0;
+for my $d (@deployers)
+{
+	$failed++ unless wait_exit($d, time + 120) && $d->{err} !~ /ERROR/;
+}
+is($failed, 0, 'twenty simultaneous deploys in twenty projects all succeeded');
+is(query(q{SELECT count(*) FROM migrate.applied WHERE project LIKE 'Q%'}), '20', 'twenty revisions applied');
+ok(wait_exit($sampler, time + 60), 'the sampler finished');
+ok($sampler->{out} =~ /^(\d+)$/m && $1 <= 2 && $1 >= 1,
+	'at most two pg_migrate workers ran at any moment') or diag($sampler->{out});
 
 done_testing();
