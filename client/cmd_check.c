@@ -432,7 +432,8 @@ proof_step(PGconn *conn, const char *sql, int nparams, const char *const *params
 
 /*
  * Prove one revision with real commits: up (CALL migrate.apply), down
- * (downgrade REV@-1: that revision alone), up again.  Returns false when
+ * (CALL migrate.apply('REV@-1'): that revision alone, in a worker when its
+ * down script needs one), up again.  Returns false when
  * the revision is not applied afterwards (the next cannot run).
  */
 static bool
@@ -462,7 +463,7 @@ prove_committed(PGconn *conn, const Opts *o, const char *id, bool has_down,
 		p->error = pgm_strdup("irreversible: the revision has no down script");
 		goto done;
 	}
-	if (!proof_step(conn, "SELECT pg_catalog.count(*) FROM migrate.downgrade($1, $2, $3::pg_catalog.bool)",
+	if (!proof_step(conn, "CALL migrate.apply($1, $2, $3::pg_catalog.bool)",
 					3, down_params, "down script", p))
 	{
 		p->down_restores = pgm_strdup("f");

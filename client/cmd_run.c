@@ -175,6 +175,36 @@ print_current(PGconn *conn, const Opts *o, const char *label)
 	PQclear(res);
 }
 
+/*
+ * downgrade --per-revision runs CALL migrate.apply(target), which goes in
+ * the direction plan() shows: refuse a target that plan() would take up,
+ * as downgrade() itself refuses what is not a downgrade.
+ */
+static int
+refuse_upward(PGconn *conn, const Opts *o, const char *target)
+{
+	const char *params[2] = {target, o->project};
+	PGresult   *res = pgm_query_try(conn,
+									"SELECT pg_catalog.count(*) FROM migrate.plan($1, $2) "
+									"WHERE direction OPERATOR(pg_catalog.=) 'up'",
+									2, params);
+
+	if (res == NULL)
+		return PGM_EXIT_SERVER;
+	if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+	{
+		char	   *shown = pgm_escaped(target);
+
+		pgm_error("target \"%s\" is above the current state: downgrade would apply revisions", shown);
+		pgm_hint("Use upgrade for that.");
+		free(shown);
+		PQclear(res);
+		return PGM_EXIT_USAGE;
+	}
+	PQclear(res);
+	return PGM_EXIT_OK;
+}
+
 static int
 run_command(Opts *o, const char *fn)
 {
@@ -225,6 +255,14 @@ run_command(Opts *o, const char *fn)
 	if (o->per_revision)
 	{
 		const char *params[3] = {target, o->project, o->trust_registrants ? "true" : "false"};
+		bool		down = strcmp(fn, "downgrade") == 0;
+
+		/* apply() goes in the direction plan() shows: a downgrade's must be down */
+		if (down && (rc = refuse_upward(conn, o, target)) != PGM_EXIT_OK)
+		{
+			finish(conn);
+			return rc;
+		}
 
 		res = pgm_query_try(conn, "CALL migrate.apply($1, $2, $3::pg_catalog.bool)", 3, params);
 		if (res == NULL)
@@ -234,14 +272,14 @@ run_command(Opts *o, const char *fn)
 		}
 		PQclear(res);
 		if (o->json)
-			printf("{\"applied\": %d}\n", progress_lines);
+			printf("{\"%s\": %d}\n", down ? "reverted" : "applied", progress_lines);
 		else
 		{
 			if (progress_lines == 0)
 				printf("nothing to do\n");
 			else
-				printf("upgraded: %d revision%s in %.1f ms\n", progress_lines,
-					   progress_lines == 1 ? "" : "s", now_ms() - start);
+				printf("%s: %d revision%s in %.1f ms\n", down ? "downgraded" : "upgraded",
+					   progress_lines, progress_lines == 1 ? "" : "s", now_ms() - start);
 			print_current(conn, o, "current: ");
 		}
 		finish(conn);
@@ -309,11 +347,6 @@ cmd_upgrade(Opts *o)
 int
 cmd_downgrade(Opts *o)
 {
-	if (o->per_revision)
-	{
-		pgm_error("--per-revision applies to upgrade only");
-		return PGM_EXIT_USAGE;
-	}
 	return run_command(o, "downgrade");
 }
 

@@ -174,7 +174,7 @@ static const Command commands[] = {
 	{"new", cmd_new, 0, 0, "new -m MESSAGE [--dir D] [--parents IDS] [--branch-label L] [--depends-on IDS] [--id ID]"},
 	{"push", cmd_push, 0, 0, "push [--dir D] [--ignore-changed]"},
 	{"upgrade", cmd_upgrade, 0, 1, "upgrade [TARGET] [--dir D [--allow-extra]] [--per-revision] [--trust-registrants]"},
-	{"downgrade", cmd_downgrade, 1, 1, "downgrade TARGET [--dir D] [--trust-registrants]"},
+	{"downgrade", cmd_downgrade, 1, 1, "downgrade TARGET [--dir D] [--per-revision] [--trust-registrants]"},
 	{"stamp", cmd_stamp, 1, 1, "stamp TARGET [--purge] [--dir D]"},
 	{"current", cmd_current, 0, 0, "current"},
 	{"heads", cmd_heads, 0, 0, "heads [--resolve-dependencies]"},

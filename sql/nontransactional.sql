@@ -120,10 +120,12 @@ SELECT step, revision, direction FROM migrate.upgrade('heads', 'ntx_main');
 SELECT count(*) AS events FROM migrate.events WHERE project = 'ntx_main';
 
 --
--- 3. Downgrades.  apply() only upgrades; downgrade() refuses to revert m2,
--- whose down script is nontransactional (25001), and reverts nothing, not
--- even m3 above it.  Reverting m3 alone is fine, and apply() re-applies
--- it.  (The refusal is shown without its hint: see the report.)
+-- 3. Downgrades.  downgrade() refuses to revert m2, whose down script is
+-- nontransactional (25001), and reverts nothing, not even m3 above it.
+-- Reverting m3 alone is fine, and apply() re-applies it.  (The refusal is
+-- shown without its hint: see the report.)  apply('m1') reverts m3 and
+-- then m2 (DROP INDEX CONCURRENTLY, in a worker); apply('heads') brings
+-- them back: the round trip of a CI job.
 --
 SELECT step, revision, direction, execution FROM migrate.plan('m1', 'ntx_main');
 \set VERBOSITY terse
@@ -140,6 +142,17 @@ CALL migrate.apply('heads', 'ntx_main');
 SELECT * FROM migrate.current('ntx_main');
 SELECT revision, direction, outcome FROM migrate.events
  WHERE project = 'ntx_main' ORDER BY event_id;
+CALL migrate.apply('m1', 'ntx_main');
+SELECT * FROM migrate.current('ntx_main');
+SELECT to_regclass('ntx.m3') AS m3, to_regclass('ntx.items_code_idx') AS idx;
+SET search_path = ntx, public;
+CALL migrate.apply('heads', 'ntx_main');
+RESET search_path;
+SELECT * FROM migrate.current('ntx_main');
+SELECT indisvalid FROM pg_index WHERE indexrelid = 'ntx.items_code_idx'::regclass;
+SELECT revision, direction, outcome FROM migrate.events
+ WHERE project = 'ntx_main' ORDER BY event_id DESC LIMIT 4;
+SELECT pg_temp.workers();
 
 --
 -- 4. A failure at statement k keeps statements 1..k-1.  ntx_fail f1:
@@ -300,11 +313,12 @@ SELECT migrate.revision('rs1', 'REINDEX SCHEMA ntx', 'SELECT 1', project => 'ntx
 SELECT revision, execution FROM migrate.plan('heads', 'ntx_reindex');
 
 --
--- The worker gets the caller's search_path; one too long to pass is
--- refused before anything runs (54000).
+-- The worker gets the caller's search_path, however long (worker.sql
+-- compares every setting on both paths).
 --
 SELECT migrate.revision('sp1', 'VACUUM ntx.rr', 'SELECT 1', project => 'ntx_sp');
 SELECT set_config('search_path', 'ntx, ' || repeat('x', 1100), false) IS NOT NULL AS set;
+SET client_min_messages = warning;
 CALL migrate.apply('heads', 'ntx_sp');
 \echo :SQLSTATE
 RESET search_path;

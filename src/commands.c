@@ -644,7 +644,103 @@ typedef struct ApplyRun
 	PgmTarget  *t;
 	int64		expected_version;
 	int			done;
+	bool		decided;		/* the direction is known */
+	bool		down;			/* reverting: the ids in down_ids, in order */
+	List	   *down_ids;
+	int			down_next;		/* the first of down_ids not yet done */
+	int			down_current;	/* the one being reverted */
 } ApplyRun;
+
+static bool
+id_in_list(List *ids, const char *id)
+{
+	ListCell   *lc;
+
+	foreach(lc, ids)
+		if (strcmp(lfirst(lc), id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * apply()'s direction, decided once under the mutex as plan() shows it:
+ * a target below the current state is a downgrade, whose steps (in
+ * order, checked reversible before anything runs) are kept by id.
+ */
+static void
+apply_decide(ApplyRun *run)
+{
+	PgmPlan    *plan = pgm_plan_auto(run->state->graph, run->state->applied,
+									 run->target);
+	MemoryContext old;
+	int			i;
+
+	run->decided = true;
+	if (plan->nsteps == 0 || plan->steps[0].direction != PGM_DOWN)
+		return;
+	pgm_check_reversible(run->state->graph, plan);
+	run->down = true;
+	old = MemoryContextSwitchTo(run->call_cxt);
+	for (i = 0; i < plan->nsteps; i++)
+		run->down_ids = lappend(run->down_ids,
+								pstrdup(run->state->graph->revs[plan->steps[i].rev].id));
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The next revision a downgrading apply() reverts, or NULL when none is
+ * left.  Revisions that another session reverted meanwhile are skipped;
+ * one that a revision applied meanwhile now needs is an error.
+ */
+static PgmPlan *
+apply_down_plan(ApplyRun *run)
+{
+	PgmGraph   *graph = run->state->graph;
+	PgmPlan    *plan = palloc0(sizeof(PgmPlan));
+	int			i;
+
+	plan->steps = palloc(sizeof(PgmStep) * Max(list_length(run->down_ids), 1));
+	for (i = run->down_next; i < list_length(run->down_ids); i++)
+	{
+		char	   *id = list_nth(run->down_ids, i);
+		int			r = pgm_graph_find_id(graph, id);
+		PgmRevision *rev;
+		int			k;
+
+		if (r < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("revision \"%s\" of project \"%s\" disappeared while migrate.apply() ran",
+							id, run->project)));
+		if (!run->state->applied[r])
+		{
+			if (plan->nsteps == 0)
+				run->down_next = i + 1;
+			continue;
+		}
+		rev = &graph->revs[r];
+		for (k = 0; k < rev->nchildren + rev->ndependents; k++)
+		{
+			int			above = k < rev->nchildren ? rev->children[k] :
+				rev->dependents[k - rev->nchildren];
+
+			if (run->state->applied[above] && !id_in_list(run->down_ids, graph->revs[above].id))
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("revision \"%s\" of project \"%s\" can no longer be reverted",
+								id, run->project),
+						 errdetail("Revision \"%s\", applied by another session while migrate.apply() ran, needs it.",
+								   graph->revs[above].id),
+						 errhint("Run the downgrade again: it is planned from the current state.")));
+		}
+		if (plan->nsteps == 0)
+			run->down_current = i;
+		plan->steps[plan->nsteps].rev = r;
+		plan->steps[plan->nsteps].direction = PGM_DOWN;
+		plan->nsteps++;
+	}
+	return plan;
+}
 
 /*
  * One revision of apply(): take the mutex, reload the state if someone
@@ -698,11 +794,15 @@ apply_next(ApplyRun *run)
 		MemoryContextReset(run->state_cxt);
 		old = MemoryContextSwitchTo(run->state_cxt);
 		run->state = pgm_load_state_private(run->project);
-		run->t = apply_target(run->state, run->target, &run->target_ids,
-							  run->call_cxt);
+		if (!run->decided)
+			apply_decide(run);
+		if (!run->down)
+			run->t = apply_target(run->state, run->target, &run->target_ids,
+								  run->call_cxt);
 		MemoryContextSwitchTo(old);
 	}
-	plan = pgm_plan_upgrade(run->state->graph, run->state->applied, run->t);
+	plan = run->down ? apply_down_plan(run) :
+		pgm_plan_upgrade(run->state->graph, run->state->applied, run->t);
 	if (plan->nsteps == 0)
 		return false;
 
@@ -715,7 +815,9 @@ apply_next(ApplyRun *run)
 	since = GetCurrentTimestamp();
 	took = apply_step(run->project, key, run->state->graph, step,
 					  run->done + 1, total, run->trust, run->call_cxt);
-	run->state->applied[step->rev] = true;
+	run->state->applied[step->rev] = !run->down;
+	if (run->down)
+		run->down_next = run->down_current + 1;
 	pgm_bump_state_version(run->project,
 						   pgm_all_applied(run->state->graph, run->state->applied) ?
 						   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
@@ -728,11 +830,13 @@ apply_next(ApplyRun *run)
 	/* only now: a client gone at this point cannot undo it */
 	ereport(NOTICE,
 			(errcode(ERRCODE_PGM_REVISION_COMMITTED),
-			 errmsg("applied revision \"%s\" (%d of %d) in %.3f s",
+			 errmsg("%s revision \"%s\" (%d of %d) in %.3f s",
+					run->down ? "reverted" : "applied",
 					id, run->done, total, (double) took / USECS_PER_SEC),
 			 pgm_step_notices ?
-			 errdetail_internal("step=%d steps=%d direction=up duration_us=" INT64_FORMAT " revision=%s",
-								run->done, total, (int64) took, id) : 0));
+			 errdetail_internal("step=%d steps=%d direction=%s duration_us=" INT64_FORMAT " revision=%s",
+								run->done, total, run->down ? "down" : "up",
+								(int64) took, id) : 0));
 	return true;
 }
 

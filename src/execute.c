@@ -188,7 +188,7 @@ pgm_check_step(PgmGraph *graph, PgmStep *step, const char *project)
 						   step->direction == PGM_UP ? "up" : "down"),
 				 step->direction == PGM_UP ?
 				 errhint("Nothing was run. Apply it with CALL migrate.apply(), which runs such revisions in a session of their own.") :
-				 errhint("Nothing was run. Downgrades run inside a transaction; write the down script without such statements (e.g. DROP INDEX instead of DROP INDEX CONCURRENTLY).")));
+				 errhint("Nothing was run. Revert it with CALL migrate.apply(target), which downgrades to a target below the current state and runs such revisions in a session of their own.")));
 }
 
 void

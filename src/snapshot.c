@@ -542,13 +542,29 @@ pgm_fingerprints_enabled(void)
  * The settings that change how definitions and constants print (dates,
  * intervals, floats, bytea, money, quoting, time zone), pinned for the
  * snapshot as pg_dump pins them, so that a session's DateStyle cannot
- * make a default look changed.  They are set at the GUC nest level of
+ * make a default look changed; and the planner's method switches at
+ * their defaults (with JIT off), so that a session that turned off, say,
+ * sequential scans for its own queries does not make every command's
+ * snapshot of the catalogs slow.  They are set at the GUC nest level of
  * pgm_connect_spi() and go with it at pgm_finish_spi().
  */
 static void
 pin_output_settings(void)
 {
 	static const char *const settings[][2] = {
+		{"enable_bitmapscan", "on"},
+		{"enable_hashagg", "on"},
+		{"enable_hashjoin", "on"},
+		{"enable_incremental_sort", "on"},
+		{"enable_indexonlyscan", "on"},
+		{"enable_indexscan", "on"},
+		{"enable_material", "on"},
+		{"enable_memoize", "on"},
+		{"enable_mergejoin", "on"},
+		{"enable_nestloop", "on"},
+		{"enable_seqscan", "on"},
+		{"enable_sort", "on"},
+		{"jit", "off"},
 		{"DateStyle", "ISO, MDY"},
 		{"IntervalStyle", "postgres"},
 		{"TimeZone", "UTC"},

@@ -129,7 +129,7 @@ Commands:
   new -m MESSAGE [--dir D] [--parents IDS] [--branch-label L] [--depends-on IDS] [--id ID]
   push [--dir D] [--ignore-changed]
   upgrade [TARGET] [--dir D [--allow-extra]] [--per-revision] [--trust-registrants]
-  downgrade TARGET [--dir D] [--trust-registrants]
+  downgrade TARGET [--dir D] [--per-revision] [--trust-registrants]
   stamp TARGET [--purge] [--dir D]
   current
   heads [--resolve-dependencies]
@@ -199,12 +199,10 @@ check('missing argument', ['show'],
 	qq{pg_migrate: error: wrong number of arguments for "show"\nUsage: pg_migrate show REVISION\n});
 check('downgrade needs a target', ['downgrade'],
 	2, '',
-	qq{pg_migrate: error: wrong number of arguments for "downgrade"\nUsage: pg_migrate downgrade TARGET [--dir D] [--trust-registrants]\n});
+	qq{pg_migrate: error: wrong number of arguments for "downgrade"\nUsage: pg_migrate downgrade TARGET [--dir D] [--per-revision] [--trust-registrants]\n});
 check('upgrade takes one target', [ 'upgrade', 'a', 'b' ],
 	2, '',
 	qq{pg_migrate: error: wrong number of arguments for "upgrade"\nUsage: pg_migrate upgrade [TARGET] [--dir D [--allow-extra]] [--per-revision] [--trust-registrants]\n});
-check('downgrade --per-revision', [ 'downgrade', 'base', '--per-revision' ],
-	2, '', "pg_migrate: error: --per-revision applies to upgrade only\n");
 
 {
 	my ($rc, $out, $err) = pgm('-d', 'host=/nonexistent port=1', 'current');
@@ -837,6 +835,36 @@ is(sql('db1', q{SELECT indisvalid FROM pg_index WHERE indexrelid = 't6_idx'::reg
 check('upgrade --per-revision with nothing to do', [ 'upgrade', '--per-revision' ], 0,
 	"nothing to do\ncurrent: a7\n", '');
 check_json('upgrade --per-revision', [ 'upgrade', '--per-revision' ], 0, { applied => 0 });
+
+# The round trip of a CI job: down and up again with DROP INDEX
+# CONCURRENTLY and CREATE INDEX CONCURRENTLY, each in a worker.
+check('downgrade: DROP INDEX CONCURRENTLY', [ 'downgrade', 'a6' ], 4, '', <<'EOT');
+pg_migrate: error: revision "a7" (project "default") cannot run inside a transaction
+DETAIL:  Its down script contains a statement such as CREATE INDEX CONCURRENTLY or VACUUM, which PostgreSQL refuses inside a transaction block or function.
+HINT:  Nothing was run. Revert it with CALL migrate.apply(target), which downgrades to a target below the current state and runs such revisions in a session of their own.
+SQLSTATE:  25001
+EOT
+check('downgrade --per-revision', [ 'downgrade', 'a6', '--per-revision' ], 0, <<'EOT', '');
+[1/1] down    a7 (X ms, committed)
+downgraded: 1 revision in X ms
+current: a6
+EOT
+is(sql('db1', q{SELECT to_regclass('t6_idx') IS NULL}), 't',
+	'downgrade --per-revision: the index was dropped concurrently');
+check('downgrade --per-revision to a target above', [ 'downgrade', 'heads', '--per-revision' ], 2, '',
+	<<'EOT');
+pg_migrate: error: target "heads" is above the current state: downgrade would apply revisions
+HINT:  Use upgrade for that.
+EOT
+check_json('downgrade --per-revision with nothing to do', [ 'downgrade', 'a6', '--per-revision' ], 0,
+	{ reverted => 0 });
+check('upgrade --per-revision again', [ 'upgrade', '--per-revision' ], 0, <<'EOT', '');
+[1/1] up      a7 (X ms, committed)
+upgraded: 1 revision in X ms
+current: a7
+EOT
+is(sql('db1', q{SELECT indisvalid FROM pg_index WHERE indexrelid = 't6_idx'::regclass}),
+	't', 'up, down, up: the index is back and valid');
 
 # --per-revision commits each revision: a failure keeps the ones before.
 $m{a8} = {
