@@ -18,6 +18,7 @@ OBJS = \
 	src/lock.o \
 	src/parse.o \
 	src/pg_migrate.o \
+	src/reconcile.o \
 	src/register.o \
 	src/schema.o \
 	src/snapshot.o \

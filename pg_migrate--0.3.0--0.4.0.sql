@@ -100,7 +100,18 @@ ALTER TABLE migrate.applied DROP CONSTRAINT applied_applied_via_check,
 ALTER TABLE migrate.events DROP CONSTRAINT events_direction_check,
 	ADD CONSTRAINT events_direction_check
 	CHECK (direction IN ('up', 'down', 'stamp', 'unstamp', 'unregister',
-						 'accept_schema', 'set_scope'));
+						 'accept_schema', 'set_scope', 'reconcile'));
+
+/*
+ * A revision run in a background worker is recorded as 'started' before
+ * its first statement, so that an interruption that leaves no failure row
+ * is still seen; what the next run found and did about an interrupted
+ * index build is a 'reconcile' event with a note.
+ */
+ALTER TABLE migrate.events DROP CONSTRAINT events_outcome_check,
+	ADD CONSTRAINT events_outcome_check
+	CHECK (outcome IN ('success', 'failure', 'started'));
+ALTER TABLE migrate.events ADD COLUMN note text;
 ALTER TABLE migrate.applied ALTER COLUMN applied_by DROP DEFAULT;
 
 /*

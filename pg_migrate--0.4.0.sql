@@ -103,7 +103,10 @@ CREATE TABLE migrate.applied (
  * anything.  trusted_registrant names the role that registered a script
  * which ran only because the caller passed trust_registrants => true.
  * fingerprint is the schema's after the command (accept_schema and
- * set_scope rows have an empty revision).
+ * set_scope rows have an empty revision).  A revision run in a background
+ * worker has a 'started' row before its first statement, so that an
+ * interruption that left no failure row is still seen; 'reconcile' rows
+ * (with a note) say what a later run did about an interrupted index build.
  */
 CREATE TABLE migrate.events (
 	event_id	bigserial PRIMARY KEY,
@@ -111,10 +114,10 @@ CREATE TABLE migrate.events (
 	revision	text NOT NULL,
 	direction	text NOT NULL
 		CHECK (direction IN ('up', 'down', 'stamp', 'unstamp', 'unregister',
-							 'accept_schema', 'set_scope')),
+							 'accept_schema', 'set_scope', 'reconcile')),
 	started_at	timestamptz NOT NULL,
 	duration	interval NOT NULL,
-	outcome		text NOT NULL CHECK (outcome IN ('success', 'failure')),
+	outcome		text NOT NULL CHECK (outcome IN ('success', 'failure', 'started')),
 	sqlstate	text,
 	error_message text,
 	statement	integer,
@@ -126,7 +129,8 @@ CREATE TABLE migrate.events (
 	transaction_id xid8,
 	wal_lsn		pg_lsn,
 	trusted_registrant name,
-	fingerprint text
+	fingerprint text,
+	note		text
 );
 
 CREATE INDEX events_project_started_idx

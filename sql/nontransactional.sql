@@ -185,16 +185,18 @@ SELECT revision, direction, outcome, sqlstate, error_message, statement
   FROM migrate.events WHERE project = 'ntx_fail' ORDER BY event_id;
 SELECT pg_temp.workers() AS workers;
 
--- The same script again now fails at statement 1 (42P07: its index
--- exists): such scripts must be written to be run again.
+-- The same script again: what the failed run left is reconciled first
+-- (worker.sql has the details): the valid index of statement 1 is the
+-- one the statement creates, so it is accepted and the statement skipped;
+-- the INVALID unique index is dropped and built again, and fails again on
+-- the same duplicate (23505).  Each step is a 'reconcile' event.
 CALL migrate.apply('heads', 'ntx_fail');
 \echo :SQLSTATE
-SELECT revision, outcome, sqlstate, statement
+SELECT revision, direction, outcome, sqlstate, statement, note
   FROM migrate.events WHERE project = 'ntx_fail' ORDER BY event_id;
 
--- f1 was never applied, so it may be fixed: IF NOT EXISTS for the first
--- index, DROP INDEX CONCURRENTLY IF EXISTS for the INVALID one, remove the
--- duplicate, build again.  apply() completes f1 and f2.
+-- f1 was never applied, so it may be fixed: remove the duplicate, build
+-- again.  apply() completes f1 and f2.
 SELECT migrate.revision('f1', $$
 CREATE INDEX CONCURRENTLY IF NOT EXISTS dup_v_idx ON ntx.dup (v);
 DROP INDEX CONCURRENTLY IF EXISTS ntx.dup_v_key;

@@ -56,6 +56,10 @@ SELECT a.name, a.setting AS atomic, w.setting AS worker
 FROM wk.seen a JOIN wk.seen w USING (name)
 WHERE a.path = 'atomic' AND w.path = 'worker' AND a.setting IS DISTINCT FROM w.setting;
 SELECT count(*) FROM wk.seen;
+-- workers still around (there must never be one after a call returns)
+CREATE FUNCTION pg_temp.workers() RETURNS bigint LANGUAGE sql AS $$
+	SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'pg_migrate worker'
+$$;
 
 --
 -- 2. pg_migrate.max_workers caps the workers of the whole cluster: set in
@@ -68,3 +72,89 @@ ALTER SYSTEM SET pg_migrate.max_workers = 0;
 \echo :SQLSTATE
 ALTER SYSTEM SET pg_migrate.max_workers = 1000000;
 \echo :SQLSTATE
+
+--
+-- 3. Reconciling what an interrupted or failed run left.  Before a
+-- nontransactional revision runs, for each CREATE INDEX CONCURRENTLY of
+-- it: an INVALID index of that name is dropped concurrently and built
+-- again (IF NOT EXISTS never keeps it); a VALID one with exactly the
+-- definition the statement would create is accepted and the statement
+-- skipped; a VALID one that differs is an error naming both definitions.
+-- REINDEX ... CONCURRENTLY leftovers (_ccnew, _ccold) that are INVALID
+-- are dropped.  Every action is a 'reconcile' event with a note, and the
+-- run's 'started' event precedes them.
+--
+CREATE TABLE wk.t (id integer, v integer, w text);
+INSERT INTO wk.t SELECT g, g % 7, 'x' || g FROM generate_series(1, 100) AS g;
+-- an INVALID index left by a failed build, with the same name as the one
+-- a revision builds (IF NOT EXISTS would keep it as it is)
+INSERT INTO wk.t VALUES (1, 1, 'dup');
+CREATE UNIQUE INDEX CONCURRENTLY t_id_key ON wk.t (id);
+DELETE FROM wk.t WHERE w = 'dup';
+-- a VALID index identical to what a revision builds (built by hand, or by
+-- a run whose revision was never recorded)
+CREATE INDEX t_v_idx ON wk.t (v) WHERE v > 0;
+SELECT indexrelid::regclass AS index, indisvalid FROM pg_index
+ WHERE indrelid = 'wk.t'::regclass ORDER BY 1;
+SELECT migrate.revision('r1', $$
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_id_key ON wk.t (id);
+CREATE INDEX CONCURRENTLY t_v_idx ON wk.t (v) WHERE v > 0;
+$$, 'DROP INDEX CONCURRENTLY wk.t_id_key; DROP INDEX CONCURRENTLY wk.t_v_idx', project => 'wk_rec');
+SELECT revision, state, message FROM migrate.status('wk_rec');
+SELECT migrate.status_json('wk_rec') -> 'invalid_indexes' AS invalid_indexes;
+CALL migrate.apply('heads', 'wk_rec');
+SELECT indexrelid::regclass AS index, indisvalid, indisunique FROM pg_index
+ WHERE indrelid = 'wk.t'::regclass ORDER BY 1;
+SELECT revision, direction, outcome, statement, note
+  FROM migrate.events WHERE project = 'wk_rec' ORDER BY event_id;
+SELECT revision, state FROM migrate.status('wk_rec');
+
+-- a VALID index of the same name whose definition differs: an error
+-- naming both, nothing run, the revision not applied
+CREATE INDEX t_w_idx ON wk.t USING hash (w);
+SELECT migrate.revision('r2', 'CREATE INDEX CONCURRENTLY t_w_idx ON wk.t (w)',
+                        'DROP INDEX CONCURRENTLY wk.t_w_idx', '{r1}', project => 'wk_rec');
+CALL migrate.apply('heads', 'wk_rec');
+\echo :SQLSTATE
+SELECT revision, state FROM migrate.status('wk_rec');
+DROP INDEX wk.t_w_idx;
+CALL migrate.apply('heads', 'wk_rec');
+SELECT revision, state FROM migrate.status('wk_rec');
+
+-- REINDEX CONCURRENTLY leftovers: a unique index on an expression whose
+-- (wrongly IMMUTABLE) function changes makes REINDEX CONCURRENTLY fail
+-- after it created t_bucket_ccnew, which stays INVALID.
+CREATE FUNCTION wk.bucket(integer) RETURNS integer IMMUTABLE LANGUAGE sql AS 'SELECT $1';
+CREATE UNIQUE INDEX t_bucket ON wk.t (wk.bucket(id));
+CREATE OR REPLACE FUNCTION wk.bucket(integer) RETURNS integer IMMUTABLE LANGUAGE sql AS 'SELECT $1 / 10';
+REINDEX INDEX CONCURRENTLY wk.t_bucket;
+SELECT indexrelid::regclass AS index, indisvalid FROM pg_index
+ WHERE indrelid = 'wk.t'::regclass AND indexrelid::regclass::text LIKE 'wk.t_bucket%' ORDER BY 1;
+SELECT revision, state, message FROM migrate.status('wk_rec') WHERE state = 'invalid index';
+CREATE OR REPLACE FUNCTION wk.bucket(integer) RETURNS integer IMMUTABLE LANGUAGE sql AS 'SELECT $1';
+SELECT migrate.revision('r3', 'REINDEX INDEX CONCURRENTLY wk.t_bucket', 'SELECT 1', '{r2}',
+                        project => 'wk_rec');
+CALL migrate.apply('heads', 'wk_rec');
+SELECT indexrelid::regclass AS index, indisvalid FROM pg_index
+ WHERE indrelid = 'wk.t'::regclass AND indexrelid::regclass::text LIKE 'wk.t_bucket%' ORDER BY 1;
+SELECT revision, direction, outcome, statement, note
+  FROM migrate.events WHERE project = 'wk_rec' AND revision = 'r3' ORDER BY event_id;
+
+--
+-- 4. An interrupted run: its 'started' event has no outcome after it and
+-- no session runs it.  (A crash is simulated here by writing the row a
+-- killed run leaves; 017_interruptions.pl interrupts real runs.)  status()
+-- shows the revision as interrupted, status_json() lists it with the hint
+-- to run it again; a rerun puts it right.
+--
+SELECT migrate.revision('r4', 'CREATE INDEX CONCURRENTLY t_w_btree ON wk.t (w)',
+                        'DROP INDEX CONCURRENTLY wk.t_w_btree', '{r3}', project => 'wk_rec');
+INSERT INTO migrate.events (project, revision, direction, started_at, duration, outcome,
+                            current_user_name, session_user_name, backend_pid)
+VALUES ('wk_rec', 'r4', 'up', now(), '0', 'started', current_user, session_user, 0);
+SELECT revision, state FROM migrate.status('wk_rec') WHERE revision = 'r4';
+SELECT jsonb_pretty(migrate.status_json('wk_rec') -> 'interrupted' #- '{0,started_at}');
+CALL migrate.apply('heads', 'wk_rec');
+SELECT revision, state FROM migrate.status('wk_rec') WHERE revision = 'r4';
+SELECT migrate.status_json('wk_rec') -> 'interrupted' AS interrupted;
+SELECT pg_temp.workers();

@@ -80,6 +80,41 @@ pgm_record_failure(const char *project, const char *id, PgmDirection direction,
 				 message, statement, NULL);
 }
 
+/* a background worker's own row for its caller (see PgmFailure) */
+static void
+insert_worker_event(const PgmFailure *f)
+{
+	PgmOwnerScope os;
+	Datum		values[13];
+	char		nulls[13];
+	Interval   *duration = palloc0(sizeof(Interval));
+
+	/* before ALTER EXTENSION ... UPDATE: such rows are not recorded */
+	if (!pgm_have_column("events", "note"))
+		return;
+	memset(nulls, ' ', sizeof(nulls));
+	duration->time = f->finished - f->started;
+	values[0] = CStringGetTextDatum(f->project);
+	values[1] = CStringGetTextDatum(f->revision);
+	values[2] = CStringGetTextDatum(pgm_direction_name(f->direction));
+	values[3] = TimestampTzGetDatum(f->started);
+	values[4] = IntervalPGetDatum(duration);
+	values[5] = CStringGetTextDatum(f->outcome);
+	values[6] = Int32GetDatum(f->statement);
+	nulls[6] = f->statement > 0 ? ' ' : 'n';
+	values[7] = DirectFunctionCall1(namein, CStringGetDatum(f->current_user));
+	values[8] = DirectFunctionCall1(namein, CStringGetDatum(f->session_user));
+	values[9] = CStringGetTextDatum(f->application_name);
+	values[10] = CStringGetTextDatum(f->client_addr);
+	nulls[10] = f->client_addr[0] ? ' ' : 'n';
+	values[11] = Int32GetDatum(f->pid);
+	values[12] = CStringGetTextDatum(f->note);
+	nulls[12] = f->note[0] ? ' ' : 'n';
+	pgm_connect_spi(&os);
+	pgm_run_query(Q_INSERT_WORKER_EVENT, values, nulls, 0);
+	pgm_finish_spi(&os);
+}
+
 /*
  * Write the failure row a background worker records for another session
  * (see worker.c); runs in the worker, inside its own transaction.
@@ -92,6 +127,11 @@ pgm_insert_failure(const PgmFailure *f)
 	char		nulls[13];
 	Interval   *duration = palloc0(sizeof(Interval));
 
+	if (f->outcome[0] != '\0')
+	{
+		insert_worker_event(f);
+		return;
+	}
 	memset(nulls, ' ', sizeof(nulls));
 	duration->time = f->finished - f->started;
 	values[0] = CStringGetTextDatum(f->project);

@@ -14,7 +14,11 @@
 
 #include "storage.h"
 
-/* a failure to record for a session whose transaction rolls back */
+/*
+ * A failure to record for a session whose transaction rolls back, or a
+ * row a background worker writes for its caller: outcome "started", or a
+ * "reconcile" note (direction PGM_RECONCILE).  outcome empty: "failure".
+ */
 typedef struct PgmFailure
 {
 	char		project[PGM_MAX_PROJECT_LEN + 1];
@@ -30,6 +34,8 @@ typedef struct PgmFailure
 	char		application_name[NAMEDATALEN];
 	char		client_addr[64];
 	int			pid;
+	char		outcome[16];
+	char		note[1024];
 } PgmFailure;
 
 extern void pgm_record_event(const char *project, const char *id,

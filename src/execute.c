@@ -237,7 +237,7 @@ pgm_run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *ste
 								 &trusted);
 
 		if ((is_up ? rev->up_class : rev->down_class) == PGM_EXEC_NONTRANSACTIONAL)
-			pgm_run_in_worker(project, project_key, rev->id, script);
+			pgm_run_in_worker(project, project_key, rev->id, step->direction, script);
 		else
 			pgm_run_script(project, rev->id, script);
 	}
@@ -264,7 +264,7 @@ pgm_roll_back_step(MemoryContext cxt, ResourceOwner owner, MemoryContext keep_cx
 	return edata;
 }
 
-/* fill in who and where for a failure record */
+/* fill in who and where for a failure record (edata NULL: no error) */
 void
 pgm_describe_failure(PgmFailure *f, const char *project, const char *revision,
 				 PgmDirection direction, TimestampTz started, ErrorData *edata,
@@ -276,9 +276,13 @@ pgm_describe_failure(PgmFailure *f, const char *project, const char *revision,
 	f->direction = direction;
 	f->started = started;
 	f->finished = GetCurrentTimestamp();
-	f->sqlerrcode = edata->sqlerrcode;
 	f->statement = statement;
-	strlcpy(f->message, edata->message ? edata->message : "", sizeof(f->message));
+	/* without an error: who and where, for a worker's own rows */
+	if (edata)
+	{
+		f->sqlerrcode = edata->sqlerrcode;
+		strlcpy(f->message, edata->message ? edata->message : "", sizeof(f->message));
+	}
 	strlcpy(f->current_user, GetUserNameFromId(GetUserId(), false), NAMEDATALEN);
 	strlcpy(f->session_user, GetUserNameFromId(GetSessionUserId(), false), NAMEDATALEN);
 	strlcpy(f->application_name, application_name ? application_name : "", NAMEDATALEN);

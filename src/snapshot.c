@@ -60,23 +60,28 @@
  * left out by the one json_strip_nulls() over the whole of it.  One query,
  * so that every part of it sees the same catalog snapshot.
  */
+/* the schemas of project $1's scope (see the file header), as "ns" */
+#define SCOPE_CTES \
+"WITH scope AS (\n" \
+"	SELECT (SELECT p.schema_scope FROM migrate.projects p WHERE p.project = $1) AS schemas\n" \
+"),\n" \
+"ns AS (\n" \
+"	SELECT n.oid, n.nspname\n" \
+"	  FROM pg_catalog.pg_namespace n, scope\n" \
+"	 WHERE CASE WHEN scope.schemas IS NULL\n" \
+"			THEN n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'\n" \
+"				 AND n.nspname <> 'migrate'\n" \
+"				 AND NOT (n.nspname <> 'public' AND EXISTS (SELECT FROM pg_catalog.pg_extension e\n" \
+"						  WHERE e.extnamespace = n.oid AND e.extname IN ('pgtap', 'pg_migrate_tap')))\n" \
+"				 AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d\n" \
+"								  WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass\n" \
+"									AND d.objid = n.oid AND d.deptype = 'e')\n" \
+"			ELSE n.nspname = ANY (scope.schemas) END\n" \
+")\n"
+
 static const char *const snapshot_sql =
-"WITH scope AS (\n"
-"	SELECT (SELECT p.schema_scope FROM migrate.projects p WHERE p.project = $1) AS schemas\n"
-"),\n"
-"ns AS (\n"
-"	SELECT n.oid, n.nspname\n"
-"	  FROM pg_catalog.pg_namespace n, scope\n"
-"	 WHERE CASE WHEN scope.schemas IS NULL\n"
-"			THEN n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'\n"
-"				 AND n.nspname <> 'migrate'\n"
-"				 AND NOT (n.nspname <> 'public' AND EXISTS (SELECT FROM pg_catalog.pg_extension e\n"
-"						  WHERE e.extnamespace = n.oid AND e.extname IN ('pgtap', 'pg_migrate_tap')))\n"
-"				 AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d\n"
-"								  WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass\n"
-"									AND d.objid = n.oid AND d.deptype = 'e')\n"
-"			ELSE n.nspname = ANY (scope.schemas) END\n"
-"),\n"
+SCOPE_CTES
+",\n"
 "member AS (\n"
 "	SELECT d.classid, d.objid FROM pg_catalog.pg_depend d WHERE d.deptype = 'e'\n"
 "),\n"
@@ -416,6 +421,19 @@ static const char *const events_sql =
 "   AND outcome = 'success' "
 "   AND transaction_id = pg_catalog.pg_current_xact_id()";
 
+/* INVALID indexes in project $1's scope, as "index on table" */
+static const char *const invalid_indexes_sql =
+SCOPE_CTES
+"SELECT pg_catalog.format('%I.%I', n.nspname, ic.relname),\n"
+"	   pg_catalog.format('%I.%I', tn.nspname, tc.relname)\n"
+"  FROM pg_catalog.pg_index i\n"
+"  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid\n"
+"  JOIN ns n ON n.oid = ic.relnamespace\n"
+"  JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid\n"
+"  JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace\n"
+" WHERE NOT i.indisvalid\n"
+" ORDER BY 1";
+
 static const char *const scope_sql =
 "UPDATE migrate.projects SET schema_scope = $2 WHERE project = $1";
 
@@ -434,6 +452,7 @@ typedef enum SnapshotQuery
 	SQ_EVENTS,
 	SQ_STORED,
 	SQ_SCOPE,
+	SQ_INVALID_INDEXES,
 	SQ_DIFF_COUNT,
 	SQ_STORED_FINGERPRINT,
 	NUM_SNAPSHOT_QUERIES
@@ -452,6 +471,7 @@ static const struct
 	[SQ_EVENTS] = {&events_sql, 3, {TEXTOID, TEXTOID, TIMESTAMPTZOID}},
 	[SQ_STORED] = {&stored_sql, 1, {TEXTOID}},
 	[SQ_SCOPE] = {&scope_sql, 2, {TEXTOID, TEXTARRAYOID}},
+	[SQ_INVALID_INDEXES] = {&invalid_indexes_sql, 1, {TEXTOID}},
 	[SQ_DIFF_COUNT] = {&diff_count_sql, 2, {JSONBOID, JSONBOID}},
 	[SQ_STORED_FINGERPRINT] = {&stored_fingerprint_sql, 1, {TEXTOID}},
 };
@@ -899,4 +919,32 @@ bool
 pgm_snapshots_equal(Jsonb *a, Jsonb *b)
 {
 	return compareJsonbContainers(&a->root, &b->root) == 0;
+}
+
+/*
+ * The INVALID indexes in a project's scope (left by failed or interrupted
+ * concurrent builds), as pairs of qualified names: index, table.
+ */
+List *
+pgm_invalid_indexes(const char *project)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmOwnerScope os;
+	Datum		values[1];
+	List	   *result = NIL;
+	uint64		i;
+
+	values[0] = CStringGetTextDatum(project);
+	pgm_connect_spi(&os);
+	run(SQ_INVALID_INDEXES, values, NULL);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		result = lappend(result, pgm_copy_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+		result = lappend(result, pgm_copy_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2));
+		MemoryContextSwitchTo(old);
+	}
+	pgm_finish_spi(&os);
+	return result;
 }

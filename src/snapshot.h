@@ -48,4 +48,6 @@ extern Jsonb *pgm_differences_json(Jsonb *expected, Jsonb *actual,
 								   const char *phase);
 extern bool pgm_snapshots_equal(Jsonb *a, Jsonb *b);
 
+extern List *pgm_invalid_indexes(const char *project);
+
 #endif							/* PGM_SNAPSHOT_H */

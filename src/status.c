@@ -380,6 +380,56 @@ pg_migrate_show(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/*
+ * The revisions whose last run in a background worker was interrupted:
+ * recorded as started, with no outcome, not running now, and still in
+ * the state it started from (a run interrupted after its revision was
+ * recorded cannot be: the outcome commits with it).
+ */
+static List *
+interrupted_runs(const char *project, PgmState *state)
+{
+	List	   *result = NIL;
+	List	   *progress = NIL;
+	ListCell   *lc;
+	List	   *runs = pgm_started_runs(project);
+
+	if (runs != NIL)
+		progress = pgm_read_progress(false);
+	foreach(lc, runs)
+	{
+		PgmRun	   *run = lfirst(lc);
+		int			r = pgm_graph_find_id(state->graph, run->revision);
+		bool		running = false;
+		ListCell   *p;
+
+		if (r < 0 || state->applied[r] == run->up)
+			continue;
+		foreach(p, progress)
+		{
+			PgmProgress *prog = lfirst(p);
+
+			if (prog->pid == run->pid && prog->revision &&
+				strcmp(prog->revision, run->revision) == 0)
+				running = true;
+		}
+		if (!running)
+			result = lappend(result, run);
+	}
+	return result;
+}
+
+static PgmRun *
+find_run(List *runs, const char *revision)
+{
+	ListCell   *lc;
+
+	foreach(lc, runs)
+		if (strcmp(((PgmRun *) lfirst(lc))->revision, revision) == 0)
+			return lfirst(lc);
+	return NULL;
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_status);
 
 Datum
@@ -390,12 +440,15 @@ pg_migrate_status(PG_FUNCTION_ARGS)
 	PgmState   *state;
 	PgmGraph   *graph;
 	bool	   *tip;
+	List	   *interrupted;
+	List	   *invalid;
 	int			i;
 
 	InitMaterializedSRF(fcinfo, 0);
 	state = pgm_load_state(project);
 	graph = state->graph;
 	tip = tip_flags(graph, state->applied);
+	interrupted = interrupted_runs(project, state);
 	for (i = 0; i < graph->nrevs; i++)
 	{
 		PgmRevision *rev = &graph->revs[i];
@@ -405,7 +458,8 @@ pg_migrate_status(PG_FUNCTION_ARGS)
 		values[0] = CStringGetTextDatum(rev->id);
 		nulls[1] = rev->message == NULL;
 		values[1] = rev->message ? CStringGetTextDatum(rev->message) : (Datum) 0;
-		values[2] = CStringGetTextDatum(state->applied[i] ? "applied" : "pending");
+		values[2] = CStringGetTextDatum(find_run(interrupted, rev->id) ? "interrupted" :
+										state->applied[i] ? "applied" : "pending");
 		nulls[3] = nulls[4] = !state->applied[i];
 		if (state->applied[i])
 		{
@@ -414,6 +468,20 @@ pg_migrate_status(PG_FUNCTION_ARGS)
 		}
 		values[5] = BoolGetDatum(rev->nchildren == 0);
 		values[6] = BoolGetDatum(tip[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+
+	/* then the INVALID indexes in the project's schemas, one row each */
+	invalid = pgm_invalid_indexes(project);
+	for (i = 0; i + 1 < list_length(invalid); i += 2)
+	{
+		Datum		values[7];
+		bool		nulls[7] = {true, false, false, true, true, true, true};
+
+		values[1] = CStringGetTextDatum(psprintf("index %s on %s is invalid: a concurrent build failed or was interrupted",
+												 (char *) list_nth(invalid, i),
+												 (char *) list_nth(invalid, i + 1)));
+		values[2] = CStringGetTextDatum("invalid index");
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -455,6 +523,44 @@ append_json_ids(StringInfo buf, const char *key, PgmGraph *graph,
 		if (i > 0)
 			appendStringInfoString(buf, ", ");
 		escape_json(buf, graph->revs[revs[i]].id);
+	}
+	appendStringInfoChar(buf, ']');
+}
+
+/*
+ * "interrupted": the revisions whose last run in a background worker was
+ * interrupted, to be run again; "invalid_indexes": the INVALID indexes in
+ * the project's schemas.
+ */
+static void
+append_json_interrupted(StringInfo buf, const char *project, PgmState *state)
+{
+	ListCell   *lc;
+	List	   *invalid = pgm_invalid_indexes(project);
+	int			i;
+	bool		first = true;
+
+	appendStringInfoString(buf, ", \"interrupted\": [");
+	foreach(lc, interrupted_runs(project, state))
+	{
+		PgmRun	   *run = lfirst(lc);
+
+		appendStringInfoString(buf, first ? "{\"revision\": " : ", {\"revision\": ");
+		first = false;
+		escape_json(buf, run->revision);
+		appendStringInfo(buf, ", \"direction\": \"%s\", \"started_at\": ",
+						 run->up ? "up" : "down");
+		escape_json(buf, timestamptz_to_str(run->started_at));
+		appendStringInfoString(buf, ", \"hint\": \"Run it again with CALL migrate.apply(): what the interrupted run left is put right first.\"}");
+	}
+	appendStringInfoString(buf, "], \"invalid_indexes\": [");
+	for (i = 0; i + 1 < list_length(invalid); i += 2)
+	{
+		appendStringInfoString(buf, i == 0 ? "{\"index\": " : ", {\"index\": ");
+		escape_json(buf, list_nth(invalid, i));
+		appendStringInfoString(buf, ", \"table\": ");
+		escape_json(buf, list_nth(invalid, i + 1));
+		appendStringInfoChar(buf, '}');
 	}
 	appendStringInfoChar(buf, ']');
 }
@@ -614,6 +720,7 @@ pg_migrate_status_json(PG_FUNCTION_ARGS)
 	revs = pgm_versioned_heads(state->graph, &n);
 	append_json_ids(&buf, "heads", state->graph, revs, n);
 	append_json_ids(&buf, "pending", state->graph, pending, plan->nsteps);
+	append_json_interrupted(&buf, project, state);
 	appendStringInfo(&buf, ", \"revisions\": %d", state->graph->nrevs);
 	append_json_schema(&buf, project);
 	append_json_lock(&buf, project);

@@ -215,6 +215,30 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		13, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
 			TEXTOID, INT4OID, NAMEOID, NAMEOID, TEXTOID, TEXTOID, INT4OID}
 	},
+	/*
+	 * A background worker's own rows: 'started' before a revision's first
+	 * statement, 'reconcile' notes; who and where are its caller's.
+	 */
+	[Q_INSERT_WORKER_EVENT] = {
+		"INSERT INTO migrate.events (project, revision, direction, started_at, "
+		"duration, outcome, statement, current_user_name, session_user_name, "
+		"application_name, client_addr, backend_pid, note) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, pg_catalog.inet($11), $12, $13)",
+		13, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
+			INT4OID, NAMEOID, NAMEOID, TEXTOID, TEXTOID, INT4OID, TEXTOID}
+	},
+	/*
+	 * The last up or down run of each revision of a project that has one:
+	 * a 'started' one that is not running any more was interrupted.
+	 */
+	[Q_LAST_RUNS] = {
+		"SELECT DISTINCT ON (e.revision) e.revision, e.direction, e.outcome, "
+		"e.started_at, e.backend_pid FROM migrate.events e "
+		"WHERE e.project OPERATOR(pg_catalog.=) $1 "
+		"AND e.direction OPERATOR(pg_catalog.=) ANY ('{up,down}'::pg_catalog.text[]) "
+		"ORDER BY e.revision, e.event_id DESC",
+		1, {TEXTOID}
+	},
 	/* the grants that give access to a project (see access.c) */
 	[Q_GRANTS] = {
 		"SELECT g.role::pg_catalog.oid, g.access OPERATOR(pg_catalog.=) 'deploy' "
@@ -1086,3 +1110,49 @@ pgm_stored_checksum(const char *up, const char *down, char **parents,
 	return hex;
 }
 
+/*
+ * The revisions of a project whose last up or down run was started and
+ * has no outcome: a List of PgmRun.  Whether the run is still going on is
+ * the caller's to decide (its backend_pid may be running it right now).
+ * Only runs recorded by the 0.4.0 schema can be 'started'.
+ */
+List *
+pgm_started_runs(const char *project)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmOwnerScope os;
+	Datum		values[1];
+	List	   *result = NIL;
+	uint64		i;
+
+	if (!pgm_have_column("events", "note"))
+		return NIL;
+	values[0] = CStringGetTextDatum(project);
+	pgm_connect_spi(&os);
+	pgm_run_query(Q_LAST_RUNS, values, NULL, 0);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		MemoryContext old;
+		char	   *outcome = SPI_getvalue(tup, desc, 3);
+		char	   *direction = SPI_getvalue(tup, desc, 2);
+		bool		isnull;
+		PgmRun	   *run;
+
+		if (outcome == NULL || strcmp(outcome, "started") != 0 || direction == NULL)
+			continue;
+		old = MemoryContextSwitchTo(cxt);
+		run = palloc0(sizeof(PgmRun));
+		run->revision = pgm_copy_text(tup, desc, 1);
+		run->up = strcmp(direction, "up") == 0;
+		run->started_at = DatumGetTimestampTz(SPI_getbinval(tup, desc, 4, &isnull));
+		run->pid = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
+		MemoryContextSwitchTo(old);
+		/* read back from a table: only a valid id goes on */
+		if (run->revision && pgm_id_problem(run->revision) == NULL)
+			result = lappend(result, run);
+	}
+	pgm_finish_spi(&os);
+	return result;
+}

@@ -57,6 +57,8 @@ typedef enum PgmQuery
 	Q_INSERT_EVENT,
 	Q_INSERT_EVENT_0_3,
 	Q_INSERT_FAILURE,
+	Q_INSERT_WORKER_EVENT,
+	Q_LAST_RUNS,
 	Q_GRANTS,
 	Q_BUMP_STATE,
 	Q_LOCK_ROW,
@@ -96,6 +98,17 @@ extern int	pgm_run_query(PgmQuery q, Datum *values, const char *nulls,
 						  long count);
 extern Datum pgm_caller_name(PgmOwnerScope *os);
 extern bool pgm_have_column(const char *table, const char *column);
+
+/* a run recorded as started and never finished (see pgm_started_runs) */
+typedef struct PgmRun
+{
+	char	   *revision;
+	bool		up;
+	TimestampTz started_at;
+	int			pid;
+} PgmRun;
+
+extern List *pgm_started_runs(const char *project);
 extern ErrorData *pgm_abort_subtransaction(MemoryContext cxt,
 										   ResourceOwner owner,
 										   MemoryContext keep_cxt);

@@ -71,7 +71,9 @@
 
 #include "compat.h"
 #include "lock.h"
+#include "execute.h"
 #include "parse.h"
+#include "reconcile.h"
 #include "worker.h"
 
 #define TASK_MESSAGE_LEN 1024
@@ -91,6 +93,7 @@ typedef struct PgmWorkerTask
 	Oid			current_user;
 	char		application_name[NAMEDATALEN];
 	char		revision[PGM_MAX_ID_LEN + 1];
+	PgmFailure	who;			/* the caller, for the worker's own rows */
 	/* results */
 	volatile int status;
 	volatile int statements_done;
@@ -238,8 +241,8 @@ restore_settings(const char *buf, Size len)
 }
 
 /* Run one statement at top level, in a transaction of its own. */
-static void
-run_toplevel(const char *sql)
+void
+pgm_run_toplevel(const char *sql)
 {
 	List	   *parsetrees;
 	RawStmt    *parsetree;
@@ -371,6 +374,7 @@ pgm_worker_main(Datum arg)
 	PgmWorkerTask *task;
 	PgmScriptInfo info;
 	ListCell   *lc;
+	bool	   *skip;
 
 	task = attach_task(arg, &seg);
 
@@ -393,6 +397,12 @@ pgm_worker_main(Datum arg)
 			pgm_parse_script(task->script, task->revision, "stored", true, &info);
 			MemoryContextSwitchTo(old);
 		}
+		/* before the first statement, for good: see "Never dirty" above */
+		strlcpy(task->who.outcome, "started", sizeof(task->who.outcome));
+		task->who.started = task->who.finished = GetCurrentTimestamp();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pgm_insert_failure(&task->who);
+		PopActiveSnapshot();
 		CommitTransactionCommand();
 
 		/* a nested pg_migrate command would wait for our caller's mutex */
@@ -406,15 +416,21 @@ pgm_worker_main(Datum arg)
 			GetUserIdAndSecContext(&userid, &sec_context);
 			SetUserIdAndSecContext(userid, sec_context | SECURITY_LOCAL_USERID_CHANGE);
 		}
+		skip = palloc0(sizeof(bool) * list_length(info.statements));
+		pgm_reconcile_builds(info.statements, skip, &task->who);
 		foreach(lc, info.statements)
 		{
 			char	   *sql = lfirst(lc);
 
 			CHECK_FOR_INTERRUPTS();
-			pgstat_report_activity(STATE_RUNNING, sql);
-			run_toplevel(sql);
+			if (!skip[foreach_current_index(lc)])
+			{
+				pgstat_report_activity(STATE_RUNNING, sql);
+				pgm_run_toplevel(sql);
+			}
 			task->statements_done++;
 		}
+		pgm_check_builds(info.statements, task->revision);
 		pgstat_report_activity(STATE_IDLE, NULL);
 		task->status = PGM_TASK_DONE;
 	}
@@ -754,7 +770,7 @@ start_when_free(dsm_segment *seg, const char *name, const char *project,
  */
 void
 pgm_run_in_worker(const char *project, int project_key, const char *revision,
-				  const char *script)
+				  PgmDirection direction, const char *script)
 {
 	Size		len = strlen(script);
 	Size		settings_len;
@@ -795,6 +811,8 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	task->current_user = GetUserId();
 	snprintf(task->application_name, NAMEDATALEN, "pg_migrate %s", revision);
 	strlcpy(task->revision, revision, sizeof(task->revision));
+	pgm_describe_failure(&task->who, project, revision, direction,
+						 GetCurrentTimestamp(), NULL, 0);
 	task->script_len = len;
 	memcpy(task->script, script, len + 1);
 	task->settings_len = settings_len;

@@ -17,7 +17,9 @@
 extern bool pgm_record_failures;
 extern int	pgm_max_workers;
 extern void pgm_record_failure_async(PgmFailure *f);
+extern void pgm_run_toplevel(const char *sql);
 extern void pgm_run_in_worker(const char *project, int project_key,
-							  const char *revision, const char *script);
+							  const char *revision, PgmDirection direction,
+							  const char *script);
 
 #endif							/* PGM_WORKER_H */

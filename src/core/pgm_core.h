@@ -210,7 +210,8 @@ typedef enum PgmDirection
 	PGM_UNSTAMP,
 	PGM_UNREGISTER,				/* an event only: unregister() */
 	PGM_ACCEPT_SCHEMA,			/* an event only: accept_schema() */
-	PGM_SET_SCOPE				/* an event only: set_scope() */
+	PGM_SET_SCOPE,				/* an event only: set_scope() */
+	PGM_RECONCILE				/* an event only: an interrupted build found */
 } PgmDirection;
 
 typedef struct PgmStep

@@ -1,0 +1,470 @@
+/*-------------------------------------------------------------------------
+ *
+ * reconcile.c
+ *	  Index builds of an interrupted revision, found and put right before
+ *	  the revision runs again in a background worker (worker.c).
+ *
+ * CREATE INDEX CONCURRENTLY commits the empty index before it builds it:
+ * a build that is cancelled, or whose session, worker or server dies,
+ * leaves an INVALID index behind, which the next run of the same
+ * statement meets ("already exists"), or, with IF NOT EXISTS, silently
+ * keeps.  A crash after the build committed but before the revision was
+ * recorded leaves a VALID index and the revision pending.  REINDEX ...
+ * CONCURRENTLY leaves "<index>_ccnew" (the new copy, not yet swapped in)
+ * or "<index>_ccold" (the old one, not yet dropped), both INVALID.
+ *
+ * So before the script runs, for every statement that builds or rebuilds
+ * an index concurrently:
+ *
+ *	- CREATE INDEX CONCURRENTLY name ON table: an INVALID index of that
+ *	  name on that table is dropped concurrently, and the statement builds
+ *	  it again (IF NOT EXISTS or not).  A VALID one is compared with what
+ *	  the statement would create (both printed by pg_get_indexdef(), the
+ *	  statement's built on an empty temporary copy of the table's columns
+ *	  in a transaction that is rolled back): the same definition is
+ *	  accepted and the statement skipped; anything else is an error naming
+ *	  the index and both definitions.
+ *	- REINDEX INDEX/TABLE/SCHEMA ... CONCURRENTLY: INVALID "_ccnew" and
+ *	  "_ccold" leftovers of the indexes concerned are dropped concurrently;
+ *	  the statement then rebuilds as usual.
+ *
+ * Each thing done is a 'reconcile' row in migrate.events with a note.
+ * After the script, every index a CREATE INDEX CONCURRENTLY of it names
+ * must be valid, or the revision fails instead of being recorded as
+ * applied.  Unnamed CREATE INDEX CONCURRENTLY statements cannot be matched
+ * with what an earlier run left: the documentation asks for names.
+ *
+ * IDENTIFICATION
+ *	  src/reconcile.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/index.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_namespace.h"
+#include "commands/defrem.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "nodes/makefuncs.h"
+#include "parser/parser.h"
+#include "tcop/tcopprot.h"
+#include "tcop/utility.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/ruleutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "reconcile.h"
+#include "worker.h"
+
+/* what one statement needs: filled in a transaction, acted on outside */
+typedef struct Fix
+{
+	List	   *drops;			/* qualified names to drop concurrently */
+	char	   *accepted;		/* qualified name of an index accepted */
+} Fix;
+
+static bool
+is_concurrent_reindex(ReindexStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->params)
+	{
+		DefElem    *opt = lfirst_node(DefElem, lc);
+
+		if (strcmp(opt->defname, "concurrently") == 0)
+			return defGetBoolean(opt);
+	}
+	return false;
+}
+
+static char *
+qualified(Oid relid)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
+/* the part of an index definition after its name and table */
+static const char *
+definition_body(const char *def, bool *unique)
+{
+	const char *using = strstr(def, " USING ");
+
+	*unique = strncmp(def, "CREATE UNIQUE INDEX ", 20) == 0;
+	return using ? using : def;
+}
+
+/*
+ * What CREATE INDEX (the statement, not concurrently) would define: built
+ * on an empty temporary table with the columns of the statement's table,
+ * inside a subtransaction that is always rolled back.
+ */
+static char *
+would_create(IndexStmt *stmt, Oid relid)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	char	   *result = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	PG_TRY();
+	{
+		IndexStmt  *copy = copyObject(stmt);
+		PlannedStmt *wrapper = makeNode(PlannedStmt);
+		Oid			probe;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute(psprintf("CREATE TEMPORARY TABLE pg_migrate_probe (LIKE %s)",
+								 qualified(relid)), false, 0) != SPI_OK_UTILITY)
+			elog(ERROR, "could not create the probe table");
+		copy->relation = makeRangeVar("pg_temp", "pg_migrate_probe", -1);
+		copy->idxname = "pg_migrate_probe_index";
+		copy->concurrent = false;
+		copy->if_not_exists = false;
+		wrapper->commandType = CMD_UTILITY;
+		wrapper->canSetTag = false;
+		wrapper->utilityStmt = (Node *) copy;
+		wrapper->stmt_location = -1;
+		wrapper->stmt_len = 0;
+		ProcessUtility(wrapper, "", false, PROCESS_UTILITY_QUERY, NULL, NULL,
+					   None_Receiver, NULL);
+		CommandCounterIncrement();
+		probe = get_relname_relid("pg_migrate_probe_index", LookupExplicitNamespace("pg_temp", false));
+		if (!OidIsValid(probe))
+			elog(ERROR, "the probe index is missing");
+		{
+			MemoryContext old = MemoryContextSwitchTo(cxt);
+
+			result = pg_get_indexdef_string(probe);
+			MemoryContextSwitchTo(old);
+		}
+		SPI_finish();
+	}
+	PG_CATCH();
+	{
+		FlushErrorState();
+		result = NULL;
+	}
+	PG_END_TRY();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return result;
+}
+
+/* CREATE INDEX CONCURRENTLY: see the file header */
+static void
+check_create(IndexStmt *stmt, int number, const char *revision, Fix *fix)
+{
+	Oid			relid;
+	Oid			indexid;
+	HeapTuple	tuple;
+	Form_pg_index index;
+	bool		valid;
+	Oid			indrelid;
+
+	if (stmt->idxname == NULL)
+		return;
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (!OidIsValid(relid))
+		return;
+	indexid = get_relname_relid(stmt->idxname, get_rel_namespace(relid));
+	if (!OidIsValid(indexid) || get_rel_relkind(indexid) != RELKIND_INDEX)
+		return;
+	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
+	if (!HeapTupleIsValid(tuple))
+		return;
+	index = (Form_pg_index) GETSTRUCT(tuple);
+	valid = index->indisvalid;
+	indrelid = index->indrelid;
+	ReleaseSysCache(tuple);
+
+	if (indrelid != relid)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("index %s, which statement %d of revision \"%s\" creates, exists on another table",
+						qualified(indexid), number, revision),
+				 errdetail("It is an index of %s.", qualified(indrelid)),
+				 errhint("Drop or rename that index, or change the revision.")));
+	if (!valid)
+	{
+		fix->drops = lappend(fix->drops, qualified(indexid));
+		return;
+	}
+	{
+		char	   *existing = pg_get_indexdef_string(indexid);
+		char	   *wanted = would_create(stmt, relid);
+		bool		existing_unique;
+		bool		wanted_unique;
+		const char *a = definition_body(existing, &existing_unique);
+		const char *b = wanted ? definition_body(wanted, &wanted_unique) : NULL;
+
+		/* shown with the real names instead of the probe's */
+		if (b)
+			wanted = psprintf("CREATE %sINDEX %s ON %s%s", wanted_unique ? "UNIQUE " : "",
+							  quote_identifier(stmt->idxname), qualified(relid), b);
+		if (b == NULL || existing_unique != wanted_unique || strcmp(a, b) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("index %s, which statement %d of revision \"%s\" creates, already exists with another definition",
+							qualified(indexid), number, revision),
+					 wanted ?
+					 errdetail("It is: %s; the statement would create: %s.", existing, wanted) :
+					 errdetail("It is: %s; what the statement would create could not be worked out.", existing),
+					 errhint("Drop or rename the existing index, or change the revision.")));
+		fix->accepted = qualified(indexid);
+	}
+}
+
+/* invalid leftovers of REINDEX CONCURRENTLY on relid's indexes */
+static void
+add_leftovers(Oid relid, const char *only_index, Fix *fix)
+{
+	List	   *indexes;
+	ListCell   *lc;
+	Relation	rel = try_relation_open(relid, AccessShareLock);
+
+	if (rel == NULL)
+		return;
+	indexes = RelationGetIndexList(rel);
+	relation_close(rel, AccessShareLock);
+	foreach(lc, indexes)
+	{
+		Oid			indexid = lfirst_oid(lc);
+		char	   *name = get_rel_name(indexid);
+		char	   *cc;
+		HeapTuple	tuple;
+		bool		valid;
+
+		if (name == NULL)
+			continue;
+		cc = strstr(name, "_ccnew");
+		if (cc == NULL)
+			cc = strstr(name, "_ccold");
+		if (cc == NULL || strspn(cc + 6, "0123456789") != strlen(cc + 6))
+			continue;
+		if (only_index && (strncmp(name, only_index, cc - name) != 0 ||
+						   strlen(only_index) != (size_t) (cc - name)))
+			continue;
+		tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		valid = ((Form_pg_index) GETSTRUCT(tuple))->indisvalid;
+		ReleaseSysCache(tuple);
+		if (!valid)
+			fix->drops = lappend(fix->drops, qualified(indexid));
+	}
+}
+
+/* REINDEX ... CONCURRENTLY: see the file header */
+static void
+check_reindex(ReindexStmt *stmt, Fix *fix)
+{
+	if (stmt->kind == REINDEX_OBJECT_INDEX)
+	{
+		Oid			indexid = RangeVarGetRelid(stmt->relation, NoLock, true);
+
+		if (OidIsValid(indexid) && get_rel_relkind(indexid) == RELKIND_INDEX)
+			add_leftovers(IndexGetRelation(indexid, false), get_rel_name(indexid), fix);
+	}
+	else if (stmt->kind == REINDEX_OBJECT_TABLE)
+	{
+		Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+
+		if (OidIsValid(relid))
+			add_leftovers(relid, NULL, fix);
+	}
+	else if (stmt->kind == REINDEX_OBJECT_SCHEMA)
+	{
+		Oid			nsp = get_namespace_oid(stmt->name, true);
+		Relation	classrel;
+		TableScanDesc scan;
+		HeapTuple	tuple;
+		ScanKeyData key;
+		List	   *tables = NIL;
+		ListCell   *lc;
+
+		if (!OidIsValid(nsp))
+			return;
+		ScanKeyInit(&key, Anum_pg_class_relnamespace, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(nsp));
+		classrel = table_open(RelationRelationId, AccessShareLock);
+		scan = table_beginscan_catalog(classrel, 1, &key);
+		while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+		{
+			Form_pg_class c = (Form_pg_class) GETSTRUCT(tuple);
+
+			if (c->relkind == RELKIND_RELATION || c->relkind == RELKIND_MATVIEW ||
+				c->relkind == RELKIND_TOASTVALUE)
+				tables = lappend_oid(tables, c->oid);
+		}
+		table_endscan(scan);
+		table_close(classrel, AccessShareLock);
+		foreach(lc, tables)
+			add_leftovers(lfirst_oid(lc), NULL, fix);
+	}
+}
+
+/* parse one statement of a script (it was split at registration) */
+static Node *
+parse_one(const char *sql)
+{
+	List	   *parsetrees = raw_parser(sql, RAW_PARSE_DEFAULT);
+
+	if (list_length(parsetrees) != 1)
+		return NULL;
+	return linitial_node(RawStmt, parsetrees)->stmt;
+}
+
+static void
+record(PgmFailure *who, int number, const char *note)
+{
+	PgmFailure	f;
+
+	memcpy(&f, who, sizeof(PgmFailure));
+	f.direction = PGM_RECONCILE;
+	strlcpy(f.outcome, "success", sizeof(f.outcome));
+	strlcpy(f.note, note, sizeof(f.note));
+	f.statement = number;
+	f.started = f.finished = GetCurrentTimestamp();
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgm_insert_failure(&f);
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	ereport(LOG,
+			(errmsg("pg_migrate: revision \"%s\" (project \"%s\"), statement %d: %s",
+					who->revision, who->project, number, note)));
+}
+
+/*
+ * Before the script runs, in the worker, outside any transaction: put
+ * right what an interrupted run of these statements left (see the file
+ * header); skip[i] is set for a statement whose index was accepted.
+ */
+void
+pgm_reconcile_builds(List *statements, bool *skip, PgmFailure *who)
+{
+	ListCell   *lc;
+	int			number = 0;
+
+	foreach(lc, statements)
+	{
+		const char *sql = lfirst(lc);
+		Fix			fix = {NIL, NULL};
+		MemoryContext cxt = CurrentMemoryContext;
+		ListCell   *d;
+		Node	   *stmt;
+
+		number++;
+		StartTransactionCommand();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		stmt = parse_one(sql);
+		if (stmt && IsA(stmt, IndexStmt) && ((IndexStmt *) stmt)->concurrent)
+		{
+			MemoryContext old = MemoryContextSwitchTo(cxt);
+
+			check_create((IndexStmt *) stmt, number, who->revision, &fix);
+			MemoryContextSwitchTo(old);
+		}
+		else if (stmt && IsA(stmt, ReindexStmt) && is_concurrent_reindex((ReindexStmt *) stmt))
+		{
+			MemoryContext old = MemoryContextSwitchTo(cxt);
+
+			check_reindex((ReindexStmt *) stmt, &fix);
+			MemoryContextSwitchTo(old);
+		}
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		MemoryContextSwitchTo(cxt);
+
+		foreach(d, fix.drops)
+		{
+			char	   *name = lfirst(d);
+
+			pgm_run_toplevel(psprintf("DROP INDEX CONCURRENTLY IF EXISTS %s", name));
+			record(who, number,
+				   psprintf("dropped the invalid index %s, left by an interrupted or failed run, to build it again",
+							name));
+		}
+		if (fix.accepted)
+		{
+			skip[number - 1] = true;
+			record(who, number,
+				   psprintf("accepted the existing valid index %s, identical to what the statement creates; the statement was skipped",
+							fix.accepted));
+		}
+	}
+}
+
+/*
+ * After the script, in the worker, outside any transaction: every index
+ * that a CREATE INDEX CONCURRENTLY of it names must be valid.
+ */
+void
+pgm_check_builds(List *statements, const char *revision)
+{
+	ListCell   *lc;
+	int			number = 0;
+
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	foreach(lc, statements)
+	{
+		Node	   *stmt = parse_one(lfirst(lc));
+		IndexStmt  *index;
+		Oid			relid;
+		Oid			indexid;
+		HeapTuple	tuple;
+		bool		valid;
+
+		number++;
+		if (stmt == NULL || !IsA(stmt, IndexStmt))
+			continue;
+		index = (IndexStmt *) stmt;
+		if (!index->concurrent || index->idxname == NULL)
+			continue;
+		relid = RangeVarGetRelid(index->relation, NoLock, true);
+		if (!OidIsValid(relid))
+			continue;
+		indexid = get_relname_relid(index->idxname, get_rel_namespace(relid));
+		if (!OidIsValid(indexid))
+			continue;
+		tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		valid = ((Form_pg_index) GETSTRUCT(tuple))->indisvalid;
+		ReleaseSysCache(tuple);
+		if (!valid)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("index %s is not valid after revision \"%s\" ran",
+							qualified(indexid), revision),
+					 errdetail("Statement %d names it; the revision is not recorded as applied.", number),
+					 errhint("Run the revision again: the invalid index is dropped and built again.")));
+	}
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+}

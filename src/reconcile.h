@@ -1,0 +1,19 @@
+/*-------------------------------------------------------------------------
+ *
+ * reconcile.h
+ *	  Index builds of an interrupted revision (reconcile.c).
+ *
+ * IDENTIFICATION
+ *	  src/reconcile.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PGM_RECONCILE_H
+#define PGM_RECONCILE_H
+
+#include "audit.h"
+
+extern void pgm_reconcile_builds(List *statements, bool *skip, PgmFailure *who);
+extern void pgm_check_builds(List *statements, const char *revision);
+
+#endif							/* PGM_RECONCILE_H */
