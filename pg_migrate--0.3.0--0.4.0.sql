@@ -112,6 +112,36 @@ ALTER TABLE migrate.events DROP CONSTRAINT events_outcome_check,
 	ADD CONSTRAINT events_outcome_check
 	CHECK (outcome IN ('success', 'failure', 'started'));
 ALTER TABLE migrate.events ADD COLUMN note text;
+
+/*
+ * progress() shows how far a revision's batched statements got: it is
+ * created again with two more columns, for the same roles as before.
+ */
+DO $$
+DECLARE
+	grantees text;
+BEGIN
+	SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ')
+	  INTO grantees
+	  FROM pg_catalog.pg_proc p,
+		   LATERAL pg_catalog.aclexplode(p.proacl) a
+	  JOIN pg_catalog.pg_roles r ON r.oid = a.grantee
+	 WHERE p.oid = 'migrate.progress()'::pg_catalog.regprocedure
+	   AND a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner;
+	DROP FUNCTION migrate.progress();
+	CREATE FUNCTION migrate.progress()
+	RETURNS TABLE (project text, pid integer, application_name text,
+				   command text, state text, since timestamptz,
+				   step integer, steps integer, revision text, direction text,
+				   step_started timestamptz, batches bigint, rows bigint)
+	AS 'MODULE_PATHNAME', 'pg_migrate_progress'
+	LANGUAGE C VOLATILE;
+	REVOKE ALL ON FUNCTION migrate.progress() FROM PUBLIC;
+	IF grantees IS NOT NULL THEN
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION migrate.progress() TO %s', grantees);
+	END IF;
+END;
+$$;
 ALTER TABLE migrate.applied ALTER COLUMN applied_by DROP DEFAULT;
 
 /*

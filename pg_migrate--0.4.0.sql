@@ -367,7 +367,7 @@ CREATE FUNCTION migrate.progress()
 RETURNS TABLE (project text, pid integer, application_name text,
 			   command text, state text, since timestamptz,
 			   step integer, steps integer, revision text, direction text,
-			   step_started timestamptz)
+			   step_started timestamptz, batches bigint, rows bigint)
 AS 'MODULE_PATHNAME', 'pg_migrate_progress'
 LANGUAGE C VOLATILE;
 

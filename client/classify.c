@@ -469,6 +469,102 @@ line_of(const char *script, int position)
 	return line;
 }
 
+/* set when batch_directive() refused a directive */
+static bool batch_refused = false;
+
+/* a statement's place in the script: RawStmt's stmt_location and stmt_len */
+static void
+statement_range(const char *script, const Json *raw, int *start, int *len)
+{
+	const Json *loc = get(raw, "stmt_location");
+	const Json *slen = get(raw, "stmt_len");
+	int			total = (int) strlen(script);
+
+	*start = loc && loc->kind == JSON_NUMBER ? (int) loc->number : 0;
+	if (*start < 0 || *start > total)
+		*start = total;
+	*len = slen && slen->kind == JSON_NUMBER && slen->number > 0 ?
+		(int) slen->number : total - *start;
+	if (*len > total - *start)
+		*len = total - *start;
+}
+
+/* characters before byte offset bytes, as the parser counts positions */
+static int
+chars_before(const char *script, int bytes)
+{
+	const unsigned char *p = (const unsigned char *) script;
+	int			chars = 0;
+	int			i = 0;
+
+	while (i < bytes && p[i])
+	{
+		i += pg_utf_mblen(p + i);
+		chars++;
+	}
+	return chars;
+}
+
+/*
+ * The server's rule for "-- migrate:batch" (src/parse.c): it may stand
+ * only before an INSERT, UPDATE or DELETE.  True when this statement is
+ * batched; a refusal is printed and sets batch_refused.
+ */
+static bool
+batch_directive(const char *script, const Json *raw, const char *type,
+				const char *which, const char *revision, int n)
+{
+	int			start;
+	int			len;
+	int			marker;
+
+	batch_refused = false;
+	statement_range(script, raw, &start, &len);
+	marker = pgm_batch_marker(script + start, len);
+	if (marker < 0)
+		return false;
+	if (type && (strcmp(type, "InsertStmt") == 0 || strcmp(type, "UpdateStmt") == 0 ||
+				 strcmp(type, "DeleteStmt") == 0))
+		return true;
+	pgm_error("\"%s\" before statement %d of the %s script of revision \"%s\", which is not an INSERT, UPDATE or DELETE",
+			  PGM_BATCH_MARKER, n, which, revision);
+	pgm_detail("A batched statement runs again and again, each run in a transaction of its own, until it affects no rows.");
+	pgm_hint("Put the line directly before an INSERT, UPDATE or DELETE that works through a limited number of rows per run.");
+	fprintf(stderr, "CONTEXT:  %s script of revision \"%s\", line %d\n", which, revision,
+			line_of(script, chars_before(script, start + marker) + 1));
+	batch_refused = true;
+	return false;
+}
+
+/* a directive after the last statement has nothing to batch */
+static bool
+batch_tail_ok(const char *script, const Json *stmts, const char *which,
+			  const char *revision)
+{
+	int			tail = 0;
+	int			marker;
+
+	if (stmts->n > 0)
+	{
+		int			start;
+		int			len;
+
+		statement_range(script, stmts->items[stmts->n - 1], &start, &len);
+		tail = start + len;
+		/* past the last statement's terminator */
+		if (script[tail] == ';')
+			tail++;
+	}
+	marker = pgm_batch_marker(script + tail, (int) strlen(script + tail));
+	if (marker < 0)
+		return true;
+	pgm_error("\"%s\" line with no statement after it", PGM_BATCH_MARKER);
+	pgm_hint("Put the line directly before the INSERT, UPDATE or DELETE to run in batches.");
+	fprintf(stderr, "CONTEXT:  %s script of revision \"%s\", line %d\n", which, revision,
+			line_of(script, chars_before(script, tail + marker) + 1));
+	return false;
+}
+
 /*
  * Count and classify one script of a revision, refusing what the server
  * refuses at registration (syntax errors, transaction control, COPY with
@@ -539,10 +635,63 @@ pgm_classify_script(const char *script, const char *revision,
 		}
 		else if (nontransactional(type, s))
 			*cls = PGM_EXEC_NONTRANSACTIONAL;
+		if (ok && batch_directive(script, stmts->items[i], type, which, revision, i + 1))
+			*cls = PGM_EXEC_NONTRANSACTIONAL;
+		else if (ok && batch_refused)
+			ok = false;
 	}
+	if (ok && !batch_tail_ok(script, stmts, which, revision))
+		ok = false;
 	if (ok)
 		*nstatements = stmts->n;
 	json_free(tree);
 	pg_query_free_parse_result(result);
 	return ok;
+}
+
+/*
+ * The byte ranges of a script's batched statements, for the offline script
+ * (src/core/script.c turns them into loops).  The script was classified
+ * before, so it parses; *n is 0 when it has none.
+ */
+void
+pgm_batch_ranges(const char *script, int **starts, int **lens, int *n)
+{
+	PgQueryParseResult result = pg_query_parse(script);
+	JsonParser	jp;
+	Json	   *tree = NULL;
+	const Json *stmts;
+	int			i;
+
+	*n = 0;
+	*starts = NULL;
+	*lens = NULL;
+	if (result.error == NULL && result.parse_tree != NULL)
+	{
+		jp.p = result.parse_tree;
+		jp.depth = 0;
+		jp.failed = false;
+		tree = json_value(&jp);
+		stmts = get(tree, "stmts");
+		if (!jp.failed && stmts && stmts->kind == JSON_ARRAY)
+		{
+			*starts = pgm_malloc((stmts->n + 1) * sizeof(int));
+			*lens = pgm_malloc((stmts->n + 1) * sizeof(int));
+			for (i = 0; i < stmts->n; i++)
+			{
+				int			start;
+				int			len;
+
+				statement_range(script, stmts->items[i], &start, &len);
+				if (pgm_batch_marker(script + start, len) >= 0)
+				{
+					(*starts)[*n] = start;
+					(*lens)[*n] = len;
+					(*n)++;
+				}
+			}
+		}
+		json_free(tree);
+	}
+	pg_query_free_parse_result(result);
 }

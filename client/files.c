@@ -20,6 +20,9 @@
  * script round-trips exactly: pgm_format_migration() writes the script
  * followed by one newline.  No "-- migrate:down" line means the revision
  * is irreversible (down script NULL); an empty down section is a no-op.
+ * Inside a section, the one "-- migrate:" line allowed is "-- migrate:batch"
+ * (alone), which is part of the script: it makes the statement after it
+ * run in batches (src/core/script.c).
  *
  * A file without "-- migrate:revision" is a plain dbmate file: its id is
  * the leading digits of its name (dbmate's version), and such
@@ -251,6 +254,23 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 				m->up = section_text(section_start, p);
 			state = up ? UP : DOWN;
 			section_start = next;
+			p = next;
+			continue;
+		}
+		if (state != HEADER && IS("batch"))
+		{
+			/* the batch directive belongs to the script (see classify.c) */
+			char	   *opts = trimmed(value);
+			bool		bare = opts[0] == '\0';
+
+			free(opts);
+			free(value);
+			if (!bare)
+			{
+				termPQExpBuffer(&message);
+				return file_error(path, lineno, "\"-- migrate:batch\" takes no value",
+								  "Write the line as \"-- migrate:batch\" alone, directly before the INSERT, UPDATE or DELETE to run in batches.");
+			}
 			p = next;
 			continue;
 		}

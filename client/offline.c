@@ -365,10 +365,21 @@ offline_fetch(void *arg, PgmRevision *rev, bool up, PgmScriptSource *out)
 	Offline    *off = (Offline *) arg;
 	const PgmMigration *m = &off->set.items[rev - off->graph->revs];
 
-	(void) up;
+	const char *script = up ? m->up : m->down;
+
 	out->up = m->up;
 	out->down = m->down;
 	out->checksum = revision_checksum(m);
+	if (script && script[0] != '\0')
+	{
+		int		   *starts;
+		int		   *lens;
+
+		/* batched statements become loops, as the server's script() has them */
+		pgm_batch_ranges(script, &starts, &lens, &out->nbatches);
+		out->batch_starts = starts;
+		out->batch_lens = lens;
+	}
 }
 
 /* the state --from names, then the plan (and the script) */

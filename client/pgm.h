@@ -143,6 +143,7 @@ extern PgmGraph *pgm_set_graph(const PgmMigrationSet *set, const char *project,
 							   bool strict);
 
 /* classify.c: statements of a script, with libpg_query */
+extern void pgm_batch_ranges(const char *script, int **starts, int **lens, int *n);
 extern bool pgm_classify_script(const char *script, const char *revision,
 								const char *which, PgmExecClass *cls,
 								int *nstatements);

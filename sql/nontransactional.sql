@@ -337,4 +337,4 @@ CALL migrate.apply('heads', 'ntx_kill');
 \echo :SQLSTATE
 RESET client_min_messages;
 SELECT * FROM migrate.current('ntx_kill');
-SELECT revision, outcome, sqlstate, statement FROM migrate.events WHERE project = 'ntx_kill';
+SELECT revision, outcome, sqlstate, statement FROM migrate.events WHERE project = 'ntx_kill' ORDER BY event_id;

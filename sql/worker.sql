@@ -158,3 +158,91 @@ CALL migrate.apply('heads', 'wk_rec');
 SELECT revision, state FROM migrate.status('wk_rec') WHERE revision = 'r4';
 SELECT migrate.status_json('wk_rec') -> 'interrupted' AS interrupted;
 SELECT pg_temp.workers();
+
+--
+-- 5. Batched backfills.  A statement after the line "-- migrate:batch"
+-- (which makes its revision nontransactional) runs again and again, each
+-- run in a transaction of its own, until it affects no rows; the atomic
+-- path refuses such a revision.  pg_migrate.batch_max bounds the runs: on
+-- reaching it the revision fails (54000), the runs so far stay committed,
+-- and a rerun goes on from there.
+--
+SET pg_migrate.batch_pause = 0;
+CREATE TABLE wk.b (id integer PRIMARY KEY, v integer);
+INSERT INTO wk.b SELECT g, NULL FROM generate_series(1, 1000) AS g;
+SELECT migrate.revision('b1', $$
+ALTER TABLE wk.b ADD COLUMN IF NOT EXISTS w integer;
+-- fill v, 300 rows per run
+-- migrate:batch
+UPDATE wk.b SET v = id * 2
+ WHERE id IN (SELECT id FROM wk.b WHERE v IS NULL ORDER BY id LIMIT 300);
+$$, 'ALTER TABLE wk.b DROP COLUMN w', project => 'wk_batch');
+SELECT revision, execution, statements FROM migrate.plan('heads', 'wk_batch');
+SELECT step FROM migrate.upgrade('heads', 'wk_batch');
+\echo :SQLSTATE
+CALL migrate.apply('heads', 'wk_batch');
+SELECT count(*) FILTER (WHERE v = id * 2) AS filled, count(*) AS rows,
+       count(DISTINCT xmin::text) AS transactions FROM wk.b;
+-- the offline script runs the same loop with psql
+SELECT migrate.script('base:b1', 'wk_batch');
+-- a limit that is reached: 54000 after two runs, which stay
+SET pg_migrate.batch_max = 2;
+SELECT migrate.revision('b2', $$
+-- migrate:batch
+UPDATE wk.b SET v = NULL
+ WHERE id IN (SELECT id FROM wk.b WHERE v IS NOT NULL ORDER BY id LIMIT 300)
+$$, 'SELECT 1', '{b1}', project => 'wk_batch');
+CALL migrate.apply('heads', 'wk_batch');
+\echo :SQLSTATE
+SELECT count(*) FILTER (WHERE v IS NULL) AS cleared FROM wk.b;
+SELECT revision, state FROM migrate.status('wk_batch');
+RESET pg_migrate.batch_max;
+CALL migrate.apply('heads', 'wk_batch');
+SELECT count(*) FILTER (WHERE v IS NULL) AS cleared FROM wk.b;
+SELECT revision, state FROM migrate.status('wk_batch');
+
+-- transaction control works in a nontransactional revision as at top
+-- level: DO with COMMIT, CALL of a procedure that commits
+CREATE PROCEDURE wk.fill_w() LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE wk.b SET w = 1 WHERE id <= 500;
+	COMMIT;
+	UPDATE wk.b SET w = 2 WHERE id > 500;
+	COMMIT;
+END
+$$;
+SELECT migrate.revision('b3', $$
+VACUUM wk.b;
+CALL wk.fill_w();
+DO $d$ BEGIN UPDATE wk.b SET v = 0 WHERE id = 1; COMMIT; UPDATE wk.b SET v = 0 WHERE id = 2; END $d$;
+$$, 'SELECT 1', '{b2}', project => 'wk_batch');
+CALL migrate.apply('heads', 'wk_batch');
+SELECT w, count(*) FROM wk.b GROUP BY w ORDER BY w;
+SELECT id, v FROM wk.b WHERE id <= 2 ORDER BY id;
+
+-- bad input: the directive before anything but INSERT, UPDATE or DELETE,
+-- or after the last statement (42601, with the line); settings out of range
+SELECT migrate.revision('bad1', $$
+CREATE TABLE wk.x (id integer);
+
+-- migrate:batch
+CREATE TABLE wk.y (id integer);
+$$, project => 'wk_batch_bad');
+\echo :SQLSTATE
+SELECT migrate.revision('bad2', $$
+DELETE FROM wk.b WHERE false;
+-- migrate:batch
+$$, project => 'wk_batch_bad');
+\echo :SQLSTATE
+SELECT migrate.revision('bad3', $$
+--  migrate:batch is only a comment when it is not the exact line
+UPDATE wk.b SET v = v WHERE false;
+$$, project => 'wk_batch_bad');
+SELECT revision, execution FROM migrate.plan('heads', 'wk_batch_bad');
+SET pg_migrate.batch_pause = -1;
+\echo :SQLSTATE
+SET pg_migrate.batch_pause = '2h';
+\echo :SQLSTATE
+SET pg_migrate.batch_max = 0;
+\echo :SQLSTATE
+SELECT pg_temp.workers();

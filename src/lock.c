@@ -214,18 +214,21 @@ pgm_report_worker_wait(TimestampTz since)
  * The current step runs in the background worker worker_pid; when
  * cancelled_pid is not 0, this backend has just cancelled that process to
  * break a wait cycle (worker.c), which the cancelled session reads here to
- * say why (see wait_bounded()).
+ * say why (see wait_bounded()).  batches and rows count the runs of the
+ * script's batched statements so far and the rows they affected.
  */
 void
-pgm_report_worker(int worker_pid, int cancelled_pid)
+pgm_report_worker(int worker_pid, int cancelled_pid, int64 batches, int64 rows)
 {
-	char		buf[640];
+	char		buf[700];
+	int			len;
 
+	len = snprintf(buf, sizeof(buf), "%s worker=%d", current_step_text, worker_pid);
 	if (cancelled_pid != 0)
-		snprintf(buf, sizeof(buf), "%s worker=%d cancelled=%d",
-				 current_step_text, worker_pid, cancelled_pid);
-	else
-		snprintf(buf, sizeof(buf), "%s worker=%d", current_step_text, worker_pid);
+		len += snprintf(buf + len, sizeof(buf) - len, " cancelled=%d", cancelled_pid);
+	if (batches > 0)
+		snprintf(buf + len, sizeof(buf) - len, " batches=" INT64_FORMAT " rows=" INT64_FORMAT,
+				 batches, rows);
 	report(buf);
 }
 
@@ -355,6 +358,10 @@ pgm_read_progress(bool with_holders)
 				prog->worker = Max(atoi(eq), 0);
 			else if (strcmp(tok, "cancelled") == 0)
 				prog->cancelled = Max(atoi(eq), 0);
+			else if (strcmp(tok, "batches") == 0)
+				prog->batches = Max(strtoi64(eq, NULL, 10), 0);
+			else if (strcmp(tok, "rows") == 0)
+				prog->rows = Max(strtoi64(eq, NULL, 10), 0);
 		}
 		/* any session can set its activity text: trust nothing in it */
 		if (prog->revision && pgm_id_problem(prog->revision))

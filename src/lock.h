@@ -52,6 +52,8 @@ typedef struct PgmProgress
 	TimestampTz worker_wait;	/* waiting for a worker slot since, or 0 */
 	int			worker;			/* pid of its background worker, or 0 */
 	int			cancelled;		/* pid it cancelled to break a wait cycle */
+	int64		batches;		/* runs of batched statements so far */
+	int64		rows;			/* rows they affected */
 } PgmProgress;
 
 extern void pgm_lock_project(const char *project, int project_key,
@@ -59,7 +61,8 @@ extern void pgm_lock_project(const char *project, int project_key,
 extern void pgm_report_step(int step, int nsteps, const char *revision,
 							PgmDirection direction);
 extern void pgm_report_worker_wait(TimestampTz since);
-extern void pgm_report_worker(int worker_pid, int cancelled_pid);
+extern void pgm_report_worker(int worker_pid, int cancelled_pid,
+							  int64 batches, int64 rows);
 extern void pgm_report_done(void);
 extern void pgm_report_aborted(int nest_level, bool report_text);
 extern bool pgm_holds_mutex(int project_key);

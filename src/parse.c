@@ -136,6 +136,33 @@ nontransactional_statement(Node *stmt)
 	}
 }
 
+/*
+ * Is this statement preceded by the batch directive?  Only an INSERT,
+ * UPDATE or DELETE can run in batches: anything else is refused, pointing
+ * at the directive's line.
+ */
+static bool
+batch_directive(const char *script, RawStmt *raw, int n, const char *which,
+				const char *revision)
+{
+	const char *text = script + raw->stmt_location;
+	int			len = raw->stmt_len > 0 ? raw->stmt_len : (int) strlen(text);
+	int			marker = pgm_batch_marker(text, len);
+
+	if (marker < 0)
+		return false;
+	if (!IsA(raw->stmt, InsertStmt) && !IsA(raw->stmt, UpdateStmt) &&
+		!IsA(raw->stmt, DeleteStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("\"%s\" before statement %d of the %s script of revision \"%s\", which is not an INSERT, UPDATE or DELETE",
+						PGM_BATCH_MARKER, n, which, revision),
+				 errdetail("A batched statement runs again and again, each run in a transaction of its own, until it affects no rows."),
+				 errhint("Put the line directly before an INSERT, UPDATE or DELETE that works through a limited number of rows per run."),
+				 errposition(pg_mbstrlen_with_len(script, raw->stmt_location + marker) + 1)));
+	return true;
+}
+
 /* 1-based line of a 1-based character position */
 static int
 line_of_position(const char *script, int position)
@@ -221,6 +248,10 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 	info->nstatements = 0;
 	info->exec_class = PGM_EXEC_TRANSACTIONAL;
 	info->statements = NIL;
+	info->batch = palloc0(sizeof(bool) * Max(list_length(stmts), 1));
+	info->has_batch = false;
+	info->starts = palloc0(sizeof(int) * Max(list_length(stmts), 1));
+	info->lens = palloc0(sizeof(int) * Max(list_length(stmts), 1));
 	foreach(lc, stmts)
 	{
 		RawStmt    *raw = lfirst_node(RawStmt, lc);
@@ -229,6 +260,15 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 
 		CHECK_FOR_INTERRUPTS();
 		n++;
+		info->starts[n - 1] = raw->stmt_location;
+		info->lens[n - 1] = raw->stmt_len > 0 ? raw->stmt_len :
+			(int) strlen(script + raw->stmt_location);
+		if (batch_directive(script, raw, n, which, revision))
+		{
+			info->batch[n - 1] = true;
+			info->has_batch = true;
+			info->exec_class = PGM_EXEC_NONTRANSACTIONAL;
+		}
 		if (IsA(stmt, TransactionStmt))
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -261,6 +301,29 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 		}
 	}
 	info->nstatements = n;
+
+	/* a directive after the last statement has nothing to batch */
+	{
+		int			tail = 0;
+		int			marker;
+
+		if (stmts != NIL)
+		{
+			RawStmt    *last = llast_node(RawStmt, stmts);
+
+			tail = last->stmt_len > 0 ? last->stmt_location + last->stmt_len : strlen(script);
+			/* past the last statement's terminator */
+			if (script[tail] == ';')
+				tail++;
+		}
+		marker = pgm_batch_marker(script + tail, strlen(script + tail));
+		if (marker >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_SYNTAX_ERROR),
+					 errmsg("\"%s\" line with no statement after it", PGM_BATCH_MARKER),
+					 errhint("Put the line directly before the INSERT, UPDATE or DELETE to run in batches."),
+					 errposition(pg_mbstrlen_with_len(script, tail + marker) + 1)));
+	}
 
 	error_context_stack = errcallback.previous;
 }

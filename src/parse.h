@@ -22,6 +22,10 @@ typedef struct PgmScriptInfo
 	int			nstatements;
 	PgmExecClass exec_class;
 	List	   *statements;		/* List of char * (only when requested) */
+	bool	   *batch;			/* per statement: a batched one (see script.c) */
+	bool		has_batch;
+	int		   *starts;			/* per statement: its byte range in the */
+	int		   *lens;			/* script, as the parser splits it */
 } PgmScriptInfo;
 
 extern void pgm_parse_script(const char *script, const char *revision,

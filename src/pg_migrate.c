@@ -120,6 +120,22 @@ _PG_init(void)
 							PGC_SIGHUP,
 							0,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_migrate.batch_pause",
+							"Sets the pause between two runs of a batched statement (-- migrate:batch).",
+							"Other sessions get the rows and locks in between. 0 runs the next batch at once.",
+							&pgm_batch_pause,
+							100, 0, 3600000,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_migrate.batch_max",
+							"Sets the most runs of one batched statement (-- migrate:batch) before the revision fails.",
+							"The runs so far stay committed; running the revision again goes on from there.",
+							&pgm_batch_max,
+							100000, 1, INT_MAX,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");
 	RegisterXactCallback(pgm_xact_callback, NULL);
 	RegisterSubXactCallback(pgm_subxact_callback, NULL);

@@ -29,6 +29,7 @@
 #include "access.h"
 #include "args.h"
 #include "lock.h"
+#include "parse.h"
 #include "snapshot.h"
 #include "state.h"
 
@@ -607,6 +608,9 @@ append_json_lock(StringInfo buf, const char *project)
 			appendStringInfo(buf, ", \"step\": %d, \"steps\": %d", prog->step,
 							 prog->nsteps);
 		}
+		if (prog->batches > 0)
+			appendStringInfo(buf, ", \"batches\": " INT64_FORMAT ", \"rows\": " INT64_FORMAT,
+							 prog->batches, prog->rows);
 		if (prog->worker_wait)
 		{
 			appendStringInfoString(buf, ", \"waiting_for_worker_since\": ");
@@ -636,8 +640,8 @@ pg_migrate_progress(PG_FUNCTION_ARGS)
 	foreach(lc, pgm_read_progress(true))
 	{
 		PgmProgress *prog = lfirst(lc);
-		Datum		values[11];
-		bool		nulls[11];
+		Datum		values[13];
+		bool		nulls[13];
 		bool		running = !prog->waiting && prog->revision != NULL &&
 			prog->direction != NULL;
 
@@ -664,6 +668,10 @@ pg_migrate_progress(PG_FUNCTION_ARGS)
 			values[9] = CStringGetTextDatum(prog->direction);
 			values[10] = TimestampTzGetDatum(prog->step_started);
 		}
+		/* how far the script's batched statements got */
+		nulls[11] = nulls[12] = !running || prog->batches == 0;
+		values[11] = Int64GetDatum(prog->batches);
+		values[12] = Int64GetDatum(prog->rows);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -797,6 +805,27 @@ script_fetch(void *arg, PgmRevision *rev, bool up, PgmScriptSource *out)
 	out->up = d->up;
 	out->down = d->down;
 	out->checksum = d->checksum;
+	if (script && script[0] != '\0')
+	{
+		PgmScriptInfo info;
+		int		   *starts;
+		int		   *lens;
+		int			i;
+
+		/* batched statements become loops (see src/core/script.c) */
+		pgm_parse_script(script, rev->id, up ? "up" : "down", false, &info);
+		starts = palloc(sizeof(int) * Max(info.nstatements, 1));
+		lens = palloc(sizeof(int) * Max(info.nstatements, 1));
+		for (i = 0; i < info.nstatements; i++)
+			if (info.batch[i])
+			{
+				starts[out->nbatches] = info.starts[i];
+				lens[out->nbatches] = info.lens[i];
+				out->nbatches++;
+			}
+		out->batch_starts = starts;
+		out->batch_lens = lens;
+	}
 	if (trusted)
 		out->note = psprintf("registered by role %s, not this session's: included because trust_registrants was given",
 							 pgm_display(trusted));

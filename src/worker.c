@@ -97,6 +97,8 @@ typedef struct PgmWorkerTask
 	/* results */
 	volatile int status;
 	volatile int statements_done;
+	volatile int64 batches;		/* runs of batched statements so far */
+	volatile int64 rows;		/* rows they affected */
 	int			sqlerrcode;
 	char		message[TASK_MESSAGE_LEN];
 	char		detail[TASK_MESSAGE_LEN];
@@ -240,8 +242,11 @@ restore_settings(const char *buf, Size len)
 	error_context_stack = errcallback.previous;
 }
 
-/* Run one statement at top level, in a transaction of its own. */
-void
+/*
+ * Run one statement at top level, in a transaction of its own; returns
+ * the number of rows it processed (for an INSERT, UPDATE or DELETE).
+ */
+uint64
 pgm_run_toplevel(const char *sql)
 {
 	List	   *parsetrees;
@@ -290,6 +295,7 @@ pgm_run_toplevel(const char *sql)
 	PortalDrop(portal, false);
 	CommitTransactionCommand();
 	MemoryContextDelete(stmt_cxt);
+	return qc.nprocessed;
 }
 
 /* GUC: pg_migrate.max_workers */
@@ -364,6 +370,57 @@ attach_task(Datum arg, dsm_segment **seg)
 	return dsm_segment_address(*seg);
 }
 
+/* GUCs: pg_migrate.batch_pause (ms) and pg_migrate.batch_max */
+int			pgm_batch_pause = 100;
+int			pgm_batch_max = 100000;
+
+/*
+ * A batched statement ("-- migrate:batch", see src/core/script.c): run it
+ * again and again, each run in a transaction of its own, until a run
+ * affects no rows, pausing pg_migrate.batch_pause between runs so that
+ * the application's own work gets the locks in between.  Each run's
+ * rows stay committed whatever happens later: a rerun of the revision
+ * goes on where this one stopped.
+ */
+static void
+run_batched(PgmWorkerTask *task, const char *sql, int number)
+{
+	int64		runs = 0;
+
+	for (;;)
+	{
+		uint64		n;
+		char		activity[128];
+
+		CHECK_FOR_INTERRUPTS();
+		snprintf(activity, sizeof(activity),
+				 "pg_migrate batch: statement %d, run " INT64_FORMAT ", " INT64_FORMAT " rows so far",
+				 number, runs + 1, (int64) task->rows);
+		pgstat_report_activity(STATE_RUNNING, activity);
+		n = pgm_run_toplevel(sql);
+		if (n == 0)
+			return;
+		runs++;
+		task->rows += n;
+		pg_write_barrier();
+		task->batches++;
+		if (runs >= pgm_batch_max)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("batched statement %d of revision \"%s\" still affected rows after " INT64_FORMAT " runs",
+							number, task->revision, runs),
+					 errdetail("pg_migrate.batch_max is %d; the last run affected " UINT64_FORMAT " rows. The runs so far are committed.",
+							   pgm_batch_max, n),
+					 errhint("Raise pg_migrate.batch_max, or let each run handle more rows; running the revision again goes on where this run stopped.")));
+		if (pgm_batch_pause > 0)
+		{
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 pgm_batch_pause, PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+		}
+	}
+}
+
 /*
  * Entry point of the background worker.
  */
@@ -423,7 +480,9 @@ pgm_worker_main(Datum arg)
 			char	   *sql = lfirst(lc);
 
 			CHECK_FOR_INTERRUPTS();
-			if (!skip[foreach_current_index(lc)])
+			if (info.batch[foreach_current_index(lc)])
+				run_batched(task, sql, foreach_current_index(lc) + 1);
+			else if (!skip[foreach_current_index(lc)])
 			{
 				pgstat_report_activity(STATE_RUNNING, sql);
 				pgm_run_toplevel(sql);
@@ -642,7 +701,7 @@ break_wait_cycle(int worker_pid, Oid projects, const char *project,
 				 errdetail_internal("Wait chain: %s.", desc.data),
 				 errhint("This role may not cancel process %d; retry when it has finished, or deploy with a role that may.",
 						 victim)));
-	pgm_report_worker(worker_pid, victim);
+	pgm_report_worker(worker_pid, victim, 0, 0);
 	ereport(LOG,
 			(errmsg("pg_migrate: cancelling process %d to break a wait cycle through the background worker of revision \"%s\" (project \"%s\")",
 					victim, revision, project),
@@ -653,10 +712,11 @@ break_wait_cycle(int worker_pid, Oid projects, const char *project,
 
 /* Wait for the worker to exit, watching for the deadlock described above. */
 static BgwHandleStatus
-wait_for_worker(BackgroundWorkerHandle *handle, Oid projects,
-				const char *project, const char *revision)
+wait_for_worker(BackgroundWorkerHandle *handle, PgmWorkerTask *task,
+				Oid projects, const char *project, const char *revision)
 {
 	pid_t		reported = 0;
+	int64		batches = 0;
 
 	for (;;)
 	{
@@ -667,8 +727,12 @@ wait_for_worker(BackgroundWorkerHandle *handle, Oid projects,
 			return status;
 		if (status == BGWH_STARTED)
 		{
-			if (pid != reported)
-				pgm_report_worker((int) pid, 0);
+			if (pid != reported || task->batches != batches)
+			{
+				batches = task->batches;
+				pg_read_barrier();
+				pgm_report_worker((int) pid, 0, batches, task->rows);
+			}
 			reported = pid;
 			/* the cancelled session reads why within a second; then the
 			 * progress goes back to naming the worker only */
@@ -832,7 +896,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	error_context_stack = &errcallback;
 	PG_TRY();
 	{
-		status = wait_for_worker(handle, projects, project, revision);
+		status = wait_for_worker(handle, task, projects, project, revision);
 	}
 	PG_CATCH();
 	{

@@ -273,12 +273,20 @@ extern const char *pgm_direction_name(PgmDirection direction);
 extern const char *pgm_exec_class_name(PgmExecClass cls);
 
 /* in script.c */
+#define PGM_BATCH_MARKER "-- migrate:batch"
+extern int	pgm_batch_marker(const char *text, int len);
+extern char *pgm_script_with_batches(const char *script, int n,
+									 const int *starts, const int *lens);
 typedef struct PgmScriptSource
 {
 	const char *up;
 	const char *down;			/* NULL: irreversible */
 	const char *checksum;
 	const char *note;			/* a comment line above the step, or NULL */
+	/* the batched statements of the script asked for (up or down) */
+	int			nbatches;
+	const int  *batch_starts;	/* byte ranges, as the parser splits */
+	const int  *batch_lens;
 } PgmScriptSource;
 
 typedef void (*PgmScriptFetch) (void *arg, PgmRevision *rev, bool up,

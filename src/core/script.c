@@ -137,6 +137,9 @@ pgm_build_script(PgmGraph *graph, PgmPlan *plan, const char *project,
 		memset(&src, 0, sizeof(src));
 		fetch(arg, rev, up, &src);
 		script = up ? src.up : src.down;
+		if (src.nbatches > 0)
+			script = pgm_script_with_batches(script, src.nbatches, src.batch_starts,
+											 src.batch_lens);
 		append_step_comment(&buf, rev, up, src.note);
 		if (cls == PGM_EXEC_NONTRANSACTIONAL)
 		{
@@ -168,5 +171,156 @@ pgm_build_script(PgmGraph *graph, PgmPlan *plan, const char *project,
 	}
 	if (in_xact)
 		appendStringInfoString(&buf, "COMMIT;\n");
+	return buf.data;
+}
+
+/*
+ * Batched statements.  A statement preceded by the line
+ * "-- migrate:batch" (alone on its line, among the blank lines and
+ * comments between it and the previous statement) runs repeatedly, each
+ * run in a transaction of its own, until it affects no rows.  The text of
+ * a statement as the parser splits a script runs from the end of the
+ * previous one, so the directive is in its opening blanks and comments.
+ *
+ * scan_opening() walks those blanks and comments: it returns the offset
+ * of the statement's first token (len when there is none) and sets
+ * *marker to the directive's offset, or -1.
+ */
+static int
+scan_opening(const char *text, int len, int *marker)
+{
+	int			i = 0;
+	int			mlen = (int) strlen(PGM_BATCH_MARKER);
+
+	*marker = -1;
+	while (i < len)
+	{
+		char		c = text[i];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+			i++;
+		else if (c == '-' && i + 1 < len && text[i + 1] == '-')
+		{
+			int			end = i;
+			int			trimmed;
+			int			k;
+			bool		alone = true;
+
+			while (end < len && text[end] != '\n')
+				end++;
+			trimmed = end;
+			while (trimmed > i && (text[trimmed - 1] == ' ' || text[trimmed - 1] == '\t' ||
+								   text[trimmed - 1] == '\r'))
+				trimmed--;
+			for (k = i - 1; k >= 0 && text[k] != '\n'; k--)
+				if (text[k] != ' ' && text[k] != '\t')
+					alone = false;
+			if (*marker < 0 && alone && trimmed - i == mlen &&
+				memcmp(text + i, PGM_BATCH_MARKER, mlen) == 0)
+				*marker = i;
+			i = end;
+		}
+		else if (c == '/' && i + 1 < len && text[i + 1] == '*')
+		{
+			int			depth = 1;
+
+			i += 2;
+			while (i < len && depth > 0)
+			{
+				if (text[i] == '/' && i + 1 < len && text[i + 1] == '*')
+				{
+					depth++;
+					i += 2;
+				}
+				else if (text[i] == '*' && i + 1 < len && text[i + 1] == '/')
+				{
+					depth--;
+					i += 2;
+				}
+				else
+					i++;
+			}
+		}
+		else
+			break;
+	}
+	return i;
+}
+
+/* The offset of the batch directive in a statement's text, or -1. */
+int
+pgm_batch_marker(const char *text, int len)
+{
+	int			marker;
+
+	(void) scan_opening(text, len, &marker);
+	return marker;
+}
+
+/*
+ * A batched statement in a script for psql: a DO block that runs it until
+ * it affects no rows, committing each run (DO may commit at top level),
+ * under the same settings as the server's loop.  The statement is a
+ * literal inside a dollar-quoted body whose tag it does not contain.
+ */
+static void
+append_batch_loop(StringInfo buf, const char *stmt, int len)
+{
+	char	   *text = pnstrdup(stmt, len);
+	char	   *literal = pgm_quote_literal(text);
+	char		tag[32];
+	int			n = 0;
+
+	strcpy(tag, "$pgm_batch$");
+	while (strstr(literal, tag) != NULL)
+		snprintf(tag, sizeof(tag), "$pgm_batch_%d$", ++n);
+	appendStringInfo(buf,
+					 "DO %s\n"
+					 "DECLARE\n"
+					 "\tn bigint;\n"
+					 "\truns integer := 0;\n"
+					 "BEGIN\n"
+					 "\tLOOP\n"
+					 "\t\tEXECUTE %s;\n"
+					 "\t\tGET DIAGNOSTICS n = ROW_COUNT;\n"
+					 "\t\tEXIT WHEN n = 0;\n"
+					 "\t\truns := runs + 1;\n"
+					 "\t\tIF runs >= coalesce(pg_catalog.nullif(pg_catalog.current_setting('pg_migrate.batch_max', true), '')::integer, 100000) THEN\n"
+					 "\t\t\tRAISE EXCEPTION 'batched statement still affected rows after %% runs', runs\n"
+					 "\t\t\t\tUSING ERRCODE = '54000';\n"
+					 "\t\tEND IF;\n"
+					 "\t\tCOMMIT;\n"
+					 "\t\tPERFORM pg_catalog.pg_sleep(coalesce(pg_catalog.nullif(pg_catalog.current_setting('pg_migrate.batch_pause', true), '')::integer, 100) / 1000.0);\n"
+					 "\tEND LOOP;\n"
+					 "END\n"
+					 "%s",
+					 tag, literal, tag);
+	pfree(literal);
+	pfree(text);
+}
+
+/*
+ * The script with its batched statements (byte ranges as the parser
+ * splits them, in order) turned into loops for psql.
+ */
+char *
+pgm_script_with_batches(const char *script, int n, const int *starts,
+						const int *lens)
+{
+	StringInfoData buf;
+	int			done = 0;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < n; i++)
+	{
+		int			marker;
+		int			token = scan_opening(script + starts[i], lens[i], &marker);
+
+		appendBinaryStringInfo(&buf, script + done, starts[i] + token - done);
+		append_batch_loop(&buf, script + starts[i] + token, lens[i] - token);
+		done = starts[i] + lens[i];
+	}
+	appendStringInfoString(&buf, script + done);
 	return buf.data;
 }

@@ -1018,7 +1018,7 @@ check('status --check: up to date', [ 'status', '--check', @g ], 0,
 my $g_status = {
 	lock => undef, heads => [ 'g2', 'g3' ], current => ['g3'], pending => [],
 	project => 'g', waiting => 0, up_to_date => JSON::PP::true,
-	drift => JSON::PP::false, fingerprint => 'X',
+	drift => JSON::PP::false, fingerprint => 'X', interrupted => [], invalid_indexes => [],
 	revisions => [
 		{
 			revision => 'g1', state => 'applied', is_head => JSON::PP::false,
@@ -1049,7 +1049,7 @@ check_json('status --check: pending', [ 'status', '--check', '--project', 'pend'
 	{
 		lock => undef, heads => ['p1'], current => [], pending => ['p1'],
 		project => 'pend', waiting => 0, up_to_date => JSON::PP::false,
-		drift => undef, fingerprint => undef,
+		drift => undef, fingerprint => undef, interrupted => [], invalid_indexes => [],
 		revisions => [
 			{
 				revision => 'p1', state => 'pending', is_head => JSON::PP::true,
@@ -1751,7 +1751,7 @@ EOT
 		{
 			project => 'drift', current => ['dr2'], heads => ['dr9'], pending => ['dr9'],
 			lock => undef, waiting => 0, up_to_date => JSON::PP::false,
-			drift => JSON::PP::false, fingerprint => 'X',
+			drift => JSON::PP::false, fingerprint => 'X', interrupted => [], invalid_indexes => [],
 			directory => [
 				{ problem => 'registered with different content', revision => 'dr2', file => '2_b.sql' },
 				{ problem => 'not in the directory', revision => 'dr9', file => undef }

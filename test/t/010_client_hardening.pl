@@ -350,7 +350,7 @@ EOT
 		  . '"applied_at": null, "applied_by": null, "is_current": false}, '
 		  . '{"state": "pending", "is_head": true, "message": "three", "revision": "h3", '
 		  . '"applied_at": null, "applied_by": null, "is_current": false}], "up_to_date": false, '
-		  . '"fingerprint": null}'
+		  . '"fingerprint": null, "interrupted": [], "invalid_indexes": []}'
 		  . "\n");
 	$c->('plan', ['plan'], 0, <<'EOT');
 step  revision  direction  execution      statements  message

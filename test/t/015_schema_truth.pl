@@ -107,13 +107,13 @@ wfile('m/004_visits_idx.sql', mig(id => '004', parents => '003',
 is($rc, 0, 'upgrade --per-revision') or diag($err);
 is($node->safe_psql('app',
 		"SELECT string_agg(revision || ':' || (fingerprint ~ '^sha256:[0-9a-f]{64}\$'), ',' ORDER BY event_id) "
-		  . "FROM migrate.events WHERE direction = 'up' AND revision IN ('003', '004')"),
+		  . "FROM migrate.events WHERE direction = 'up' AND outcome = 'success' AND revision IN ('003', '004')"),
 	'003:true,004:true', 'each committed revision carries a fingerprint');
 is($node->safe_psql('app',
 		"SELECT count(DISTINCT fingerprint) FROM migrate.events WHERE revision IN ('003', '004')"),
 	'2', 'a different one after each');
 is($node->safe_psql('app',
-		"SELECT p.fingerprint = (SELECT e.fingerprint FROM migrate.events e WHERE e.revision = '004') "
+		"SELECT p.fingerprint = (SELECT e.fingerprint FROM migrate.events e WHERE e.revision = '004' AND e.outcome = 'success') "
 		  . "FROM migrate.projects p WHERE p.project = 'default'"),
 	't', "the project's fingerprint is the last revision's");
 ($rc) = pgm('--dir', 'm', 'check');
@@ -170,7 +170,7 @@ check('verify --per-revision', [ '--dir', 'm', 'verify', '--per-revision', '--sc
 	"proven   001\nproven   002\nproven   003\nproven   004\nproven   005\nproven   006\n6 revisions: 0 failed\n", '');
 is($node->safe_psql('scratch', "SELECT string_agg(revision, ',' ORDER BY revision) FROM migrate.applied"),
 	'001,002,003,004,005,006', 'the scratch database ends with every revision applied');
-is($node->safe_psql('scratch', "SELECT count(*) FROM migrate.events WHERE revision = '004' AND direction IN ('up', 'down')"),
+is($node->safe_psql('scratch', "SELECT count(*) FROM migrate.events WHERE revision = '004' AND direction IN ('up', 'down') AND outcome = 'success'"),
 	'3', 'the concurrent index went up, down and up, committed');
 check('the in-transaction proof cannot run it', [ '--dir', 'm', 'verify', '004' ], 0,
 	"nothing to verify\n", '');

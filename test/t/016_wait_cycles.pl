@@ -84,13 +84,14 @@ sub pid_of
 	return query("SELECT pid FROM pg_stat_activity WHERE application_name = '$_[0]'");
 }
 
+# the outcomes of runs ('started' rows left out)
 sub events
 {
 	my ($project) = @_;
 	return query(qq{
 SELECT string_agg(revision || ':' || direction || ':' || outcome
 				  || coalesce(':' || sqlstate, ''), ',' ORDER BY event_id)
-FROM migrate.events WHERE project = '$project'});
+FROM migrate.events WHERE project = '$project' AND outcome <> 'started'});
 }
 
 my $worker_waits = q{EXISTS (SELECT 1 FROM pg_stat_activity
