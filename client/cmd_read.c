@@ -176,6 +176,47 @@ drift_json(PGresult *res)
 	return pgm_buf_data(&b);
 }
 
+/*
+ * What needs a DBA's attention: revisions whose run in a background worker
+ * was interrupted, and INVALID indexes in the project's schemas.
+ */
+static void
+print_attention(PGconn *conn, const Opts *o)
+{
+	const char *params[1] = {o->project};
+	PGresult   *res = pgm_query(conn,
+								"SELECT 'interrupted' AS kind, e OPERATOR(pg_catalog.->>) 'revision', "
+								"  e OPERATOR(pg_catalog.->>) 'direction', e OPERATOR(pg_catalog.->>) 'started_at' "
+								"FROM migrate.status_json($1) j, "
+								"  pg_catalog.jsonb_array_elements(j OPERATOR(pg_catalog.->) 'interrupted'::pg_catalog.text) e "
+								"UNION ALL "
+								"SELECT 'invalid', e OPERATOR(pg_catalog.->>) 'index', e OPERATOR(pg_catalog.->>) 'table', NULL "
+								"FROM migrate.status_json($1) j, "
+								"  pg_catalog.jsonb_array_elements(j OPERATOR(pg_catalog.->) 'invalid_indexes'::pg_catalog.text) e",
+								1, params);
+	int			i;
+
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		char	   *a = pgm_escaped(PQgetvalue(res, i, 1));
+		char	   *b = pgm_escaped(PQgetvalue(res, i, 2));
+
+		if (strcmp(PQgetvalue(res, i, 0), "interrupted") == 0)
+		{
+			char	   *at = pgm_escaped(PQgetvalue(res, i, 3));
+
+			printf("interrupted: %s (%s, started %s): run it again with --per-revision; what the interrupted run left is put right first\n",
+				   a, b, at);
+			free(at);
+		}
+		else
+			printf("invalid index: %s on %s (a concurrent build failed or was interrupted)\n", a, b);
+		free(a);
+		free(b);
+	}
+	PQclear(res);
+}
+
 int
 cmd_status(Opts *o)
 {
@@ -231,8 +272,7 @@ cmd_status(Opts *o)
 	}
 	res = pgm_query(conn,
 					"SELECT (j OPERATOR(pg_catalog.->>) 'up_to_date'::pg_catalog.text)::pg_catalog.bool, "
-					"  (SELECT pg_catalog.count(*) FROM migrate.status($1) s "
-					"   WHERE s.state" EQ "'pending'::pg_catalog.text), "
+					"  pg_catalog.jsonb_array_length(j OPERATOR(pg_catalog.->) 'pending'::pg_catalog.text), "
 					"  coalesce((SELECT pg_catalog.string_agg(x, ', ') "
 					"            FROM pg_catalog.jsonb_array_elements_text("
 					"              j OPERATOR(pg_catalog.->) 'current'::pg_catalog.text) x), ''), "
@@ -265,6 +305,7 @@ cmd_status(Opts *o)
 		free(heads);
 	}
 	PQclear(res);
+	print_attention(conn, o);
 	if (drift && PQntuples(drift) > 0)
 	{
 		char	   *dir = pgm_escaped(o->dir);

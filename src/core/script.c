@@ -260,7 +260,8 @@ pgm_batch_marker(const char *text, int len)
 /*
  * A batched statement in a script for psql: a DO block that runs it until
  * it affects no rows, committing each run (DO may commit at top level),
- * under the same settings as the server's loop.  The statement is a
+ * under the same settings as the server's loop (read from pg_settings, in
+ * milliseconds: the script has loaded the library by then).  The statement is a
  * literal inside a dollar-quoted body whose tag it does not contain.
  */
 static void
@@ -283,14 +284,14 @@ append_batch_loop(StringInfo buf, const char *stmt, int len)
 					 "\tLOOP\n"
 					 "\t\tEXECUTE %s;\n"
 					 "\t\tGET DIAGNOSTICS n = ROW_COUNT;\n"
-					 "\t\tEXIT WHEN n = 0;\n"
-					 "\t\truns := runs + 1;\n"
-					 "\t\tIF runs >= coalesce(pg_catalog.nullif(pg_catalog.current_setting('pg_migrate.batch_max', true), '')::integer, 100000) THEN\n"
+					 "\t\tEXIT WHEN n OPERATOR(pg_catalog.=) 0;\n"
+					 "\t\truns := runs OPERATOR(pg_catalog.+) 1;\n"
+					 "\t\tIF runs OPERATOR(pg_catalog.>=) coalesce((SELECT s.setting::integer FROM pg_catalog.pg_settings s WHERE s.name OPERATOR(pg_catalog.=) 'pg_migrate.batch_max'), 100000) THEN\n"
 					 "\t\t\tRAISE EXCEPTION 'batched statement still affected rows after %% runs', runs\n"
 					 "\t\t\t\tUSING ERRCODE = '54000';\n"
 					 "\t\tEND IF;\n"
 					 "\t\tCOMMIT;\n"
-					 "\t\tPERFORM pg_catalog.pg_sleep(coalesce(pg_catalog.nullif(pg_catalog.current_setting('pg_migrate.batch_pause', true), '')::integer, 100) / 1000.0);\n"
+					 "\t\tPERFORM pg_catalog.pg_sleep(coalesce((SELECT s.setting::integer FROM pg_catalog.pg_settings s WHERE s.name OPERATOR(pg_catalog.=) 'pg_migrate.batch_pause'), 100) OPERATOR(pg_catalog./) 1000.0);\n"
 					 "\tEND LOOP;\n"
 					 "END\n"
 					 "%s",

@@ -24,7 +24,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
-SELECT plan(371);
+SELECT plan(373);
 
 -- The extension and its schema.
 SELECT has_extension('pg_catalog', 'pg_migrate', 'extension pg_migrate is installed with schema pg_catalog (the control file''s schema)');
@@ -158,7 +158,7 @@ SELECT col_not_null('migrate', 'applied', 'applied_via', 'migrate.applied.applie
 SELECT col_default_is('migrate', 'applied', 'applied_via', 'up'::text, 'migrate.applied.applied_via defaults to up');
 
 -- migrate.events
-SELECT columns_are('migrate', 'events', ARRAY['event_id', 'project', 'revision', 'direction', 'started_at', 'duration', 'outcome', 'sqlstate', 'error_message', 'statement', 'current_user_name', 'session_user_name', 'application_name', 'client_addr', 'backend_pid', 'transaction_id', 'wal_lsn', 'trusted_registrant', 'fingerprint'], 'migrate.events has exactly the columns event_id, project, revision, direction, started_at, duration, outcome, sqlstate, error_message, statement, current_user_name, session_user_name, application_name, client_addr, backend_pid, transaction_id, wal_lsn, trusted_registrant, fingerprint');
+SELECT columns_are('migrate', 'events', ARRAY['event_id', 'project', 'revision', 'direction', 'started_at', 'duration', 'outcome', 'sqlstate', 'error_message', 'statement', 'current_user_name', 'session_user_name', 'application_name', 'client_addr', 'backend_pid', 'transaction_id', 'wal_lsn', 'trusted_registrant', 'fingerprint', 'note'], 'migrate.events has exactly the columns event_id, project, revision, direction, started_at, duration, outcome, sqlstate, error_message, statement, current_user_name, session_user_name, application_name, client_addr, backend_pid, transaction_id, wal_lsn, trusted_registrant, fingerprint, note');
 SELECT col_type_is('migrate', 'events', 'event_id', 'bigint', 'migrate.events.event_id is bigint');
 SELECT col_not_null('migrate', 'events', 'event_id', 'migrate.events.event_id is NOT NULL');
 SELECT col_default_is('migrate', 'events', 'event_id', 'nextval(''migrate.events_event_id_seq''::regclass)'::text, 'migrate.events.event_id defaults to nextval(''migrate.events_event_id_seq''::regclass)');
@@ -215,6 +215,8 @@ SELECT col_is_null('migrate', 'events', 'trusted_registrant', 'migrate.events.tr
 SELECT col_hasnt_default('migrate', 'events', 'trusted_registrant', 'migrate.events.trusted_registrant has no default (0.4.0)');
 SELECT col_type_is('migrate', 'events', 'fingerprint', 'text', 'migrate.events.fingerprint is text');
 SELECT col_is_null('migrate', 'events', 'fingerprint', 'migrate.events.fingerprint may be NULL');
+SELECT col_type_is('migrate', 'events', 'note', 'text', 'migrate.events.note is text');
+SELECT col_is_null('migrate', 'events', 'note', 'migrate.events.note may be NULL');
 
 -- migrate.grants
 SELECT columns_are('migrate', 'grants', ARRAY['role', 'project', 'access', 'granted_at', 'granted_by'], 'migrate.grants has exactly the columns role, project, access, granted_at, granted_by');
@@ -260,7 +262,7 @@ SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constrai
               $$VALUES ('applied_applied_via_check', 'CHECK ((applied_via = ANY (ARRAY[''up''::text, ''stamp''::text, ''offline''::text])))'), ('applied_pkey', 'PRIMARY KEY (project, revision)'), ('applied_project_revision_fkey', 'FOREIGN KEY (project, revision) REFERENCES migrate.revisions(project, id)')$$,
               'migrate.applied has exactly these constraints');
 SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass('migrate.events')$$,
-              $$VALUES ('events_direction_check', 'CHECK ((direction = ANY (ARRAY[''up''::text, ''down''::text, ''stamp''::text, ''unstamp''::text, ''unregister''::text, ''accept_schema''::text, ''set_scope''::text])))'), ('events_outcome_check', 'CHECK ((outcome = ANY (ARRAY[''success''::text, ''failure''::text])))'), ('events_pkey', 'PRIMARY KEY (event_id)')$$,
+              $$VALUES ('events_direction_check', 'CHECK ((direction = ANY (ARRAY[''up''::text, ''down''::text, ''stamp''::text, ''unstamp''::text, ''unregister''::text, ''accept_schema''::text, ''set_scope''::text, ''reconcile''::text])))'), ('events_outcome_check', 'CHECK ((outcome = ANY (ARRAY[''success''::text, ''failure''::text, ''started''::text])))'), ('events_pkey', 'PRIMARY KEY (event_id)')$$,
               'migrate.events has exactly these constraints');
 SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass('migrate.grants')$$,
               $$VALUES ('grants_access_check', 'CHECK ((access = ANY (ARRAY[''deploy''::text, ''monitor''::text])))')$$,
@@ -379,7 +381,7 @@ SELECT is(pg_get_function_result(to_regprocedure('migrate.history(text,text)')),
 SELECT is(pg_get_function_result(to_regprocedure('migrate.show(text,text)')), 'TABLE(id text, parents text[], branch_labels text[], depends_on text[], message text, up text, down text, up_class text, down_class text, checksum text, registered_at timestamp with time zone, registered_by name, applied boolean, applied_at timestamp with time zone, applied_by name, is_head boolean)', 'migrate.show(text, text): result columns');
 SELECT is(pg_get_function_result(to_regprocedure('migrate.status(text)')), 'TABLE(revision text, message text, state text, applied_at timestamp with time zone, applied_by name, is_head boolean, is_current boolean)', 'migrate.status(text): result columns');
 SELECT is(pg_get_function_result(to_regprocedure('migrate.plan(text,text)')), 'TABLE(step integer, revision text, direction text, execution text, statements integer, message text)', 'migrate.plan(text, text): result columns');
-SELECT is(pg_get_function_result(to_regprocedure('migrate.progress()')), 'TABLE(project text, pid integer, application_name text, command text, state text, since timestamp with time zone, step integer, steps integer, revision text, direction text, step_started timestamp with time zone)', 'migrate.progress(): result columns');
+SELECT is(pg_get_function_result(to_regprocedure('migrate.progress()')), 'TABLE(project text, pid integer, application_name text, command text, state text, since timestamp with time zone, step integer, steps integer, revision text, direction text, step_started timestamp with time zone, batches bigint, rows bigint)', 'migrate.progress(): result columns');
 SELECT volatility_is('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'volatile', 'migrate.revision(text, text, text, text[], text, text[], text[], text) is volatile');
 SELECT volatility_is('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'volatile', 'migrate.merge(text[], text, text, text) is volatile');
 SELECT volatility_is('migrate', 'unregister', ARRAY['text', 'text'], 'volatile', 'migrate.unregister(text, text) is volatile');

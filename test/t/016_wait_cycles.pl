@@ -27,6 +27,8 @@
 #    the mutex is free and the revision is not applied.
 # 4. pg_migrate.max_workers: deploys beyond it wait for a worker instead of
 #    failing, bounded by pg_migrate.lock_wait_timeout; twenty at once.
+# 5. A batched backfill: progress while it runs, the application's writes
+#    between runs, and the offline script's loop run by psql.
 
 use strict;
 use warnings;
@@ -289,5 +291,49 @@ is(query(q{SELECT count(*) FROM migrate.applied WHERE project LIKE 'Q%'}), '20',
 ok(wait_exit($sampler, time + 60), 'the sampler finished');
 ok($sampler->{out} =~ /^(\d+)$/m && $1 <= 2 && $1 >= 1,
 	'at most two pg_migrate workers ran at any moment') or diag($sampler->{out});
+
+# ---------------------------------------------------------------------------
+# 5. A batched backfill in progress: progress() and status_json() count the
+# runs and rows as they commit; the application's writes to other rows of
+# the table go on between runs; the offline script (pg_migrate script)
+# runs the same loop with psql.
+
+query(q{
+CREATE TABLE fill (id int PRIMARY KEY, v int);
+INSERT INTO fill SELECT g, NULL FROM generate_series(1, 1000) AS g;
+SELECT migrate.revision('f1', $$
+-- migrate:batch
+UPDATE fill SET v = id WHERE id IN (SELECT id FROM fill WHERE v IS NULL ORDER BY id LIMIT 100)
+$$, 'UPDATE fill SET v = NULL', project => 'F');
+});
+my $filler = start_psql($node, 'filler', 120, 'SET pg_migrate.batch_pause = 400',
+	q{CALL migrate.apply('heads', 'F')});
+wait_until(q{EXISTS (SELECT 1 FROM migrate.progress() WHERE project = 'F' AND batches >= 2)});
+my ($batches, $rows) = split /\|/,
+  query(q{SELECT batches, rows FROM migrate.progress() WHERE project = 'F'});
+ok($rows % 100 == 0 && $rows >= $batches * 100 && $rows <= ($batches + 1) * 100,
+	"progress(): $batches runs and $rows rows so far") or diag("$batches $rows");
+like(query(q{SELECT (migrate.status_json('F')->'lock'->>'batches')::int >= 2}), qr/^t$/,
+	'status_json shows the runs too');
+like(query(q{SELECT query FROM pg_stat_activity WHERE backend_type = 'pg_migrate worker'}),
+	qr/^pg_migrate batch: statement 1, run \d+, \d+ rows so far$/,
+	"the worker's activity says which run it is on");
+my $t1 = time;
+query(q{INSERT INTO fill VALUES (1001, 0)});
+ok(time - $t1 < 1, 'the application writes to the table between runs');
+ok(wait_exit($filler, time + 60), 'the backfill finished');
+unlike($filler->{err}, qr/ERROR/, 'without an error') or diag($filler->{err});
+is(query(q{SELECT count(*) FROM fill WHERE v IS NULL}), '0', 'every row was filled');
+is(query(q{SELECT count(*) FROM migrate.progress() WHERE project = 'F'}), '0', 'and progress is empty');
+
+# the offline script of the same revision, from the server and run by psql
+query(q{SELECT step FROM migrate.stamp('base', 'F'); UPDATE fill SET v = NULL});
+my $script = query(q{SELECT migrate.script('heads', 'F')});
+like($script, qr/DO \$pgm_batch\$/, 'the offline script has the loop');
+($ret, $out, $err) = $node->psql('postgres', $script,
+	extra_params => [ '-v', 'ON_ERROR_STOP=1' ], on_error_stop => 0);
+is($ret, 0, 'psql runs it') or diag($err);
+is(query(q{SELECT count(*) FROM fill WHERE v IS NULL}), '0', 'every row was filled by psql');
+is(query(q{SELECT string_agg(c, ',') FROM migrate.current('F') c}), 'f1', 'and f1 recorded');
 
 done_testing();
