@@ -153,3 +153,40 @@ pgm_insert_failure(const PgmFailure *f)
 	pgm_run_query(Q_INSERT_FAILURE, values, nulls, 0);
 	pgm_finish_spi(&os);
 }
+
+/* fill in who and where for a failure record (edata NULL: no error) */
+void
+pgm_describe_failure(PgmFailure *f, const char *project, const char *revision,
+				 PgmDirection direction, TimestampTz started, ErrorData *edata,
+				 int statement)
+{
+	memset(f, 0, sizeof(PgmFailure));
+	strlcpy(f->project, project, sizeof(f->project));
+	strlcpy(f->revision, revision, sizeof(f->revision));
+	f->direction = direction;
+	f->started = started;
+	f->finished = GetCurrentTimestamp();
+	f->statement = statement;
+	/* without an error: who and where, for a worker's own rows */
+	if (edata)
+	{
+		f->sqlerrcode = edata->sqlerrcode;
+		strlcpy(f->message, edata->message ? edata->message : "", sizeof(f->message));
+	}
+	strlcpy(f->current_user, GetUserNameFromId(GetUserId(), false), NAMEDATALEN);
+	strlcpy(f->session_user, GetUserNameFromId(GetSessionUserId(), false), NAMEDATALEN);
+	strlcpy(f->application_name, application_name ? application_name : "", NAMEDATALEN);
+	{
+		/* inet_client_addr(): NULL over a Unix socket */
+		LOCAL_FCINFO(addr_fcinfo, 0);
+		Datum		addr;
+
+		InitFunctionCallInfoData(*addr_fcinfo, NULL, 0, InvalidOid, NULL, NULL);
+		addr = inet_client_addr(addr_fcinfo);
+		if (!addr_fcinfo->isnull)
+			strlcpy(f->client_addr,
+					DatumGetCString(DirectFunctionCall1(inet_out, addr)),
+					sizeof(f->client_addr));
+	}
+	f->pid = MyProcPid;
+}

@@ -46,5 +46,9 @@ extern void pgm_record_failure(const char *project, const char *id,
 							   TimestampTz finished, int sqlerrcode,
 							   const char *message, int statement);
 extern void pgm_insert_failure(const PgmFailure *f);
+extern void pgm_describe_failure(PgmFailure *f, const char *project,
+								 const char *revision, PgmDirection direction,
+								 TimestampTz started, ErrorData *edata,
+								 int statement);
 
 #endif							/* PGM_AUDIT_H */

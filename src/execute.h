@@ -33,9 +33,5 @@ extern void pgm_run_step(const char *project, int project_key,
 						 TimestampTz *finished);
 extern ErrorData *pgm_roll_back_step(MemoryContext cxt, ResourceOwner owner,
 									 MemoryContext keep_cxt);
-extern void pgm_describe_failure(PgmFailure *f, const char *project,
-								 const char *revision, PgmDirection direction,
-								 TimestampTz started, ErrorData *edata,
-								 int statement);
 
 #endif							/* PGM_EXECUTE_H */

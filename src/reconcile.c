@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * reconcile.c
- *	  Index builds of an interrupted revision, found and put right before
- *	  the revision runs again in a background worker (worker.c).
+ *	  Statements at top level in a background worker (worker.c), and the
+ *	  index builds of an interrupted revision, found and put right before
+ *	  the revision runs again.
  *
  * CREATE INDEX CONCURRENTLY commits the empty index before it builds it:
  * a build that is cancelled, or whose session, worker or server dies,
@@ -59,6 +60,9 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "nodes/makefuncs.h"
+#include "parser/analyze.h"
+#include "tcop/pquery.h"
+#include "utils/portal.h"
 #include "parser/parser.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
@@ -73,8 +77,64 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
+#include "compat.h"
 #include "reconcile.h"
-#include "worker.h"
+
+/*
+ * Run one statement at top level, in a transaction of its own; returns
+ * the number of rows it processed (for an INSERT, UPDATE or DELETE).
+ */
+uint64
+pgm_run_toplevel(const char *sql)
+{
+	List	   *parsetrees;
+	RawStmt    *parsetree;
+	List	   *querytrees;
+	List	   *plantrees;
+	Portal		portal;
+	DestReceiver *receiver;
+	QueryCompletion qc;
+	bool		snapshot_set = false;
+	MemoryContext stmt_cxt;
+	MemoryContext old;
+
+	/*
+	 * Statements such as CREATE INDEX CONCURRENTLY commit and start
+	 * transactions themselves: the parse and plan trees must live outside
+	 * any transaction, as in exec_simple_query().
+	 */
+	stmt_cxt = AllocSetContextCreate(TopMemoryContext, "pg_migrate worker statement",
+									 ALLOCSET_DEFAULT_SIZES);
+	StartTransactionCommand();
+	old = MemoryContextSwitchTo(stmt_cxt);
+	parsetrees = pg_parse_query(sql);
+	if (list_length(parsetrees) != 1)
+		elog(ERROR, "expected one statement, got %d", list_length(parsetrees));
+	parsetree = linitial_node(RawStmt, parsetrees);
+	if (analyze_requires_snapshot(parsetree))
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		snapshot_set = true;
+	}
+	querytrees = pgm_analyze_and_rewrite(parsetree, sql);
+	plantrees = pg_plan_queries(querytrees, sql, CURSOR_OPT_PARALLEL_OK, NULL);
+	if (snapshot_set)
+		PopActiveSnapshot();
+	MemoryContextSwitchTo(old);
+
+	portal = CreatePortal("", true, true);
+	portal->visible = false;
+	PortalDefineQuery(portal, NULL, sql, CreateCommandTag(parsetree->stmt),
+					  plantrees, NULL);
+	PortalStart(portal, NULL, 0, InvalidSnapshot);
+	receiver = CreateDestReceiver(DestNone);
+	(void) PortalRun(portal, FETCH_ALL, true, true, receiver, receiver, &qc);
+	receiver->rDestroy(receiver);
+	PortalDrop(portal, false);
+	CommitTransactionCommand();
+	MemoryContextDelete(stmt_cxt);
+	return qc.nprocessed;
+}
 
 /* what one statement needs: filled in a transaction, acted on outside */
 typedef struct Fix

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * reconcile.h
- *	  Index builds of an interrupted revision (reconcile.c).
+ *	  Statements at top level in a worker, and the index builds of an
+ *	  interrupted revision (reconcile.c).
  *
  * IDENTIFICATION
  *	  src/reconcile.h
@@ -13,6 +14,7 @@
 
 #include "audit.h"
 
+extern uint64 pgm_run_toplevel(const char *sql);
 extern void pgm_reconcile_builds(List *statements, bool *skip, PgmFailure *who);
 extern void pgm_check_builds(List *statements, const char *revision);
 

@@ -6,9 +6,9 @@
  *
  * The layers of the extension, bottom up, each using only those below it
  * (scripts/check-layers checks the includes): the core (src/core) and
- * parse.h; storage.h; args.h and lock.h; state.h and audit.h; access.h;
- * worker.h; register.h; execute.h; and the SQL entry points (commands.c,
- * status.c, pg_migrate.c).
+ * parse.h; storage.h; args.h and lock.h; state.h, audit.h and snapshot.h;
+ * access.h; reconcile.h; worker.h; register.h; execute.h; and the SQL
+ * entry points (commands.c, status.c, pg_migrate.c, ...).
  *
  * IDENTIFICATION
  *	  src/storage.h

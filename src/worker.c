@@ -71,7 +71,6 @@
 
 #include "compat.h"
 #include "lock.h"
-#include "execute.h"
 #include "parse.h"
 #include "reconcile.h"
 #include "worker.h"
@@ -240,62 +239,6 @@ restore_settings(const char *buf, Size len)
 		off += sizeof(h) + h.name_len + 1 + h.value_len + 1;
 	}
 	error_context_stack = errcallback.previous;
-}
-
-/*
- * Run one statement at top level, in a transaction of its own; returns
- * the number of rows it processed (for an INSERT, UPDATE or DELETE).
- */
-uint64
-pgm_run_toplevel(const char *sql)
-{
-	List	   *parsetrees;
-	RawStmt    *parsetree;
-	List	   *querytrees;
-	List	   *plantrees;
-	Portal		portal;
-	DestReceiver *receiver;
-	QueryCompletion qc;
-	bool		snapshot_set = false;
-	MemoryContext stmt_cxt;
-	MemoryContext old;
-
-	/*
-	 * Statements such as CREATE INDEX CONCURRENTLY commit and start
-	 * transactions themselves: the parse and plan trees must live outside
-	 * any transaction, as in exec_simple_query().
-	 */
-	stmt_cxt = AllocSetContextCreate(TopMemoryContext, "pg_migrate worker statement",
-									 ALLOCSET_DEFAULT_SIZES);
-	StartTransactionCommand();
-	old = MemoryContextSwitchTo(stmt_cxt);
-	parsetrees = pg_parse_query(sql);
-	if (list_length(parsetrees) != 1)
-		elog(ERROR, "expected one statement, got %d", list_length(parsetrees));
-	parsetree = linitial_node(RawStmt, parsetrees);
-	if (analyze_requires_snapshot(parsetree))
-	{
-		PushActiveSnapshot(GetTransactionSnapshot());
-		snapshot_set = true;
-	}
-	querytrees = pgm_analyze_and_rewrite(parsetree, sql);
-	plantrees = pg_plan_queries(querytrees, sql, CURSOR_OPT_PARALLEL_OK, NULL);
-	if (snapshot_set)
-		PopActiveSnapshot();
-	MemoryContextSwitchTo(old);
-
-	portal = CreatePortal("", true, true);
-	portal->visible = false;
-	PortalDefineQuery(portal, NULL, sql, CreateCommandTag(parsetree->stmt),
-					  plantrees, NULL);
-	PortalStart(portal, NULL, 0, InvalidSnapshot);
-	receiver = CreateDestReceiver(DestNone);
-	(void) PortalRun(portal, FETCH_ALL, true, true, receiver, receiver, &qc);
-	receiver->rDestroy(receiver);
-	PortalDrop(portal, false);
-	CommitTransactionCommand();
-	MemoryContextDelete(stmt_cxt);
-	return qc.nprocessed;
 }
 
 /* GUC: pg_migrate.max_workers */

@@ -17,7 +17,6 @@
 extern bool pgm_record_failures;
 extern int	pgm_max_workers;
 extern void pgm_record_failure_async(PgmFailure *f);
-extern uint64 pgm_run_toplevel(const char *sql);
 extern int	pgm_batch_pause;
 extern int	pgm_batch_max;
 extern void pgm_run_in_worker(const char *project, int project_key,
