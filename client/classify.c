@@ -520,7 +520,7 @@ batch_directive(const char *script, const Json *raw, const char *type,
 
 	batch_refused = false;
 	statement_range(script, raw, &start, &len);
-	marker = pgm_batch_marker(script + start, len);
+	marker = pgm_batch_marker(script, start, len);
 	if (marker < 0)
 		return false;
 	if (type && (strcmp(type, "InsertStmt") == 0 || strcmp(type, "UpdateStmt") == 0 ||
@@ -531,38 +531,42 @@ batch_directive(const char *script, const Json *raw, const char *type,
 	pgm_detail("A batched statement runs again and again, each run in a transaction of its own, until it affects no rows.");
 	pgm_hint("Put the line directly before an INSERT, UPDATE or DELETE that works through a limited number of rows per run.");
 	fprintf(stderr, "CONTEXT:  %s script of revision \"%s\", line %d\n", which, revision,
-			line_of(script, chars_before(script, start + marker) + 1));
+			line_of(script, chars_before(script, marker) + 1));
 	batch_refused = true;
 	return false;
 }
 
-/* a directive after the last statement has nothing to batch */
+/*
+ * A directive between statements (before an empty one, or after the last)
+ * has nothing to batch: the server refuses it too.
+ */
 static bool
-batch_tail_ok(const char *script, const Json *stmts, const char *which,
+batch_gaps_ok(const char *script, const Json *stmts, const char *which,
 			  const char *revision)
 {
-	int			tail = 0;
-	int			marker;
+	int			from = 0;
+	int			i;
 
-	if (stmts->n > 0)
+	for (i = 0; i <= stmts->n; i++)
 	{
-		int			start;
-		int			len;
+		int			start = (int) strlen(script);
+		int			len = 0;
+		int			marker;
 
-		statement_range(script, stmts->items[stmts->n - 1], &start, &len);
-		tail = start + len;
-		/* past the last statement's terminator */
-		if (script[tail] == ';')
-			tail++;
+		if (i < stmts->n)
+			statement_range(script, stmts->items[i], &start, &len);
+		marker = start > from ? pgm_batch_marker_between(script, from, start - from) : -1;
+		if (marker >= 0)
+		{
+			pgm_error("\"%s\" line with no statement after it", PGM_BATCH_MARKER);
+			pgm_hint("Put the line directly before the INSERT, UPDATE or DELETE to run in batches.");
+			fprintf(stderr, "CONTEXT:  %s script of revision \"%s\", line %d\n", which, revision,
+					line_of(script, chars_before(script, marker) + 1));
+			return false;
+		}
+		from = start + len;
 	}
-	marker = pgm_batch_marker(script + tail, (int) strlen(script + tail));
-	if (marker < 0)
-		return true;
-	pgm_error("\"%s\" line with no statement after it", PGM_BATCH_MARKER);
-	pgm_hint("Put the line directly before the INSERT, UPDATE or DELETE to run in batches.");
-	fprintf(stderr, "CONTEXT:  %s script of revision \"%s\", line %d\n", which, revision,
-			line_of(script, chars_before(script, tail + marker) + 1));
-	return false;
+	return true;
 }
 
 /*
@@ -640,7 +644,7 @@ pgm_classify_script(const char *script, const char *revision,
 		else if (ok && batch_refused)
 			ok = false;
 	}
-	if (ok && !batch_tail_ok(script, stmts, which, revision))
+	if (ok && !batch_gaps_ok(script, stmts, which, revision))
 		ok = false;
 	if (ok)
 		*nstatements = stmts->n;
@@ -683,7 +687,7 @@ pgm_batch_ranges(const char *script, int **starts, int **lens, int *n)
 				int			len;
 
 				statement_range(script, stmts->items[i], &start, &len);
-				if (pgm_batch_marker(script + start, len) >= 0)
+				if (pgm_batch_marker(script, start, len) >= 0)
 				{
 					(*starts)[*n] = start;
 					(*lens)[*n] = len;

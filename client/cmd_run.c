@@ -176,18 +176,20 @@ print_current(PGconn *conn, const Opts *o, const char *label)
 }
 
 /*
- * downgrade --per-revision runs CALL migrate.apply(target), which goes in
- * the direction plan() shows: refuse a target that plan() would take up,
- * as downgrade() itself refuses what is not a downgrade.
+ * --per-revision runs CALL migrate.apply(target), which goes in the
+ * direction plan() shows: refuse a target that plan() would take the other
+ * way than the command says, as upgrade() and downgrade() themselves never
+ * go the other way.  (Checked just before the call: a deploy that moves
+ * the project in between is what the mutex orders, not this check.)
  */
 static int
-refuse_upward(PGconn *conn, const Opts *o, const char *target)
+refuse_other_direction(PGconn *conn, const Opts *o, const char *target, bool down)
 {
-	const char *params[2] = {target, o->project};
+	const char *params[3] = {target, o->project, down ? "up" : "down"};
 	PGresult   *res = pgm_query_try(conn,
 									"SELECT pg_catalog.count(*) FROM migrate.plan($1, $2) "
-									"WHERE direction OPERATOR(pg_catalog.=) 'up'",
-									2, params);
+									"WHERE direction OPERATOR(pg_catalog.=) $3",
+									3, params);
 
 	if (res == NULL)
 		return PGM_EXIT_SERVER;
@@ -195,8 +197,16 @@ refuse_upward(PGconn *conn, const Opts *o, const char *target)
 	{
 		char	   *shown = pgm_escaped(target);
 
-		pgm_error("target \"%s\" is above the current state: downgrade would apply revisions", shown);
-		pgm_hint("Use upgrade for that.");
+		if (down)
+		{
+			pgm_error("target \"%s\" is above the current state: downgrade would apply revisions", shown);
+			pgm_hint("Use upgrade for that.");
+		}
+		else
+		{
+			pgm_error("target \"%s\" is below the current state: upgrade --per-revision would revert revisions", shown);
+			pgm_hint("Use downgrade --per-revision for that; upgrade leaves revisions above its target applied.");
+		}
 		free(shown);
 		PQclear(res);
 		return PGM_EXIT_USAGE;
@@ -257,8 +267,8 @@ run_command(Opts *o, const char *fn)
 		const char *params[3] = {target, o->project, o->trust_registrants ? "true" : "false"};
 		bool		down = strcmp(fn, "downgrade") == 0;
 
-		/* apply() goes in the direction plan() shows: a downgrade's must be down */
-		if (down && (rc = refuse_upward(conn, o, target)) != PGM_EXIT_OK)
+		/* apply() goes in the direction plan() shows, which must be fn's */
+		if ((rc = refuse_other_direction(conn, o, target, down)) != PGM_EXIT_OK)
 		{
 			finish(conn);
 			return rc;

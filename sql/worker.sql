@@ -121,6 +121,21 @@ DROP INDEX wk.t_w_idx;
 CALL migrate.apply('heads', 'wk_rec');
 SELECT revision, state FROM migrate.status('wk_rec');
 
+-- each statement is reconciled just before it runs, against what the
+-- statements before it did: dropping and building again works, for the
+-- same definition and for another one
+SELECT migrate.revision('r2b', $$
+DROP INDEX CONCURRENTLY IF EXISTS wk.t_v_idx;
+CREATE INDEX CONCURRENTLY t_v_idx ON wk.t (v) WHERE v > 0;
+DROP INDEX CONCURRENTLY IF EXISTS wk.t_w_idx;
+CREATE INDEX CONCURRENTLY t_w_idx ON wk.t (w, v);
+$$, 'SELECT 1', '{r2}', project => 'wk_rec');
+CALL migrate.apply('heads', 'wk_rec');
+SELECT indexrelid::regclass AS index, indisvalid, pg_get_indexdef(indexrelid) FROM pg_index
+ WHERE indexrelid IN ('wk.t_v_idx'::regclass, 'wk.t_w_idx'::regclass) ORDER BY 1;
+SELECT count(*) AS reconcile_events FROM migrate.events
+ WHERE project = 'wk_rec' AND revision = 'r2b' AND direction = 'reconcile';
+
 -- REINDEX CONCURRENTLY leftovers: a unique index on an expression whose
 -- (wrongly IMMUTABLE) function changes makes REINDEX CONCURRENTLY fail
 -- after it created t_bucket_ccnew, which stays INVALID.
@@ -132,7 +147,7 @@ SELECT indexrelid::regclass AS index, indisvalid FROM pg_index
  WHERE indrelid = 'wk.t'::regclass AND indexrelid::regclass::text LIKE 'wk.t_bucket%' ORDER BY 1;
 SELECT revision, state, message FROM migrate.status('wk_rec') WHERE state = 'invalid index';
 CREATE OR REPLACE FUNCTION wk.bucket(integer) RETURNS integer IMMUTABLE LANGUAGE sql AS 'SELECT $1';
-SELECT migrate.revision('r3', 'REINDEX INDEX CONCURRENTLY wk.t_bucket', 'SELECT 1', '{r2}',
+SELECT migrate.revision('r3', 'REINDEX INDEX CONCURRENTLY wk.t_bucket', 'SELECT 1', '{r2b}',
                         project => 'wk_rec');
 CALL migrate.apply('heads', 'wk_rec');
 SELECT indexrelid::regclass AS index, indisvalid FROM pg_index
@@ -238,6 +253,19 @@ SELECT migrate.revision('bad3', $$
 --  migrate:batch is only a comment when it is not the exact line
 UPDATE wk.b SET v = v WHERE false;
 $$, project => 'wk_batch_bad');
+-- the line must be alone: after a statement on the same line it is a
+-- comment; before an empty statement it batches nothing (42601)
+SELECT migrate.revision('bad4', $$
+SELECT 1; -- migrate:batch
+UPDATE wk.b SET v = v WHERE false;
+$$, parents => '{bad3}', project => 'wk_batch_bad');
+SELECT migrate.revision('bad5', $$
+UPDATE wk.b SET v = v WHERE false;
+-- migrate:batch
+;
+UPDATE wk.b SET v = v WHERE false;
+$$, project => 'wk_batch_bad');
+\echo :SQLSTATE
 SELECT revision, execution FROM migrate.plan('heads', 'wk_batch_bad');
 SET pg_migrate.batch_pause = -1;
 \echo :SQLSTATE
@@ -245,4 +273,17 @@ SET pg_migrate.batch_pause = '2h';
 \echo :SQLSTATE
 SET pg_migrate.batch_max = 0;
 \echo :SQLSTATE
+SELECT pg_temp.workers();
+
+--
+-- 6. A revision whose worker waits for a lock its own deploy holds (the
+-- deploying session keeps pg_migrate's tables open): the wait-cycle check
+-- stops it (40P01) instead of waiting forever.
+--
+SELECT migrate.revision('self', 'VACUUM FULL migrate.revisions', 'SELECT 1', project => 'wk_self');
+\set VERBOSITY terse
+CALL migrate.apply('heads', 'wk_self');
+\echo :SQLSTATE
+\set VERBOSITY default
+SELECT revision, state FROM migrate.status('wk_self');
 SELECT pg_temp.workers();

@@ -80,58 +80,24 @@ pgm_record_failure(const char *project, const char *id, PgmDirection direction,
 				 message, statement, NULL);
 }
 
-/* a background worker's own row for its caller (see PgmFailure) */
-static void
-insert_worker_event(const PgmFailure *f)
-{
-	PgmOwnerScope os;
-	Datum		values[13];
-	char		nulls[13];
-	Interval   *duration = palloc0(sizeof(Interval));
-
-	/* before ALTER EXTENSION ... UPDATE: such rows are not recorded */
-	if (!pgm_have_column("events", "note"))
-		return;
-	memset(nulls, ' ', sizeof(nulls));
-	duration->time = f->finished - f->started;
-	values[0] = CStringGetTextDatum(f->project);
-	values[1] = CStringGetTextDatum(f->revision);
-	values[2] = CStringGetTextDatum(pgm_direction_name(f->direction));
-	values[3] = TimestampTzGetDatum(f->started);
-	values[4] = IntervalPGetDatum(duration);
-	values[5] = CStringGetTextDatum(f->outcome);
-	values[6] = Int32GetDatum(f->statement);
-	nulls[6] = f->statement > 0 ? ' ' : 'n';
-	values[7] = DirectFunctionCall1(namein, CStringGetDatum(f->current_user));
-	values[8] = DirectFunctionCall1(namein, CStringGetDatum(f->session_user));
-	values[9] = CStringGetTextDatum(f->application_name);
-	values[10] = CStringGetTextDatum(f->client_addr);
-	nulls[10] = f->client_addr[0] ? ' ' : 'n';
-	values[11] = Int32GetDatum(f->pid);
-	values[12] = CStringGetTextDatum(f->note);
-	nulls[12] = f->note[0] ? ' ' : 'n';
-	pgm_connect_spi(&os);
-	pgm_run_query(Q_INSERT_WORKER_EVENT, values, nulls, 0);
-	pgm_finish_spi(&os);
-}
-
 /*
- * Write the failure row a background worker records for another session
- * (see worker.c); runs in the worker, inside its own transaction.
+ * Write the row a background worker records for another session (see
+ * worker.c and PgmFailure): a failure, or the worker's own 'started' or
+ * 'reconcile' row.  Runs in the worker, inside its own transaction.
+ * Before ALTER EXTENSION ... UPDATE to 0.4.0 only failures are recorded.
  */
 void
 pgm_insert_failure(const PgmFailure *f)
 {
 	PgmOwnerScope os;
-	Datum		values[13];
-	char		nulls[13];
+	Datum		values[15];
+	char		nulls[15];
 	Interval   *duration = palloc0(sizeof(Interval));
+	bool		failure = f->outcome[0] == '\0';
+	bool		have_note = pgm_have_column("events", "note");
 
-	if (f->outcome[0] != '\0')
-	{
-		insert_worker_event(f);
+	if (!failure && !have_note)
 		return;
-	}
 	memset(nulls, ' ', sizeof(nulls));
 	duration->time = f->finished - f->started;
 	values[0] = CStringGetTextDatum(f->project);
@@ -139,18 +105,23 @@ pgm_insert_failure(const PgmFailure *f)
 	values[2] = CStringGetTextDatum(pgm_direction_name(f->direction));
 	values[3] = TimestampTzGetDatum(f->started);
 	values[4] = IntervalPGetDatum(duration);
-	values[5] = CStringGetTextDatum(unpack_sql_state(f->sqlerrcode));
-	values[6] = CStringGetTextDatum(f->message);
-	values[7] = Int32GetDatum(f->statement);
-	nulls[7] = f->statement > 0 ? ' ' : 'n';
-	values[8] = DirectFunctionCall1(namein, CStringGetDatum(f->current_user));
-	values[9] = DirectFunctionCall1(namein, CStringGetDatum(f->session_user));
-	values[10] = CStringGetTextDatum(f->application_name);
-	values[11] = CStringGetTextDatum(f->client_addr);
-	nulls[11] = f->client_addr[0] ? ' ' : 'n';
-	values[12] = Int32GetDatum(f->pid);
+	values[5] = CStringGetTextDatum(failure ? "failure" : f->outcome);
+	values[6] = CStringGetTextDatum(unpack_sql_state(f->sqlerrcode));
+	nulls[6] = failure ? ' ' : 'n';
+	values[7] = CStringGetTextDatum(f->message);
+	nulls[7] = failure ? ' ' : 'n';
+	values[8] = Int32GetDatum(f->statement);
+	nulls[8] = f->statement > 0 ? ' ' : 'n';
+	values[9] = DirectFunctionCall1(namein, CStringGetDatum(f->current_user));
+	values[10] = DirectFunctionCall1(namein, CStringGetDatum(f->session_user));
+	values[11] = CStringGetTextDatum(f->application_name);
+	values[12] = CStringGetTextDatum(f->client_addr);
+	nulls[12] = f->client_addr[0] ? ' ' : 'n';
+	values[13] = Int32GetDatum(f->pid);
+	values[14] = CStringGetTextDatum(f->note);
+	nulls[14] = f->note[0] ? ' ' : 'n';
 	pgm_connect_spi(&os);
-	pgm_run_query(Q_INSERT_FAILURE, values, nulls, 0);
+	pgm_run_query(have_note ? Q_INSERT_WORKER_EVENT : Q_INSERT_FAILURE, values, nulls, 0);
 	pgm_finish_spi(&os);
 }
 

@@ -651,15 +651,16 @@ typedef struct ApplyRun
 	int			down_current;	/* the one being reverted */
 } ApplyRun;
 
-static bool
-id_in_list(List *ids, const char *id)
+/* the position of id in ids, or -1 */
+static int
+id_position(List *ids, const char *id)
 {
 	ListCell   *lc;
 
 	foreach(lc, ids)
 		if (strcmp(lfirst(lc), id) == 0)
-			return true;
-	return false;
+			return foreach_current_index(lc);
+	return -1;
 }
 
 /*
@@ -723,8 +724,18 @@ apply_down_plan(ApplyRun *run)
 		{
 			int			above = k < rev->nchildren ? rev->children[k] :
 				rev->dependents[k - rev->nchildren];
+			int			at;
 
-			if (run->state->applied[above] && !id_in_list(run->down_ids, graph->revs[above].id))
+			if (!run->state->applied[above])
+				continue;
+
+			/*
+			 * Still applied above it: fine only when this run reverts it
+			 * first (a step before this one).  Otherwise another session
+			 * applied it (again) while this run went on.
+			 */
+			at = id_position(run->down_ids, graph->revs[above].id);
+			if (at < 0 || at >= i || plan->nsteps == 0 || at < run->down_current)
 				ereport(ERROR,
 						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 						 errmsg("revision \"%s\" of project \"%s\" can no longer be reverted",

@@ -218,14 +218,17 @@ pgm_report_worker_wait(TimestampTz since)
  * script's batched statements so far and the rows they affected.
  */
 void
-pgm_report_worker(int worker_pid, int cancelled_pid, int64 batches, int64 rows)
+pgm_report_worker(int worker_pid, int cancelled_pid, const char *cancelled_project,
+				  int64 batches, int64 rows)
 {
-	char		buf[700];
+	char		buf[800];
 	int			len;
 
 	len = snprintf(buf, sizeof(buf), "%s worker=%d", current_step_text, worker_pid);
 	if (cancelled_pid != 0)
 		len += snprintf(buf + len, sizeof(buf) - len, " cancelled=%d", cancelled_pid);
+	if (cancelled_pid != 0 && cancelled_project != NULL)
+		len += snprintf(buf + len, sizeof(buf) - len, " cancelled_mutex=%s", cancelled_project);
 	if (batches > 0)
 		snprintf(buf + len, sizeof(buf) - len, " batches=" INT64_FORMAT " rows=" INT64_FORMAT,
 				 batches, rows);
@@ -358,6 +361,8 @@ pgm_read_progress(bool with_holders)
 				prog->worker = Max(atoi(eq), 0);
 			else if (strcmp(tok, "cancelled") == 0)
 				prog->cancelled = Max(atoi(eq), 0);
+			else if (strcmp(tok, "cancelled_mutex") == 0)
+				prog->cancelled_mutex = eq;
 			else if (strcmp(tok, "batches") == 0)
 				prog->batches = Max(strtoi64(eq, NULL, 10), 0);
 			else if (strcmp(tok, "rows") == 0)
@@ -452,7 +457,9 @@ explain_cancel(const char *project)
 	{
 		PgmProgress *prog = lfirst(lc);
 
-		if (prog->cancelled != MyProcPid || prog->revision == NULL)
+		/* this session, waiting for that project's mutex */
+		if (prog->cancelled != MyProcPid || prog->revision == NULL ||
+			prog->cancelled_mutex == NULL || strcmp(prog->cancelled_mutex, project) != 0)
 			continue;
 		FlushErrorState();
 		ereport(ERROR,

@@ -52,6 +52,7 @@ typedef struct PgmProgress
 	TimestampTz worker_wait;	/* waiting for a worker slot since, or 0 */
 	int			worker;			/* pid of its background worker, or 0 */
 	int			cancelled;		/* pid it cancelled to break a wait cycle */
+	char	   *cancelled_mutex;	/* the project whose mutex that pid waited for */
 	int64		batches;		/* runs of batched statements so far */
 	int64		rows;			/* rows they affected */
 } PgmProgress;
@@ -62,6 +63,7 @@ extern void pgm_report_step(int step, int nsteps, const char *revision,
 							PgmDirection direction);
 extern void pgm_report_worker_wait(TimestampTz since);
 extern void pgm_report_worker(int worker_pid, int cancelled_pid,
+							  const char *cancelled_project,
 							  int64 batches, int64 rows);
 extern void pgm_report_done(void);
 extern void pgm_report_aborted(int nest_level, bool report_text);

@@ -145,9 +145,9 @@ static bool
 batch_directive(const char *script, RawStmt *raw, int n, const char *which,
 				const char *revision)
 {
-	const char *text = script + raw->stmt_location;
-	int			len = raw->stmt_len > 0 ? raw->stmt_len : (int) strlen(text);
-	int			marker = pgm_batch_marker(text, len);
+	int			len = raw->stmt_len > 0 ? raw->stmt_len :
+		(int) strlen(script + raw->stmt_location);
+	int			marker = pgm_batch_marker(script, raw->stmt_location, len);
 
 	if (marker < 0)
 		return false;
@@ -159,7 +159,7 @@ batch_directive(const char *script, RawStmt *raw, int n, const char *which,
 						PGM_BATCH_MARKER, n, which, revision),
 				 errdetail("A batched statement runs again and again, each run in a transaction of its own, until it affects no rows."),
 				 errhint("Put the line directly before an INSERT, UPDATE or DELETE that works through a limited number of rows per run."),
-				 errposition(pg_mbstrlen_with_len(script, raw->stmt_location + marker) + 1)));
+				 errposition(pg_mbstrlen_with_len(script, marker) + 1)));
 	return true;
 }
 
@@ -302,27 +302,28 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 	}
 	info->nstatements = n;
 
-	/* a directive after the last statement has nothing to batch */
+	/*
+	 * A directive between statements (before an empty one, or after the
+	 * last) has nothing to batch.
+	 */
 	{
-		int			tail = 0;
-		int			marker;
+		int			from = 0;
+		int			i;
 
-		if (stmts != NIL)
+		for (i = 0; i <= n; i++)
 		{
-			RawStmt    *last = llast_node(RawStmt, stmts);
+			int			to = i < n ? info->starts[i] : (int) strlen(script);
+			int			marker = pgm_batch_marker_between(script, from, to - from);
 
-			tail = last->stmt_len > 0 ? last->stmt_location + last->stmt_len : strlen(script);
-			/* past the last statement's terminator */
-			if (script[tail] == ';')
-				tail++;
+			if (to > from && marker >= 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_SYNTAX_ERROR),
+						 errmsg("\"%s\" line with no statement after it", PGM_BATCH_MARKER),
+						 errhint("Put the line directly before the INSERT, UPDATE or DELETE to run in batches."),
+						 errposition(pg_mbstrlen_with_len(script, marker) + 1)));
+			if (i < n)
+				from = info->starts[i] + info->lens[i];
 		}
-		marker = pgm_batch_marker(script + tail, strlen(script + tail));
-		if (marker >= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_SYNTAX_ERROR),
-					 errmsg("\"%s\" line with no statement after it", PGM_BATCH_MARKER),
-					 errhint("Put the line directly before the INSERT, UPDATE or DELETE to run in batches."),
-					 errposition(pg_mbstrlen_with_len(script, tail + marker) + 1)));
 	}
 
 	error_context_stack = errcallback.previous;

@@ -14,8 +14,10 @@
  * CONCURRENTLY leaves "<index>_ccnew" (the new copy, not yet swapped in)
  * or "<index>_ccold" (the old one, not yet dropped), both INVALID.
  *
- * So before the script runs, for every statement that builds or rebuilds
- * an index concurrently:
+ * So just before each statement that builds or rebuilds an index
+ * concurrently runs (against the catalog as the statements before it left
+ * it: "DROP INDEX CONCURRENTLY IF EXISTS i; CREATE INDEX CONCURRENTLY i"
+ * still works):
  *
  *	- CREATE INDEX CONCURRENTLY name ON table: an INVALID index of that
  *	  name on that table is dropped concurrently, and the statement builds
@@ -64,6 +66,7 @@
 #include "tcop/pquery.h"
 #include "utils/portal.h"
 #include "parser/parser.h"
+#include "storage/lmgr.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
@@ -72,7 +75,6 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
-#include "utils/ruleutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -161,27 +163,56 @@ is_concurrent_reindex(ReindexStmt *stmt)
 static char *
 qualified(Oid relid)
 {
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-									  get_rel_name(relid));
-}
+	char	   *name = get_rel_name(relid);
+	char	   *nspname = get_namespace_name(get_rel_namespace(relid));
 
-/* the part of an index definition after its name and table */
-static const char *
-definition_body(const char *def, bool *unique)
-{
-	const char *using = strstr(def, " USING ");
-
-	*unique = strncmp(def, "CREATE UNIQUE INDEX ", 20) == 0;
-	return using ? using : def;
+	/* dropped by another session meanwhile */
+	if (name == NULL || nspname == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("a relation the revision names was dropped while its index builds were checked"),
+				 errhint("Run the revision again.")));
+	return quote_qualified_identifier(nspname, name);
 }
 
 /*
- * What CREATE INDEX (the statement, not concurrently) would define: built
- * on an empty temporary table with the columns of the statement's table,
- * inside a subtransaction that is always rolled back.
+ * An index's definition as pg_get_indexdef() prints it (without its
+ * tablespace), from "USING" on: what follows its name and table, which
+ * differ between the probe and the real index.  *unique says whether it
+ * is UNIQUE.  NULL when the text does not start as expected.
  */
 static char *
-would_create(IndexStmt *stmt, Oid relid)
+definition_body(Oid indexid, Oid relid, bool *unique)
+{
+	char	   *def = text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_get_indexdef,
+																		 ObjectIdGetDatum(indexid))));
+	/* as pg_get_indexdef() names the table (this session's temporary schema as pg_temp) */
+	char	   *table = quote_qualified_identifier(get_namespace_name_or_temp(get_rel_namespace(relid)),
+												   get_rel_name(relid));
+	int			u;
+
+	for (u = 0; u <= 1; u++)
+	{
+		char	   *prefix = psprintf("CREATE %sINDEX %s ON %s ", u ? "UNIQUE " : "",
+									  quote_identifier(get_rel_name(indexid)), table);
+
+		if (strncmp(def, prefix, strlen(prefix)) == 0)
+		{
+			*unique = u == 1;
+			return def + strlen(prefix);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * What CREATE INDEX (the statement, not concurrently) would define, as
+ * definition_body() gives it: built on an empty temporary table with the
+ * columns of the statement's table, inside a subtransaction that is always
+ * rolled back.  NULL when it cannot be built (no TEMP privilege, say).
+ */
+static char *
+would_create(IndexStmt *stmt, Oid relid, bool *unique)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -192,7 +223,9 @@ would_create(IndexStmt *stmt, Oid relid)
 	{
 		IndexStmt  *copy = copyObject(stmt);
 		PlannedStmt *wrapper = makeNode(PlannedStmt);
+		Oid			temp;
 		Oid			probe;
+		char	   *body;
 
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
@@ -211,15 +244,13 @@ would_create(IndexStmt *stmt, Oid relid)
 		ProcessUtility(wrapper, "", false, PROCESS_UTILITY_QUERY, NULL, NULL,
 					   None_Receiver, NULL);
 		CommandCounterIncrement();
-		probe = get_relname_relid("pg_migrate_probe_index", LookupExplicitNamespace("pg_temp", false));
+		temp = LookupExplicitNamespace("pg_temp", false);
+		probe = get_relname_relid("pg_migrate_probe_index", temp);
 		if (!OidIsValid(probe))
 			elog(ERROR, "the probe index is missing");
-		{
-			MemoryContext old = MemoryContextSwitchTo(cxt);
-
-			result = pg_get_indexdef_string(probe);
-			MemoryContextSwitchTo(old);
-		}
+		body = definition_body(probe, get_relname_relid("pg_migrate_probe", temp), unique);
+		if (body)
+			result = MemoryContextStrdup(cxt, body);
 		SPI_finish();
 	}
 	PG_CATCH();
@@ -234,32 +265,68 @@ would_create(IndexStmt *stmt, Oid relid)
 	return result;
 }
 
+/*
+ * The index a CREATE INDEX statement names, in its table's schema, and
+ * that table (*relid); InvalidOid when the statement has no name, or the
+ * table or index does not exist (yet).
+ */
+static Oid
+named_index(IndexStmt *stmt, Oid *relid)
+{
+	Oid			indexid;
+
+	*relid = InvalidOid;
+	if (stmt->idxname == NULL)
+		return InvalidOid;
+	/* locked until the check's transaction ends: not dropped under it */
+	*relid = RangeVarGetRelid(stmt->relation, AccessShareLock, true);
+	if (!OidIsValid(*relid))
+		return InvalidOid;
+	indexid = get_relname_relid(stmt->idxname, get_rel_namespace(*relid));
+	if (!OidIsValid(indexid))
+		return InvalidOid;
+	LockRelationOid(indexid, AccessShareLock);
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(indexid)) ||
+		get_rel_relkind(indexid) != RELKIND_INDEX)
+		return InvalidOid;
+	return indexid;
+}
+
+/*
+ * Is the index valid?  *indrelid is its table.  An index dropped meanwhile
+ * counts as valid, with no table: nothing is left to put right.
+ */
+static bool
+index_is_valid(Oid indexid, Oid *indrelid)
+{
+	HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
+	bool		valid;
+
+	if (indrelid)
+		*indrelid = InvalidOid;
+	if (!HeapTupleIsValid(tuple))
+		return true;
+	valid = ((Form_pg_index) GETSTRUCT(tuple))->indisvalid;
+	if (indrelid)
+		*indrelid = ((Form_pg_index) GETSTRUCT(tuple))->indrelid;
+	ReleaseSysCache(tuple);
+	return valid;
+}
+
 /* CREATE INDEX CONCURRENTLY: see the file header */
 static void
 check_create(IndexStmt *stmt, int number, const char *revision, Fix *fix)
 {
 	Oid			relid;
-	Oid			indexid;
-	HeapTuple	tuple;
-	Form_pg_index index;
+	Oid			indexid = named_index(stmt, &relid);
 	bool		valid;
 	Oid			indrelid;
 
-	if (stmt->idxname == NULL)
+	if (!OidIsValid(indexid))
 		return;
-	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-	if (!OidIsValid(relid))
+	valid = index_is_valid(indexid, &indrelid);
+	if (!OidIsValid(indrelid))
 		return;
-	indexid = get_relname_relid(stmt->idxname, get_rel_namespace(relid));
-	if (!OidIsValid(indexid) || get_rel_relkind(indexid) != RELKIND_INDEX)
-		return;
-	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
-	if (!HeapTupleIsValid(tuple))
-		return;
-	index = (Form_pg_index) GETSTRUCT(tuple);
-	valid = index->indisvalid;
-	indrelid = index->indrelid;
-	ReleaseSysCache(tuple);
 
 	if (indrelid != relid)
 		ereport(ERROR,
@@ -274,18 +341,19 @@ check_create(IndexStmt *stmt, int number, const char *revision, Fix *fix)
 		return;
 	}
 	{
-		char	   *existing = pg_get_indexdef_string(indexid);
-		char	   *wanted = would_create(stmt, relid);
-		bool		existing_unique;
-		bool		wanted_unique;
-		const char *a = definition_body(existing, &existing_unique);
-		const char *b = wanted ? definition_body(wanted, &wanted_unique) : NULL;
+		char	   *existing = text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_get_indexdef,
+																			 ObjectIdGetDatum(indexid))));
+		bool		existing_unique = false;
+		bool		wanted_unique = false;
+		char	   *a = definition_body(indexid, relid, &existing_unique);
+		char	   *b = would_create(stmt, relid, &wanted_unique);
+		char	   *wanted = NULL;
 
 		/* shown with the real names instead of the probe's */
 		if (b)
-			wanted = psprintf("CREATE %sINDEX %s ON %s%s", wanted_unique ? "UNIQUE " : "",
+			wanted = psprintf("CREATE %sINDEX %s ON %s %s", wanted_unique ? "UNIQUE " : "",
 							  quote_identifier(stmt->idxname), qualified(relid), b);
-		if (b == NULL || existing_unique != wanted_unique || strcmp(a, b) != 0)
+		if (a == NULL || b == NULL || existing_unique != wanted_unique || strcmp(a, b) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
 					 errmsg("index %s, which statement %d of revision \"%s\" creates, already exists with another definition",
@@ -315,8 +383,6 @@ add_leftovers(Oid relid, const char *only_index, Fix *fix)
 		Oid			indexid = lfirst_oid(lc);
 		char	   *name = get_rel_name(indexid);
 		char	   *cc;
-		HeapTuple	tuple;
-		bool		valid;
 
 		if (name == NULL)
 			continue;
@@ -325,15 +391,10 @@ add_leftovers(Oid relid, const char *only_index, Fix *fix)
 			cc = strstr(name, "_ccold");
 		if (cc == NULL || strspn(cc + 6, "0123456789") != strlen(cc + 6))
 			continue;
-		if (only_index && (strncmp(name, only_index, cc - name) != 0 ||
-						   strlen(only_index) != (size_t) (cc - name)))
+		/* "<index>_ccnew", the index name cut short when it is long */
+		if (only_index && (cc == name || strncmp(name, only_index, cc - name) != 0))
 			continue;
-		tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
-		if (!HeapTupleIsValid(tuple))
-			continue;
-		valid = ((Form_pg_index) GETSTRUCT(tuple))->indisvalid;
-		ReleaseSysCache(tuple);
-		if (!valid)
+		if (!index_is_valid(indexid, NULL))
 			fix->drops = lappend(fix->drops, qualified(indexid));
 	}
 }
@@ -346,8 +407,11 @@ check_reindex(ReindexStmt *stmt, Fix *fix)
 	{
 		Oid			indexid = RangeVarGetRelid(stmt->relation, NoLock, true);
 
-		if (OidIsValid(indexid) && get_rel_relkind(indexid) == RELKIND_INDEX)
-			add_leftovers(IndexGetRelation(indexid, false), get_rel_name(indexid), fix);
+		Oid			relid = OidIsValid(indexid) ? IndexGetRelation(indexid, true) : InvalidOid;
+		char	   *name = OidIsValid(indexid) ? get_rel_name(indexid) : NULL;
+
+		if (OidIsValid(relid) && name != NULL)
+			add_leftovers(relid, name, fix);
 	}
 	else if (stmt->kind == REINDEX_OBJECT_TABLE)
 	{
@@ -420,63 +484,54 @@ record(PgmFailure *who, int number, const char *note)
 }
 
 /*
- * Before the script runs, in the worker, outside any transaction: put
- * right what an interrupted run of these statements left (see the file
- * header); skip[i] is set for a statement whose index was accepted.
+ * Just before statement number runs, in the worker, outside any
+ * transaction: put right what an interrupted run of it left (see the file
+ * header), against the catalog as the statements before it left it.
+ * True when the statement is to be skipped (its index was accepted).
  */
-void
-pgm_reconcile_builds(List *statements, bool *skip, PgmFailure *who)
+bool
+pgm_reconcile_statement(const char *sql, int number, PgmFailure *who)
 {
-	ListCell   *lc;
-	int			number = 0;
+	Fix			fix = {NIL, NULL};
+	MemoryContext cxt = CurrentMemoryContext;
+	ListCell   *d;
+	Node	   *stmt;
 
-	foreach(lc, statements)
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	stmt = parse_one(sql);
+	if (stmt && IsA(stmt, IndexStmt) && ((IndexStmt *) stmt)->concurrent)
 	{
-		const char *sql = lfirst(lc);
-		Fix			fix = {NIL, NULL};
-		MemoryContext cxt = CurrentMemoryContext;
-		ListCell   *d;
-		Node	   *stmt;
+		MemoryContext old = MemoryContextSwitchTo(cxt);
 
-		number++;
-		StartTransactionCommand();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		stmt = parse_one(sql);
-		if (stmt && IsA(stmt, IndexStmt) && ((IndexStmt *) stmt)->concurrent)
-		{
-			MemoryContext old = MemoryContextSwitchTo(cxt);
-
-			check_create((IndexStmt *) stmt, number, who->revision, &fix);
-			MemoryContextSwitchTo(old);
-		}
-		else if (stmt && IsA(stmt, ReindexStmt) && is_concurrent_reindex((ReindexStmt *) stmt))
-		{
-			MemoryContext old = MemoryContextSwitchTo(cxt);
-
-			check_reindex((ReindexStmt *) stmt, &fix);
-			MemoryContextSwitchTo(old);
-		}
-		PopActiveSnapshot();
-		CommitTransactionCommand();
-		MemoryContextSwitchTo(cxt);
-
-		foreach(d, fix.drops)
-		{
-			char	   *name = lfirst(d);
-
-			pgm_run_toplevel(psprintf("DROP INDEX CONCURRENTLY IF EXISTS %s", name));
-			record(who, number,
-				   psprintf("dropped the invalid index %s, left by an interrupted or failed run, to build it again",
-							name));
-		}
-		if (fix.accepted)
-		{
-			skip[number - 1] = true;
-			record(who, number,
-				   psprintf("accepted the existing valid index %s, identical to what the statement creates; the statement was skipped",
-							fix.accepted));
-		}
+		check_create((IndexStmt *) stmt, number, who->revision, &fix);
+		MemoryContextSwitchTo(old);
 	}
+	else if (stmt && IsA(stmt, ReindexStmt) && is_concurrent_reindex((ReindexStmt *) stmt))
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		check_reindex((ReindexStmt *) stmt, &fix);
+		MemoryContextSwitchTo(old);
+	}
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	MemoryContextSwitchTo(cxt);
+
+	foreach(d, fix.drops)
+	{
+		char	   *name = lfirst(d);
+
+		pgm_run_toplevel(psprintf("DROP INDEX CONCURRENTLY IF EXISTS %s", name));
+		record(who, number,
+			   psprintf("dropped the invalid index %s, left by an interrupted or failed run, to build it again",
+						name));
+	}
+	if (fix.accepted)
+		record(who, number,
+			   psprintf("accepted the existing valid index %s, identical to what the statement creates; the statement was skipped",
+						fix.accepted));
+	return fix.accepted != NULL;
 }
 
 /*
@@ -494,30 +549,14 @@ pgm_check_builds(List *statements, const char *revision)
 	foreach(lc, statements)
 	{
 		Node	   *stmt = parse_one(lfirst(lc));
-		IndexStmt  *index;
 		Oid			relid;
 		Oid			indexid;
-		HeapTuple	tuple;
-		bool		valid;
 
 		number++;
-		if (stmt == NULL || !IsA(stmt, IndexStmt))
+		if (stmt == NULL || !IsA(stmt, IndexStmt) || !((IndexStmt *) stmt)->concurrent)
 			continue;
-		index = (IndexStmt *) stmt;
-		if (!index->concurrent || index->idxname == NULL)
-			continue;
-		relid = RangeVarGetRelid(index->relation, NoLock, true);
-		if (!OidIsValid(relid))
-			continue;
-		indexid = get_relname_relid(index->idxname, get_rel_namespace(relid));
-		if (!OidIsValid(indexid))
-			continue;
-		tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
-		if (!HeapTupleIsValid(tuple))
-			continue;
-		valid = ((Form_pg_index) GETSTRUCT(tuple))->indisvalid;
-		ReleaseSysCache(tuple);
-		if (!valid)
+		indexid = named_index((IndexStmt *) stmt, &relid);
+		if (OidIsValid(indexid) && !index_is_valid(indexid, NULL))
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("index %s is not valid after revision \"%s\" ran",

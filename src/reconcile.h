@@ -15,7 +15,7 @@
 #include "audit.h"
 
 extern uint64 pgm_run_toplevel(const char *sql);
-extern void pgm_reconcile_builds(List *statements, bool *skip, PgmFailure *who);
+extern bool pgm_reconcile_statement(const char *sql, int number, PgmFailure *who);
 extern void pgm_check_builds(List *statements, const char *revision);
 
 #endif							/* PGM_RECONCILE_H */

@@ -203,29 +203,29 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		TEXTOID, TEXTOID, INT4OID, NAMEOID, NAMEOID}
 	},
 	/*
-	 * A failure recorded by a background worker for a session whose
-	 * transaction rolled back: who and where are that session's.
+	 * A row a background worker writes for another session: the failure
+	 * of a session whose transaction rolled back, or a worker's own
+	 * 'started' and 'reconcile' rows; who and where are that session's.
+	 * The first form is for the schema before 0.4.0 (failures only, no
+	 * note: $6 and $15 unused).
 	 */
 	[Q_INSERT_FAILURE] = {
 		"INSERT INTO migrate.events (project, revision, direction, started_at, "
 		"duration, outcome, sqlstate, error_message, statement, current_user_name, "
 		"session_user_name, application_name, client_addr, backend_pid) "
-		"VALUES ($1, $2, $3, $4, $5, 'failure', $6, $7, $8, $9, $10, $11, "
-		"pg_catalog.inet($12), $13)",
-		13, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
-			TEXTOID, INT4OID, NAMEOID, NAMEOID, TEXTOID, TEXTOID, INT4OID}
+		"VALUES ($1, $2, $3, $4, $5, 'failure', $7, $8, $9, $10, $11, $12, "
+		"pg_catalog.inet($13), $14)",
+		15, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID, TEXTOID,
+			TEXTOID, INT4OID, NAMEOID, NAMEOID, TEXTOID, TEXTOID, INT4OID, TEXTOID}
 	},
-	/*
-	 * A background worker's own rows: 'started' before a revision's first
-	 * statement, 'reconcile' notes; who and where are its caller's.
-	 */
 	[Q_INSERT_WORKER_EVENT] = {
 		"INSERT INTO migrate.events (project, revision, direction, started_at, "
-		"duration, outcome, statement, current_user_name, session_user_name, "
-		"application_name, client_addr, backend_pid, note) "
-		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, pg_catalog.inet($11), $12, $13)",
-		13, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
-			INT4OID, NAMEOID, NAMEOID, TEXTOID, TEXTOID, INT4OID, TEXTOID}
+		"duration, outcome, sqlstate, error_message, statement, current_user_name, "
+		"session_user_name, application_name, client_addr, backend_pid, note) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+		"pg_catalog.inet($13), $14, $15)",
+		15, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID, TEXTOID,
+			TEXTOID, INT4OID, NAMEOID, NAMEOID, TEXTOID, TEXTOID, INT4OID, TEXTOID}
 	},
 	/*
 	 * The last up or down run of each revision of a project that has one:

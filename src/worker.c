@@ -175,11 +175,19 @@ serialize_settings(char *buf)
 	{
 		struct config_generic *conf = vars[i];
 		const char *value;
+		char		real[64];
 		PgmSettingHeader h;
 
 		if (!setting_passed(conf))
 			continue;
-		value = GetConfigOption(conf->name, true, false);
+		/* GetConfigOption() prints reals with 6 digits: pass all of them */
+		if (conf->vartype == PGC_REAL)
+		{
+			snprintf(real, sizeof(real), "%.17g", *((struct config_real *) conf)->variable);
+			value = real;
+		}
+		else
+			value = GetConfigOption(conf->name, true, false);
 		if (value == NULL)
 			continue;
 		h.source = (int) conf->source;
@@ -374,7 +382,6 @@ pgm_worker_main(Datum arg)
 	PgmWorkerTask *task;
 	PgmScriptInfo info;
 	ListCell   *lc;
-	bool	   *skip;
 
 	task = attach_task(arg, &seg);
 
@@ -416,16 +423,15 @@ pgm_worker_main(Datum arg)
 			GetUserIdAndSecContext(&userid, &sec_context);
 			SetUserIdAndSecContext(userid, sec_context | SECURITY_LOCAL_USERID_CHANGE);
 		}
-		skip = palloc0(sizeof(bool) * list_length(info.statements));
-		pgm_reconcile_builds(info.statements, skip, &task->who);
 		foreach(lc, info.statements)
 		{
 			char	   *sql = lfirst(lc);
+			int			number = foreach_current_index(lc) + 1;
 
 			CHECK_FOR_INTERRUPTS();
-			if (info.batch[foreach_current_index(lc)])
-				run_batched(task, sql, foreach_current_index(lc) + 1);
-			else if (!skip[foreach_current_index(lc)])
+			if (info.batch[number - 1])
+				run_batched(task, sql, number);
+			else if (!pgm_reconcile_statement(sql, number, &task->who))
 			{
 				pgstat_report_activity(STATE_RUNNING, sql);
 				pgm_run_toplevel(sql);
@@ -475,8 +481,9 @@ may_cancel(int pid)
 		if (local == NULL || local->backendStatus.st_procpid != pid)
 			continue;
 		role = local->backendStatus.st_userid;
-		if (superuser_arg(role) && !superuser())
-			return false;
+		/* processes without a role (autovacuum, ...): superusers only */
+		if (!OidIsValid(role) || superuser_arg(role))
+			return superuser();
 		return has_privs_of_role(GetUserId(), role) ||
 			has_privs_of_role(GetUserId(), ROLE_PG_SIGNAL_BACKEND);
 	}
@@ -506,9 +513,22 @@ typedef struct WaitNode
 	int			from;			/* index of the node that waits for it */
 } WaitNode;
 
-/* the pids pid waits for: its lock blockers, or its worker */
+/* does this lock instance hold a worker slot (see take_worker_slot())? */
+static bool
+holds_slot(LockInstanceData *inst)
+{
+	return inst->holdMask != 0 && inst->locktag.locktag_type == LOCKTAG_USERLOCK &&
+		inst->locktag.locktag_field2 == PGM_SLOT_MAGIC;
+}
+
+/*
+ * The pids pid waits for: its lock blockers; its worker, when it is a
+ * deploy waiting for one; the holders of worker slots, when it is a
+ * deploy waiting for a slot (a wait on a latch, which pg_blocking_pids()
+ * does not see).
+ */
 static int *
-waits_for(int pid, List *progress, int *n)
+waits_for(int pid, List *progress, LockData *locks, int *n)
 {
 	ArrayType  *arr;
 	int		   *result;
@@ -517,15 +537,22 @@ waits_for(int pid, List *progress, int *n)
 
 	arr = DatumGetArrayTypeP(DirectFunctionCall1(pg_blocking_pids, Int32GetDatum(pid)));
 	nblockers = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
-	result = palloc(sizeof(int) * (nblockers + 1));
+	result = palloc(sizeof(int) * (nblockers + 1 + locks->nelements));
 	memcpy(result, ARR_DATA_PTR(arr), sizeof(int) * nblockers);
 	*n = nblockers;
 	foreach(lc, progress)
 	{
 		PgmProgress *prog = lfirst(lc);
+		int			i;
 
-		if (prog->pid == pid && prog->worker > 0)
+		if (prog->pid != pid)
+			continue;
+		if (prog->worker > 0)
 			result[(*n)++] = prog->worker;
+		if (prog->worker_wait != 0)
+			for (i = 0; i < locks->nelements; i++)
+				if (holds_slot(&locks->locks[i]) && locks->locks[i].pid != pid)
+					result[(*n)++] = locks->locks[i].pid;
 	}
 	return result;
 }
@@ -564,19 +591,24 @@ waits_for_mutex(LockData *locks, Oid projects, List *progress, int pid)
 	return NULL;
 }
 
-static bool
+/*
+ * Look for a wait cycle through the worker (see above); when one is found,
+ * cancel a session on it and return its pid, with the project whose mutex
+ * it waited for in *victim_project.  0 when there is none.
+ */
+static int
 break_wait_cycle(int worker_pid, Oid projects, const char *project,
-				 const char *revision)
+				 const char *revision, char **victim_project)
 {
 	List	   *progress = pgm_read_progress(false);
+	LockData   *locks = GetLockStatusData();
 	WaitNode	nodes[MAX_CHAIN];
 	int			nnodes = 1;
 	int			next;
 	int			found = -1;
 	int			chain[MAX_CHAIN];
 	int			len = 0;
-	int			victim = -1;
-	LockData   *locks;
+	int			victim = 0;
 	StringInfoData desc;
 	bool		allowed;
 	int			i;
@@ -587,7 +619,7 @@ break_wait_cycle(int worker_pid, Oid projects, const char *project,
 	for (next = 0; next < nnodes && found < 0; next++)
 	{
 		int			nblockers;
-		int		   *blockers = waits_for(nodes[next].pid, progress, &nblockers);
+		int		   *blockers = waits_for(nodes[next].pid, progress, locks, &nblockers);
 
 		for (i = 0; i < nblockers && found < 0; i++)
 		{
@@ -606,7 +638,7 @@ break_wait_cycle(int worker_pid, Oid projects, const char *project,
 		}
 	}
 	if (found < 0)
-		return false;
+		return 0;
 
 	/* the chain, from the worker to this backend */
 	for (i = found; i >= 0; i = nodes[i].from)
@@ -614,7 +646,6 @@ break_wait_cycle(int worker_pid, Oid projects, const char *project,
 	for (i = found, next = len - 1; i >= 0; i = nodes[i].from, next--)
 		chain[next] = nodes[i].pid;
 
-	locks = GetLockStatusData();
 	initStringInfo(&desc);
 	appendStringInfo(&desc, "background worker %d", chain[0]);
 	for (i = 1; i < len; i++)
@@ -627,14 +658,29 @@ break_wait_cycle(int worker_pid, Oid projects, const char *project,
 			appendStringInfoString(&desc, " waits for");
 		appendStringInfo(&desc, i == len - 1 ? " its deploying process %d" : " process %d",
 						 chain[i]);
-		if (victim < 0 && i < len - 1 && chain[i] != worker_pid &&
-			waits_for_mutex(locks, projects, progress, chain[i]) != NULL)
+		if (victim == 0 && i < len - 1 &&
+			(mutex = waits_for_mutex(locks, projects, progress, chain[i])) != NULL)
+		{
 			victim = chain[i];
+			*victim_project = mutex;
+		}
 	}
-	if (victim < 0 && len > 2)
+
+	/* the worker waits for this very backend: nobody else to cancel */
+	if (len == 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_DEADLOCK_DETECTED),
+				 errmsg("revision \"%s\" (project \"%s\") waits for a lock that its own deploy holds",
+						revision, project),
+				 errdetail_internal("Wait chain: %s.", desc.data),
+				 errhint("The deploying session holds the project's mutex and locks on pg_migrate's own tables; a revision run in a background worker cannot take locks that conflict with them.")));
+	if (victim == 0)
+	{
 		victim = chain[len - 2];
+		*victim_project = NULL;
+	}
 	/* role lookups may scan catalogs: hold no catalog snapshot after them */
-	allowed = victim > 0 && may_cancel(victim);
+	allowed = may_cancel(victim);
 	InvalidateCatalogSnapshot();
 	if (!allowed)
 		ereport(ERROR,
@@ -644,13 +690,11 @@ break_wait_cycle(int worker_pid, Oid projects, const char *project,
 				 errdetail_internal("Wait chain: %s.", desc.data),
 				 errhint("This role may not cancel process %d; retry when it has finished, or deploy with a role that may.",
 						 victim)));
-	pgm_report_worker(worker_pid, victim, 0, 0);
 	ereport(LOG,
 			(errmsg("pg_migrate: cancelling process %d to break a wait cycle through the background worker of revision \"%s\" (project \"%s\")",
 					victim, revision, project),
 			 errdetail_internal("Wait chain: %s.", desc.data)));
-	kill(victim, SIGINT);
-	return true;
+	return victim;
 }
 
 /* Wait for the worker to exit, watching for the deadlock described above. */
@@ -660,6 +704,13 @@ wait_for_worker(BackgroundWorkerHandle *handle, PgmWorkerTask *task,
 {
 	pid_t		reported = 0;
 	int64		batches = 0;
+	int			cancelled = 0;
+	char	   *cancelled_project = NULL;
+	MemoryContext outer = CurrentMemoryContext;
+
+	/* what one look at the waits allocates, freed before the next */
+	MemoryContext look_cxt = AllocSetContextCreate(outer, "pg_migrate worker wait",
+												   ALLOCSET_SMALL_SIZES);
 
 	for (;;)
 	{
@@ -667,21 +718,41 @@ wait_for_worker(BackgroundWorkerHandle *handle, PgmWorkerTask *task,
 		BgwHandleStatus status = GetBackgroundWorkerPid(handle, &pid);
 
 		if (status == BGWH_STOPPED || status == BGWH_POSTMASTER_DIED)
+		{
+			MemoryContextDelete(look_cxt);
 			return status;
+		}
+		MemoryContextReset(look_cxt);
+		MemoryContextSwitchTo(look_cxt);
 		if (status == BGWH_STARTED)
 		{
+			int			victim;
+			char	   *victim_project = NULL;
+
 			if (pid != reported || task->batches != batches)
 			{
 				batches = task->batches;
 				pg_read_barrier();
-				pgm_report_worker((int) pid, 0, batches, task->rows);
+				pgm_report_worker((int) pid, cancelled, cancelled_project, batches, task->rows);
+				reported = pid;
 			}
-			reported = pid;
-			/* the cancelled session reads why within a second; then the
-			 * progress goes back to naming the worker only */
-			if (break_wait_cycle((int) pid, projects, project, revision))
-				reported = 0;
+
+			/*
+			 * The cancelled session reads why from this backend's progress,
+			 * which keeps naming it (and the mutex it waited for) until
+			 * this revision is over.
+			 */
+			victim = break_wait_cycle((int) pid, projects, project, revision, &victim_project);
+			if (victim != 0)
+			{
+				cancelled = victim;
+				cancelled_project = victim_project ?
+					MemoryContextStrdup(outer, victim_project) : NULL;
+				pgm_report_worker((int) pid, cancelled, cancelled_project, batches, task->rows);
+				kill(victim, SIGINT);
+			}
 		}
+		MemoryContextSwitchTo(outer);
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 1000L, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
@@ -782,6 +853,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	Size		len = strlen(script);
 	Size		settings_len;
 	Oid			projects;
+	PgmFailure	who;
 	dsm_segment *seg;
 	PgmWorkerTask *task;
 	char		name[BGW_MAXLEN];
@@ -791,8 +863,12 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	ErrorContextCallback errcallback;
 	WaitErrorArg wait_arg;
 
-	/* looked up now: the wait below must take no catalog snapshot */
+	/*
+	 * Looked up now (role names, the table's oid): the wait below must take
+	 * no catalog snapshot, which any cache miss would.
+	 */
 	projects = get_relname_relid("projects", get_namespace_oid(PGM_SCHEMA, false));
+	pgm_describe_failure(&who, project, revision, direction, GetCurrentTimestamp(), NULL, 0);
 
 	/*
 	 * SPI gave the CALL's portal a snapshot for our catalog queries; drop
@@ -818,8 +894,7 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 	task->current_user = GetUserId();
 	snprintf(task->application_name, NAMEDATALEN, "pg_migrate %s", revision);
 	strlcpy(task->revision, revision, sizeof(task->revision));
-	pgm_describe_failure(&task->who, project, revision, direction,
-						 GetCurrentTimestamp(), NULL, 0);
+	memcpy(&task->who, &who, sizeof(PgmFailure));
 	task->script_len = len;
 	memcpy(task->script, script, len + 1);
 	task->settings_len = settings_len;
@@ -849,11 +924,12 @@ pgm_run_in_worker(const char *project, int project_key, const char *revision,
 		/*
 		 * The mutex is released when this error has been recorded: the
 		 * worker must be gone by then, or a rerun could meet it still
-		 * building.  A second cancel must not cut this wait short.
+		 * building.  A second cancel must not cut this wait short (a
+		 * termination may: the exit callback stops the worker).
 		 */
-		HOLD_INTERRUPTS();
+		HOLD_CANCEL_INTERRUPTS();
 		(void) WaitForBackgroundWorkerShutdown(handle);
-		RESUME_INTERRUPTS();
+		RESUME_CANCEL_INTERRUPTS();
 		pgm_current_statement = task->statements_done + 1;
 		PG_RE_THROW();
 	}

@@ -274,7 +274,8 @@ extern const char *pgm_exec_class_name(PgmExecClass cls);
 
 /* in script.c */
 #define PGM_BATCH_MARKER "-- migrate:batch"
-extern int	pgm_batch_marker(const char *text, int len);
+extern int	pgm_batch_marker(const char *script, int start, int len);
+extern int	pgm_batch_marker_between(const char *script, int start, int len);
 extern char *pgm_script_with_batches(const char *script, int n,
 									 const int *starts, const int *lens);
 typedef struct PgmScriptSource

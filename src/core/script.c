@@ -182,57 +182,61 @@ pgm_build_script(PgmGraph *graph, PgmPlan *plan, const char *project,
  * a statement as the parser splits a script runs from the end of the
  * previous one, so the directive is in its opening blanks and comments.
  *
- * scan_opening() walks those blanks and comments: it returns the offset
- * of the statement's first token (len when there is none) and sets
- * *marker to the directive's offset, or -1.
+ * scan_opening() walks the blanks and comments of script[start, start +
+ * len) (and semicolons, when between statements): it returns the offset of
+ * the first token (start + len when there is none) and sets *marker to the
+ * directive's offset, or -1.  Offsets are the script's, so that "alone on
+ * its line" looks back to the line's real start, past the range.
  */
 static int
-scan_opening(const char *text, int len, int *marker)
+scan_opening(const char *script, int start, int len, bool semicolons, int *marker)
 {
-	int			i = 0;
+	int			end = start + len;
+	int			i = start;
 	int			mlen = (int) strlen(PGM_BATCH_MARKER);
 
 	*marker = -1;
-	while (i < len)
+	while (i < end)
 	{
-		char		c = text[i];
+		char		c = script[i];
 
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+			(semicolons && c == ';'))
 			i++;
-		else if (c == '-' && i + 1 < len && text[i + 1] == '-')
+		else if (c == '-' && i + 1 < end && script[i + 1] == '-')
 		{
-			int			end = i;
+			int			eol = i;
 			int			trimmed;
 			int			k;
 			bool		alone = true;
 
-			while (end < len && text[end] != '\n')
-				end++;
-			trimmed = end;
-			while (trimmed > i && (text[trimmed - 1] == ' ' || text[trimmed - 1] == '\t' ||
-								   text[trimmed - 1] == '\r'))
+			while (eol < end && script[eol] != '\n')
+				eol++;
+			trimmed = eol;
+			while (trimmed > i && (script[trimmed - 1] == ' ' || script[trimmed - 1] == '\t' ||
+								   script[trimmed - 1] == '\r'))
 				trimmed--;
-			for (k = i - 1; k >= 0 && text[k] != '\n'; k--)
-				if (text[k] != ' ' && text[k] != '\t')
+			for (k = i - 1; k >= 0 && script[k] != '\n'; k--)
+				if (script[k] != ' ' && script[k] != '\t')
 					alone = false;
 			if (*marker < 0 && alone && trimmed - i == mlen &&
-				memcmp(text + i, PGM_BATCH_MARKER, mlen) == 0)
+				memcmp(script + i, PGM_BATCH_MARKER, mlen) == 0)
 				*marker = i;
-			i = end;
+			i = eol;
 		}
-		else if (c == '/' && i + 1 < len && text[i + 1] == '*')
+		else if (c == '/' && i + 1 < end && script[i + 1] == '*')
 		{
 			int			depth = 1;
 
 			i += 2;
-			while (i < len && depth > 0)
+			while (i < end && depth > 0)
 			{
-				if (text[i] == '/' && i + 1 < len && text[i + 1] == '*')
+				if (script[i] == '/' && i + 1 < end && script[i + 1] == '*')
 				{
 					depth++;
 					i += 2;
 				}
-				else if (text[i] == '*' && i + 1 < len && text[i + 1] == '/')
+				else if (script[i] == '*' && i + 1 < end && script[i + 1] == '/')
 				{
 					depth--;
 					i += 2;
@@ -247,13 +251,30 @@ scan_opening(const char *text, int len, int *marker)
 	return i;
 }
 
-/* The offset of the batch directive in a statement's text, or -1. */
+/*
+ * The offset in script of the batch directive before the statement whose
+ * text is script[start, start + len), or -1.
+ */
 int
-pgm_batch_marker(const char *text, int len)
+pgm_batch_marker(const char *script, int start, int len)
 {
 	int			marker;
 
-	(void) scan_opening(text, len, &marker);
+	(void) scan_opening(script, start, len, false, &marker);
+	return marker;
+}
+
+/*
+ * The offset of a batch directive in script[start, start + len), a stretch
+ * between statements (semicolons, blanks and comments: an empty statement,
+ * or what follows the last one), where it batches nothing; or -1.
+ */
+int
+pgm_batch_marker_between(const char *script, int start, int len)
+{
+	int			marker;
+
+	(void) scan_opening(script, start, len, true, &marker);
 	return marker;
 }
 
@@ -316,10 +337,10 @@ pgm_script_with_batches(const char *script, int n, const int *starts,
 	for (i = 0; i < n; i++)
 	{
 		int			marker;
-		int			token = scan_opening(script + starts[i], lens[i], &marker);
+		int			token = scan_opening(script, starts[i], lens[i], false, &marker);
 
-		appendBinaryStringInfo(&buf, script + done, starts[i] + token - done);
-		append_batch_loop(&buf, script + starts[i] + token, lens[i] - token);
+		appendBinaryStringInfo(&buf, script + done, token - done);
+		append_batch_loop(&buf, script + token, starts[i] + lens[i] - token);
 		done = starts[i] + lens[i];
 	}
 	appendStringInfoString(&buf, script + done);

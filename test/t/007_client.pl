@@ -865,6 +865,11 @@ current: a7
 EOT
 is(sql('db1', q{SELECT indisvalid FROM pg_index WHERE indexrelid = 't6_idx'::regclass}),
 	't', 'up, down, up: the index is back and valid');
+check('upgrade --per-revision to a target below', [ 'upgrade', 'a6', '--per-revision' ], 2, '',
+	<<'EOT');
+pg_migrate: error: target "a6" is below the current state: upgrade --per-revision would revert revisions
+HINT:  Use downgrade --per-revision for that; upgrade leaves revisions above its target applied.
+EOT
 
 # --per-revision commits each revision: a failure keeps the ones before.
 $m{a8} = {

@@ -29,6 +29,7 @@
 #    failing, bounded by pg_migrate.lock_wait_timeout; twenty at once.
 # 5. A batched backfill: progress while it runs, the application's writes
 #    between runs, and the offline script's loop run by psql.
+# 6. A cycle through the wait for a worker slot (pg_migrate.max_workers).
 
 use strict;
 use warnings;
@@ -318,12 +319,15 @@ like(query(q{SELECT (migrate.status_json('F')->'lock'->>'batches')::int >= 2}), 
 like(query(q{SELECT query FROM pg_stat_activity WHERE backend_type = 'pg_migrate worker'}),
 	qr/^pg_migrate batch: statement 1, run \d+, \d+ rows so far$/,
 	"the worker's activity says which run it is on");
-my $t1 = time;
-query(q{INSERT INTO fill VALUES (1001, 0)});
-ok(time - $t1 < 1, 'the application writes to the table between runs');
+# a row of a run already committed is free at once, while the backfill goes
+# on (in one transaction it would stay locked until the end)
+is( query(q{SET lock_timeout = '1s';
+UPDATE fill SET v = v WHERE id = (SELECT min(id) FROM fill WHERE v IS NOT NULL) RETURNING 1}),
+	'1', 'the application updates a row of a committed run without waiting');
 ok(wait_exit($filler, time + 60), 'the backfill finished');
 unlike($filler->{err}, qr/ERROR/, 'without an error') or diag($filler->{err});
 is(query(q{SELECT count(*) FROM fill WHERE v IS NULL}), '0', 'every row was filled');
+ok(query(q{SELECT count(DISTINCT xmin::text) FROM fill}) >= 10, 'in ten transactions at least');
 is(query(q{SELECT count(*) FROM migrate.progress() WHERE project = 'F'}), '0', 'and progress is empty');
 
 # the offline script of the same revision, from the server and run by psql
@@ -335,5 +339,42 @@ like($script, qr/DO \$pgm_batch\$/, 'the offline script has the loop');
 is($ret, 0, 'psql runs it') or diag($err);
 is(query(q{SELECT count(*) FROM fill WHERE v IS NULL}), '0', 'every row was filled by psql');
 is(query(q{SELECT string_agg(c, ',') FROM migrate.current('F') c}), 'f1', 'and f1 recorded');
+
+# ---------------------------------------------------------------------------
+# 6. A cycle through the wait for a worker slot.  With pg_migrate.max_workers
+# = 1, deploy B's worker builds an index (held back by a holder); deploy A
+# holds project PA's mutex and waits for B's slot; S, holding a snapshot,
+# waits for PA's mutex.  Once the holder lets go, B's build waits for S:
+# B's worker -> S -> A -> (the slot) B.  S is cancelled, both deploys finish.
+
+$node->append_conf('postgresql.conf', 'pg_migrate.max_workers = 1');
+$node->reload;
+wait_until(q{current_setting('pg_migrate.max_workers') = '1'});
+query(q{
+SELECT migrate.revision('pb1', 'CREATE INDEX CONCURRENTLY big_pb1 ON big (code, id DESC)',
+	'DROP INDEX CONCURRENTLY big_pb1', project => 'PB');
+SELECT migrate.revision('pa1', 'CREATE TABLE pa1 (x int); CREATE INDEX CONCURRENTLY pa1_x ON pa1 (x)',
+	'DROP TABLE pa1', project => 'PA');
+});
+$offset = -s $node->logfile;
+$holder = start_holder('holder6');
+my $db = start_psql($node, 'deploy_b', 120, q{CALL migrate.apply('heads', 'PB')});
+wait_until($worker_waits);
+my $da = start_psql($node, 'deploy_a', 120, q{CALL migrate.apply('heads', 'PA')});
+wait_until(q{EXISTS (SELECT 1 FROM migrate.progress() WHERE project = 'PA' AND state = 'waiting for worker')});
+my $sw = start_psql($node, 'snap_s', 120, 'BEGIN', 'SELECT 1', q{SELECT migrate.lock('PA')}, 'COMMIT');
+waiting_in('snap_s', "query LIKE 'pg_migrate project=PA %waiting=%'");
+my $s_pid = pid_of('snap_s');
+release_holder($holder);
+ok(wait_exit($db, time + 30), 'deploy B finished');
+ok(wait_exit($da, time + 30), 'deploy A finished');
+ok(wait_exit($sw, time + 30), 'S ended');
+unlike($db->{err}, qr/ERROR/, 'deploy B succeeded') or diag($db->{err});
+unlike($da->{err}, qr/ERROR/, 'deploy A succeeded') or diag($da->{err});
+like($sw->{err}, $cancel_error, 'S, waiting for the mutex A holds, was cancelled with 40P01');
+like(slurp_file($node->logfile, $offset),
+	qr/DETAIL:  Wait chain: background worker \d+ waits for process $s_pid waits for the mutex of project "PA" held by process \d+ waits for its deploying process \d+\./,
+	'the chain runs through the wait for the worker slot');
+is(events('PA') . ' ' . events('PB'), 'pa1:up:success pb1:up:success', 'both revisions applied once');
 
 done_testing();

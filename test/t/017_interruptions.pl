@@ -176,6 +176,14 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS tab_${n}_bc ON tab_$n (b, c);};
 	}
 	wait_exit($caller, time + 60);
 	wait_for_server();
+	# the deploying backend notices a vanished client within a second:
+	# the run is over when it and its worker are gone
+	$deadline = time + 30;
+	while (time < $deadline
+		&& (value(qq{SELECT count(*) FROM pg_stat_activity WHERE application_name = 'deploy_$n'}) // '1') ne '0')
+	{
+		usleep(20_000);
+	}
 	# no worker of the interrupted run may be left
 	$deadline = time + 30;
 	while (time < $deadline && pid_of_worker() ne '') { usleep(20_000); }
