@@ -553,6 +553,14 @@ apply_step(const char *project, int project_key, PgmGraph *graph,
 		/* the error is kept in call_cxt, past the commit below */
 		ErrorData  *edata = pgm_roll_back_step(cxt, owner, call_cxt);
 
+		/* no worker slot: nothing ran; apply_next() waits for one */
+		if (edata->sqlerrcode == ERRCODE_PGM_NEED_SLOT)
+		{
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+			return -1;
+		}
+
 		ereport(LOG,
 				(errmsg("pg_migrate: revision \"%s\" of project \"%s\" failed at statement %d: %s",
 						rev->id, project, statement, edata->message)));
@@ -826,6 +834,37 @@ apply_next(ApplyRun *run)
 	since = GetCurrentTimestamp();
 	took = apply_step(run->project, key, run->state->graph, step,
 					  run->done + 1, total, run->trust, run->call_cxt);
+	if (took < 0)
+	{
+		/*
+		 * The revision needs a background worker and every slot is taken.
+		 * Wait for one without the mutex and in a transaction that never
+		 * had a snapshot (see worker.c), then run this step again from the
+		 * start: the state may have moved meanwhile.
+		 */
+		PgmDirection direction = step->direction;
+
+		next_transaction();
+		InvalidateCatalogSnapshot();
+		if (!pgm_wait_for_worker_slot(run->project, id))
+		{
+			char	   *message = psprintf("no background worker became free for revision \"%s\" (project \"%s\") within %d ms",
+										   id, run->project, pgm_lock_wait_timeout);
+
+			pgm_record_failure(run->project, id, direction, since, GetCurrentTimestamp(),
+							   ERRCODE_LOCK_NOT_AVAILABLE, message, 0);
+			next_transaction();
+			ereport(ERROR,
+					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+					 errmsg_internal("%s", message),
+					 errdetail("All %d of pg_migrate's workers (pg_migrate.max_workers) are running other revisions.",
+							   pgm_max_workers),
+					 errhint("Nothing of the revision ran. Retry later, or raise pg_migrate.lock_wait_timeout.")));
+		}
+		return true;
+	}
+	/* a slot waited for but not needed after all (the plan moved) */
+	pgm_release_worker_slot();
 	run->state->applied[step->rev] = !run->down;
 	if (run->down)
 		run->down_next = run->down_current + 1;
@@ -906,6 +945,8 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
+		/* a slot waited for but not used (the revision was applied meanwhile) */
+		pgm_release_worker_slot();
 		pgm_report_done();
 		MemoryContextSwitchTo(TopTransactionContext);
 		MemoryContextDelete(run.call_cxt);

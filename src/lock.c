@@ -199,6 +199,20 @@ pgm_report_step(int step, int nsteps, const char *revision,
 	report(current_step_text);
 }
 
+/*
+ * apply() waits, since since, for a worker slot to run revision in
+ * (without the mutex: see worker.c).
+ */
+void
+pgm_report_slot_wait(const char *project, const char *revision, TimestampTz since)
+{
+	char		buf[256];
+
+	snprintf(buf, sizeof(buf), "pg_migrate project=%s command=apply worker_wait=" INT64_FORMAT
+			 " revision=%s", project, (int64) since, revision);
+	report(buf);
+}
+
 /* The current step waits, since since, for a background worker to start. */
 void
 pgm_report_worker_wait(TimestampTz since)
@@ -316,6 +330,7 @@ pgm_read_progress(bool with_holders)
 		char	   *text;
 		char	   *tok;
 		char	   *save = NULL;
+		bool		locked = false;
 
 		if (local == NULL)
 			continue;
@@ -346,7 +361,10 @@ pgm_read_progress(bool with_holders)
 				prog->since = (TimestampTz) strtoi64(eq, NULL, 10);
 			}
 			else if (strcmp(tok, "locked") == 0)
+			{
 				prog->since = (TimestampTz) strtoi64(eq, NULL, 10);
+				locked = true;
+			}
 			else if (strcmp(tok, "step") == 0)
 				sscanf(eq, "%d/%d", &prog->step, &prog->nsteps);
 			else if (strcmp(tok, "revision") == 0)
@@ -367,6 +385,12 @@ pgm_read_progress(bool with_holders)
 				prog->batches = Max(strtoi64(eq, NULL, 10), 0);
 			else if (strcmp(tok, "rows") == 0)
 				prog->rows = Max(strtoi64(eq, NULL, 10), 0);
+		}
+		/* waiting for a worker slot before taking the mutex (worker.c) */
+		if (prog->worker_wait != 0 && !locked && !prog->waiting)
+		{
+			prog->slot_wait = true;
+			prog->since = prog->worker_wait;
 		}
 		/* any session can set its activity text: trust nothing in it */
 		if (prog->revision && pgm_id_problem(prog->revision))

@@ -49,7 +49,8 @@ typedef struct PgmProgress
 	char	   *revision;
 	char	   *direction;
 	TimestampTz step_started;
-	TimestampTz worker_wait;	/* waiting for a worker slot since, or 0 */
+	TimestampTz worker_wait;	/* waiting for a worker since, or 0 */
+	bool		slot_wait;		/* ... for a slot, before taking the mutex */
 	int			worker;			/* pid of its background worker, or 0 */
 	int			cancelled;		/* pid it cancelled to break a wait cycle */
 	char	   *cancelled_mutex;	/* the project whose mutex that pid waited for */
@@ -62,6 +63,8 @@ extern void pgm_lock_project(const char *project, int project_key,
 extern void pgm_report_step(int step, int nsteps, const char *revision,
 							PgmDirection direction);
 extern void pgm_report_worker_wait(TimestampTz since);
+extern void pgm_report_slot_wait(const char *project, const char *revision,
+								 TimestampTz since);
 extern void pgm_report_worker(int worker_pid, int cancelled_pid,
 							  const char *cancelled_project,
 							  int64 batches, int64 rows);

@@ -584,7 +584,8 @@ append_json_lock(StringInfo buf, const char *project)
 
 		if (strcmp(prog->project, project) != 0)
 			continue;
-		if (prog->waiting)
+		/* waiting for the mutex, or for a worker slot before taking it */
+		if (prog->waiting || prog->slot_wait)
 		{
 			waiting++;
 			continue;
@@ -667,6 +668,12 @@ pg_migrate_progress(PG_FUNCTION_ARGS)
 			values[8] = CStringGetTextDatum(prog->revision);
 			values[9] = CStringGetTextDatum(prog->direction);
 			values[10] = TimestampTzGetDatum(prog->step_started);
+		}
+		else if (prog->slot_wait && prog->revision)
+		{
+			/* the revision it waits to run */
+			nulls[8] = false;
+			values[8] = CStringGetTextDatum(prog->revision);
 		}
 		/* how far the script's batched statements got */
 		nulls[11] = nulls[12] = !running || prog->batches == 0;

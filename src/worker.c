@@ -254,33 +254,94 @@ int			pgm_max_workers = 2;
 
 /*
  * Worker slots.  At most pg_migrate.max_workers scripts run in workers at
- * once, in the whole cluster: a deploy holds one of that many locks,
- * taken without waiting, until its transaction ends (the worker has
- * stopped by then).  The locks are of the "userlock" kind, which no SQL
+ * once, in the whole cluster: a deploy holds one of that many locks while
+ * its worker runs.  The locks are of the "userlock" kind, which no SQL
  * function takes, in no database (they are shared like the worker pool),
  * so no role can take slots away by hand; pg_locks shows who holds them.
+ * They are session locks, released as soon as the worker has stopped.
+ *
+ * A deploy never waits for a slot while it holds its project's mutex or a
+ * transaction that ever had a snapshot: CREATE INDEX CONCURRENTLY in
+ * another deploy's worker waits for every transaction that had a snapshot
+ * when it looked, and that deploy would be waiting for the slot its own
+ * worker holds.  So when none is free, pgm_run_in_worker() raises
+ * ERRCODE_PGM_NEED_SLOT before anything ran; apply() rolls the step back,
+ * commits, waits in a fresh transaction (pgm_wait_for_worker_slot()), and
+ * runs the step again from the start, with the slot.
  */
 #define PGM_SLOT_MAGIC 0x70676d57	/* "pgmW" */
 
+/* the slot this backend holds, or -1 */
+static int	held_slot = -1;
+
+static void
+set_slot_tag(LOCKTAG *tag, int slot)
+{
+	tag->locktag_field1 = InvalidOid;
+	tag->locktag_field2 = PGM_SLOT_MAGIC;
+	tag->locktag_field3 = (uint32) slot;
+	tag->locktag_field4 = 0;
+	tag->locktag_type = LOCKTAG_USERLOCK;
+	tag->locktag_lockmethodid = DEFAULT_LOCKMETHOD;
+}
+
+/* Take a free slot without waiting; false when none is free. */
 static bool
 take_worker_slot(void)
 {
 	int			slot;
 
+	if (held_slot >= 0)
+		return true;
 	for (slot = 0; slot < pgm_max_workers; slot++)
 	{
 		LOCKTAG		tag;
 
-		tag.locktag_field1 = InvalidOid;
-		tag.locktag_field2 = PGM_SLOT_MAGIC;
-		tag.locktag_field3 = (uint32) slot;
-		tag.locktag_field4 = 0;
-		tag.locktag_type = LOCKTAG_USERLOCK;
-		tag.locktag_lockmethodid = DEFAULT_LOCKMETHOD;
-		if (LockAcquire(&tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL)
+		set_slot_tag(&tag, slot);
+		if (LockAcquire(&tag, ExclusiveLock, true, true) != LOCKACQUIRE_NOT_AVAIL)
+		{
+			held_slot = slot;
 			return true;
+		}
 	}
 	return false;
+}
+
+/* Give the slot back (nothing when none is held). */
+void
+pgm_release_worker_slot(void)
+{
+	LOCKTAG		tag;
+
+	if (held_slot < 0)
+		return;
+	set_slot_tag(&tag, held_slot);
+	held_slot = -1;
+	LockRelease(&tag, ExclusiveLock, true);
+}
+
+/*
+ * Wait for a free slot, in a transaction that holds no snapshot and no
+ * mutex, for at most pg_migrate.lock_wait_timeout; false on timeout.
+ * Progress shows the wait.
+ */
+bool
+pgm_wait_for_worker_slot(const char *project, const char *revision)
+{
+	TimestampTz since = GetCurrentTimestamp();
+
+	pgm_report_slot_wait(project, revision, since);
+	while (!take_worker_slot())
+	{
+		if (pgm_lock_wait_timeout > 0 &&
+			TimestampDifferenceExceeds(since, GetCurrentTimestamp(), pgm_lock_wait_timeout))
+			return false;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 100L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+	return true;
 }
 
 /*
@@ -798,25 +859,19 @@ stop_worker_at_exit(int code, Datum arg)
 }
 
 /*
- * Start the worker once a slot of pg_migrate.max_workers and one of
- * max_worker_processes are free, waiting for them (with the mutex, and
- * with no snapshot) for at most pg_migrate.lock_wait_timeout.  Progress
- * shows the wait.
+ * Start the worker once one of max_worker_processes is free (the slot of
+ * pg_migrate.max_workers is held already), waiting for it (with the mutex,
+ * and with no snapshot) for at most pg_migrate.lock_wait_timeout.
+ * Progress shows the wait.
  */
 static void
 start_when_free(dsm_segment *seg, const char *name, const char *project,
 				const char *revision, BackgroundWorkerHandle **handle)
 {
-	bool		have_slot = false;
 	TimestampTz since = 0;
 
-	for (;;)
+	while (!start_worker("pgm_worker_main", "pg_migrate worker", name, seg, handle))
 	{
-		if (!have_slot)
-			have_slot = take_worker_slot();
-		if (have_slot &&
-			start_worker("pgm_worker_main", "pg_migrate worker", name, seg, handle))
-			break;
 		if (since == 0)
 		{
 			since = GetCurrentTimestamp();
@@ -828,11 +883,8 @@ start_when_free(dsm_segment *seg, const char *name, const char *project,
 					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 					 errmsg("no background worker became free for revision \"%s\" (project \"%s\") within %d ms",
 							revision, project, pgm_lock_wait_timeout),
-					 have_slot ?
 					 errdetail("Every one of the server's max_worker_processes (%d) background workers is in use.",
-							   max_worker_processes) :
-					 errdetail("All %d of pg_migrate's workers (pg_migrate.max_workers) are running other revisions.",
-							   pgm_max_workers),
+							   max_worker_processes),
 					 errhint("Nothing of the revision ran. Retry later, or raise pg_migrate.lock_wait_timeout.")));
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 100L, PG_WAIT_EXTENSION);
@@ -846,9 +898,36 @@ start_when_free(dsm_segment *seg, const char *name, const char *project,
  * The caller holds the project's mutex and no snapshot.  An error of the
  * worker is raised here with its SQLSTATE, message, detail and hint.
  */
+static void run_with_slot(const char *project, const char *revision,
+						  PgmDirection direction, const char *script);
+
 void
 pgm_run_in_worker(const char *project, int project_key, const char *revision,
 				  PgmDirection direction, const char *script)
+{
+	/* see "Worker slots" above: never wait for one here */
+	if (!take_worker_slot())
+		ereport(ERROR,
+				(errcode(ERRCODE_PGM_NEED_SLOT),
+				 errmsg("no pg_migrate worker slot is free for revision \"%s\" (project \"%s\")",
+						revision, project),
+				 errdetail("pg_migrate.max_workers is %d.", pgm_max_workers),
+				 errhint("CALL migrate.apply() waits for one; nothing of the revision ran.")));
+	PG_TRY();
+	{
+		run_with_slot(project, revision, direction, script);
+	}
+	PG_FINALLY();
+	{
+		pgm_release_worker_slot();
+	}
+	PG_END_TRY();
+}
+
+/* pgm_run_in_worker(), holding a worker slot */
+static void
+run_with_slot(const char *project, const char *revision, PgmDirection direction,
+			  const char *script)
 {
 	Size		len = strlen(script);
 	Size		settings_len;
