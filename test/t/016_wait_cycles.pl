@@ -83,6 +83,16 @@ sub release_holder
 	return;
 }
 
+# pg_migrate.max_workers is set in the server's configuration only
+sub set_max_workers
+{
+	my ($n) = @_;
+	$node->append_conf('postgresql.conf', "pg_migrate.max_workers = $n");
+	$node->reload;
+	wait_until("current_setting('pg_migrate.max_workers') = '$n'");
+	return;
+}
+
 sub pid_of
 {
 	return query("SELECT pid FROM pg_stat_activity WHERE application_name = '$_[0]'");
@@ -219,9 +229,7 @@ release_holder($holder);
 # with 55P03 having run nothing.  Then twenty deploys at once, with the
 # default of 2: every one succeeds and never more than two workers run.
 
-$node->append_conf('postgresql.conf', 'pg_migrate.max_workers = 1');
-$node->reload;
-wait_until(q{current_setting('pg_migrate.max_workers') = '1'});
+set_max_workers(1);
 query(q{
 SELECT migrate.revision('p1', 'CREATE INDEX CONCURRENTLY big_p1 ON big (code, id)',
 	'DROP INDEX CONCURRENTLY big_p1', project => 'P1');
@@ -264,9 +272,7 @@ for my $d ($d1, $d2, $d3)
 is(query(q{SELECT string_agg(project, ',' ORDER BY project) FROM migrate.applied
 	WHERE project IN ('P1', 'P2', 'P3')}), 'P1,P2,P3', 'all three were applied');
 
-$node->append_conf('postgresql.conf', 'pg_migrate.max_workers = 2');
-$node->reload;
-wait_until(q{current_setting('pg_migrate.max_workers') = '2'});
+set_max_workers(2);
 for my $i (1 .. 20)
 {
 	query(qq{SELECT migrate.revision('q1', 'CREATE TABLE q$i (x int); INSERT INTO q$i SELECT generate_series(1, 20000); CREATE INDEX CONCURRENTLY q${i}_x ON q$i (x); VACUUM q$i',
@@ -350,9 +356,7 @@ is(query(q{SELECT string_agg(c, ',') FROM migrate.current('F') c}), 'f1', 'and f
 # transaction without a snapshot, so S, holding a snapshot, takes PA's
 # mutex at once, and B's build, which waits for S, never waits for A.
 
-$node->append_conf('postgresql.conf', 'pg_migrate.max_workers = 1');
-$node->reload;
-wait_until(q{current_setting('pg_migrate.max_workers') = '1'});
+set_max_workers(1);
 query(q{
 SELECT migrate.revision('pb1', 'CREATE INDEX CONCURRENTLY big_pb1 ON big (code, id DESC)',
 	'DROP INDEX CONCURRENTLY big_pb1', project => 'PB');
