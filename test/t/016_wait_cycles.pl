@@ -31,6 +31,8 @@
 #    between runs, and the offline script's loop run by psql.
 # 6. No cycle through the wait for a worker slot: a deploy waits for one
 #    without its mutex and without a snapshot.
+# 7. A downgrading apply() stops when another session re-applies a
+#    revision it would have to revert under.
 
 use strict;
 use warnings;
@@ -383,5 +385,29 @@ unlike($db->{err}, qr/ERROR/, 'deploy B succeeded') or diag($db->{err});
 unlike($da->{err}, qr/ERROR/, 'deploy A succeeded') or diag($da->{err});
 unlike(slurp_file($node->logfile, $offset), qr/pg_migrate: cancelling process/, 'nobody was cancelled');
 is(events('PA') . ' ' . events('PB'), 'pa1:up:success pb1:up:success', 'both revisions applied once');
+
+# ---------------------------------------------------------------------------
+# 7. A downgrading apply() decides its revisions once; when another session
+# applies one of them again between two of its revisions (the mutex is
+# free in between), it stops instead of reverting what that one needs.
+
+query(q{
+SELECT migrate.revision('d1', 'CREATE TABLE d1 (x int)', 'DROP TABLE d1', project => 'D');
+SELECT migrate.revision('d2', 'CREATE TABLE d2 (x int)', 'SELECT pg_sleep(1.5); DROP TABLE d2',
+	'{d1}', project => 'D');
+SELECT count(*) FROM migrate.upgrade('heads', 'D');
+});
+my $down = start_psql($node, 'down_d', 60, q{CALL migrate.apply('base', 'D')});
+wait_until(q{EXISTS (SELECT 1 FROM migrate.progress() WHERE project = 'D' AND revision = 'd2' AND direction = 'down')});
+my $up = start_psql($node, 'up_d', 60, q{SELECT count(*) FROM migrate.upgrade('d2', 'D')});
+ok(wait_exit($up, time + 30), 'the upgrade finished');
+is($up->{err}, '', 'it applied d2 again once apply() had reverted it');
+ok(wait_exit($down, time + 30), 'the downgrading apply() finished');
+like($down->{err}, qr/ERROR:  55000: revision "d1" of project "D" can no longer be reverted/,
+	'apply() refuses to revert d1 under the re-applied d2 (55000)');
+like($down->{err}, qr/DETAIL:  Revision "d2", applied by another session while migrate.apply\(\) ran, needs it\./,
+	'... naming d2');
+is(query(q{SELECT string_agg(c, ',') FROM migrate.current('D') c}), 'd2', 'd1 and d2 stay applied');
+is(query(q{SELECT string_agg(revision || ':' || state, ',') FROM migrate.status('D') WHERE revision IS NOT NULL}), 'd1:applied,d2:applied', 'and the state is readable');
 
 done_testing();
