@@ -106,11 +106,12 @@ ALTER TABLE migrate.events DROP CONSTRAINT events_direction_check,
  * A revision run in a background worker is recorded as 'started' before
  * its first statement, so that an interruption that leaves no failure row
  * is still seen; what the next run found and did about an interrupted
- * index build is a 'reconcile' event with a note.
+ * index build is a 'reconcile' event with a note.  A try of a revision
+ * that timed out waiting for a lock is a 'retry' event with a note.
  */
 ALTER TABLE migrate.events DROP CONSTRAINT events_outcome_check,
 	ADD CONSTRAINT events_outcome_check
-	CHECK (outcome IN ('success', 'failure', 'started'));
+	CHECK (outcome IN ('success', 'failure', 'started', 'retry'));
 ALTER TABLE migrate.events ADD COLUMN note text;
 
 /*

@@ -117,7 +117,7 @@ CREATE TABLE migrate.events (
 							 'accept_schema', 'set_scope', 'reconcile')),
 	started_at	timestamptz NOT NULL,
 	duration	interval NOT NULL,
-	outcome		text NOT NULL CHECK (outcome IN ('success', 'failure', 'started')),
+	outcome		text NOT NULL CHECK (outcome IN ('success', 'failure', 'started', 'retry')),
 	sqlstate	text,
 	error_message text,
 	statement	integer,

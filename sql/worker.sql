@@ -44,6 +44,8 @@ SET extra_float_digits = 1;
 SET default_transaction_isolation = 'repeatable read';
 SET enable_seqscan = off;
 SET pg_migrate.on_drift = ignore;
+-- (pg_migrate.ddl_lock_timeout would set lock_timeout on both paths)
+SET pg_migrate.ddl_lock_timeout = 0;
 SELECT step, revision FROM migrate.upgrade('s1', 'wk_settings');
 CALL migrate.apply('heads', 'wk_settings');
 RESET ALL;
@@ -287,3 +289,36 @@ CALL migrate.apply('heads', 'wk_self');
 \set VERBOSITY default
 SELECT revision, state FROM migrate.status('wk_self');
 SELECT pg_temp.workers();
+
+--
+-- 7. Lock timeouts.  Every statement of a migration runs with lock_timeout
+-- = pg_migrate.ddl_lock_timeout (default 500 ms) on both paths, unless the
+-- script sets its own; out-of-range settings are refused (22023).  What
+-- happens when a statement times out (the revision tried again, the tries
+-- recorded, the blocker named) is in test/t/018_lock_retries.pl.
+--
+CREATE TABLE wk.lt (path text, setting text);
+SELECT migrate.revision('l1', $$INSERT INTO wk.lt VALUES ('atomic', current_setting('lock_timeout'))$$,
+                        project => 'wk_lt');
+SELECT migrate.revision('l2', $$VACUUM wk.lt; INSERT INTO wk.lt VALUES ('worker', current_setting('lock_timeout'))$$,
+                        parents => '{l1}', project => 'wk_lt');
+SELECT migrate.revision('l3', $$SET lock_timeout = '3s'; INSERT INTO wk.lt VALUES ('atomic, own', current_setting('lock_timeout'))$$,
+                        parents => '{l2}', project => 'wk_lt');
+SELECT migrate.revision('l4', $$VACUUM wk.lt; SET lock_timeout = '3s'; INSERT INTO wk.lt VALUES ('worker, own', current_setting('lock_timeout'))$$,
+                        parents => '{l3}', project => 'wk_lt');
+SET lock_timeout = '1min';
+SELECT step, revision FROM migrate.upgrade('l1', 'wk_lt');
+CALL migrate.apply('l2', 'wk_lt');
+SELECT step, revision FROM migrate.upgrade('l3', 'wk_lt');
+CALL migrate.apply('l4', 'wk_lt');
+SELECT current_setting('lock_timeout') AS callers_own;
+RESET lock_timeout;
+SELECT path, setting FROM wk.lt ORDER BY path;
+SHOW pg_migrate.ddl_lock_timeout;
+SHOW pg_migrate.ddl_lock_retries;
+SET pg_migrate.ddl_lock_timeout = -1;
+\echo :SQLSTATE
+SET pg_migrate.ddl_lock_retries = -1;
+\echo :SQLSTATE
+SET pg_migrate.ddl_lock_retries = 1001;
+\echo :SQLSTATE

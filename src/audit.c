@@ -107,7 +107,7 @@ pgm_insert_failure(const PgmFailure *f)
 	values[4] = IntervalPGetDatum(duration);
 	values[5] = CStringGetTextDatum(failure ? "failure" : f->outcome);
 	values[6] = CStringGetTextDatum(unpack_sql_state(f->sqlerrcode));
-	nulls[6] = failure ? ' ' : 'n';
+	nulls[6] = f->sqlerrcode != 0 ? ' ' : 'n';
 	values[7] = CStringGetTextDatum(f->message);
 	nulls[7] = failure ? ' ' : 'n';
 	values[8] = Int32GetDatum(f->statement);

@@ -319,8 +319,8 @@ run_plan(ReturnSetInfo *rsinfo, const char *project, int key,
 			current_started = GetCurrentTimestamp();
 			old = MemoryContextSwitchTo(step_cxt);
 			duration = palloc0(sizeof(Interval));
-			pgm_run_step(project, key, graph, step, i + 1, plan->nsteps,
-					 trust, &started, &finished);
+			pgm_run_step_retrying(project, key, graph, step, i + 1, plan->nsteps,
+								  trust, &started, &finished);
 			duration->time = finished - started;
 			if (pgm_step_notices)
 				ereport(NOTICE,
@@ -528,7 +528,7 @@ pg_migrate_stamp(PG_FUNCTION_ARGS)
 static TimeOffset
 apply_step(const char *project, int project_key, PgmGraph *graph,
 		   PgmStep *step, int stepno, int nsteps, bool trust,
-		   MemoryContext call_cxt)
+		   MemoryContext call_cxt, int attempt)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -552,6 +552,9 @@ apply_step(const char *project, int project_key, PgmGraph *graph,
 
 		/* the error is kept in call_cxt, past the commit below */
 		ErrorData  *edata = pgm_roll_back_step(cxt, owner, call_cxt);
+		char	   *blocker;
+		int			blocker_pid;
+		const char *text;
 
 		/* no worker slot: nothing ran; apply_next() waits for one */
 		if (edata->sqlerrcode == ERRCODE_PGM_NEED_SLOT)
@@ -559,6 +562,36 @@ apply_step(const char *project, int project_key, PgmGraph *graph,
 			MemoryContextSwitchTo(cxt);
 			CurrentResourceOwner = owner;
 			return -1;
+		}
+
+		/*
+		 * A lock timeout of pg_migrate's: record the try (committed by
+		 * apply_next()), pause, and have apply_next() run the revision again
+		 * in a transaction of its own; after the last try, the error names
+		 * the blocker and is recorded as the revision's failure.
+		 */
+		if (pgm_lock_timed_out(edata, &blocker, &blocker_pid, &text))
+		{
+			MemoryContextSwitchTo(cxt);
+			PG_TRY();
+			{
+				pgm_lock_retry(project, rev, step->direction, attempt, started, edata,
+							   statement);
+			}
+			PG_CATCH();
+			{
+				MemoryContextSwitchTo(call_cxt);
+				edata = CopyErrorData();
+				FlushErrorState();
+				statement = pgm_current_statement;
+			}
+			PG_END_TRY();
+			if (edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE &&
+				attempt < pgm_ddl_lock_retries)
+			{
+				CurrentResourceOwner = owner;
+				return -2;
+			}
 		}
 
 		ereport(LOG,
@@ -654,6 +687,8 @@ typedef struct ApplyRun
 	int			done;
 	bool		decided;		/* the direction is known */
 	bool		down;			/* reverting: the ids in down_ids, in order */
+	char	   *attempt_rev;	/* the revision being tried again, or NULL */
+	int			attempt;		/* its try after lock timeouts (0: the first) */
 	List	   *down_ids;
 	int			down_next;		/* the first of down_ids not yet done */
 	int			down_current;	/* the one being reverted */
@@ -832,8 +867,25 @@ apply_next(ApplyRun *run)
 	id = pstrdup(run->state->graph->revs[step->rev].id);
 	total = run->done + plan->nsteps;
 	since = GetCurrentTimestamp();
+	/* the try of this revision after lock timeouts (see lock.c) */
+	if (run->attempt_rev == NULL || strcmp(run->attempt_rev, id) != 0)
+	{
+		run->attempt = 0;
+		run->attempt_rev = MemoryContextStrdup(run->call_cxt, id);
+	}
+	pgm_attempt_lock_timeout = pgm_attempt_timeout(run->attempt);
+	pgm_report_attempt(run->attempt);
 	took = apply_step(run->project, key, run->state->graph, step,
-					  run->done + 1, total, run->trust, run->call_cxt);
+					  run->done + 1, total, run->trust, run->call_cxt, run->attempt);
+	pgm_attempt_lock_timeout = 0;
+	pgm_report_attempt(0);
+	if (took == -2)
+	{
+		/* the try is recorded; the next one in a transaction of its own */
+		run->attempt++;
+		next_transaction();
+		return true;
+	}
 	if (took < 0)
 	{
 		/*

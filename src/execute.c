@@ -36,6 +36,8 @@
 #include "access/xact.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -53,11 +55,25 @@ typedef struct RunErrorArg
 	int			number;
 } RunErrorArg;
 
+/* the lock_timeout pg_migrate sets for the current try, 0 for none */
+int			pgm_attempt_lock_timeout = 0;
+
+/* a lock timeout of a statement: the timeout in force, and the statement */
+static int	lock_timeout_at_error = -1;
+static char timed_out_statement[4096];
+
 static void
 run_error_callback(void *arg)
 {
 	RunErrorArg *a = (RunErrorArg *) arg;
 	int			position = geterrposition();
+
+	if (geterrcode() == ERRCODE_LOCK_NOT_AVAILABLE)
+	{
+		lock_timeout_at_error = LockTimeout;
+		strlcpy(timed_out_statement, a->statement ? a->statement : "",
+				sizeof(timed_out_statement));
+	}
 
 	if (position > 0 && a->statement)
 	{
@@ -111,6 +127,16 @@ pgm_run_script(const char *project, const char *revision, const char *script)
 	(void) set_config_option("standard_conforming_strings", "on",
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
+	/* the try's lock timeout (lock.c); a SET of the script's own wins */
+	lock_timeout_at_error = -1;
+	if (pgm_attempt_lock_timeout > 0)
+	{
+		char		ms[32];
+
+		snprintf(ms, sizeof(ms), "%d", pgm_attempt_lock_timeout);
+		(void) set_config_option("lock_timeout", ms, PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	}
 
 	/*
 	 * A script runs as its caller and cannot become anyone else: under
@@ -262,4 +288,131 @@ pgm_roll_back_step(MemoryContext cxt, ResourceOwner owner, MemoryContext keep_cx
 	pgm_current_statement = 0;
 	pgm_in_migration = false;
 	return edata;
+}
+
+/*
+ * Did the step fail because a statement waited longer than the try's lock
+ * timeout (and not the script's own)?  Then *blocker describes who held
+ * the lock (or is NULL) and *statement is the statement's text.
+ */
+bool
+pgm_lock_timed_out(ErrorData *edata, char **blocker, int *blocker_pid,
+				   const char **statement)
+{
+	*blocker = NULL;
+	*blocker_pid = 0;
+	*statement = timed_out_statement;
+	if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE || pgm_attempt_lock_timeout <= 0 ||
+		lock_timeout_at_error != pgm_attempt_lock_timeout)
+		return false;
+	*blocker = pgm_lock_blocker(timed_out_statement, blocker_pid);
+	return true;
+}
+
+/*
+ * A try of a step timed out on a lock: record it (an event with outcome
+ * 'retry' in the current transaction, naming the blocker), show it in the
+ * progress and pause before the next try; or, when no try is left, raise
+ * the error that names the blocker (pgm_current_statement set to its
+ * statement).
+ */
+void
+pgm_lock_retry(const char *project, PgmRevision *rev, PgmDirection direction,
+			   int attempt, TimestampTz started, ErrorData *edata, int statement)
+{
+	char	   *blocker;
+	int			blocker_pid;
+	const char *text;
+	int			timeout = pgm_attempt_lock_timeout;
+	PgmFailure	f;
+	int			pause;
+
+	(void) pgm_lock_timed_out(edata, &blocker, &blocker_pid, &text);
+	if (attempt >= pgm_ddl_lock_retries)
+	{
+		pgm_attempt_lock_timeout = 0;
+		pgm_report_attempt(0);
+		pgm_current_statement = statement;
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("revision \"%s\" (project \"%s\") could not take its locks in %d tries",
+						rev->id, project, attempt + 1),
+				 blocker ?
+				 errdetail("Statement %d waited %d ms for a lock held by %s.", statement, timeout, blocker) :
+				 errdetail("Statement %d waited %d ms for a lock.", statement, timeout),
+				 errhint("Nothing of the revision stays applied. Retry when the lock is free, or raise pg_migrate.ddl_lock_timeout or pg_migrate.ddl_lock_retries.")));
+	}
+	pause = pgm_attempt_pause(attempt + 1);
+	pgm_describe_failure(&f, project, rev->id, direction, started, edata, statement);
+	strlcpy(f.outcome, "retry", sizeof(f.outcome));
+	snprintf(f.note, sizeof(f.note),
+			 "try %d of %d timed out after %d ms waiting for a lock at statement %d%s%s; next try in %d ms",
+			 attempt + 1, pgm_ddl_lock_retries + 1, timeout, statement,
+			 blocker ? ", held by " : "", blocker ? blocker : "", pause);
+	pgm_insert_failure(&f);
+	ereport(LOG,
+			(errmsg("pg_migrate: revision \"%s\" (project \"%s\"): %s",
+					rev->id, project, f.note)));
+	pgm_report_retry(attempt + 1);
+	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+					 pause, PG_WAIT_EXTENSION);
+	ResetLatch(MyLatch);
+	CHECK_FOR_INTERRUPTS();
+}
+
+/*
+ * The atomic path's step, with lock retries: each try in a subtransaction
+ * of its own, rolled back to the revision's start when a statement waits
+ * longer than the try's lock timeout.  Locks that earlier steps of the
+ * same command took stay held meanwhile.
+ */
+void
+pgm_run_step_retrying(const char *project, int project_key, PgmGraph *graph,
+					  PgmStep *step, int stepno, int nsteps, bool trust,
+					  TimestampTz *started, TimestampTz *finished)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	volatile bool done = false;
+	int			attempt;
+
+	for (attempt = 0; !done; attempt++)
+	{
+		TimestampTz try_started = GetCurrentTimestamp();
+
+		pgm_attempt_lock_timeout = pgm_attempt_timeout(attempt);
+		pgm_report_attempt(attempt);
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(cxt);
+		PG_TRY();
+		{
+			pgm_run_step(project, project_key, graph, step, stepno, nsteps, trust,
+						 started, finished);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+			done = true;
+		}
+		PG_CATCH();
+		{
+			int			statement = pgm_current_statement;
+			ErrorData  *edata = pgm_roll_back_step(cxt, owner, cxt);
+			char	   *blocker;
+			int			blocker_pid;
+			const char *text;
+
+			if (!pgm_lock_timed_out(edata, &blocker, &blocker_pid, &text))
+			{
+				pgm_attempt_lock_timeout = 0;
+				pgm_report_attempt(0);
+				pgm_current_statement = statement;
+				ReThrowError(edata);
+			}
+			pgm_lock_retry(project, &graph->revs[step->rev], step->direction, attempt,
+						   try_started, edata, statement);
+		}
+		PG_END_TRY();
+	}
+	pgm_attempt_lock_timeout = 0;
+	pgm_report_attempt(0);
 }

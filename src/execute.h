@@ -24,6 +24,16 @@ extern void pgm_run_script(const char *project, const char *revision,
 						   const char *script);
 
 /* the step executor, shared by the atomic path and apply() */
+extern int	pgm_attempt_lock_timeout;
+extern bool pgm_lock_timed_out(ErrorData *edata, char **blocker, int *blocker_pid,
+							   const char **statement);
+extern void pgm_lock_retry(const char *project, PgmRevision *rev,
+						   PgmDirection direction, int attempt,
+						   TimestampTz started, ErrorData *edata, int statement);
+extern void pgm_run_step_retrying(const char *project, int project_key,
+								  PgmGraph *graph, PgmStep *step, int stepno,
+								  int nsteps, bool trust, TimestampTz *started,
+								  TimestampTz *finished);
 extern void pgm_check_step(PgmGraph *graph, PgmStep *step, const char *project);
 extern void pgm_check_atomic(PgmGraph *graph, PgmPlan *plan,
 							 const char *project);

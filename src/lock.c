@@ -64,6 +64,9 @@
 #include "access/xact.h"
 #include "access/xlog.h"
 #include "catalog/namespace.h"
+#include "common/pg_prng.h"
+#include "nodes/makefuncs.h"
+#include "parser/parser.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "storage/lmgr.h"
@@ -186,17 +189,43 @@ pgm_report_aborted(int nest_level, bool report_text)
 /* the activity text of the current step, for the additions below */
 static char current_step_text[512];
 
+/* the try of the current step after a lock timeout (0: the first) */
+static int	current_attempt = 0;
+
 void
 pgm_report_step(int step, int nsteps, const char *revision,
 				PgmDirection direction)
 {
-	snprintf(current_step_text, sizeof(current_step_text),
-			 "pg_migrate project=%s command=%s locked=" INT64_FORMAT
-			 " step=%d/%d revision=%s direction=%s step_started=" INT64_FORMAT,
-			 current_project, current_command, (int64) current_locked,
-			 step, nsteps, revision, pgm_direction_name(direction),
-			 (int64) GetCurrentTimestamp());
+	int			len;
+
+	len = snprintf(current_step_text, sizeof(current_step_text),
+				   "pg_migrate project=%s command=%s locked=" INT64_FORMAT
+				   " step=%d/%d revision=%s direction=%s step_started=" INT64_FORMAT,
+				   current_project, current_command, (int64) current_locked,
+				   step, nsteps, revision, pgm_direction_name(direction),
+				   (int64) GetCurrentTimestamp());
+	if (current_attempt > 0 && len < (int) sizeof(current_step_text))
+		snprintf(current_step_text + len, sizeof(current_step_text) - len,
+				 " attempt=%d", current_attempt + 1);
 	report(current_step_text);
+}
+
+/* The current step's next try is attempt (0 for the first try). */
+void
+pgm_report_attempt(int attempt)
+{
+	current_attempt = attempt;
+}
+
+/* A try timed out on a lock; the next, attempt, follows a pause. */
+void
+pgm_report_retry(int attempt)
+{
+	char		buf[640];
+
+	current_attempt = attempt;
+	snprintf(buf, sizeof(buf), "%s retry_pause=%d", current_step_text, attempt + 1);
+	report(buf);
 }
 
 /*
@@ -373,6 +402,8 @@ pgm_read_progress(bool with_holders)
 				prog->direction = eq;
 			else if (strcmp(tok, "step_started") == 0)
 				prog->step_started = (TimestampTz) strtoi64(eq, NULL, 10);
+			else if (strcmp(tok, "attempt") == 0 || strcmp(tok, "retry_pause") == 0)
+				prog->attempt = Max(atoi(eq), 0);
 			else if (strcmp(tok, "worker_wait") == 0)
 				prog->worker_wait = (TimestampTz) strtoi64(eq, NULL, 10);
 			else if (strcmp(tok, "worker") == 0)
@@ -585,4 +616,178 @@ pgm_holds_mutex(int project_key)
 
 	set_lock_tag(&tag, project_key);
 	return LockHeldByMe(&tag, ExclusiveLock);
+}
+
+/*
+ * Lock timeouts with retries.  Every statement of a migration runs with
+ * lock_timeout = pg_migrate.ddl_lock_timeout (unless the script sets its
+ * own), so that a statement that queues for a lock (ALTER TABLE behind a
+ * long reader) stalls the application's queries behind it for at most
+ * that long.  When it times out, the revision is rolled back to its start
+ * and tried again after a pause, up to pg_migrate.ddl_lock_retries times:
+ * the first half of the tries with the set timeout, the rest with a
+ * timeout growing to twice that; the pauses grow by half each time, from
+ * 100 ms to at most 2 s, each scaled by a random factor between 0.5 and
+ * 1.5 so that deployers do not retry in step.
+ */
+
+/* GUCs: pg_migrate.ddl_lock_timeout (ms, 0: off) and ddl_lock_retries */
+int			pgm_ddl_lock_timeout = 500;
+int			pgm_ddl_lock_retries = 10;
+
+/* The lock_timeout of try attempt (0, 1, ...), in ms; 0 when off. */
+int
+pgm_attempt_timeout(int attempt)
+{
+	int			half = pgm_ddl_lock_retries / 2;
+	int			rest = pgm_ddl_lock_retries - half;
+
+	if (pgm_ddl_lock_timeout <= 0)
+		return 0;
+	if (attempt <= half || rest <= 0)
+		return pgm_ddl_lock_timeout;
+	return (int) Min((int64) pgm_ddl_lock_timeout +
+					 (int64) pgm_ddl_lock_timeout * (attempt - half) / rest,
+					 (int64) INT_MAX);
+}
+
+/* The pause before try attempt (1, 2, ...), in ms, jittered. */
+int
+pgm_attempt_pause(int attempt)
+{
+	double		base = 100.0;
+	int			i;
+
+	for (i = 1; i < attempt && base < 2000.0; i++)
+		base *= 1.5;
+	base = Min(base, 2000.0);
+	return (int) (base * (0.5 + pg_prng_double(&pg_global_prng_state)));
+}
+
+/* The tables a statement names, for finding who blocks it. */
+static List *
+statement_tables(Node *stmt)
+{
+	List	   *rvs = NIL;
+	ListCell   *lc;
+
+	switch (nodeTag(stmt))
+	{
+		case T_AlterTableStmt:
+			rvs = list_make1(((AlterTableStmt *) stmt)->relation);
+			break;
+		case T_IndexStmt:
+			rvs = list_make1(((IndexStmt *) stmt)->relation);
+			break;
+		case T_RenameStmt:
+			if (((RenameStmt *) stmt)->relation)
+				rvs = list_make1(((RenameStmt *) stmt)->relation);
+			break;
+		case T_CreateTrigStmt:
+			rvs = list_make1(((CreateTrigStmt *) stmt)->relation);
+			break;
+		case T_InsertStmt:
+			rvs = list_make1(((InsertStmt *) stmt)->relation);
+			break;
+		case T_UpdateStmt:
+			rvs = list_make1(((UpdateStmt *) stmt)->relation);
+			break;
+		case T_DeleteStmt:
+			rvs = list_make1(((DeleteStmt *) stmt)->relation);
+			break;
+		case T_TruncateStmt:
+			rvs = list_copy(((TruncateStmt *) stmt)->relations);
+			break;
+		case T_LockStmt:
+			rvs = list_copy(((LockStmt *) stmt)->relations);
+			break;
+		case T_ReindexStmt:
+			if (((ReindexStmt *) stmt)->relation)
+				rvs = list_make1(((ReindexStmt *) stmt)->relation);
+			break;
+		case T_ClusterStmt:
+			if (((ClusterStmt *) stmt)->relation)
+				rvs = list_make1(((ClusterStmt *) stmt)->relation);
+			break;
+		case T_SelectStmt:
+			foreach(lc, ((SelectStmt *) stmt)->fromClause)
+				if (IsA(lfirst(lc), RangeVar))
+					rvs = lappend(rvs, lfirst(lc));
+			break;
+		case T_DropStmt:
+			foreach(lc, ((DropStmt *) stmt)->objects)
+				if (IsA(lfirst(lc), List))
+					rvs = lappend(rvs, makeRangeVarFromNameList(lfirst(lc)));
+			break;
+		default:
+			break;
+	}
+	return rvs;
+}
+
+/*
+ * Who holds a lock on a table that statement names (the statement timed
+ * out waiting): the session with the oldest transaction among them.  A
+ * description for messages and events, or NULL when none is found.
+ */
+char *
+pgm_lock_blocker(const char *statement, int *blocker_pid)
+{
+	List	   *parsed;
+	List	   *relids = NIL;
+	ListCell   *lc;
+	LockData   *locks;
+	int			best = 0;
+	TimestampTz best_start = 0;
+	const char *best_app = "";
+	int			i;
+
+	*blocker_pid = 0;
+	if (statement == NULL || statement[0] == '\0')
+		return NULL;
+	parsed = raw_parser(statement, RAW_PARSE_DEFAULT);
+	if (list_length(parsed) != 1)
+		return NULL;
+	foreach(lc, statement_tables(linitial_node(RawStmt, parsed)->stmt))
+	{
+		RangeVar   *rv = lfirst(lc);
+		Oid			relid = rv ? RangeVarGetRelid(rv, NoLock, true) : InvalidOid;
+
+		if (OidIsValid(relid))
+			relids = lappend_oid(relids, relid);
+	}
+	if (relids == NIL)
+		return NULL;
+	locks = GetLockStatusData();
+	pgstat_clear_backend_activity_snapshot();
+	for (i = 0; i < locks->nelements; i++)
+	{
+		LockInstanceData *inst = &locks->locks[i];
+		int			n = pgstat_fetch_stat_numbackends();
+		int			b;
+
+		if (inst->holdMask == 0 || inst->pid == MyProcPid ||
+			inst->locktag.locktag_type != LOCKTAG_RELATION ||
+			inst->locktag.locktag_field1 != MyDatabaseId ||
+			!list_member_oid(relids, (Oid) inst->locktag.locktag_field2))
+			continue;
+		for (b = 1; b <= n; b++)
+		{
+			LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(b);
+
+			if (local == NULL || local->backendStatus.st_procpid != inst->pid)
+				continue;
+			if (best == 0 || local->backendStatus.st_xact_start_timestamp < best_start)
+			{
+				best = inst->pid;
+				best_start = local->backendStatus.st_xact_start_timestamp;
+				best_app = local->backendStatus.st_appname;
+			}
+		}
+	}
+	if (best == 0)
+		return NULL;
+	*blocker_pid = best;
+	return psprintf("process %d (application \"%s\"), whose transaction has been open since %s",
+					best, best_app, best_start ? timestamptz_to_str(best_start) : "?");
 }

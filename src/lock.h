@@ -50,6 +50,7 @@ typedef struct PgmProgress
 	char	   *direction;
 	TimestampTz step_started;
 	TimestampTz worker_wait;	/* waiting for a worker since, or 0 */
+	int			attempt;		/* the try after lock timeouts (2, ...), or 0 */
 	bool		slot_wait;		/* ... for a slot, before taking the mutex */
 	int			worker;			/* pid of its background worker, or 0 */
 	int			cancelled;		/* pid it cancelled to break a wait cycle */
@@ -69,8 +70,17 @@ extern void pgm_report_worker(int worker_pid, int cancelled_pid,
 							  const char *cancelled_project,
 							  int64 batches, int64 rows);
 extern void pgm_report_done(void);
+extern void pgm_report_attempt(int attempt);
+extern void pgm_report_retry(int attempt);
 extern void pgm_report_aborted(int nest_level, bool report_text);
 extern bool pgm_holds_mutex(int project_key);
+
+/* lock timeouts with retries (see lock.c) */
+extern int	pgm_ddl_lock_timeout;
+extern int	pgm_ddl_lock_retries;
+extern int	pgm_attempt_timeout(int attempt);
+extern int	pgm_attempt_pause(int attempt);
+extern char *pgm_lock_blocker(const char *statement, int *blocker_pid);
 extern List *pgm_read_progress(bool with_holders);
 
 #endif							/* PGM_LOCK_H */

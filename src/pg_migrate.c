@@ -136,6 +136,22 @@ _PG_init(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_migrate.ddl_lock_timeout",
+							"Sets the lock_timeout of every statement of a migration; a revision whose statement times out is tried again.",
+							"0 turns lock timeouts and retries off. A script's own SET lock_timeout wins for its statements.",
+							&pgm_ddl_lock_timeout,
+							500, 0, 3600000,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_migrate.ddl_lock_retries",
+							"Sets how often a revision is tried again after a statement timed out waiting for a lock.",
+							"Each try after the first waits for a pause that grows; the later ones with a longer timeout.",
+							&pgm_ddl_lock_retries,
+							10, 0, 1000,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");
 	RegisterXactCallback(pgm_xact_callback, NULL);
 	RegisterSubXactCallback(pgm_subxact_callback, NULL);

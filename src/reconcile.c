@@ -63,14 +63,18 @@
 #include "lib/stringinfo.h"
 #include "nodes/makefuncs.h"
 #include "parser/analyze.h"
+#include "pgstat.h"
 #include "tcop/pquery.h"
 #include "utils/portal.h"
 #include "parser/parser.h"
+#include "storage/latch.h"
 #include "storage/lmgr.h"
+#include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -80,6 +84,7 @@
 #include "utils/timestamp.h"
 
 #include "compat.h"
+#include "lock.h"
 #include "reconcile.h"
 
 /*
@@ -462,6 +467,30 @@ parse_one(const char *sql)
 	return linitial_node(RawStmt, parsetrees)->stmt;
 }
 
+/* a row of the worker's own, in a transaction of its own */
+static void
+record_as(PgmFailure *who, int number, PgmDirection direction, const char *outcome,
+		  int sqlerrcode, const char *note)
+{
+	PgmFailure	f;
+
+	memcpy(&f, who, sizeof(PgmFailure));
+	f.direction = direction;
+	f.sqlerrcode = sqlerrcode;
+	strlcpy(f.outcome, outcome, sizeof(f.outcome));
+	strlcpy(f.note, note, sizeof(f.note));
+	f.statement = number;
+	f.started = f.finished = GetCurrentTimestamp();
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgm_insert_failure(&f);
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	ereport(LOG,
+			(errmsg("pg_migrate: revision \"%s\" (project \"%s\"), statement %d: %s",
+					who->revision, who->project, number, note)));
+}
+
 static void
 record(PgmFailure *who, int number, const char *note)
 {
@@ -566,4 +595,101 @@ pgm_check_builds(List *statements, const char *revision)
 	}
 	PopActiveSnapshot();
 	CommitTransactionCommand();
+}
+
+/* does this statement SET (or RESET) lock_timeout itself? */
+static bool
+sets_lock_timeout(const char *sql)
+{
+	Node	   *stmt;
+	bool		result = false;
+
+	StartTransactionCommand();
+	stmt = parse_one(sql);
+	if (stmt && IsA(stmt, VariableSetStmt) && ((VariableSetStmt *) stmt)->name &&
+		pg_strcasecmp(((VariableSetStmt *) stmt)->name, "lock_timeout") == 0)
+		result = true;
+	CommitTransactionCommand();
+	return result;
+}
+
+/*
+ * Run a statement of a nontransactional script at top level with the lock
+ * timeout of pg_migrate.ddl_lock_timeout (lock.c), unless the script set
+ * its own (*script_sets); after a timeout, record the try, pause, put
+ * right what the try left (an INVALID index) and run it again, up to
+ * pg_migrate.ddl_lock_retries times.  Returns the rows it processed.
+ */
+uint64
+pgm_run_toplevel_retrying(const char *sql, int number, PgmFailure *who,
+						  bool *script_sets)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	int			attempt;
+
+	if (!*script_sets && sets_lock_timeout(sql))
+		*script_sets = true;
+	for (attempt = 0;; attempt++)
+	{
+		int			timeout = *script_sets ? 0 : pgm_attempt_timeout(attempt);
+		uint64		n = 0;
+		ErrorData  *edata = NULL;
+		char	   *blocker;
+		int			blocker_pid;
+		int			pause;
+
+		if (timeout > 0)
+		{
+			char		ms[32];
+
+			snprintf(ms, sizeof(ms), "%d", timeout);
+			SetConfigOption("lock_timeout", ms, PGC_USERSET, PGC_S_SESSION);
+		}
+		PG_TRY();
+		{
+			n = pgm_run_toplevel(sql);
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			if (timeout == 0 || edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE ||
+				LockTimeout != timeout)
+				PG_RE_THROW();
+			FlushErrorState();
+			AbortCurrentTransaction();
+		}
+		PG_END_TRY();
+		if (edata == NULL)
+			return n;
+
+		/* who held the lock, looked up in a transaction of its own */
+		StartTransactionCommand();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		blocker = pgm_lock_blocker(sql, &blocker_pid);
+		blocker = blocker ? MemoryContextStrdup(cxt, blocker) : NULL;
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		MemoryContextSwitchTo(cxt);
+		if (attempt >= pgm_ddl_lock_retries)
+			ereport(ERROR,
+					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+					 errmsg("revision \"%s\" (project \"%s\") could not take its locks in %d tries",
+							who->revision, who->project, attempt + 1),
+					 blocker ?
+					 errdetail("Statement %d waited %d ms for a lock held by %s.", number, timeout, blocker) :
+					 errdetail("Statement %d waited %d ms for a lock.", number, timeout),
+					 errhint("The statements before it stay done. Retry when the lock is free, or raise pg_migrate.ddl_lock_timeout or pg_migrate.ddl_lock_retries.")));
+		pause = pgm_attempt_pause(attempt + 1);
+		record_as(who, number, who->direction, "retry", ERRCODE_LOCK_NOT_AVAILABLE,
+				  psprintf("try %d of %d timed out after %d ms waiting for a lock at statement %d%s%s; next try in %d ms",
+						   attempt + 1, pgm_ddl_lock_retries + 1, timeout, number,
+						   blocker ? ", held by " : "", blocker ? blocker : "", pause));
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 pause, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+		/* a timed-out CREATE INDEX CONCURRENTLY left an INVALID index */
+		(void) pgm_reconcile_statement(sql, number, who);
+	}
 }

@@ -612,6 +612,8 @@ append_json_lock(StringInfo buf, const char *project)
 		if (prog->batches > 0)
 			appendStringInfo(buf, ", \"batches\": " INT64_FORMAT ", \"rows\": " INT64_FORMAT,
 							 prog->batches, prog->rows);
+		if (prog->attempt > 1)
+			appendStringInfo(buf, ", \"attempt\": %d", prog->attempt);
 		if (prog->worker_wait)
 		{
 			appendStringInfoString(buf, ", \"waiting_for_worker_since\": ");
@@ -658,7 +660,7 @@ pg_migrate_progress(PG_FUNCTION_ARGS)
 		values[4] = CStringGetTextDatum(prog->waiting ? "waiting" :
 										prog->holding ? "holding" :
 										prog->worker_wait ? "waiting for worker" :
-										"running");
+										prog->attempt > 1 ? "retrying" : "running");
 		values[5] = TimestampTzGetDatum(prog->since);
 		nulls[6] = nulls[7] = nulls[8] = nulls[9] = nulls[10] = !running;
 		if (running)

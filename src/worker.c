@@ -395,7 +395,7 @@ int			pgm_batch_max = 100000;
  * goes on where this one stopped.
  */
 static void
-run_batched(PgmWorkerTask *task, const char *sql, int number)
+run_batched(PgmWorkerTask *task, const char *sql, int number, bool *script_sets)
 {
 	int64		runs = 0;
 
@@ -409,7 +409,7 @@ run_batched(PgmWorkerTask *task, const char *sql, int number)
 				 "pg_migrate batch: statement %d, run " INT64_FORMAT ", " INT64_FORMAT " rows so far",
 				 number, runs + 1, (int64) task->rows);
 		pgstat_report_activity(STATE_RUNNING, activity);
-		n = pgm_run_toplevel(sql);
+		n = pgm_run_toplevel_retrying(sql, number, &task->who, script_sets);
 		if (n == 0)
 			return;
 		runs++;
@@ -443,6 +443,7 @@ pgm_worker_main(Datum arg)
 	PgmWorkerTask *task;
 	PgmScriptInfo info;
 	ListCell   *lc;
+	bool		script_sets = false;	/* the script SETs lock_timeout itself */
 
 	task = attach_task(arg, &seg);
 
@@ -491,11 +492,11 @@ pgm_worker_main(Datum arg)
 
 			CHECK_FOR_INTERRUPTS();
 			if (info.batch[number - 1])
-				run_batched(task, sql, number);
+				run_batched(task, sql, number, &script_sets);
 			else if (!pgm_reconcile_statement(sql, number, &task->who))
 			{
 				pgstat_report_activity(STATE_RUNNING, sql);
-				pgm_run_toplevel(sql);
+				(void) pgm_run_toplevel_retrying(sql, number, &task->who, &script_sets);
 			}
 			task->statements_done++;
 		}
