@@ -114,6 +114,9 @@ ALTER TABLE migrate.events DROP CONSTRAINT events_outcome_check,
 	CHECK (outcome IN ('success', 'failure', 'started', 'retry'));
 ALTER TABLE migrate.events ADD COLUMN note text;
 
+/* the restore point created before the command (pg_migrate.restore_points) */
+ALTER TABLE migrate.events ADD COLUMN restore_lsn pg_lsn;
+
 /*
  * progress() shows how far a revision's batched statements got: it is
  * created again with two more columns, for the same roles as before.

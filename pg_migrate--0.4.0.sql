@@ -130,7 +130,8 @@ CREATE TABLE migrate.events (
 	wal_lsn		pg_lsn,
 	trusted_registrant name,
 	fingerprint text,
-	note		text
+	note		text,
+	restore_lsn pg_lsn
 );
 
 CREATE INDEX events_project_started_idx

@@ -15,7 +15,12 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "access/xlog.h"
+#include "access/xlog_internal.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/pg_lsn.h"
 #include "utils/timestamp.h"
 
 #include "audit.h"
@@ -32,8 +37,8 @@ insert_event(const char *project, const char *id, PgmDirection direction,
 			 const char *trusted)
 {
 	PgmOwnerScope os;
-	Datum		values[11];
-	char		nulls[11] = {' ', ' ', ' ', ' ', ' ', ' ', 'n', 'n', 'n', ' ', 'n'};
+	Datum		values[12];
+	char		nulls[12] = {' ', ' ', ' ', ' ', ' ', ' ', 'n', 'n', 'n', ' ', 'n', 'n'};
 	Interval   *duration = palloc0(sizeof(Interval));
 
 	duration->time = finished - started;
@@ -55,6 +60,11 @@ insert_event(const char *project, const char *id, PgmDirection direction,
 	{
 		values[10] = DirectFunctionCall1(namein, CStringGetDatum(trusted));
 		nulls[10] = ' ';
+	}
+	if (!XLogRecPtrIsInvalid(pgm_restore_lsn))
+	{
+		values[11] = LSNGetDatum(pgm_restore_lsn);
+		nulls[11] = ' ';
 	}
 	pgm_connect_spi(&os);
 	values[9] = pgm_caller_name(&os);
@@ -160,4 +170,63 @@ pgm_describe_failure(PgmFailure *f, const char *project, const char *revision,
 					sizeof(f->client_addr));
 	}
 	f->pid = MyProcPid;
+}
+
+/*
+ * Restore points.  With pg_migrate.restore_points on, a named restore
+ * point "pg_migrate:<project>:<revision>" is created before each revision
+ * of apply() and before each atomic command (named after its first
+ * revision), so that recovery_target_name can bring a copy of the cluster
+ * back to just before it; its LSN goes into the command's events
+ * (restore_lsn).  Creating one needs EXECUTE on pg_create_restore_point()
+ * (superusers, or a GRANT) and wal_level replica or logical; without them a
+ * WARNING says so, once per command, and the migration goes on.
+ */
+
+/* GUC: pg_migrate.restore_points */
+bool		pgm_restore_points = false;
+
+/* the LSN of the current command's restore point, or InvalidXLogRecPtr */
+XLogRecPtr	pgm_restore_lsn = InvalidXLogRecPtr;
+
+/* a WARNING was given for the current command */
+static bool restore_point_warned = false;
+
+/* A command starts: no restore point yet, no warning given. */
+void
+pgm_restore_point_reset(void)
+{
+	pgm_restore_lsn = InvalidXLogRecPtr;
+	restore_point_warned = false;
+}
+
+void
+pgm_create_restore_point(const char *project, const char *revision)
+{
+	char		name[MAXFNAMELEN];
+	const char *problem = NULL;
+
+	if (!pgm_restore_points)
+		return;
+	if (pg_proc_aclcheck(F_PG_CREATE_RESTORE_POINT, GetUserId(), ACL_EXECUTE) != ACLCHECK_OK)
+		problem = psprintf("Role \"%s\" may not execute pg_create_restore_point().",
+						   GetUserNameFromId(GetUserId(), false));
+	else if (!XLogIsNeeded())
+		problem = "Restore points need wal_level replica or logical.";
+	if (problem)
+	{
+		if (!restore_point_warned)
+			ereport(WARNING,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("no restore point was created before revision \"%s\" (project \"%s\")",
+							revision, project),
+					 errdetail_internal("%s", problem),
+					 errhint("GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) to the deploying role, or turn pg_migrate.restore_points off.")));
+		restore_point_warned = true;
+		return;
+	}
+	/* at most MAXFNAMELEN - 1 bytes: cut short when the names are long */
+	snprintf(name, sizeof(name), "pg_migrate:%s:%s", project, revision);
+	pgm_restore_lsn = DatumGetLSN(DirectFunctionCall1(pg_create_restore_point,
+													  CStringGetTextDatum(name)));
 }

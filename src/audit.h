@@ -12,6 +12,8 @@
 #ifndef PGM_AUDIT_H
 #define PGM_AUDIT_H
 
+#include "access/xlogdefs.h"
+
 #include "storage.h"
 
 /*
@@ -50,5 +52,11 @@ extern void pgm_describe_failure(PgmFailure *f, const char *project,
 								 const char *revision, PgmDirection direction,
 								 TimestampTz started, ErrorData *edata,
 								 int statement);
+
+/* restore points (audit.c) */
+extern bool pgm_restore_points;
+extern XLogRecPtr pgm_restore_lsn;
+extern void pgm_restore_point_reset(void);
+extern void pgm_create_restore_point(const char *project, const char *revision);
 
 #endif							/* PGM_AUDIT_H */

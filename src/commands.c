@@ -482,7 +482,10 @@ run_command(FunctionCallInfo fcinfo, PgmCommand cmd)
 		TimestampTz since = GetCurrentTimestamp();
 
 		pgm_check_drift_before(project, psprintf("%s()", fname));
+		pgm_restore_point_reset();
+		pgm_create_restore_point(project, state->graph->revs[plan->steps[0].rev].id);
 		run_plan(rsinfo, project, key, state->graph, plan, trust);
+		pgm_restore_point_reset();
 		pgm_bump_state_version(project,
 							   pgm_all_applied(state->graph, plan->new_applied) ?
 							   PGM_COMPLETE_YES : PGM_COMPLETE_NO);
@@ -875,6 +878,7 @@ apply_next(ApplyRun *run)
 	}
 	pgm_attempt_lock_timeout = pgm_attempt_timeout(run->attempt);
 	pgm_report_attempt(run->attempt);
+	pgm_create_restore_point(run->project, id);
 	took = apply_step(run->project, key, run->state->graph, step,
 					  run->done + 1, total, run->trust, run->call_cxt, run->attempt);
 	pgm_attempt_lock_timeout = 0;
@@ -990,6 +994,7 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 		 * no snapshot (see worker.c).
 		 */
 		next_transaction();
+		pgm_restore_point_reset();
 		while (apply_next(&run))
 			;
 		if (SPI_finish() != SPI_OK_FINISH)
@@ -997,6 +1002,7 @@ pg_migrate_apply(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
+		pgm_restore_point_reset();
 		/* a slot waited for but not used (the revision was applied meanwhile) */
 		pgm_release_worker_slot();
 		pgm_report_done();

@@ -152,6 +152,14 @@ _PG_init(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+	DefineCustomBoolVariable("pg_migrate.restore_points",
+							 "Creates a named restore point before each revision of apply() and before each atomic command.",
+							 "Named pg_migrate:<project>:<revision>, for recovery_target_name. Needs EXECUTE on pg_create_restore_point().",
+							 &pgm_restore_points,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");
 	RegisterXactCallback(pgm_xact_callback, NULL);
 	RegisterSubXactCallback(pgm_subxact_callback, NULL);

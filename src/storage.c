@@ -181,15 +181,15 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"INSERT INTO migrate.events (project, revision, direction, started_at, "
 		"duration, outcome, sqlstate, error_message, statement, current_user_name, "
 		"session_user_name, application_name, client_addr, backend_pid, "
-		"transaction_id, wal_lsn, trusted_registrant) "
+		"transaction_id, wal_lsn, trusted_registrant, restore_lsn) "
 		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, SESSION_USER, "
 		"pg_catalog.current_setting('application_name'), "
 		"pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), "
-		"pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn(), $11)",
-		11, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
-		TEXTOID, TEXTOID, INT4OID, NAMEOID, NAMEOID}
+		"pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn(), $11, $12)",
+		12, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
+		TEXTOID, TEXTOID, INT4OID, NAMEOID, NAMEOID, PG_LSNOID}
 	},
-	/* the same before ALTER EXTENSION ... UPDATE TO '0.4.0' ($11 unused) */
+	/* the same before ALTER EXTENSION ... UPDATE TO '0.4.0' ($11, $12 unused) */
 	[Q_INSERT_EVENT_0_3] = {
 		"INSERT INTO migrate.events (project, revision, direction, started_at, "
 		"duration, outcome, sqlstate, error_message, statement, current_user_name, "
@@ -199,8 +199,8 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"pg_catalog.current_setting('application_name'), "
 		"pg_catalog.inet_client_addr(), pg_catalog.pg_backend_pid(), "
 		"pg_catalog.pg_current_xact_id(), pg_catalog.pg_current_wal_insert_lsn())",
-		11, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
-		TEXTOID, TEXTOID, INT4OID, NAMEOID, NAMEOID}
+		12, {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INTERVALOID, TEXTOID,
+		TEXTOID, TEXTOID, INT4OID, NAMEOID, NAMEOID, PG_LSNOID}
 	},
 	/*
 	 * A row a background worker writes for another session: the failure

@@ -24,7 +24,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
-SELECT plan(373);
+SELECT plan(374);
 
 -- The extension and its schema.
 SELECT has_extension('pg_catalog', 'pg_migrate', 'extension pg_migrate is installed with schema pg_catalog (the control file''s schema)');
@@ -158,7 +158,7 @@ SELECT col_not_null('migrate', 'applied', 'applied_via', 'migrate.applied.applie
 SELECT col_default_is('migrate', 'applied', 'applied_via', 'up'::text, 'migrate.applied.applied_via defaults to up');
 
 -- migrate.events
-SELECT columns_are('migrate', 'events', ARRAY['event_id', 'project', 'revision', 'direction', 'started_at', 'duration', 'outcome', 'sqlstate', 'error_message', 'statement', 'current_user_name', 'session_user_name', 'application_name', 'client_addr', 'backend_pid', 'transaction_id', 'wal_lsn', 'trusted_registrant', 'fingerprint', 'note'], 'migrate.events has exactly the columns event_id, project, revision, direction, started_at, duration, outcome, sqlstate, error_message, statement, current_user_name, session_user_name, application_name, client_addr, backend_pid, transaction_id, wal_lsn, trusted_registrant, fingerprint, note');
+SELECT columns_are('migrate', 'events', ARRAY['event_id', 'project', 'revision', 'direction', 'started_at', 'duration', 'outcome', 'sqlstate', 'error_message', 'statement', 'current_user_name', 'session_user_name', 'application_name', 'client_addr', 'backend_pid', 'transaction_id', 'wal_lsn', 'trusted_registrant', 'fingerprint', 'note', 'restore_lsn'], 'migrate.events has exactly the columns event_id, project, revision, direction, started_at, duration, outcome, sqlstate, error_message, statement, current_user_name, session_user_name, application_name, client_addr, backend_pid, transaction_id, wal_lsn, trusted_registrant, fingerprint, note, restore_lsn');
 SELECT col_type_is('migrate', 'events', 'event_id', 'bigint', 'migrate.events.event_id is bigint');
 SELECT col_not_null('migrate', 'events', 'event_id', 'migrate.events.event_id is NOT NULL');
 SELECT col_default_is('migrate', 'events', 'event_id', 'nextval(''migrate.events_event_id_seq''::regclass)'::text, 'migrate.events.event_id defaults to nextval(''migrate.events_event_id_seq''::regclass)');
@@ -217,6 +217,7 @@ SELECT col_type_is('migrate', 'events', 'fingerprint', 'text', 'migrate.events.f
 SELECT col_is_null('migrate', 'events', 'fingerprint', 'migrate.events.fingerprint may be NULL');
 SELECT col_type_is('migrate', 'events', 'note', 'text', 'migrate.events.note is text');
 SELECT col_is_null('migrate', 'events', 'note', 'migrate.events.note may be NULL');
+SELECT col_type_is('migrate', 'events', 'restore_lsn', 'pg_lsn', 'migrate.events.restore_lsn is pg_lsn');
 
 -- migrate.grants
 SELECT columns_are('migrate', 'grants', ARRAY['role', 'project', 'access', 'granted_at', 'granted_by'], 'migrate.grants has exactly the columns role, project, access, granted_at, granted_by');
