@@ -531,7 +531,7 @@ pg_migrate_stamp(PG_FUNCTION_ARGS)
 static TimeOffset
 apply_step(const char *project, int project_key, PgmGraph *graph,
 		   PgmStep *step, int stepno, int nsteps, bool trust,
-		   MemoryContext call_cxt, int attempt)
+		   MemoryContext call_cxt, int attempt, int *pause_out)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -575,26 +575,20 @@ apply_step(const char *project, int project_key, PgmGraph *graph,
 		 */
 		if (pgm_lock_timed_out(edata, &blocker, &blocker_pid, &text))
 		{
+			ErrorData  *final = NULL;
+			int			pause;
+
+			MemoryContextSwitchTo(call_cxt);
+			pause = pgm_lock_retry(project, rev, step->direction, attempt, started, edata,
+								   statement, &final);
 			MemoryContextSwitchTo(cxt);
-			PG_TRY();
-			{
-				pgm_lock_retry(project, rev, step->direction, attempt, started, edata,
-							   statement);
-			}
-			PG_CATCH();
-			{
-				MemoryContextSwitchTo(call_cxt);
-				edata = CopyErrorData();
-				FlushErrorState();
-				statement = pgm_current_statement;
-			}
-			PG_END_TRY();
-			if (edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE &&
-				attempt < pgm_ddl_lock_retries)
+			if (final == NULL)
 			{
 				CurrentResourceOwner = owner;
+				*pause_out = pause;
 				return -2;
 			}
+			edata = final;
 		}
 
 		ereport(LOG,
@@ -815,6 +809,7 @@ apply_next(ApplyRun *run)
 	int			total;
 	TimeOffset	took;
 	TimestampTz since;
+	int			pause = 0;
 
 	MemoryContextReset(run->step_cxt);
 	MemoryContextSwitchTo(run->step_cxt);
@@ -878,16 +873,22 @@ apply_next(ApplyRun *run)
 	}
 	pgm_attempt_lock_timeout = pgm_attempt_timeout(run->attempt);
 	pgm_report_attempt(run->attempt);
-	pgm_create_restore_point(run->project, id);
+	if (run->attempt == 0)
+		pgm_create_restore_point(run->project, id);
 	took = apply_step(run->project, key, run->state->graph, step,
-					  run->done + 1, total, run->trust, run->call_cxt, run->attempt);
+					  run->done + 1, total, run->trust, run->call_cxt, run->attempt,
+					  &pause);
 	pgm_attempt_lock_timeout = 0;
 	pgm_report_attempt(0);
 	if (took == -2)
 	{
-		/* the try is recorded; the next one in a transaction of its own */
+		/*
+		 * The try is recorded; pause without the mutex (committed), then
+		 * the next try in a transaction of its own.
+		 */
 		run->attempt++;
 		next_transaction();
+		pgm_lock_retry_pause(pause);
 		return true;
 	}
 	if (took < 0)

@@ -58,9 +58,21 @@ typedef struct RunErrorArg
 /* the lock_timeout pg_migrate sets for the current try, 0 for none */
 int			pgm_attempt_lock_timeout = 0;
 
-/* a lock timeout of a statement: the timeout in force, and the statement */
+/*
+ * A lock timeout of a statement: the timeout in force, and the statement
+ * (in TopMemoryContext).  Cleared before each try.
+ */
 static int	lock_timeout_at_error = -1;
-static char timed_out_statement[4096];
+static char *timed_out_statement = NULL;
+
+static void
+clear_timed_out(void)
+{
+	lock_timeout_at_error = -1;
+	if (timed_out_statement)
+		pfree(timed_out_statement);
+	timed_out_statement = NULL;
+}
 
 static void
 run_error_callback(void *arg)
@@ -68,11 +80,11 @@ run_error_callback(void *arg)
 	RunErrorArg *a = (RunErrorArg *) arg;
 	int			position = geterrposition();
 
-	if (geterrcode() == ERRCODE_LOCK_NOT_AVAILABLE)
+	if (geterrcode() == ERRCODE_LOCK_NOT_AVAILABLE && a->statement)
 	{
+		clear_timed_out();
 		lock_timeout_at_error = LockTimeout;
-		strlcpy(timed_out_statement, a->statement ? a->statement : "",
-				sizeof(timed_out_statement));
+		timed_out_statement = MemoryContextStrdup(TopMemoryContext, a->statement);
 	}
 
 	if (position > 0 && a->statement)
@@ -128,7 +140,7 @@ pgm_run_script(const char *project, const char *revision, const char *script)
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	/* the try's lock timeout (lock.c); a SET of the script's own wins */
-	lock_timeout_at_error = -1;
+	clear_timed_out();
 	if (pgm_attempt_lock_timeout > 0)
 	{
 		char		ms[32];
@@ -302,23 +314,28 @@ pgm_lock_timed_out(ErrorData *edata, char **blocker, int *blocker_pid,
 	*blocker = NULL;
 	*blocker_pid = 0;
 	*statement = timed_out_statement;
+	/* a timeout's error comes from ProcessInterrupts(), NOWAIT's does not */
 	if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE || pgm_attempt_lock_timeout <= 0 ||
-		lock_timeout_at_error != pgm_attempt_lock_timeout)
+		lock_timeout_at_error != pgm_attempt_lock_timeout || timed_out_statement == NULL ||
+		edata->funcname == NULL || strcmp(edata->funcname, "ProcessInterrupts") != 0)
 		return false;
 	*blocker = pgm_lock_blocker(timed_out_statement, blocker_pid);
 	return true;
 }
 
 /*
- * A try of a step timed out on a lock: record it (an event with outcome
- * 'retry' in the current transaction, naming the blocker), show it in the
- * progress and pause before the next try; or, when no try is left, raise
- * the error that names the blocker (pgm_current_statement set to its
- * statement).
+ * A try of a step timed out on a lock (pgm_lock_timed_out()): record it as
+ * an event with outcome 'retry' (in the current transaction) naming the
+ * blocker, show it in the progress, and return the pause before the next
+ * try (the caller pauses).  PGM_RETRY_EXHAUSTED when no try is left, and
+ * PGM_RETRY_DEADLOCK when the blocker waits for this session itself (the
+ * deadlock detector would not get to see it within a short lock timeout):
+ * then *final holds the error to raise, naming the blocker.
  */
-void
+int
 pgm_lock_retry(const char *project, PgmRevision *rev, PgmDirection direction,
-			   int attempt, TimestampTz started, ErrorData *edata, int statement)
+			   int attempt, TimestampTz started, ErrorData *edata, int statement,
+			   ErrorData **final)
 {
 	char	   *blocker;
 	int			blocker_pid;
@@ -326,21 +343,30 @@ pgm_lock_retry(const char *project, PgmRevision *rev, PgmDirection direction,
 	int			timeout = pgm_attempt_lock_timeout;
 	PgmFailure	f;
 	int			pause;
+	bool		deadlock;
 
 	(void) pgm_lock_timed_out(edata, &blocker, &blocker_pid, &text);
-	if (attempt >= pgm_ddl_lock_retries)
+	deadlock = blocker_pid != 0 && pgm_waits_for_me(blocker_pid);
+	if (attempt >= pgm_ddl_lock_retries || deadlock)
 	{
-		pgm_attempt_lock_timeout = 0;
-		pgm_report_attempt(0);
-		pgm_current_statement = statement;
-		ereport(ERROR,
-				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-				 errmsg("revision \"%s\" (project \"%s\") could not take its locks in %d tries",
-						rev->id, project, attempt + 1),
-				 blocker ?
-				 errdetail("Statement %d waited %d ms for a lock held by %s.", statement, timeout, blocker) :
-				 errdetail("Statement %d waited %d ms for a lock.", statement, timeout),
-				 errhint("Nothing of the revision stays applied. Retry when the lock is free, or raise pg_migrate.ddl_lock_timeout or pg_migrate.ddl_lock_retries.")));
+		ErrorData  *e = palloc0(sizeof(ErrorData));
+
+		memcpy(e, edata, sizeof(ErrorData));
+		e->sqlerrcode = deadlock ? ERRCODE_T_R_DEADLOCK_DETECTED : ERRCODE_LOCK_NOT_AVAILABLE;
+		e->message = deadlock ?
+			psprintf("revision \"%s\" (project \"%s\") waits for a session that waits for this command",
+					 rev->id, project) :
+			psprintf("revision \"%s\" (project \"%s\") could not take its locks in %d tries",
+					 rev->id, project, attempt + 1);
+		e->detail = blocker ?
+			psprintf("Statement %d waited %d ms for a lock held by %s.", statement, timeout, blocker) :
+			psprintf("Statement %d waited %d ms for a lock.", statement, timeout);
+		e->hint = deadlock ?
+			pstrdup("That session waits for a lock this command took in an earlier revision. Nothing of the command stays applied; deploy with CALL migrate.apply() to release each revision's locks before the next.") :
+			pstrdup("Nothing of the revision stays applied. Retry when the lock is free, or raise pg_migrate.ddl_lock_timeout or pg_migrate.ddl_lock_retries.");
+		e->context = NULL;
+		*final = e;
+		return deadlock ? PGM_RETRY_DEADLOCK : PGM_RETRY_EXHAUSTED;
 	}
 	pause = pgm_attempt_pause(attempt + 1);
 	pgm_describe_failure(&f, project, rev->id, direction, started, edata, statement);
@@ -354,6 +380,13 @@ pgm_lock_retry(const char *project, PgmRevision *rev, PgmDirection direction,
 			(errmsg("pg_migrate: revision \"%s\" (project \"%s\"): %s",
 					rev->id, project, f.note)));
 	pgm_report_retry(attempt + 1);
+	return pause;
+}
+
+/* Pause before the next try. */
+void
+pgm_lock_retry_pause(int pause)
+{
 	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 					 pause, PG_WAIT_EXTENSION);
 	ResetLatch(MyLatch);
@@ -379,6 +412,8 @@ pgm_run_step_retrying(const char *project, int project_key, PgmGraph *graph,
 	for (attempt = 0; !done; attempt++)
 	{
 		TimestampTz try_started = GetCurrentTimestamp();
+		volatile int pause = 0;
+		ErrorData  *volatile final = NULL;
 
 		pgm_attempt_lock_timeout = pgm_attempt_timeout(attempt);
 		pgm_report_attempt(attempt);
@@ -408,11 +443,30 @@ pgm_run_step_retrying(const char *project, int project_key, PgmGraph *graph,
 				pgm_current_statement = statement;
 				ReThrowError(edata);
 			}
-			pgm_lock_retry(project, &graph->revs[step->rev], step->direction, attempt,
-						   try_started, edata, statement);
+			pause = pgm_lock_retry(project, &graph->revs[step->rev], step->direction,
+								   attempt, try_started, edata, statement,
+								   (ErrorData **) &final);
+			pgm_current_statement = statement;
 		}
 		PG_END_TRY();
+		if (final)
+		{
+			pgm_attempt_lock_timeout = 0;
+			pgm_report_attempt(0);
+			ReThrowError(final);
+		}
+		if (!done)
+			pgm_lock_retry_pause(pause);
 	}
 	pgm_attempt_lock_timeout = 0;
 	pgm_report_attempt(0);
+}
+
+/* A transaction ends: no try of pg_migrate's is going on any more. */
+void
+pgm_lock_retry_reset(void)
+{
+	pgm_attempt_lock_timeout = 0;
+	pgm_report_attempt(0);
+	clear_timed_out();
 }

@@ -27,9 +27,14 @@ extern void pgm_run_script(const char *project, const char *revision,
 extern int	pgm_attempt_lock_timeout;
 extern bool pgm_lock_timed_out(ErrorData *edata, char **blocker, int *blocker_pid,
 							   const char **statement);
-extern void pgm_lock_retry(const char *project, PgmRevision *rev,
+#define PGM_RETRY_EXHAUSTED	(-1)
+#define PGM_RETRY_DEADLOCK	(-2)
+extern int	pgm_lock_retry(const char *project, PgmRevision *rev,
 						   PgmDirection direction, int attempt,
-						   TimestampTz started, ErrorData *edata, int statement);
+						   TimestampTz started, ErrorData *edata, int statement,
+						   ErrorData **final);
+extern void pgm_lock_retry_pause(int pause);
+extern void pgm_lock_retry_reset(void);
 extern void pgm_run_step_retrying(const char *project, int project_key,
 								  PgmGraph *graph, PgmStep *step, int stepno,
 								  int nsteps, bool trust, TimestampTz *started,

@@ -76,6 +76,7 @@
 #include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/backend_status.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
@@ -745,7 +746,25 @@ pgm_lock_blocker(const char *statement, int *blocker_pid)
 	*blocker_pid = 0;
 	if (statement == NULL || statement[0] == '\0')
 		return NULL;
-	parsed = raw_parser(statement, RAW_PARSE_DEFAULT);
+	/* split as at registration; a statement it cannot parse names no one */
+	{
+		MemoryContext cxt = CurrentMemoryContext;
+		bool		saved = standard_conforming_strings;
+
+		standard_conforming_strings = true;
+		PG_TRY();
+		{
+			parsed = raw_parser(statement, RAW_PARSE_DEFAULT);
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(cxt);
+			FlushErrorState();
+			parsed = NIL;
+		}
+		PG_END_TRY();
+		standard_conforming_strings = saved;
+	}
 	if (list_length(parsed) != 1)
 		return NULL;
 	foreach(lc, statement_tables(linitial_node(RawStmt, parsed)->stmt))
@@ -790,4 +809,20 @@ pgm_lock_blocker(const char *statement, int *blocker_pid)
 	*blocker_pid = best;
 	return psprintf("process %d (application \"%s\"), whose transaction has been open since %s",
 					best, best_app, best_start ? timestamptz_to_str(best_start) : "?");
+}
+
+/* Does process pid wait for a lock this backend holds? */
+bool
+pgm_waits_for_me(int pid)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(DirectFunctionCall1(pg_blocking_pids,
+															  Int32GetDatum(pid)));
+	int			n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	int		   *pids = (int *) ARR_DATA_PTR(arr);
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] == MyProcPid)
+			return true;
+	return false;
 }

@@ -81,6 +81,7 @@ extern int	pgm_ddl_lock_retries;
 extern int	pgm_attempt_timeout(int attempt);
 extern int	pgm_attempt_pause(int attempt);
 extern char *pgm_lock_blocker(const char *statement, int *blocker_pid);
+extern bool pgm_waits_for_me(int pid);
 extern List *pgm_read_progress(bool with_holders);
 
 #endif							/* PGM_LOCK_H */

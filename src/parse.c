@@ -62,8 +62,8 @@ option_true(List *options, const char *name, bool if_absent)
  * Would PostgreSQL refuse this statement inside a transaction block or a
  * function?  Returns the statement's name for messages, or NULL.
  */
-static const char *
-nontransactional_statement(Node *stmt)
+const char *
+pgm_statement_nontransactional(Node *stmt)
 {
 	switch (nodeTag(stmt))
 	{
@@ -283,7 +283,7 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 							which, revision, n),
 					 errdetail("A migration runs inside the server, where there is no client to copy from or to."),
 					 errhint("Use INSERT statements, or COPY from a server-side file.")));
-		what = nontransactional_statement(stmt);
+		what = pgm_statement_nontransactional(stmt);
 		if (what != NULL)
 			info->exec_class = PGM_EXEC_NONTRANSACTIONAL;
 		if (keep_statements)

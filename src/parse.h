@@ -28,6 +28,7 @@ typedef struct PgmScriptInfo
 	int		   *lens;			/* script, as the parser splits it */
 } PgmScriptInfo;
 
+extern const char *pgm_statement_nontransactional(Node *stmt);
 extern void pgm_parse_script(const char *script, const char *revision,
 							 const char *which, bool keep_statements,
 							 PgmScriptInfo *info);

@@ -23,6 +23,7 @@
 
 #include "access.h"
 #include "compat.h"
+#include "execute.h"
 #include "lock.h"
 #include "snapshot.h"
 #include "worker.h"
@@ -172,6 +173,8 @@ pgm_xact_callback(XactEvent event, void *arg)
 	{
 		pgm_in_migration = false;
 		pgm_report_aborted(1, false);
+		pgm_lock_retry_reset();
+		pgm_restore_point_reset();
 	}
 }
 

@@ -84,6 +84,7 @@
 #include "utils/timestamp.h"
 
 #include "compat.h"
+#include "parse.h"
 #include "lock.h"
 #include "reconcile.h"
 
@@ -597,15 +598,22 @@ pgm_check_builds(List *statements, const char *revision)
 	CommitTransactionCommand();
 }
 
-/* does this statement SET (or RESET) lock_timeout itself? */
+/*
+ * Does this statement SET (or RESET) lock_timeout itself?  Does it wait
+ * only harmlessly (*concurrent): the statements PostgreSQL refuses in a
+ * transaction block (CREATE INDEX CONCURRENTLY, VACUUM, ...) wait for old
+ * snapshots or take locks that no application query queues behind, so
+ * they get no lock timeout of pg_migrate's.
+ */
 static bool
-sets_lock_timeout(const char *sql)
+sets_lock_timeout(const char *sql, bool *concurrent)
 {
 	Node	   *stmt;
 	bool		result = false;
 
 	StartTransactionCommand();
 	stmt = parse_one(sql);
+	*concurrent = stmt != NULL && pgm_statement_nontransactional(stmt) != NULL;
 	if (stmt && IsA(stmt, VariableSetStmt) && ((VariableSetStmt *) stmt)->name &&
 		pg_strcasecmp(((VariableSetStmt *) stmt)->name, "lock_timeout") == 0)
 		result = true;
@@ -616,9 +624,10 @@ sets_lock_timeout(const char *sql)
 /*
  * Run a statement of a nontransactional script at top level with the lock
  * timeout of pg_migrate.ddl_lock_timeout (lock.c), unless the script set
- * its own (*script_sets); after a timeout, record the try, pause, put
- * right what the try left (an INVALID index) and run it again, up to
- * pg_migrate.ddl_lock_retries times.  Returns the rows it processed.
+ * its own (*script_sets) or the statement waits harmlessly; after a
+ * timeout, record the try, pause, and run it again, up to
+ * pg_migrate.ddl_lock_retries times.  The session's lock_timeout is back
+ * afterwards.  Returns the rows it processed.
  */
 uint64
 pgm_run_toplevel_retrying(const char *sql, int number, PgmFailure *who,
@@ -626,12 +635,15 @@ pgm_run_toplevel_retrying(const char *sql, int number, PgmFailure *who,
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	int			attempt;
+	bool		concurrent;
+	char	   *session_timeout;
 
-	if (!*script_sets && sets_lock_timeout(sql))
+	if (sets_lock_timeout(sql, &concurrent))
 		*script_sets = true;
+	session_timeout = pstrdup(GetConfigOption("lock_timeout", false, false));
 	for (attempt = 0;; attempt++)
 	{
-		int			timeout = *script_sets ? 0 : pgm_attempt_timeout(attempt);
+		int			timeout = *script_sets || concurrent ? 0 : pgm_attempt_timeout(attempt);
 		uint64		n = 0;
 		ErrorData  *edata = NULL;
 		char	   *blocker;
@@ -653,13 +665,23 @@ pgm_run_toplevel_retrying(const char *sql, int number, PgmFailure *who,
 		{
 			MemoryContextSwitchTo(cxt);
 			edata = CopyErrorData();
+			/* only a lock timeout of pg_migrate's (not NOWAIT, not the script's) */
 			if (timeout == 0 || edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE ||
-				LockTimeout != timeout)
+				LockTimeout != timeout || edata->funcname == NULL ||
+				strcmp(edata->funcname, "ProcessInterrupts") != 0)
+			{
+				if (timeout > 0)
+					SetConfigOption("lock_timeout", session_timeout, PGC_USERSET, PGC_S_SESSION);
 				PG_RE_THROW();
+			}
 			FlushErrorState();
 			AbortCurrentTransaction();
+			/* the abort ended the migration's flag (pg_migrate.c) */
+			pgm_in_migration = true;
 		}
 		PG_END_TRY();
+		if (timeout > 0)
+			SetConfigOption("lock_timeout", session_timeout, PGC_USERSET, PGC_S_SESSION);
 		if (edata == NULL)
 			return n;
 
@@ -689,7 +711,5 @@ pgm_run_toplevel_retrying(const char *sql, int number, PgmFailure *who,
 						 pause, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
-		/* a timed-out CREATE INDEX CONCURRENTLY left an INVALID index */
-		(void) pgm_reconcile_statement(sql, number, who);
 	}
 }

@@ -16,6 +16,8 @@
 #    nontransactional revision): the tries are committed events.
 # 3. A reader that outlasts every try: one error (55P03) naming it,
 #    nothing of the revision applied, the failure recorded.
+# 4. A NOWAIT failure is not tried again; a blocker that waits for the
+#    command itself stops it at once (40P01).
 
 use strict;
 use warnings;
@@ -163,5 +165,41 @@ is(query(q{SELECT sqlstate FROM migrate.events WHERE project = 'D' AND outcome =
 	'the failure is recorded');
 query("SELECT pg_cancel_backend($reader_pid)");
 wait_exit($reader, time + 30);
+
+# ---------------------------------------------------------------------------
+# 4. Not a lock timeout of pg_migrate's: a NOWAIT that fails is not tried
+# again.  A blocker that waits for a lock this command took in an earlier
+# revision (a deadlock the detector would not see within a short lock
+# timeout) stops the command at once with 40P01 naming it.
+
+query(q{
+CREATE TABLE u (x int);
+SELECT migrate.revision('e1', 'LOCK TABLE t IN ACCESS EXCLUSIVE MODE NOWAIT', 'SELECT 1', project => 'E');
+SELECT migrate.revision('f1', 'ALTER TABLE u ADD COLUMN f int', 'ALTER TABLE u DROP COLUMN f', project => 'F');
+SELECT migrate.revision('f2', 'ALTER TABLE t ADD COLUMN f int', 'ALTER TABLE t DROP COLUMN f', '{f1}',
+	project => 'F');
+});
+$reader = start_reader(3);
+($ret, $out, $err) = $node->psql('postgres', q{SELECT count(*) FROM migrate.upgrade('heads', 'E')},
+	extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+like($err, qr/ERROR:  55P03: could not obtain lock on relation "t"/, 'NOWAIT fails as it is');
+is(query(q{SELECT count(*) FROM migrate.events WHERE project = 'E' AND outcome = 'retry'}), '0',
+	'and is not tried again');
+wait_exit($reader, time + 30);
+
+my $blocker = start_psql($node, 'blocker', 60, q{SET deadlock_timeout = '20s'}, 'BEGIN',
+	'SELECT count(*) FROM t', 'SELECT pg_sleep(1)', 'SELECT count(*) FROM u', 'COMMIT');
+wait_until(q{EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'blocker' AND wait_event = 'PgSleep')});
+my $blocker_pid = query(q{SELECT pid FROM pg_stat_activity WHERE application_name = 'blocker'});
+$t0 = time;
+($ret, $out, $err) = $node->psql('postgres', q{SELECT count(*) FROM migrate.upgrade('heads', 'F')},
+	extra_params => [ '-v', 'VERBOSITY=verbose' ], timeout => 60);
+$took = time - $t0;
+like($err, qr/ERROR:  40P01: revision "f2" \(project "F"\) waits for a session that waits for this command/,
+	'a blocker waiting for the command itself: 40P01');
+like($err, qr/DETAIL:  Statement 1 waited \d+ ms for a lock held by process $blocker_pid/, '... naming it');
+ok($took < 8, sprintf('without waiting through every try (%.1f s)', $took));
+ok(wait_exit($blocker, time + 30), 'the blocker went on');
+is(query(q{SELECT count(*) FROM migrate.applied WHERE project = 'F'}), '0', 'nothing of F applied');
 
 done_testing();
