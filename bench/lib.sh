@@ -18,6 +18,7 @@
 #   median, minimum, maximum    of numbers on stdin, one a line
 #   median_exact                median without rounding
 #   ratio A B                   A / B with two decimals ("-" if B is 0)
+#   latency_stats FILE          "max p99 median over_1s count" of ms, one a line
 #   fit_exponent                least-squares slope of log(y) on log(x) of
 #                               "x y" lines on stdin
 #   md_row CELL..., md_sep N    markdown table rows, cells padded
@@ -76,6 +77,17 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 median_exact() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 minimum() { sort -n | head -n 1; }
 maximum() { sort -n | tail -n 1; }
+
+# latency_stats FILE: of latencies in ms, one a line: the maximum, the
+# 99th percentile, the median, how many exceed 1 s, and how many there are.
+latency_stats() {
+	printf '%s %s %s %s %s\n' \
+		"$(maximum <"$1")" \
+		"$(sort -g "$1" | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }')" \
+		"$(median_exact <"$1")" \
+		"$(awk '$1 > 1000 { n++ } END { print n + 0 }' "$1")" \
+		"$(wc -l <"$1")"
+}
 
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f\n", a / b }'

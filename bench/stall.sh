@@ -90,13 +90,9 @@ run() {
 	wait "$app" || true
 	cat "$WORK"/app_"$name".* | awk '{ print $3 / 1000 }' >"$WORK/lat_$name.txt"
 	rm -f "$WORK"/app_"$name".*
-	printf '%s %s %s %s %s %s\n' \
+	printf '%s %s\n' \
 		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')" \
-		"$(maximum <"$WORK/lat_$name.txt")" \
-		"$(sort -g "$WORK/lat_$name.txt" | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }')" \
-		"$(median_exact <"$WORK/lat_$name.txt")" \
-		"$(awk '$1 > 1000 { n++ } END { print n + 0 }' "$WORK/lat_$name.txt")" \
-		"$(wc -l <"$WORK/lat_$name.txt")"
+		"$(latency_stats "$WORK/lat_$name.txt")"
 	q postgres "DROP DATABASE $db WITH (FORCE)" >/dev/null
 }
 

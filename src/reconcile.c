@@ -495,22 +495,7 @@ record_as(PgmFailure *who, int number, PgmDirection direction, const char *outco
 static void
 record(PgmFailure *who, int number, const char *note)
 {
-	PgmFailure	f;
-
-	memcpy(&f, who, sizeof(PgmFailure));
-	f.direction = PGM_RECONCILE;
-	strlcpy(f.outcome, "success", sizeof(f.outcome));
-	strlcpy(f.note, note, sizeof(f.note));
-	f.statement = number;
-	f.started = f.finished = GetCurrentTimestamp();
-	StartTransactionCommand();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	pgm_insert_failure(&f);
-	PopActiveSnapshot();
-	CommitTransactionCommand();
-	ereport(LOG,
-			(errmsg("pg_migrate: revision \"%s\" (project \"%s\"), statement %d: %s",
-					who->revision, who->project, number, note)));
+	record_as(who, number, PGM_RECONCILE, "success", 0, note);
 }
 
 /*
