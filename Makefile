@@ -9,12 +9,15 @@ OBJS = \
 	src/core/checksum.o \
 	src/core/graph.o \
 	src/core/ids.o \
+	src/core/lint.o \
 	src/core/plan.o \
 	src/core/script.o \
 	src/core/target.o \
 	src/core/text.o \
 	src/commands.o \
 	src/execute.o \
+	src/lint.o \
+	src/lint_sql.o \
 	src/lock.o \
 	src/parse.o \
 	src/pg_migrate.o \
@@ -59,18 +62,20 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # PGXS tracks no header dependencies: every module includes these
-$(OBJS): $(wildcard $(srcdir)/src/*.h) src/core/pgm_core.h src/core/core_int.h $(wildcard src/compat.h)
+$(OBJS): $(wildcard $(srcdir)/src/*.h) src/core/pgm_core.h src/core/pgm_lint.h src/core/core_int.h $(wildcard src/compat.h)
 
 # The pg_migrate client: C and libpq, installed next to psql.  The rules it
 # shares with the extension (src/core) are compiled a second time as
 # frontend code, over PostgreSQL's libpgcommon and libpgport (SHA-256
 # through libcrypto, strong random numbers).
 CLIENT_CORE_OBJS = client/core_ids.o client/core_checksum.o client/core_graph.o \
-	client/core_target.o client/core_plan.o client/core_script.o client/core_text.o
+	client/core_target.o client/core_plan.o client/core_script.o client/core_text.o \
+	client/core_lint.o
 CLIENT_OBJS = client/main.o client/cmd_push.o client/cmd_run.o client/cmd_read.o client/cmd_check.o \
 	client/cmd_files.o client/util.o client/files.o client/db.o client/import.o \
 	client/import_dbmate.o client/import_golang.o client/import_flyway.o \
 	client/import_sqitch.o client/import_alembic.o client/offline.o client/classify.o \
+	client/cmd_lint.o client/lint_extract.o \
 	$(CLIENT_CORE_OBJS) client/pg_query.o
 EXTRA_CLEAN += $(CLIENT_OBJS) client/pg_migrate client/pg_query_all.o
 
@@ -78,10 +83,10 @@ all: client/pg_migrate
 client: client/pg_migrate
 .PHONY: client install-client uninstall-client
 
-client/%.o: client/%.c client/pgm.h client/cmd.h client/import_int.h src/core/pgm_core.h
+client/%.o: client/%.c client/pgm.h client/cmd.h client/import_int.h client/pgq.h src/core/pgm_core.h src/core/pgm_lint.h
 	$(CC) $(CFLAGS) -DFRONTEND -I$(srcdir)/client -I$(srcdir)/src/core -I$(includedir) -I$(includedir_server) -I$(includedir)/internal -c $< -o $@
 
-client/core_%.o: src/core/%.c src/core/pgm_core.h src/core/core_int.h
+client/core_%.o: src/core/%.c src/core/pgm_core.h src/core/pgm_lint.h src/core/core_int.h
 	$(CC) $(CFLAGS) -DFRONTEND -I$(srcdir)/src/core -I$(includedir_server) -c $< -o $@
 
 # libpg_query (Debian's libpg-query-dev: PostgreSQL's parser for frontend

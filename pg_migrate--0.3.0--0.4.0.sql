@@ -396,7 +396,8 @@ BEGIN
 							  'migrate.status_json(text), migrate.plan(text, text), '
 							  'migrate.progress(), migrate.has_access(text, text), '
 							  'migrate.schema_snapshot(text), migrate.drift(text), '
-							  'migrate.schema_diff(jsonb, jsonb) TO %s', role);
+							  'migrate.schema_diff(jsonb, jsonb), '
+							  'migrate.lint(text, text[], boolean) TO %s', role);
 	IF access = 'deploy' THEN
 		EXECUTE pg_catalog.format('GRANT SELECT (up_script, down_script) ON migrate.revisions TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION '
@@ -408,7 +409,8 @@ BEGIN
 								  'migrate.record_step(text, text, text, text), '
 								  'migrate.show(text, text), migrate.script(text, text, boolean), '
 								  'migrate.accept_schema(text), migrate.set_scope(text, text[]), '
-								  'migrate.verify(text, text, boolean) TO %s', role);
+								  'migrate.verify(text, text, boolean), '
+								  'migrate.lint_revision(text, text), migrate.lint_ignores(text) TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text, boolean) TO %s', role);
 	END IF;
 END;
@@ -473,6 +475,46 @@ REVOKE ALL ON FUNCTION migrate.grant_access(regrole, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.grant_deploy(regrole, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.grant_monitor(regrole, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.revoke_access(regrole, text) FROM PUBLIC;
+
+/* plan() counts each step's lint findings; the linter's functions */
+DROP FUNCTION migrate.plan(text, text);
+CREATE FUNCTION migrate.plan(target text DEFAULT 'heads',
+							 project text DEFAULT 'default')
+RETURNS TABLE (step integer, revision text, direction text,
+			   execution text, statements integer, message text,
+			   findings integer)
+AS 'MODULE_PATHNAME', 'pg_migrate_plan'
+LANGUAGE C STABLE;
+
+/*
+ * The linter: the findings of a script (after the scripts in preceding,
+ * which create what it may use; catalog => false gives what the client
+ * finds offline), of a registered revision's up script, and every
+ * "-- migrate:lint-ignore" annotation of a project with its reason.
+ */
+CREATE FUNCTION migrate.lint(script text, preceding text[] DEFAULT '{}',
+							 catalog boolean DEFAULT true)
+RETURNS TABLE (rule text, severity text, statement_no integer, line integer,
+			   message text, hint text)
+AS 'MODULE_PATHNAME', 'pg_migrate_lint'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION migrate.lint_revision(revision text, project text DEFAULT 'default')
+RETURNS TABLE (rule text, severity text, statement_no integer, line integer,
+			   message text, hint text)
+AS 'MODULE_PATHNAME', 'pg_migrate_lint_revision'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION migrate.lint_ignores(project text DEFAULT 'default')
+RETURNS TABLE (revision text, statement_no integer, line integer, rule text,
+			   reason text)
+AS 'MODULE_PATHNAME', 'pg_migrate_lint_ignores'
+LANGUAGE C STABLE;
+
+REVOKE ALL ON FUNCTION migrate.plan(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.lint(text, text[], boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.lint_revision(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.lint_ignores(text) FROM PUBLIC;
 
 /* the roles kept above get what 0.4.0 grants, and EXECUTE only on that */
 DO $$

@@ -308,7 +308,8 @@ LANGUAGE C STABLE;
 CREATE FUNCTION migrate.plan(target text DEFAULT 'heads',
 							 project text DEFAULT 'default')
 RETURNS TABLE (step integer, revision text, direction text,
-			   execution text, statements integer, message text)
+			   execution text, statements integer, message text,
+			   findings integer)
 AS 'MODULE_PATHNAME', 'pg_migrate_plan'
 LANGUAGE C STABLE;
 
@@ -317,6 +318,31 @@ CREATE FUNCTION migrate.script(target text DEFAULT 'heads',
 							   trust_registrants boolean DEFAULT false)
 RETURNS text
 AS 'MODULE_PATHNAME', 'pg_migrate_script'
+LANGUAGE C STABLE;
+
+/*
+ * The linter: the findings of a script (after the scripts in preceding,
+ * which create what it may use; catalog => false gives what the client
+ * finds offline), of a registered revision's up script, and every
+ * "-- migrate:lint-ignore" annotation of a project with its reason.
+ */
+CREATE FUNCTION migrate.lint(script text, preceding text[] DEFAULT '{}',
+							 catalog boolean DEFAULT true)
+RETURNS TABLE (rule text, severity text, statement_no integer, line integer,
+			   message text, hint text)
+AS 'MODULE_PATHNAME', 'pg_migrate_lint'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION migrate.lint_revision(revision text, project text DEFAULT 'default')
+RETURNS TABLE (rule text, severity text, statement_no integer, line integer,
+			   message text, hint text)
+AS 'MODULE_PATHNAME', 'pg_migrate_lint_revision'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION migrate.lint_ignores(project text DEFAULT 'default')
+RETURNS TABLE (revision text, statement_no integer, line integer, rule text,
+			   reason text)
+AS 'MODULE_PATHNAME', 'pg_migrate_lint_ignores'
 LANGUAGE C STABLE;
 
 /* Schema truth (src/schema.c, src/verify.c) */
@@ -449,7 +475,8 @@ BEGIN
 							  'migrate.status_json(text), migrate.plan(text, text), '
 							  'migrate.progress(), migrate.has_access(text, text), '
 							  'migrate.schema_snapshot(text), migrate.drift(text), '
-							  'migrate.schema_diff(jsonb, jsonb) TO %s', role);
+							  'migrate.schema_diff(jsonb, jsonb), '
+							  'migrate.lint(text, text[], boolean) TO %s', role);
 	IF access = 'deploy' THEN
 		EXECUTE pg_catalog.format('GRANT SELECT (up_script, down_script) ON migrate.revisions TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION '
@@ -461,7 +488,8 @@ BEGIN
 								  'migrate.record_step(text, text, text, text), '
 								  'migrate.show(text, text), migrate.script(text, text, boolean), '
 								  'migrate.accept_schema(text), migrate.set_scope(text, text[]), '
-								  'migrate.verify(text, text, boolean) TO %s', role);
+								  'migrate.verify(text, text, boolean), '
+								  'migrate.lint_revision(text, text), migrate.lint_ignores(text) TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text, boolean) TO %s', role);
 	END IF;
 END;

@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "cmd.h"
+#include "pgq.h"
 #include "mb/pg_wchar.h"
 
 /*
@@ -37,36 +38,6 @@
 #undef PG_VERSION_NUM
 #include <pg_query.h>
 
-/* A parsed JSON value: only what the parse tree uses */
-typedef enum JsonKind
-{
-	JSON_NULL,
-	JSON_BOOL,
-	JSON_NUMBER,
-	JSON_STRING,
-	JSON_ARRAY,
-	JSON_OBJECT
-} JsonKind;
-
-typedef struct Json
-{
-	JsonKind	kind;
-	bool		boolean;
-	long		number;
-	char	   *string;
-	int			n;				/* array elements or object members */
-	int			space;			/* allocated length of keys and items */
-	char	  **keys;
-	struct Json **items;
-} Json;
-
-typedef struct JsonParser
-{
-	const char *p;
-	int			depth;
-	bool		failed;
-} JsonParser;
-
 /*
  * The rules below read at most about a dozen levels into the tree (a
  * statement, its options, an option's argument).  Deeper values, such as
@@ -75,7 +46,6 @@ typedef struct JsonParser
  */
 #define JSON_MAX_DEPTH 32
 
-static Json *json_value(JsonParser *jp);
 
 static void
 skip_blanks(JsonParser *jp)
@@ -182,7 +152,7 @@ json_skip_nested(JsonParser *jp)
 	} while (open > 0);
 }
 
-static Json *
+Json *
 json_value(JsonParser *jp)
 {
 	Json	   *v = pgm_malloc(sizeof(Json));
@@ -265,7 +235,7 @@ json_value(JsonParser *jp)
 	return v;
 }
 
-static void
+void
 json_free(Json *v)
 {
 	int			i;
@@ -284,8 +254,8 @@ json_free(Json *v)
 }
 
 /* a member of an object, or NULL */
-static const Json *
-get(const Json *v, const char *key)
+const Json *
+json_get(const Json *v, const char *key)
 {
 	int			i;
 
@@ -298,18 +268,18 @@ get(const Json *v, const char *key)
 }
 
 /* a boolean field; left out means false */
-static bool
-get_bool(const Json *v, const char *key)
+bool
+json_get_bool(const Json *v, const char *key)
 {
-	const Json *f = get(v, key);
+	const Json *f = json_get(v, key);
 
 	return f != NULL && f->kind == JSON_BOOL && f->boolean;
 }
 
-static const char *
-get_str(const Json *v, const char *key)
+const char *
+json_get_str(const Json *v, const char *key)
 {
-	const Json *f = get(v, key);
+	const Json *f = json_get(v, key);
 
 	return f != NULL && f->kind == JSON_STRING ? f->string : NULL;
 }
@@ -317,8 +287,8 @@ get_str(const Json *v, const char *key)
 /*
  * A node {"Type": {...}}: its type name, and its fields through *fields.
  */
-static const char *
-node_type(const Json *v, const Json **fields)
+const char *
+json_node_type(const Json *v, const Json **fields)
 {
 	if (v == NULL || v->kind != JSON_OBJECT || v->n != 1)
 		return NULL;
@@ -336,19 +306,19 @@ node_type(const Json *v, const Json **fields)
 static bool
 defelem_bool(const Json *def)
 {
-	const Json *arg = get(def, "arg");
+	const Json *arg = json_get(def, "arg");
 	const Json *f;
-	const char *type = node_type(arg, &f);
+	const char *type = json_node_type(arg, &f);
 
 	if (type == NULL)
 		return true;
 	if (strcmp(type, "Integer") == 0)
-		return get(f, "ival") != NULL && get(f, "ival")->number != 0;
+		return json_get(f, "ival") != NULL && json_get(f, "ival")->number != 0;
 	if (strcmp(type, "Boolean") == 0)
-		return get_bool(f, "boolval");
-	if (strcmp(type, "String") == 0 && get_str(f, "sval"))
+		return json_get_bool(f, "boolval");
+	if (strcmp(type, "String") == 0 && json_get_str(f, "sval"))
 	{
-		const char *s = get_str(f, "sval");
+		const char *s = json_get_str(f, "sval");
 
 		return !(strcasecmp(s, "false") == 0 || strcasecmp(s, "off") == 0);
 	}
@@ -356,8 +326,8 @@ defelem_bool(const Json *def)
 }
 
 /* the option named name in a list of DefElem, or if_absent */
-static bool
-option_true(const Json *options, const char *name, bool if_absent)
+bool
+pgq_option_true(const Json *options, const char *name, bool if_absent)
 {
 	int			i;
 
@@ -366,10 +336,10 @@ option_true(const Json *options, const char *name, bool if_absent)
 	for (i = 0; i < options->n; i++)
 	{
 		const Json *def;
-		const char *type = node_type(options->items[i], &def);
+		const char *type = json_node_type(options->items[i], &def);
 
 		if (type && strcmp(type, "DefElem") == 0 &&
-			get_str(def, "defname") && strcmp(get_str(def, "defname"), name) == 0)
+			json_get_str(def, "defname") && strcmp(json_get_str(def, "defname"), name) == 0)
 			return defelem_bool(def);
 	}
 	return if_absent;
@@ -389,54 +359,54 @@ nontransactional(const char *type, const Json *s)
 		if (strcmp(type, always[i]) == 0)
 			return true;
 	if (strcmp(type, "IndexStmt") == 0 || strcmp(type, "DropStmt") == 0)
-		return get_bool(s, "concurrent");
+		return json_get_bool(s, "concurrent");
 	if (strcmp(type, "ReindexStmt") == 0)
 	{
-		const char *kind = get_str(s, "kind");
+		const char *kind = json_get_str(s, "kind");
 
-		return option_true(get(s, "params"), "concurrently", false) ||
+		return pgq_option_true(json_get(s, "params"), "concurrently", false) ||
 			(kind && (strcmp(kind, "REINDEX_OBJECT_DATABASE") == 0 ||
 					  strcmp(kind, "REINDEX_OBJECT_SYSTEM") == 0 ||
 					  strcmp(kind, "REINDEX_OBJECT_SCHEMA") == 0));
 	}
 	if (strcmp(type, "VacuumStmt") == 0)
-		return get_bool(s, "is_vacuumcmd");
+		return json_get_bool(s, "is_vacuumcmd");
 	if (strcmp(type, "ClusterStmt") == 0)
-		return get(s, "relation") == NULL;
+		return json_get(s, "relation") == NULL;
 	if (strcmp(type, "DiscardStmt") == 0)
-		return get_str(s, "target") && strcmp(get_str(s, "target"), "DISCARD_ALL") == 0;
+		return json_get_str(s, "target") && strcmp(json_get_str(s, "target"), "DISCARD_ALL") == 0;
 	if (strcmp(type, "AlterDatabaseStmt") == 0)
 	{
-		const Json *options = get(s, "options");
+		const Json *options = json_get(s, "options");
 
 		for (i = 0; options && options->kind == JSON_ARRAY && i < options->n; i++)
 		{
 			const Json *def;
-			const char *t = node_type(options->items[i], &def);
+			const char *t = json_node_type(options->items[i], &def);
 
-			if (t && strcmp(t, "DefElem") == 0 && get_str(def, "defname") &&
-				strcmp(get_str(def, "defname"), "tablespace") == 0)
+			if (t && strcmp(t, "DefElem") == 0 && json_get_str(def, "defname") &&
+				strcmp(json_get_str(def, "defname"), "tablespace") == 0)
 				return true;
 		}
 		return false;
 	}
 	if (strcmp(type, "CreateSubscriptionStmt") == 0)
-		return option_true(get(s, "options"), "connect", true) &&
-			option_true(get(s, "options"), "create_slot", true);
+		return pgq_option_true(json_get(s, "options"), "connect", true) &&
+			pgq_option_true(json_get(s, "options"), "create_slot", true);
 	if (strcmp(type, "AlterTableStmt") == 0)
 	{
-		const Json *cmds = get(s, "cmds");
+		const Json *cmds = json_get(s, "cmds");
 
 		for (i = 0; cmds && cmds->kind == JSON_ARRAY && i < cmds->n; i++)
 		{
 			const Json *cmd;
 			const Json *part;
-			const char *t = node_type(cmds->items[i], &cmd);
-			const char *sub = t ? get_str(cmd, "subtype") : NULL;
+			const char *t = json_node_type(cmds->items[i], &cmd);
+			const char *sub = t ? json_get_str(cmd, "subtype") : NULL;
 
 			if (sub && strcmp(sub, "AT_DetachPartition") == 0 &&
-				node_type(get(cmd, "def"), &part) &&
-				get_bool(part, "concurrent"))
+				json_node_type(json_get(cmd, "def"), &part) &&
+				json_get_bool(part, "concurrent"))
 				return true;
 		}
 		return false;
@@ -448,8 +418,8 @@ nontransactional(const char *type, const Json *s)
  * 1-based line of a 1-based character position, as the parser reports an
  * error's place (it counts characters, and reads scripts as UTF-8).
  */
-static int
-line_of(const char *script, int position)
+int
+pgq_line_of(const char *script, int position)
 {
 	const unsigned char *p = (const unsigned char *) script;
 	int			line = 1;
@@ -473,11 +443,11 @@ line_of(const char *script, int position)
 static bool batch_refused = false;
 
 /* a statement's place in the script: RawStmt's stmt_location and stmt_len */
-static void
-statement_range(const char *script, const Json *raw, int *start, int *len)
+void
+pgq_statement_range(const char *script, const Json *raw, int *start, int *len)
 {
-	const Json *loc = get(raw, "stmt_location");
-	const Json *slen = get(raw, "stmt_len");
+	const Json *loc = json_get(raw, "stmt_location");
+	const Json *slen = json_get(raw, "stmt_len");
 	int			total = (int) strlen(script);
 
 	*start = loc && loc->kind == JSON_NUMBER ? (int) loc->number : 0;
@@ -519,7 +489,7 @@ batch_directive(const char *script, const Json *raw, const char *type,
 	int			marker;
 
 	batch_refused = false;
-	statement_range(script, raw, &start, &len);
+	pgq_statement_range(script, raw, &start, &len);
 	marker = pgm_batch_marker(script, start, len);
 	if (marker < 0)
 		return false;
@@ -531,7 +501,7 @@ batch_directive(const char *script, const Json *raw, const char *type,
 	pgm_detail("A batched statement runs again and again, each run in a transaction of its own, until it affects no rows.");
 	pgm_hint("Put the line directly before an INSERT, UPDATE or DELETE that works through a limited number of rows per run.");
 	fprintf(stderr, "CONTEXT:  %s script of revision \"%s\", line %d\n", which, revision,
-			line_of(script, chars_before(script, marker) + 1));
+			pgq_line_of(script, chars_before(script, marker) + 1));
 	batch_refused = true;
 	return false;
 }
@@ -554,14 +524,14 @@ batch_gaps_ok(const char *script, const Json *stmts, const char *which,
 		int			marker;
 
 		if (i < stmts->n)
-			statement_range(script, stmts->items[i], &start, &len);
+			pgq_statement_range(script, stmts->items[i], &start, &len);
 		marker = start > from ? pgm_batch_marker_between(script, from, start - from) : -1;
 		if (marker >= 0)
 		{
 			pgm_error("\"%s\" line with no statement after it", PGM_BATCH_MARKER);
 			pgm_hint("Put the line directly before the INSERT, UPDATE or DELETE to run in batches.");
 			fprintf(stderr, "CONTEXT:  %s script of revision \"%s\", line %d\n", which, revision,
-					line_of(script, chars_before(script, marker) + 1));
+					pgq_line_of(script, chars_before(script, marker) + 1));
 			return false;
 		}
 		from = start + len;
@@ -592,7 +562,7 @@ pgm_classify_script(const char *script, const char *revision,
 		pgm_error("%s", result.error->message);
 		if (result.error->cursorpos > 0)
 			fprintf(stderr, "CONTEXT:  %s script of revision \"%s\", line %d\n",
-					which, revision, line_of(script, result.error->cursorpos));
+					which, revision, pgq_line_of(script, result.error->cursorpos));
 		pg_query_free_parse_result(result);
 		return false;
 	}
@@ -607,7 +577,7 @@ pgm_classify_script(const char *script, const char *revision,
 	jp.depth = 0;
 	jp.failed = false;
 	tree = json_value(&jp);
-	stmts = get(tree, "stmts");
+	stmts = json_get(tree, "stmts");
 	if (jp.failed || stmts == NULL || stmts->kind != JSON_ARRAY)
 	{
 		pgm_error("could not read the parse tree of the %s script of revision \"%s\"",
@@ -617,7 +587,7 @@ pgm_classify_script(const char *script, const char *revision,
 	for (i = 0; ok && i < stmts->n; i++)
 	{
 		const Json *s;
-		const char *type = node_type(get(stmts->items[i], "stmt"), &s);
+		const char *type = json_node_type(json_get(stmts->items[i], "stmt"), &s);
 
 		if (type == NULL)
 			continue;
@@ -629,7 +599,7 @@ pgm_classify_script(const char *script, const char *revision,
 			pgm_hint("Remove BEGIN, COMMIT, ROLLBACK and similar statements from the script.");
 			ok = false;
 		}
-		else if (strcmp(type, "CopyStmt") == 0 && get(s, "filename") == NULL)
+		else if (strcmp(type, "CopyStmt") == 0 && json_get(s, "filename") == NULL)
 		{
 			pgm_error("%s script of revision \"%s\" uses COPY with the client (statement %d)",
 					  which, revision, i + 1);
@@ -651,6 +621,48 @@ pgm_classify_script(const char *script, const char *revision,
 	json_free(tree);
 	pg_query_free_parse_result(result);
 	return ok;
+}
+
+/*
+ * The parse tree of a script as JSON (the root object, with "stmts"), or
+ * NULL with the parser's message in *error and the line in *error_line (0:
+ * none).  The tree is freed with json_free().
+ */
+Json *
+pgq_parse(const char *script, char **error, int *error_line)
+{
+	PgQueryParseResult result = pg_query_parse(script);
+	JsonParser	jp;
+	Json	   *tree = NULL;
+	const Json *stmts;
+
+	*error = NULL;
+	*error_line = 0;
+	if (result.error)
+	{
+		*error = pgm_strdup(result.error->message);
+		if (result.error->cursorpos > 0)
+			*error_line = pgq_line_of(script, result.error->cursorpos);
+	}
+	else if (result.parse_tree == NULL)
+		*error = pgm_strdup("out of memory while parsing");
+	else
+	{
+		jp.p = result.parse_tree;
+		jp.depth = 0;
+		jp.failed = false;
+		tree = json_value(&jp);
+		stmts = json_get(tree, "stmts");
+		/* an empty script has no "stmts" */
+		if (jp.failed || (stmts != NULL && stmts->kind != JSON_ARRAY))
+		{
+			json_free(tree);
+			tree = NULL;
+			*error = pgm_strdup("could not read the parse tree");
+		}
+	}
+	pg_query_free_parse_result(result);
+	return tree;
 }
 
 /*
@@ -676,7 +688,7 @@ pgm_batch_ranges(const char *script, int **starts, int **lens, int *n)
 		jp.depth = 0;
 		jp.failed = false;
 		tree = json_value(&jp);
-		stmts = get(tree, "stmts");
+		stmts = json_get(tree, "stmts");
 		if (!jp.failed && stmts && stmts->kind == JSON_ARRAY)
 		{
 			*starts = pgm_malloc((stmts->n + 1) * sizeof(int));
@@ -686,7 +698,7 @@ pgm_batch_ranges(const char *script, int **starts, int **lens, int *n)
 				int			start;
 				int			len;
 
-				statement_range(script, stmts->items[i], &start, &len);
+				pgq_statement_range(script, stmts->items[i], &start, &len);
 				if (pgm_batch_marker(script, start, len) >= 0)
 				{
 					(*starts)[*n] = start;

@@ -94,6 +94,7 @@ extern PGresult *query_with_arrays(PGconn *conn, const char *sql, const char *pr
 
 /* offline.c */
 extern bool pgm_use_offline(const Opts *o);
+extern bool pgm_core_call(void (*fn) (void *), void *arg);
 extern bool pgm_project_option_ok(const char *project);
 extern int pgm_offline_plan(Opts *o);
 extern int pgm_offline_script(Opts *o);
@@ -115,6 +116,7 @@ extern int cmd_import(Opts *o);
 extern int cmd_merge(Opts *o);
 extern int cmd_new(Opts *o);
 extern int cmd_plan(Opts *o);
+extern int cmd_lint(Opts *o);
 extern int cmd_prune(Opts *o);
 extern int cmd_pull(Opts *o);
 extern int cmd_push(Opts *o);

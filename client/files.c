@@ -20,9 +20,11 @@
  * script round-trips exactly: pgm_format_migration() writes the script
  * followed by one newline.  No "-- migrate:down" line means the revision
  * is irreversible (down script NULL); an empty down section is a no-op.
- * Inside a section, the one "-- migrate:" line allowed is "-- migrate:batch"
- * (alone), which is part of the script: it makes the statement after it
- * run in batches (src/core/script.c).
+ * Inside a section, the "-- migrate:" lines allowed are "-- migrate:batch"
+ * (alone), which makes the statement after it run in batches
+ * (src/core/script.c), and "-- migrate:lint-ignore RULE REASON", which
+ * silences a lint finding on the statement after it (src/core/lint.c);
+ * both are part of the script.
  *
  * A file without "-- migrate:revision" is a plain dbmate file: its id is
  * the leading digits of its name (dbmate's version), and such
@@ -253,6 +255,8 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 			if (!up)
 				m->up = section_text(section_start, p);
 			state = up ? UP : DOWN;
+			if (up)
+				m->up_line = lineno + 1;
 			section_start = next;
 			p = next;
 			continue;
@@ -271,6 +275,13 @@ pgm_parse_migration(const char *path, const char *text, size_t len,
 				return file_error(path, lineno, "\"-- migrate:batch\" takes no value",
 								  "Write the line as \"-- migrate:batch\" alone, directly before the INSERT, UPDATE or DELETE to run in batches.");
 			}
+			p = next;
+			continue;
+		}
+		if (state != HEADER && IS("lint-ignore"))
+		{
+			/* the linter's annotation belongs to the script (src/core/lint.c) */
+			free(value);
 			p = next;
 			continue;
 		}

@@ -184,6 +184,7 @@ static const Command commands[] = {
 	{"check", cmd_check, 0, 0, "check [--dir D]"},
 	{"verify", cmd_verify, 0, 1, "verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]] [--trust-registrants]"},
 	{"plan", cmd_plan, 0, 1, "plan [TARGET] [--dir D [--offline] [--from REVS]]"},
+	{"lint", cmd_lint, 0, 1024, "lint [FILE...] [--dir D] [--offline] [--json]"},
 	{"script", cmd_script, 0, 1, "script [TARGET or RANGE] [--dir D [--offline] [--from REVS]]"},
 	{"merge", cmd_merge, 0, 64, "merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]"},
 	{"show", cmd_show, 1, 1, "show REVISION"},
@@ -213,7 +214,7 @@ usage(FILE *f)
 			"      --project=NAME      migration project (default $PGMIGRATE_PROJECT or \"default\")\n"
 			"      --dir=DIR           migrations directory (default $PGMIGRATE_DIR or \"migrations\")\n"
 			"      --json              machine-readable output\n"
-			"      --offline           plan and script from --dir alone, without a database\n"
+			"      --offline           plan, script and lint from --dir alone, without a database\n"
 			"                          (also when no -d, PGHOST, PGPORT, PGDATABASE or\n"
 			"                          PGSERVICE says where one is)\n"
 			"      --from=REVS         offline: start from these revisions (comma-separated)\n"
@@ -431,10 +432,11 @@ main(int argc, char **argv)
 		pgm_error("--trust-registrants applies to upgrade, downgrade and verify only");
 		return PGM_EXIT_USAGE;
 	}
-	if ((o.offline && cmd->fn != cmd_plan && cmd->fn != cmd_script && cmd->fn != cmd_verify) ||
+	if ((o.offline && cmd->fn != cmd_plan && cmd->fn != cmd_script && cmd->fn != cmd_verify &&
+		 cmd->fn != cmd_lint) ||
 		(o.from && cmd->fn != cmd_plan && cmd->fn != cmd_script))
 	{
-		pgm_error(o.offline ? "--offline applies to plan, script and verify only" :
+		pgm_error(o.offline ? "--offline applies to plan, script, verify and lint only" :
 				  "--from applies to plan and script only");
 		return PGM_EXIT_USAGE;
 	}

@@ -52,8 +52,8 @@ client_core_error(const char *sqlstate, const char *message,
  * Run fn(arg) with the core's errors caught: true when it returned, false
  * when the core reported an error (already printed).
  */
-static bool
-core_call(void (*fn) (void *), void *arg)
+bool
+pgm_core_call(void (*fn) (void *), void *arg)
 {
 	sigjmp_buf	jump;
 	sigjmp_buf *saved = core_guard;
@@ -86,7 +86,7 @@ check_project(void *arg)
 bool
 pgm_project_option_ok(const char *project)
 {
-	return core_call(check_project, (void *) project);
+	return pgm_core_call(check_project, (void *) project);
 }
 
 /* A PgmRevisionDef per file; classes and counts only when given */
@@ -231,7 +231,7 @@ pgm_set_graph(const PgmMigrationSet *set, const char *project, bool strict)
 	dg.set = set;
 	dg.project = project;
 	dg.strict = strict;
-	if (!core_call(build_dir_graph, &dg))
+	if (!pgm_core_call(build_dir_graph, &dg))
 		return NULL;
 	return dg.graph;
 }
@@ -352,7 +352,7 @@ offline_graph(Offline *off)
 	dg.down_class = down_class;
 	dg.up_statements = up_n;
 	dg.down_statements = down_n;
-	if (!core_call(build_dir_graph, &dg))
+	if (!pgm_core_call(build_dir_graph, &dg))
 		return false;
 	off->graph = dg.graph;
 	return true;
@@ -489,7 +489,7 @@ offline_command(Opts *o, bool script)
 		return rc;
 	if (!offline_graph(&off))
 		return PGM_EXIT_FILES;
-	if (!core_call(offline_plan, &off))
+	if (!pgm_core_call(offline_plan, &off))
 		return PGM_EXIT_SERVER;
 	if (!script)
 		print_plan(&off);

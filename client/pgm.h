@@ -23,6 +23,7 @@
 #include "pqexpbuffer.h"
 
 #include "pgm_core.h"
+#include "pgm_lint.h"
 
 /* Exit codes, documented in the README ("The pg_migrate client"). */
 #define PGM_EXIT_OK			0
@@ -59,6 +60,7 @@ typedef struct PgmMigration
 	char	   *down;
 	char	   *path;			/* file name (no directory) */
 	bool		has_header;		/* "-- migrate:revision" was present */
+	int			up_line;		/* the file's line of the up script's first */
 } PgmMigration;
 
 typedef struct PgmMigrationSet
@@ -141,6 +143,10 @@ extern bool pgm_set_heads(const PgmMigrationSet *set, const char *project,
 						  PgmList *heads);
 extern PgmGraph *pgm_set_graph(const PgmMigrationSet *set, const char *project,
 							   bool strict);
+
+/* lint_extract.c: a script's statements as the linter's facts */
+extern PgmLintStatement *pgm_lint_facts(const char *script, int *n, char **error,
+										int *error_line);
 
 /* classify.c: statements of a script, with libpg_query */
 extern void pgm_batch_ranges(const char *script, int **starts, int **lens, int *n);

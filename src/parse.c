@@ -204,6 +204,42 @@ script_error_callback(void *arg)
 }
 
 /*
+ * The raw parse trees of a script (a List of RawStmt), split as psql and
+ * the run will: with standard_conforming_strings on, whatever the session
+ * says.  Under "off", 'x\'; \! cmd ...' would be one string here but a
+ * string and a psql command in script() output.  A syntax error names the
+ * script and the line.
+ */
+List *
+pgm_parse_raw(const char *script, const char *revision, const char *which)
+{
+	ErrorContextCallback errcallback;
+	ScriptErrorArg arg;
+	List	   *stmts;
+	bool		saved = standard_conforming_strings;
+
+	arg.script = script;
+	arg.revision = revision;
+	arg.which = which;
+	errcallback.callback = script_error_callback;
+	errcallback.arg = &arg;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+	standard_conforming_strings = true;
+	PG_TRY();
+	{
+		stmts = pgm_raw_parser(script);
+	}
+	PG_FINALLY();
+	{
+		standard_conforming_strings = saved;
+	}
+	PG_END_TRY();
+	error_context_stack = errcallback.previous;
+	return stmts;
+}
+
+/*
  * Parse a script: count its statements, find its execution class, and
  * (when keep_statements) return the text of each statement.
  */
@@ -225,25 +261,7 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
 
-	/*
-	 * Split as psql and the run will: with standard_conforming_strings on,
-	 * whatever the session says.  Under "off", 'x\'; \! cmd ...' would be
-	 * one string here but a string and a psql command in script() output.
-	 */
-	{
-		bool		saved = standard_conforming_strings;
-
-		standard_conforming_strings = true;
-		PG_TRY();
-		{
-			stmts = pgm_raw_parser(script);
-		}
-		PG_FINALLY();
-		{
-			standard_conforming_strings = saved;
-		}
-		PG_END_TRY();
-	}
+	stmts = pgm_parse_raw(script, revision, which);
 
 	info->nstatements = 0;
 	info->exec_class = PGM_EXEC_TRANSACTIONAL;

@@ -29,6 +29,8 @@ typedef struct PgmScriptInfo
 } PgmScriptInfo;
 
 extern const char *pgm_statement_nontransactional(Node *stmt);
+extern List *pgm_parse_raw(const char *script, const char *revision,
+						   const char *which);
 extern void pgm_parse_script(const char *script, const char *revision,
 							 const char *which, bool keep_statements,
 							 PgmScriptInfo *info);

@@ -24,6 +24,7 @@
 #include "access.h"
 #include "compat.h"
 #include "execute.h"
+#include "lint.h"
 #include "lock.h"
 #include "snapshot.h"
 #include "worker.h"
@@ -36,6 +37,12 @@ static const struct config_enum_entry on_drift_options[] = {
 	{"warn", PGM_ON_DRIFT_WARN, false},
 	{"error", PGM_ON_DRIFT_ERROR, false},
 	{"ignore", PGM_ON_DRIFT_IGNORE, false},
+	{NULL, 0, false}
+};
+static const struct config_enum_entry lint_level_options[] = {
+	{"off", PGM_LINT_OFF, false},
+	{"warn", PGM_LINT_WARN, false},
+	{"error", PGM_LINT_REFUSE, false},
 	{NULL, 0, false}
 };
 static void pgm_xact_callback(XactEvent event, void *arg);
@@ -161,6 +168,23 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomEnumVariable("pg_migrate.lint_level",
+							 "What registering a revision does with the linter's findings on its up script.",
+							 "warn: NOTICE and WARNING messages; error: error-level findings refuse the registration; off: no linting.",
+							 &pgm_lint_level,
+							 PGM_LINT_WARN,
+							 lint_level_options,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomIntVariable("pg_migrate.lint_large_rows",
+							"Sets the estimated row count from which the linter treats a table as large.",
+							"Locking or scanning a large table is an error-level finding; a smaller one gets a warning, an empty one advice.",
+							&pgm_lint_large_rows,
+							100000, 1, INT_MAX,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
 	pgm_mark_guc_prefix_reserved("pg_migrate");
 	RegisterXactCallback(pgm_xact_callback, NULL);
 	RegisterSubXactCallback(pgm_subxact_callback, NULL);

@@ -26,6 +26,7 @@
 
 #include "args.h"
 #include "audit.h"
+#include "lint.h"
 #include "lock.h"
 #include "parse.h"
 #include "register.h"
@@ -344,6 +345,11 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 	if (down)
 		pgm_parse_script(down, id, "down", false, &nr.downinfo);
 	validate_graph(&nr, ex.exists, cxt);
+
+	/* lint as the caller: names resolve through the caller's search_path */
+	pgm_restore_user(&os);
+	pgm_lint_registration(project, id, up, parents, deps);
+	pgm_become_owner(&os);
 	write_revision(&nr, ex.exists, &os);
 	pgm_bump_state(project, PGM_COMPLETE_NO);
 	pgm_finish_spi(&os);

@@ -28,6 +28,7 @@
 
 #include "access.h"
 #include "args.h"
+#include "lint.h"
 #include "lock.h"
 #include "parse.h"
 #include "snapshot.h"
@@ -746,6 +747,42 @@ pg_migrate_status_json(PG_FUNCTION_ARGS)
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 
+/*
+ * The lint findings of each step's script (NULL with pg_migrate.lint_level
+ * off): each step is linted knowing what the steps before it create.  A
+ * step with no script (irreversible, or empty) has -1.
+ */
+static int *
+plan_findings(const char *project, PgmGraph *graph, PgmPlan *plan)
+{
+	const char **scripts;
+	const char **ids;
+	bool	   *up;
+	int		   *counts;
+	int			i;
+
+	if (pgm_lint_level == PGM_LINT_OFF)
+		return NULL;
+	scripts = palloc0(sizeof(char *) * Max(plan->nsteps, 1));
+	ids = palloc0(sizeof(char *) * Max(plan->nsteps, 1));
+	up = palloc0(sizeof(bool) * Max(plan->nsteps, 1));
+	counts = palloc0(sizeof(int) * Max(plan->nsteps, 1));
+	for (i = 0; i < plan->nsteps; i++)
+	{
+		PgmRevision *rev = &graph->revs[plan->steps[i].rev];
+		PgmRevisionDetails *d;
+
+		up[i] = plan->steps[i].direction == PGM_UP;
+		ids[i] = rev->id;
+		if (plan->steps[i].direction != PGM_UP && plan->steps[i].direction != PGM_DOWN)
+			continue;
+		d = pgm_fetch_details(project, rev->id, true);
+		scripts[i] = up[i] ? d->up : d->down;
+	}
+	pgm_lint_plan_counts(scripts, plan->nsteps, ids, up, project, counts);
+	return counts;
+}
+
 PG_FUNCTION_INFO_V1(pg_migrate_plan);
 
 Datum
@@ -756,18 +793,20 @@ pg_migrate_plan(PG_FUNCTION_ARGS)
 	char	   *project = project_arg(fcinfo, 1, PGM_ACCESS_MONITOR);
 	PgmState   *state;
 	PgmPlan    *plan;
+	int		   *findings;
 	int			i;
 
 	InitMaterializedSRF(fcinfo, 0);
 	state = pgm_load_state(project);
 	plan = pgm_plan_auto(state->graph, state->applied, target);
+	findings = plan_findings(project, state->graph, plan);
 	for (i = 0; i < plan->nsteps; i++)
 	{
 		PgmStep    *step = &plan->steps[i];
 		PgmRevision *rev = &state->graph->revs[step->rev];
 		bool		up = step->direction == PGM_UP;
-		Datum		values[6];
-		bool		nulls[6] = {false, false, false, false, false, false};
+		Datum		values[7];
+		bool		nulls[7] = {false, false, false, false, false, false, false};
 
 		values[0] = Int32GetDatum(i + 1);
 		values[1] = CStringGetTextDatum(rev->id);
@@ -784,6 +823,8 @@ pg_migrate_plan(PG_FUNCTION_ARGS)
 		}
 		nulls[5] = rev->message == NULL;
 		values[5] = rev->message ? CStringGetTextDatum(rev->message) : (Datum) 0;
+		nulls[6] = findings == NULL || findings[i] < 0;
+		values[6] = nulls[6] ? (Datum) 0 : Int32GetDatum(findings[i]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

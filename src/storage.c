@@ -340,6 +340,35 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"changed_at = pg_catalog.now() WHERE project = $1",
 		1, {TEXTOID}
 	},
+	/*
+	 * For the linter (lint.c): is a name in the up script of a revision
+	 * still to be applied ($3 is compared without case), and the up
+	 * scripts of a revision's unapplied ancestors, given its parents and
+	 * dependencies, in registration order.
+	 */
+	[Q_LINT_PENDING] = {
+		"SELECT 1 FROM migrate.revisions r "
+		"WHERE r.project OPERATOR(pg_catalog.=) $1 AND r.id OPERATOR(pg_catalog.<>) $2 "
+		"AND pg_catalog.strpos(pg_catalog.lower(r.up_script), pg_catalog.lower($3)) "
+		"OPERATOR(pg_catalog.>) 0 "
+		"AND NOT EXISTS (SELECT 1 FROM migrate.applied a "
+		"WHERE a.project OPERATOR(pg_catalog.=) r.project "
+		"AND a.revision OPERATOR(pg_catalog.=) r.id) LIMIT 1",
+		3, {TEXTOID, TEXTOID, TEXTOID}
+	},
+	[Q_LINT_ANCESTORS] = {
+		"WITH RECURSIVE anc(id) AS ("
+		"SELECT pg_catalog.unnest($2 OPERATOR(pg_catalog.||) $3) "
+		"UNION SELECT pg_catalog.unnest(r.parents OPERATOR(pg_catalog.||) r.depends_on) "
+		"FROM migrate.revisions r JOIN anc ON r.id OPERATOR(pg_catalog.=) anc.id "
+		"AND r.project OPERATOR(pg_catalog.=) $1) "
+		"SELECT r.up_script FROM migrate.revisions r JOIN anc ON r.id OPERATOR(pg_catalog.=) anc.id "
+		"WHERE r.project OPERATOR(pg_catalog.=) $1 "
+		"AND NOT EXISTS (SELECT 1 FROM migrate.applied a "
+		"WHERE a.project OPERATOR(pg_catalog.=) r.project "
+		"AND a.revision OPERATOR(pg_catalog.=) r.id) ORDER BY r.seq",
+		3, {TEXTOID, TEXTARRAYOID, TEXTARRAYOID}
+	},
 };
 
 static SPIPlanPtr plans[NUM_QUERIES];

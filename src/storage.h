@@ -74,6 +74,8 @@ typedef enum PgmQuery
 	Q_IS_APPLIED,
 	Q_STATE_ROW_0_2,
 	Q_BUMP_STATE_0_2,
+	Q_LINT_PENDING,
+	Q_LINT_ANCESTORS,
 	NUM_QUERIES
 } PgmQuery;
 

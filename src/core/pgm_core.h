@@ -274,6 +274,10 @@ extern const char *pgm_exec_class_name(PgmExecClass cls);
 
 /* in script.c */
 #define PGM_BATCH_MARKER "-- migrate:batch"
+typedef void (*PgmCommentLineFn) (void *arg, const char *script, int offset,
+								 int len);
+extern int	pgm_scan_opening(const char *script, int start, int len,
+							 bool semicolons, PgmCommentLineFn fn, void *arg);
 extern int	pgm_batch_marker(const char *script, int start, int len);
 extern int	pgm_batch_marker_between(const char *script, int start, int len);
 extern char *pgm_script_with_batches(const char *script, int n,

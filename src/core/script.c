@@ -182,20 +182,21 @@ pgm_build_script(PgmGraph *graph, PgmPlan *plan, const char *project,
  * a statement as the parser splits a script runs from the end of the
  * previous one, so the directive is in its opening blanks and comments.
  *
- * scan_opening() walks the blanks and comments of script[start, start +
- * len) (and semicolons, when between statements): it returns the offset of
- * the first token (start + len when there is none) and sets *marker to the
- * directive's offset, or -1.  Offsets are the script's, so that "alone on
- * its line" looks back to the line's real start, past the range.
+ * pgm_scan_opening() walks the blanks and comments of script[start, start
+ * + len) (and semicolons, when between statements) and returns the offset
+ * of the first token (start + len when there is none).  Each "--" comment
+ * alone on its line is passed to fn (offset and length without trailing
+ * blanks): the batch directive and the linter's annotations are such
+ * lines.  Offsets are the script's, so that "alone on its line" looks
+ * back to the line's real start, past the range.
  */
-static int
-scan_opening(const char *script, int start, int len, bool semicolons, int *marker)
+int
+pgm_scan_opening(const char *script, int start, int len, bool semicolons,
+				 PgmCommentLineFn fn, void *arg)
 {
 	int			end = start + len;
 	int			i = start;
-	int			mlen = (int) strlen(PGM_BATCH_MARKER);
 
-	*marker = -1;
 	while (i < end)
 	{
 		char		c = script[i];
@@ -219,9 +220,8 @@ scan_opening(const char *script, int start, int len, bool semicolons, int *marke
 			for (k = i - 1; k >= 0 && script[k] != '\n'; k--)
 				if (script[k] != ' ' && script[k] != '\t')
 					alone = false;
-			if (*marker < 0 && alone && trimmed - i == mlen &&
-				memcmp(script + i, PGM_BATCH_MARKER, mlen) == 0)
-				*marker = i;
+			if (alone && fn)
+				fn(arg, script, i, trimmed - i);
 			i = eol;
 		}
 		else if (c == '/' && i + 1 < end && script[i + 1] == '*')
@@ -249,6 +249,24 @@ scan_opening(const char *script, int start, int len, bool semicolons, int *marke
 			break;
 	}
 	return i;
+}
+
+/* the first batch directive among the comment lines */
+static void
+find_batch_marker(void *arg, const char *script, int offset, int len)
+{
+	int		   *marker = (int *) arg;
+
+	if (*marker < 0 && len == (int) strlen(PGM_BATCH_MARKER) &&
+		memcmp(script + offset, PGM_BATCH_MARKER, len) == 0)
+		*marker = offset;
+}
+
+static int
+scan_opening(const char *script, int start, int len, bool semicolons, int *marker)
+{
+	*marker = -1;
+	return pgm_scan_opening(script, start, len, semicolons, find_batch_marker, marker);
 }
 
 /*

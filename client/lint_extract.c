@@ -1,0 +1,568 @@
+/*-------------------------------------------------------------------------
+ *
+ * lint_extract.c
+ *	  The client's half of the linter: libpg_query's parse tree (JSON) of a
+ *	  script turned into the facts the shared rules read (src/core/lint.c).
+ *
+ * This is src/lint.c's statement_facts() node by node, on the JSON form
+ * of the same parse tree: fields holding their default (false, 0, NULL)
+ * are left out, enums are their names, and a field declared as a
+ * particular node type (a RangeVar, a TypeName) is not wrapped in
+ * {"Type": ...} while a generic one is.  migrate.lint(..., catalog =>
+ * false) must find exactly what this finds; the lint corpus test checks
+ * that for every file.
+ *
+ * IDENTIFICATION
+ *	  client/lint_extract.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <string.h>
+
+#include "cmd.h"
+#include "pgq.h"
+
+static bool
+str_is(const char *s, const char *value)
+{
+	return s != NULL && strcmp(s, value) == 0;
+}
+
+static char *
+str_or_null(const char *s)
+{
+	return s ? pstrdup(s) : NULL;
+}
+
+static const Json *
+array(const Json *v, const char *key)
+{
+	const Json *a = json_get(v, key);
+
+	return a && a->kind == JSON_ARRAY ? a : NULL;
+}
+
+static int
+length(const Json *a)
+{
+	return a ? a->n : 0;
+}
+
+/* the fields of a wrapped node of the given type, or NULL */
+static const Json *
+node_of(const Json *v, const char *type)
+{
+	const Json *fields;
+	const char *t = json_node_type(v, &fields);
+
+	return str_is(t, type) ? fields : NULL;
+}
+
+static const char *
+string_value(const Json *v)
+{
+	return json_get_str(node_of(v, "String"), "sval");
+}
+
+static PgmLintName
+rv_name(const Json *rv)
+{
+	PgmLintName n;
+
+	n.schema = str_or_null(json_get_str(rv, "schemaname"));
+	n.name = str_or_null(json_get_str(rv, "relname"));
+	return n;
+}
+
+/* a qualified name given as an array of String (schema, name) */
+static PgmLintName
+list_name(const Json *names)
+{
+	PgmLintName n = {NULL, NULL};
+	int			len = length(names);
+
+	if (len >= 1 && string_value(names->items[len - 1]))
+		n.name = pstrdup(string_value(names->items[len - 1]));
+	if (len >= 2 && string_value(names->items[len - 2]))
+		n.schema = pstrdup(string_value(names->items[len - 2]));
+	return n;
+}
+
+/* an integer A_Const's value, or -1 */
+static int
+int_const(const Json *v)
+{
+	const Json *c = node_of(v, "A_Const");
+	const Json *ival;
+	const Json *num;
+
+	if (c == NULL || json_get_bool(c, "isnull"))
+		return -1;
+	ival = json_get(c, "ival");
+	if (ival == NULL || ival->kind != JSON_OBJECT)
+		return -1;
+	num = json_get(ival, "ival");
+	return num && num->kind == JSON_NUMBER ? (int) num->number : 0;
+}
+
+static PgmLintType
+type_of(const Json *tn)
+{
+	PgmLintType t;
+	const Json *mods = array(tn, "typmods");
+	int			i;
+
+	memset(&t, 0, sizeof(t));
+	if (tn == NULL)
+		return t;
+	if (array(tn, "names"))
+	{
+		PgmLintName n = list_name(array(tn, "names"));
+
+		t.schema = n.schema;
+		t.name = n.name;
+	}
+	t.array = array(tn, "arrayBounds") != NULL;
+	for (i = 0; i < length(mods) && t.ntypmods < 2; i++)
+		t.typmods[t.ntypmods++] = int_const(mods->items[i]);
+	return t;
+}
+
+/* the functions an expression calls: every FuncCall in it */
+static void
+collect_funcs(const Json *v, PgmLintColumn *col)
+{
+	int			i;
+
+	if (v == NULL || (v->kind != JSON_OBJECT && v->kind != JSON_ARRAY))
+		return;
+	for (i = 0; i < v->n; i++)
+	{
+		if (v->kind == JSON_OBJECT && strcmp(v->keys[i], "FuncCall") == 0)
+		{
+			col->funcs = col->nfuncs == 0 ? palloc(sizeof(PgmLintName) * 4) :
+				repalloc(col->funcs, sizeof(PgmLintName) * (col->nfuncs + 4));
+			col->funcs[col->nfuncs++] = list_name(array(v->items[i], "funcname"));
+		}
+		collect_funcs(v->items[i], col);
+	}
+}
+
+/* "column IS NOT NULL": the column, or NULL */
+static char *
+not_null_column(const Json *expr)
+{
+	const Json *nt = node_of(expr, "NullTest");
+	const Json *cr;
+	const Json *fields;
+
+	if (nt == NULL || !str_is(json_get_str(nt, "nulltesttype"), "IS_NOT_NULL"))
+		return NULL;
+	cr = node_of(json_get(nt, "arg"), "ColumnRef");
+	fields = array(cr, "fields");
+	if (length(fields) != 1 || string_value(fields->items[0]) == NULL)
+		return NULL;
+	return pstrdup(string_value(fields->items[0]));
+}
+
+static char **
+string_list(const Json *names, int *n)
+{
+	char	  **out = palloc(sizeof(char *) * (length(names) > 0 ? length(names) : 1));
+	int			i;
+
+	*n = 0;
+	for (i = 0; i < length(names); i++)
+		if (string_value(names->items[i]))
+			out[(*n)++] = pstrdup(string_value(names->items[i]));
+	return out;
+}
+
+static void
+constraint_facts(const Json *c, PgmLintConstraint *con)
+{
+	const char *type = json_get_str(c, "contype");
+
+	memset(con, 0, sizeof(*con));
+	con->name = str_or_null(json_get_str(c, "conname"));
+	con->not_valid = json_get_bool(c, "skip_validation");
+	con->using_index = json_get_str(c, "indexname") != NULL;
+	if (str_is(type, "CONSTR_PRIMARY") || str_is(type, "CONSTR_UNIQUE"))
+	{
+		con->contype = str_is(type, "CONSTR_PRIMARY") ? 'p' : 'u';
+		con->cols = string_list(array(c, "keys"), &con->ncols);
+	}
+	else if (str_is(type, "CONSTR_EXCLUSION"))
+		con->contype = 'x';
+	else if (str_is(type, "CONSTR_CHECK"))
+	{
+		con->contype = 'c';
+		con->not_null_col = not_null_column(json_get(c, "raw_expr"));
+	}
+	else if (str_is(type, "CONSTR_FOREIGN"))
+	{
+		con->contype = 'f';
+		con->cols = string_list(array(c, "fk_attrs"), &con->ncols);
+		con->references = rv_name(json_get(c, "pktable"));
+	}
+}
+
+static void
+column_facts(const Json *def, PgmLintColumn *col)
+{
+	const Json *constraints = array(def, "constraints");
+	int			i;
+
+	memset(col, 0, sizeof(*col));
+	col->name = str_or_null(json_get_str(def, "colname"));
+	col->type = type_of(json_get(def, "typeName"));
+	col->not_null = json_get_bool(def, "is_not_null");
+	for (i = 0; i < length(constraints); i++)
+	{
+		const Json *c = node_of(constraints->items[i], "Constraint");
+		const char *type = json_get_str(c, "contype");
+
+		if (str_is(type, "CONSTR_NOTNULL"))
+			col->not_null = true;
+		else if (str_is(type, "CONSTR_DEFAULT"))
+		{
+			col->has_default = true;
+			collect_funcs(json_get(c, "raw_expr"), col);
+		}
+		else if (str_is(type, "CONSTR_IDENTITY"))
+			col->identity = true;
+		else if (str_is(type, "CONSTR_GENERATED"))
+			col->generated = true;
+		else if (str_is(type, "CONSTR_PRIMARY"))
+		{
+			col->primary_key = true;
+			col->not_null = true;
+		}
+		else if (str_is(type, "CONSTR_UNIQUE"))
+			col->unique = true;
+		else if (str_is(type, "CONSTR_FOREIGN"))
+			col->references = rv_name(json_get(c, "pktable"));
+	}
+}
+
+static void
+create_table_facts(const Json *cs, PgmLintStatement *out)
+{
+	PgmLintName rel = rv_name(json_get(cs, "relation"));
+	PgmLintAction *a = pgm_lint_add_action(out, PGM_LA_CREATE_TABLE);
+	const Json *elts = array(cs, "tableElts");
+	int			i;
+
+	a->rel = rel;
+	a->if_exists = json_get_bool(cs, "if_not_exists");
+	for (i = 0; i < length(elts); i++)
+	{
+		const Json *f;
+
+		if ((f = node_of(elts->items[i], "ColumnDef")) != NULL)
+		{
+			a = pgm_lint_add_action(out, PGM_LA_ADD_COLUMN);
+			a->rel = rel;
+			a->in_create = true;
+			column_facts(f, &a->col);
+		}
+		else if ((f = node_of(elts->items[i], "Constraint")) != NULL)
+		{
+			a = pgm_lint_add_action(out, PGM_LA_ADD_CONSTRAINT);
+			a->rel = rel;
+			a->in_create = true;
+			constraint_facts(f, &a->con);
+		}
+	}
+}
+
+static void
+alter_table_facts(const Json *as, PgmLintStatement *out)
+{
+	PgmLintName rel = rv_name(json_get(as, "relation"));
+	const Json *cmds = array(as, "cmds");
+	int			i;
+
+	if (!str_is(json_get_str(as, "objtype"), "OBJECT_TABLE"))
+		return;
+	for (i = 0; i < length(cmds); i++)
+	{
+		const Json *cmd = node_of(cmds->items[i], "AlterTableCmd");
+		const char *sub = json_get_str(cmd, "subtype");
+		const char *name = json_get_str(cmd, "name");
+		PgmLintAction *a;
+
+		if (str_is(sub, "AT_AddColumn"))
+		{
+			a = pgm_lint_add_action(out, PGM_LA_ADD_COLUMN);
+			column_facts(node_of(json_get(cmd, "def"), "ColumnDef"), &a->col);
+		}
+		else if (str_is(sub, "AT_AlterColumnType"))
+		{
+			const Json *def = node_of(json_get(cmd, "def"), "ColumnDef");
+
+			a = pgm_lint_add_action(out, PGM_LA_ALTER_TYPE);
+			a->column = str_or_null(name);
+			a->type = type_of(json_get(def, "typeName"));
+			a->using_expr = json_get(def, "raw_default") != NULL;
+		}
+		else if (str_is(sub, "AT_SetNotNull") || str_is(sub, "AT_DropNotNull"))
+		{
+			a = pgm_lint_add_action(out, str_is(sub, "AT_SetNotNull") ?
+									PGM_LA_SET_NOT_NULL : PGM_LA_DROP_NOT_NULL);
+			a->column = str_or_null(name);
+		}
+		else if (str_is(sub, "AT_DropColumn"))
+		{
+			a = pgm_lint_add_action(out, PGM_LA_DROP_COLUMN);
+			a->column = str_or_null(name);
+			a->if_exists = json_get_bool(cmd, "missing_ok");
+		}
+		else if (str_is(sub, "AT_AddConstraint"))
+		{
+			a = pgm_lint_add_action(out, PGM_LA_ADD_CONSTRAINT);
+			constraint_facts(node_of(json_get(cmd, "def"), "Constraint"), &a->con);
+		}
+		else if (str_is(sub, "AT_ValidateConstraint"))
+		{
+			a = pgm_lint_add_action(out, PGM_LA_VALIDATE_CONSTRAINT);
+			a->name = str_or_null(name);
+		}
+		else
+			a = pgm_lint_add_action(out, PGM_LA_ALTER_TABLE_OTHER);
+		a->rel = rel;
+		if (json_get_bool(as, "missing_ok"))
+			a->if_exists = true;
+	}
+}
+
+static void
+index_facts(const Json *is, PgmLintStatement *out)
+{
+	PgmLintAction *a = pgm_lint_add_action(out, PGM_LA_CREATE_INDEX);
+	const Json *params = array(is, "indexParams");
+	const char *method = json_get_str(is, "accessMethod");
+	int			i;
+
+	a->rel = rv_name(json_get(is, "relation"));
+	a->name = str_or_null(json_get_str(is, "idxname"));
+	a->concurrently = json_get_bool(is, "concurrent");
+	a->idx.unique = json_get_bool(is, "unique");
+	a->idx.method = method && strcmp(method, "btree") != 0 ? pstrdup(method) : NULL;
+	a->idx.plain = json_get(is, "whereClause") == NULL &&
+		array(is, "indexIncludingParams") == NULL;
+	a->idx.ncols = length(params);
+	a->idx.cols = palloc0(sizeof(char *) * (a->idx.ncols > 0 ? a->idx.ncols : 1));
+	for (i = 0; i < length(params); i++)
+	{
+		const Json *e = node_of(params->items[i], "IndexElem");
+		const char *ordering = json_get_str(e, "ordering");
+		const char *nulls = json_get_str(e, "nulls_ordering");
+
+		a->idx.cols[i] = str_or_null(json_get_str(e, "name"));
+		if (a->idx.cols[i] == NULL || json_get(e, "collation") || json_get(e, "opclass") ||
+			json_get(e, "opclassopts") ||
+			(ordering && !str_is(ordering, "SORTBY_DEFAULT")) ||
+			(nulls && !str_is(nulls, "SORTBY_NULLS_DEFAULT")))
+			a->idx.plain = false;
+	}
+}
+
+static void
+drop_facts(const Json *ds, PgmLintStatement *out)
+{
+	const char *type = json_get_str(ds, "removeType");
+	const Json *objects = array(ds, "objects");
+	PgmLintActKind kind;
+	int			i;
+
+	if (str_is(type, "OBJECT_TABLE"))
+		kind = PGM_LA_DROP_TABLE;
+	else if (str_is(type, "OBJECT_INDEX"))
+		kind = PGM_LA_DROP_INDEX;
+	else
+		return;
+	for (i = 0; i < length(objects); i++)
+	{
+		PgmLintAction *a = pgm_lint_add_action(out, kind);
+
+		a->rel = list_name(array(node_of(objects->items[i], "List"), "items"));
+		a->if_exists = json_get_bool(ds, "missing_ok");
+		a->concurrently = json_get_bool(ds, "concurrent");
+		a->cascade = str_is(json_get_str(ds, "behavior"), "DROP_CASCADE");
+	}
+}
+
+static const char *
+transaction_name(const char *kind)
+{
+	static const char *const names[][2] = {
+		{"TRANS_STMT_BEGIN", "BEGIN"}, {"TRANS_STMT_START", "START TRANSACTION"},
+		{"TRANS_STMT_COMMIT", "COMMIT"}, {"TRANS_STMT_ROLLBACK", "ROLLBACK"},
+		{"TRANS_STMT_SAVEPOINT", "SAVEPOINT"}, {"TRANS_STMT_RELEASE", "RELEASE SAVEPOINT"},
+		{"TRANS_STMT_ROLLBACK_TO", "ROLLBACK TO SAVEPOINT"},
+		{"TRANS_STMT_PREPARE", "PREPARE TRANSACTION"},
+		{"TRANS_STMT_COMMIT_PREPARED", "COMMIT PREPARED"},
+		{"TRANS_STMT_ROLLBACK_PREPARED", "ROLLBACK PREPARED"},
+		{NULL, NULL}
+	};
+	int			i;
+
+	for (i = 0; names[i][0]; i++)
+		if (str_is(kind, names[i][0]))
+			return names[i][1];
+	/* the first kind, BEGIN, is 0: left out of the JSON */
+	return kind == NULL ? "BEGIN" : "transaction control";
+}
+
+/* SET lock_timeout to something other than 0? */
+static bool
+timeout_nonzero(const Json *vs)
+{
+	const Json *args = array(vs, "args");
+	const Json *c;
+	const Json *sval;
+
+	if (!str_is(json_get_str(vs, "kind"), "VAR_SET_VALUE") || length(args) != 1)
+		return false;
+	c = node_of(args->items[0], "A_Const");
+	if (c == NULL || json_get_bool(c, "isnull"))
+		return false;
+	if (json_get(c, "ival"))
+		return int_const(args->items[0]) != 0;
+	sval = json_get(c, "sval");
+	if (sval && json_get_str(sval, "sval"))
+	{
+		const char *s = json_get_str(sval, "sval");
+
+		return strspn(s, "0 ") != strlen(s);
+	}
+	return true;
+}
+
+static void
+statement_facts(const char *type, const Json *s, PgmLintStatement *out)
+{
+	PgmLintAction *a;
+
+	if (str_is(type, "CreateStmt"))
+		create_table_facts(s, out);
+	else if (str_is(type, "AlterTableStmt"))
+		alter_table_facts(s, out);
+	else if (str_is(type, "IndexStmt"))
+		index_facts(s, out);
+	else if (str_is(type, "DropStmt"))
+		drop_facts(s, out);
+	else if (str_is(type, "DropdbStmt"))
+	{
+		a = pgm_lint_add_action(out, PGM_LA_DROP_DATABASE);
+		a->name = str_or_null(json_get_str(s, "dbname"));
+	}
+	else if (str_is(type, "RenameStmt"))
+	{
+		const char *rt = json_get_str(s, "renameType");
+
+		if (str_is(rt, "OBJECT_TABLE"))
+			a = pgm_lint_add_action(out, PGM_LA_RENAME_TABLE);
+		else if (str_is(rt, "OBJECT_COLUMN") &&
+				 str_is(json_get_str(s, "relationType"), "OBJECT_TABLE"))
+		{
+			a = pgm_lint_add_action(out, PGM_LA_RENAME_COLUMN);
+			a->column = str_or_null(json_get_str(s, "subname"));
+		}
+		else
+			return;
+		a->rel = rv_name(json_get(s, "relation"));
+		a->name = str_or_null(json_get_str(s, "newname"));
+		a->if_exists = json_get_bool(s, "missing_ok");
+	}
+	else if (str_is(type, "TruncateStmt"))
+	{
+		const Json *rels = array(s, "relations");
+		int			i;
+
+		for (i = 0; i < length(rels); i++)
+		{
+			a = pgm_lint_add_action(out, PGM_LA_TRUNCATE);
+			a->rel = rv_name(node_of(rels->items[i], "RangeVar"));
+			a->cascade = str_is(json_get_str(s, "behavior"), "DROP_CASCADE");
+		}
+	}
+	else if (str_is(type, "TransactionStmt"))
+	{
+		a = pgm_lint_add_action(out, PGM_LA_TRANSACTION);
+		a->name = (char *) transaction_name(json_get_str(s, "kind"));
+	}
+	else if (str_is(type, "VariableSetStmt"))
+	{
+		if (str_is(json_get_str(s, "name"), "lock_timeout"))
+		{
+			a = pgm_lint_add_action(out, PGM_LA_SET_LOCK_TIMEOUT);
+			a->nonzero = timeout_nonzero(s);
+		}
+	}
+	else if (str_is(type, "CreateDomainStmt"))
+	{
+		const Json *cons = array(s, "constraints");
+		int			i;
+
+		for (i = 0; i < length(cons); i++)
+			if (str_is(json_get_str(node_of(cons->items[i], "Constraint"), "contype"),
+					   "CONSTR_CHECK"))
+			{
+				a = pgm_lint_add_action(out, PGM_LA_CREATE_DOMAIN_CHECK);
+				a->name = list_name(array(s, "domainname")).name;
+				break;
+			}
+	}
+	else if (str_is(type, "AlterDomainStmt"))
+	{
+		if (str_is(json_get_str(s, "subtype"), "C"))
+		{
+			a = pgm_lint_add_action(out, PGM_LA_ALTER_DOMAIN_ADD_CONSTRAINT);
+			a->name = list_name(array(s, "typeName")).name;
+		}
+	}
+	else if (str_is(type, "ReindexStmt"))
+	{
+		const char *kind = json_get_str(s, "kind");
+
+		if (!str_is(kind, "REINDEX_OBJECT_INDEX") && !str_is(kind, "REINDEX_OBJECT_TABLE"))
+			return;
+		a = pgm_lint_add_action(out, PGM_LA_REINDEX);
+		a->rel = rv_name(json_get(s, "relation"));
+		a->is_index = str_is(kind, "REINDEX_OBJECT_INDEX");
+		a->concurrently = pgq_option_true(array(s, "params"), "concurrently", false);
+	}
+}
+
+/*
+ * A script's statements as the linter's facts, or NULL with the parser's
+ * error (and its line) when it does not parse.
+ */
+PgmLintStatement *
+pgm_lint_facts(const char *script, int *n, char **error, int *error_line)
+{
+	Json	   *tree = pgq_parse(script, error, error_line);
+	const Json *stmts;
+	PgmLintStatement *out;
+	int			i;
+
+	*n = 0;
+	if (tree == NULL)
+		return NULL;
+	stmts = array(tree, "stmts");
+	out = palloc0(sizeof(PgmLintStatement) * (length(stmts) > 0 ? length(stmts) : 1));
+	for (i = 0; i < length(stmts); i++)
+	{
+		const Json *s;
+		const char *type = json_node_type(json_get(stmts->items[i], "stmt"), &s);
+
+		pgq_statement_range(script, stmts->items[i], &out[i].start, &out[i].len);
+		if (type)
+			statement_facts(type, s, &out[i]);
+	}
+	*n = length(stmts);
+	json_free(tree);
+	return out;
+}
