@@ -44,6 +44,7 @@
 #include "parser/parse_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/catcache.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -566,15 +567,23 @@ typedef struct CatalogArg
 	const char *exclude;
 } CatalogArg;
 
+/*
+ * A relation by name, as the script will see it: through the search_path
+ * when unqualified.  No privilege is checked (pg_class is readable by
+ * all): linting what a monitor may plan must not fail on a schema it
+ * cannot use.
+ */
 static Oid
 relation_oid(const PgmLintName *rel)
 {
-	RangeVar   *rv;
+	Oid			nsp;
 
 	if (rel->name == NULL)
 		return InvalidOid;
-	rv = makeRangeVar(rel->schema ? pstrdup(rel->schema) : NULL, pstrdup(rel->name), -1);
-	return RangeVarGetRelid(rv, NoLock, true);
+	if (rel->schema == NULL)
+		return RelnameGetRelid(rel->name);
+	nsp = get_namespace_oid(rel->schema, true);
+	return OidIsValid(nsp) ? get_relname_relid(rel->name, nsp) : InvalidOid;
 }
 
 static void
@@ -770,27 +779,54 @@ cat_type_change(void *arg, const PgmLintName *rel, const char *column,
 	return 1;
 }
 
+/* the most volatile of two volatility classes (0: none yet) */
+static char
+more_volatile(char a, char b)
+{
+	if (a == PROVOLATILE_VOLATILE || b == PROVOLATILE_VOLATILE)
+		return PROVOLATILE_VOLATILE;
+	if (a == PROVOLATILE_STABLE || b == PROVOLATILE_STABLE)
+		return PROVOLATILE_STABLE;
+	return a ? a : b;
+}
+
+/*
+ * The volatility of a function the default calls: the most volatile of
+ * the functions of that name (any arguments) the script could mean.  A
+ * qualified name is looked up in its schema without a privilege check.
+ */
 static char
 cat_volatility(void *arg, const PgmLintName *func)
 {
-	List	   *names = NIL;
-	FuncCandidateList c;
 	char		result = 0;
 
 	(void) arg;
-	if (func->schema)
-		names = lappend(names, makeString(pstrdup(func->schema)));
-	names = lappend(names, makeString(pstrdup(func->name)));
-	for (c = FuncnameGetCandidates(names, -1, NIL, false, false, false, true);
-		 c != NULL; c = c->next)
+	if (func->schema == NULL)
 	{
-		char		v = func_volatile(c->oid);
+		FuncCandidateList c;
 
-		if (v == PROVOLATILE_VOLATILE || result == 0 ||
-			(v == PROVOLATILE_STABLE && result == PROVOLATILE_IMMUTABLE))
-			result = v;
-		if (result == PROVOLATILE_VOLATILE)
-			break;
+		for (c = FuncnameGetCandidates(list_make1(makeString(pstrdup(func->name))),
+									   -1, NIL, false, false, false, true);
+			 c != NULL; c = c->next)
+			result = more_volatile(result, func_volatile(c->oid));
+	}
+	else
+	{
+		Oid			nsp = get_namespace_oid(func->schema, true);
+		CatCList   *list;
+		int			i;
+
+		if (!OidIsValid(nsp))
+			return 0;
+		list = SearchSysCacheList1(PROCNAMEARGSNSP, CStringGetDatum(func->name));
+		for (i = 0; i < list->n_members; i++)
+		{
+			Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(&list->members[i]->tuple);
+
+			if (proc->pronamespace == nsp)
+				result = more_volatile(result, proc->provolatile);
+		}
+		ReleaseSysCacheList(list);
 	}
 	return result;
 }
@@ -967,6 +1003,8 @@ duplicate_of(Oid relid, HeapTuple tup, Relation pg_index, void *arg)
 			return false;
 	}
 	s->found = get_rel_name(ix->indexrelid);
+	if (s->found && s->idx->name && strcmp(s->found, s->idx->name) == 0)
+		s->found = NULL;		/* the same index */
 	return s->found != NULL;
 }
 

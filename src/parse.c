@@ -253,6 +253,8 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 	ListCell   *lc;
 	int			n = 0;
 
+	stmts = pgm_parse_raw(script, revision, which);
+
 	arg.script = script;
 	arg.revision = revision;
 	arg.which = which;
@@ -260,8 +262,6 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 	errcallback.arg = &arg;
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
-
-	stmts = pgm_parse_raw(script, revision, which);
 
 	info->nstatements = 0;
 	info->exec_class = PGM_EXEC_TRANSACTIONAL;

@@ -1239,13 +1239,16 @@ lint_create_index(PgmLintState *st, PgmLintAction *a)
 					unique, named, shown(&a->rel), shown(&a->rel), size_text(st, s));
 		}
 	}
+	a->idx.name = a->name;
 	if (a->idx.plain)
 	{
 		const char *dup = NULL;
 
+		/* an index of the same name is the same index (IF NOT EXISTS), not a copy */
 		for (i = 0; i < st->nindexes && dup == NULL; i++)
 			if (name_eq(&st->indexes[i].rel, &a->rel) &&
-				same_index(&st->indexes[i].idx, &a->idx))
+				same_index(&st->indexes[i].idx, &a->idx) &&
+				!(a->name && st->indexes[i].name && strcmp(a->name, st->indexes[i].name) == 0))
 				dup = st->indexes[i].name ? pgm_display(st->indexes[i].name) :
 					"the index of a constraint created by the script";
 		if (dup == NULL && s.cls != SZ_NEW && st->cat)
@@ -1255,7 +1258,7 @@ lint_create_index(PgmLintState *st, PgmLintAction *a)
 														t ? &t->renamed_from : &a->rel,
 														&a->idx);
 
-			if (name)
+			if (name && !(a->name && strcmp(name, a->name) == 0))
 				dup = pgm_display(name);
 		}
 		if (dup)

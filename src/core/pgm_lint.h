@@ -82,6 +82,7 @@ typedef struct PgmLintIndex
 	char	   *method;			/* NULL: btree */
 	int			ncols;
 	char	  **cols;			/* simple key columns (NULL: an expression) */
+	char	   *name;			/* its own name: never a duplicate of itself */
 } PgmLintIndex;
 
 typedef enum PgmLintActKind

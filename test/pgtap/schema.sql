@@ -24,7 +24,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
-SELECT plan(374);
+SELECT plan(386);
 
 -- The extension and its schema.
 SELECT has_extension('pg_catalog', 'pg_migrate', 'extension pg_migrate is installed with schema pg_catalog (the control file''s schema)');
@@ -279,10 +279,10 @@ SELECT is(pg_get_indexdef(to_regclass('migrate.revisions_labeled_idx')), 'CREATE
 SELECT is(pg_get_indexdef(to_regclass('migrate.events_project_started_idx')), 'CREATE INDEX events_project_started_idx ON migrate.events USING btree (project, started_at)', 'events are indexed by project and start time');
 SELECT is(pg_get_indexdef(to_regclass('migrate.grants_role_project_idx')), 'CREATE UNIQUE INDEX grants_role_project_idx ON migrate.grants USING btree (role, COALESCE(project, ''''::text))', 'a role has at most one grant per project, and one for every project (NULL)');
 
--- The SQL API of docs/design.md section 3: exactly these 32 routines, with exact signatures.
-SELECT functions_are('migrate', ARRAY['accept_schema', 'apply', 'branches', 'current', 'downgrade', 'drift', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'schema_diff', 'schema_snapshot', 'script', 'set_scope', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade', 'verify'], 'schema migrate has exactly the routines of 0.4.0');
+-- The SQL API of docs/design.md section 3: exactly these 35 routines, with exact signatures.
+SELECT functions_are('migrate', ARRAY['accept_schema', 'apply', 'branches', 'current', 'downgrade', 'drift', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lint', 'lint_ignores', 'lint_revision', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'schema_diff', 'schema_snapshot', 'script', 'set_scope', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade', 'verify'], 'schema migrate has exactly the routines of 0.4.0');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'migrate'::regnamespace$$,
-              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()', 'migrate.schema_snapshot(text)', 'migrate.drift(text)', 'migrate.schema_diff(jsonb,jsonb)', 'migrate.accept_schema(text)', 'migrate.set_scope(text,text[])', 'migrate.verify(text,text,boolean)'],
+              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()', 'migrate.schema_snapshot(text)', 'migrate.drift(text)', 'migrate.schema_diff(jsonb,jsonb)', 'migrate.accept_schema(text)', 'migrate.set_scope(text,text[])', 'migrate.verify(text,text,boolean)', 'migrate.lint(text,text[],boolean)', 'migrate.lint_revision(text,text)', 'migrate.lint_ignores(text)'],
               'the routines of schema migrate have exactly these signatures (no overload of an older version is left)');
 SELECT has_function('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'migrate.revision(text, text, text, text[], text, text[], text[], text) exists');
 SELECT has_function('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'migrate.merge(text[], text, text, text) exists');
@@ -307,6 +307,18 @@ SELECT has_function('migrate', 'schema_diff', ARRAY['jsonb', 'jsonb'], 'migrate.
 SELECT has_function('migrate', 'accept_schema', ARRAY['text'], 'migrate.accept_schema(text) exists');
 SELECT has_function('migrate', 'set_scope', ARRAY['text', 'text[]'], 'migrate.set_scope(text, text[]) exists');
 SELECT has_function('migrate', 'verify', ARRAY['text', 'text', 'boolean'], 'migrate.verify(text, text, boolean) exists');
+SELECT has_function('migrate', 'lint', ARRAY['text', 'text[]', 'boolean'], 'migrate.lint(text, text[], boolean) exists');
+SELECT has_function('migrate', 'lint_revision', ARRAY['text', 'text'], 'migrate.lint_revision(text, text) exists');
+SELECT has_function('migrate', 'lint_ignores', ARRAY['text'], 'migrate.lint_ignores(text) exists');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.lint(text,text[],boolean)')), 'script text, preceding text[] DEFAULT ''{}''::text[], catalog boolean DEFAULT true', 'migrate.lint(text, text[], boolean): argument names, modes and defaults');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.lint_revision(text,text)')), 'revision text, project text DEFAULT ''default''::text', 'migrate.lint_revision(text, text): argument names, modes and defaults');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.lint_ignores(text)')), 'project text DEFAULT ''default''::text', 'migrate.lint_ignores(text): argument names, modes and defaults');
+SELECT is(pg_get_function_result(to_regprocedure('migrate.lint(text,text[],boolean)')), 'TABLE(rule text, severity text, statement_no integer, line integer, message text, hint text)', 'migrate.lint(text, text[], boolean): result columns');
+SELECT is(pg_get_function_result(to_regprocedure('migrate.lint_revision(text,text)')), 'TABLE(rule text, severity text, statement_no integer, line integer, message text, hint text)', 'migrate.lint_revision(text, text): result columns');
+SELECT is(pg_get_function_result(to_regprocedure('migrate.lint_ignores(text)')), 'TABLE(revision text, statement_no integer, line integer, rule text, reason text)', 'migrate.lint_ignores(text): result columns');
+SELECT volatility_is('migrate', 'lint', ARRAY['text', 'text[]', 'boolean'], 'stable', 'migrate.lint(text, text[], boolean) is stable');
+SELECT volatility_is('migrate', 'lint_revision', ARRAY['text', 'text'], 'stable', 'migrate.lint_revision(text, text) is stable');
+SELECT volatility_is('migrate', 'lint_ignores', ARRAY['text'], 'stable', 'migrate.lint_ignores(text) is stable');
 SELECT has_function('migrate', 'plan', ARRAY['text', 'text'], 'migrate.plan(text, text) exists');
 SELECT has_function('migrate', 'script', ARRAY['text', 'text', 'boolean'], 'migrate.script(text, text, boolean) exists');
 SELECT has_function('migrate', 'progress', ARRAY[]::name[], 'migrate.progress() exists');
@@ -381,7 +393,7 @@ SELECT is(pg_get_function_result(to_regprocedure('migrate.branches(text)')), 'TA
 SELECT is(pg_get_function_result(to_regprocedure('migrate.history(text,text)')), 'TABLE(id text, parents text[], branch_labels text[], depends_on text[], message text, flags text[], applied boolean, applied_at timestamp with time zone)', 'migrate.history(text, text): result columns');
 SELECT is(pg_get_function_result(to_regprocedure('migrate.show(text,text)')), 'TABLE(id text, parents text[], branch_labels text[], depends_on text[], message text, up text, down text, up_class text, down_class text, checksum text, registered_at timestamp with time zone, registered_by name, applied boolean, applied_at timestamp with time zone, applied_by name, is_head boolean)', 'migrate.show(text, text): result columns');
 SELECT is(pg_get_function_result(to_regprocedure('migrate.status(text)')), 'TABLE(revision text, message text, state text, applied_at timestamp with time zone, applied_by name, is_head boolean, is_current boolean)', 'migrate.status(text): result columns');
-SELECT is(pg_get_function_result(to_regprocedure('migrate.plan(text,text)')), 'TABLE(step integer, revision text, direction text, execution text, statements integer, message text)', 'migrate.plan(text, text): result columns');
+SELECT is(pg_get_function_result(to_regprocedure('migrate.plan(text,text)')), 'TABLE(step integer, revision text, direction text, execution text, statements integer, message text, findings integer)', 'migrate.plan(text, text): result columns');
 SELECT is(pg_get_function_result(to_regprocedure('migrate.progress()')), 'TABLE(project text, pid integer, application_name text, command text, state text, since timestamp with time zone, step integer, steps integer, revision text, direction text, step_started timestamp with time zone, batches bigint, rows bigint)', 'migrate.progress(): result columns');
 SELECT volatility_is('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'volatile', 'migrate.revision(text, text, text, text[], text, text[], text[], text) is volatile');
 SELECT volatility_is('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'volatile', 'migrate.merge(text[], text, text, text) is volatile');

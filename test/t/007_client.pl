@@ -140,6 +140,7 @@ Commands:
   verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]] [--trust-registrants]
   plan [TARGET] [--dir D [--offline] [--from REVS]]
   script [TARGET or RANGE] [--dir D [--offline] [--from REVS]]
+  lint [FILE...] [--dir D] [--offline] [--json]
   merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]
   show REVISION
   pull [--dir D] [--force]
@@ -155,7 +156,7 @@ Options:
       --project=NAME      migration project (default $PGMIGRATE_PROJECT or "default")
       --dir=DIR           migrations directory (default $PGMIGRATE_DIR or "migrations")
       --json              machine-readable output
-      --offline           plan and script from --dir alone, without a database
+      --offline           plan, script and lint from --dir alone, without a database
                           (also when no -d, PGHOST, PGPORT, PGDATABASE or
                           PGSERVICE says where one is)
       --from=REVS         offline: start from these revisions (comma-separated)

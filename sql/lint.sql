@@ -1,0 +1,183 @@
+--
+-- The linter: migrate.lint(), migrate.lint_revision(), migrate.lint_ignores(),
+-- linting at registration (pg_migrate.lint_level) and plan()'s findings.
+--
+SET client_min_messages = notice;
+CREATE SCHEMA lnt;
+SET search_path = lnt, public;
+CREATE TABLE lnt.big (id integer PRIMARY KEY, name varchar(50), n integer,
+	code char(3), created timestamp, email text, amount numeric(10,2),
+	CONSTRAINT big_n_not_null CHECK (n IS NOT NULL));
+INSERT INTO lnt.big SELECT g, 'name' || g, g, 'abc', '2026-01-01', 'e' || g, g
+  FROM generate_series(1, 3000) g;
+CREATE INDEX big_name_idx ON lnt.big (name);
+CREATE TABLE lnt.small (id bigint PRIMARY KEY, big_id integer, note text);
+INSERT INTO lnt.small SELECT g, g, 'x' FROM generate_series(1, 10) g;
+CREATE TABLE lnt.empty_t (id bigint PRIMARY KEY, v integer);
+ANALYZE lnt.big, lnt.small, lnt.empty_t;
+SET pg_migrate.lint_large_rows = 1000;
+
+-- 1. Sizes decide the severity of a lock: large, small, empty, new
+SELECT rule, severity, statement_no, line, message FROM migrate.lint($$
+CREATE INDEX big_n_idx ON big (n);
+CREATE INDEX ON small (note);
+CREATE INDEX ON empty_t (v);
+CREATE TABLE fresh (id bigint PRIMARY KEY, v text);
+CREATE INDEX ON fresh (v);
+$$);
+SELECT hint FROM migrate.lint('CREATE INDEX ON big (n)');
+-- without the catalog: sizes unknown, the catalog's rules silent
+SELECT rule, severity, statement_no, message FROM migrate.lint(
+  'CREATE INDEX ON big (n); ALTER TABLE nosuch ADD COLUMN x int', '{}', false);
+
+-- 2. Type changes: a rewrite predicted from the column's real type
+SELECT rule, severity, statement_no, message FROM migrate.lint($$
+ALTER TABLE big ALTER COLUMN n TYPE bigint;
+ALTER TABLE big ALTER COLUMN name TYPE varchar(100);
+ALTER TABLE big ALTER COLUMN name TYPE text;
+ALTER TABLE big ALTER COLUMN name TYPE varchar(20);
+ALTER TABLE big ALTER COLUMN amount TYPE numeric(12,2);
+ALTER TABLE big ALTER COLUMN amount TYPE numeric(12,3);
+ALTER TABLE big ALTER COLUMN code TYPE char(5);
+ALTER TABLE big ALTER COLUMN created TYPE timestamptz;
+ALTER TABLE big ALTER COLUMN n TYPE integer USING n + 0;
+ALTER TABLE big ALTER COLUMN n TYPE varchar(0);
+$$);
+
+-- 3. NOT NULL, defaults, constraints
+SELECT rule, severity, statement_no, message FROM migrate.lint($$
+ALTER TABLE big ALTER COLUMN email SET NOT NULL;
+ALTER TABLE big ALTER COLUMN n SET NOT NULL;
+ALTER TABLE big ADD COLUMN x integer NOT NULL;
+ALTER TABLE empty_t ADD COLUMN x integer NOT NULL;
+ALTER TABLE big ADD COLUMN y integer NOT NULL DEFAULT 0;
+ALTER TABLE big ADD COLUMN u uuid DEFAULT gen_random_uuid();
+ALTER TABLE big ADD COLUMN t timestamptz DEFAULT now();
+ALTER TABLE big ADD COLUMN s bigserial;
+ALTER TABLE small ADD CONSTRAINT small_big_fk FOREIGN KEY (big_id) REFERENCES big (id);
+ALTER TABLE small ADD CONSTRAINT small_note_check CHECK (note <> '') NOT VALID;
+ALTER TABLE small VALIDATE CONSTRAINT small_note_check;
+ALTER TABLE big ADD CONSTRAINT big_email_key UNIQUE (email);
+ALTER TABLE big ADD CONSTRAINT big_email_key2 UNIQUE USING INDEX big_name_idx;
+$$);
+
+-- the safe way to SET NOT NULL: a check validated first
+SELECT rule, severity, statement_no FROM migrate.lint($$
+ALTER TABLE big ADD CONSTRAINT big_email_nn CHECK (email IS NOT NULL) NOT VALID;
+ALTER TABLE big VALIDATE CONSTRAINT big_email_nn;
+ALTER TABLE big ALTER COLUMN email SET NOT NULL;
+$$);
+
+-- 4. Catalog-aware: typos, duplicates, foreign keys without an index
+SELECT rule, severity, statement_no, message FROM migrate.lint($$
+ALTER TABLE bgi ADD COLUMN q integer;
+ALTER TABLE big DROP COLUMN emial;
+ALTER TABLE big RENAME COLUMN nmae TO name2;
+DROP INDEX big_nmae_idx;
+DROP INDEX IF EXISTS big_nmae_idx;
+CREATE INDEX CONCURRENTLY big_name2_idx ON big (name);
+CREATE INDEX CONCURRENTLY big_name_idx ON big (name);
+CREATE TABLE child (id bigint PRIMARY KEY, big_id integer REFERENCES big, small_id bigint REFERENCES small);
+CREATE INDEX ON child (small_id);
+$$);
+-- what earlier scripts create is known
+SELECT rule, severity, statement_no FROM migrate.lint(
+  'ALTER TABLE later ADD COLUMN w text; CREATE INDEX ON later (w)',
+  ARRAY['CREATE TABLE later (id bigint PRIMARY KEY)']);
+
+-- 5. Destructive statements, style, transaction control
+SELECT rule, severity, statement_no, message FROM migrate.lint($$
+ALTER TABLE big DROP COLUMN email;
+DROP TABLE small;
+ALTER TABLE big RENAME TO huge;
+ALTER TABLE big RENAME COLUMN name TO title;
+ALTER TABLE big ALTER COLUMN name DROP NOT NULL;
+TRUNCATE small CASCADE;
+CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+ALTER DOMAIN positive ADD CONSTRAINT small_enough CHECK (VALUE < 100);
+CREATE TABLE styled (id serial PRIMARY KEY, c char(2), v varchar(10), w varchar, ts timestamp);
+COMMIT;
+$$);
+
+-- 6. Lock timeouts: pg_migrate sets one unless pg_migrate.ddl_lock_timeout is 0
+SELECT rule FROM migrate.lint('ALTER TABLE big ADD COLUMN z int') WHERE rule = 'require-lock-timeout';
+SET pg_migrate.ddl_lock_timeout = 0;
+SELECT rule, severity, statement_no, message FROM migrate.lint('ALTER TABLE big ADD COLUMN z int; ALTER TABLE small ADD COLUMN z int');
+SELECT count(*) FROM migrate.lint($$SET lock_timeout = '2s'; ALTER TABLE big ADD COLUMN z int$$);
+RESET pg_migrate.ddl_lock_timeout;
+
+-- 7. Annotations: a finding silenced for one statement, with its reason
+SELECT rule, statement_no, line FROM migrate.lint($$
+-- migrate:lint-ignore ban-drop-column the application stopped reading it in 4.2
+ALTER TABLE big DROP COLUMN email;
+ALTER TABLE big DROP COLUMN code;
+$$);
+\set VERBOSITY default
+SELECT * FROM migrate.lint($$-- migrate:lint-ignore ban-drop-colum typo
+ALTER TABLE big DROP COLUMN email$$);
+\echo :SQLSTATE
+SELECT * FROM migrate.lint($$-- migrate:lint-ignore ban-drop-column
+ALTER TABLE big DROP COLUMN email$$);
+\echo :SQLSTATE
+SELECT * FROM migrate.lint($$ALTER TABLE big DROP COLUMN email;
+\echo :SQLSTATE
+-- migrate:lint-ignore ban-drop-column nothing follows$$);
+\set VERBOSITY terse
+
+-- 8. Bad input
+SELECT * FROM migrate.lint(NULL);
+\echo :SQLSTATE
+SELECT * FROM migrate.lint('SELECT 1', NULL);
+SELECT * FROM migrate.lint('SELECT 1', '{}', NULL);
+SELECT * FROM migrate.lint('SELECT 1', ARRAY[NULL]);
+\set VERBOSITY default
+SELECT * FROM migrate.lint(E'SELECT 1;\nCREATE TABLE (;');
+\echo :SQLSTATE
+\set VERBOSITY terse
+SELECT count(*) FROM migrate.lint('');
+-- names are shown escaped in messages
+SELECT message FROM migrate.lint(E'ALTER TABLE "bad\nname" ADD COLUMN "x""y" int NOT NULL');
+
+-- 9. Registration: findings as NOTICE and WARNING, or refused at "error"
+\set VERBOSITY default
+SELECT migrate.revision('l1', 'CREATE TABLE lnt.reg (id integer PRIMARY KEY)', project => 'lint_reg');
+SELECT migrate.revision('l2', 'CREATE INDEX reg_id2 ON lnt.big (n)', parents => ARRAY['l1'], project => 'lint_reg');
+SET pg_migrate.lint_level = error;
+SELECT migrate.revision('l3', 'CREATE INDEX big_n2 ON lnt.big (n); ALTER TABLE lnt.big ADD COLUMN q int NOT NULL', parents => ARRAY['l2'], project => 'lint_reg');
+\echo :SQLSTATE
+SELECT count(*) FROM migrate.revisions WHERE project = 'lint_reg';
+SELECT migrate.revision('l3', $$-- migrate:lint-ignore require-concurrent-index-creation built at night, table is cold
+CREATE INDEX big_n2 ON lnt.big (n)$$, parents => ARRAY['l2'], project => 'lint_reg');
+SET pg_migrate.lint_level = off;
+SELECT migrate.revision('l4', 'ALTER TABLE lnt.big ADD COLUMN q int NOT NULL', parents => ARRAY['l3'], project => 'lint_reg');
+SELECT migrate.revision('l5', $$-- migrate:lint-ignore nonsense why
+SELECT 1$$, parents => ARRAY['l4'], project => 'lint_reg');
+\echo :SQLSTATE
+RESET pg_migrate.lint_level;
+\set VERBOSITY terse
+SELECT * FROM migrate.lint_ignores('lint_reg');
+
+-- 10. plan() counts each step's findings, knowing what earlier steps create
+SELECT step, revision, direction, findings FROM migrate.plan('heads', 'lint_reg');
+SET pg_migrate.lint_level = off;
+SELECT step, revision, findings FROM migrate.plan('heads', 'lint_reg');
+RESET pg_migrate.lint_level;
+
+-- 11. lint_revision(): after its unapplied ancestors
+SELECT migrate.revision('n1', 'ALTER TABLE lnt.big ADD CONSTRAINT big_code_nn CHECK (code IS NOT NULL) NOT VALID', project => 'lint_nn');
+SELECT migrate.revision('n2', 'ALTER TABLE lnt.big VALIDATE CONSTRAINT big_code_nn; ALTER TABLE lnt.big ALTER COLUMN code SET NOT NULL', parents => ARRAY['n1'], project => 'lint_nn');
+SELECT rule, severity, statement_no FROM migrate.lint_revision('n2', 'lint_nn');
+SELECT rule, severity, statement_no FROM migrate.lint('ALTER TABLE lnt.big VALIDATE CONSTRAINT big_code_nn; ALTER TABLE lnt.big ALTER COLUMN code SET NOT NULL');
+SELECT * FROM migrate.lint_revision('nosuch', 'lint_nn');
+\echo :SQLSTATE
+SELECT * FROM migrate.lint_revision(NULL, 'lint_nn');
+
+-- 12. Only a superuser changes the policy
+CREATE ROLE regress_lint_user;
+SET ROLE regress_lint_user;
+SET pg_migrate.lint_level = off;
+SET pg_migrate.lint_large_rows = 1000000000;
+SELECT * FROM migrate.lint('SELECT 1');
+RESET ROLE;
+DROP ROLE regress_lint_user;
+DROP SCHEMA lnt CASCADE;
