@@ -120,8 +120,8 @@ SELECT * FROM migrate.lint($$-- migrate:lint-ignore ban-drop-column
 ALTER TABLE big DROP COLUMN email$$);
 \echo :SQLSTATE
 SELECT * FROM migrate.lint($$ALTER TABLE big DROP COLUMN email;
-\echo :SQLSTATE
 -- migrate:lint-ignore ban-drop-column nothing follows$$);
+\echo :SQLSTATE
 \set VERBOSITY terse
 
 -- 8. Bad input
