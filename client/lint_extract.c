@@ -329,10 +329,22 @@ alter_table_facts(const Json *as, PgmLintStatement *out)
 			a->name = str_or_null(name);
 		}
 		else
+		{
+			static const char *const on_column[] = {
+				"AT_ColumnDefault", "AT_DropExpression", "AT_SetStatistics",
+				"AT_SetOptions", "AT_ResetOptions", "AT_SetStorage",
+				"AT_SetCompression", "AT_AddIdentity", "AT_SetIdentity",
+				"AT_DropIdentity", NULL
+			};
+			int			k;
+
 			a = pgm_lint_add_action(out, PGM_LA_ALTER_TABLE_OTHER);
+			for (k = 0; on_column[k]; k++)
+				if (str_is(sub, on_column[k]))
+					a->column = str_or_null(name);	/* a subcommand on a column */
+		}
 		a->rel = rel;
-		if (json_get_bool(as, "missing_ok"))
-			a->if_exists = true;
+		a->rel_missing_ok = json_get_bool(as, "missing_ok");
 	}
 }
 
@@ -474,7 +486,7 @@ statement_facts(const char *type, const Json *s, PgmLintStatement *out)
 			return;
 		a->rel = rv_name(json_get(s, "relation"));
 		a->name = str_or_null(json_get_str(s, "newname"));
-		a->if_exists = json_get_bool(s, "missing_ok");
+		a->rel_missing_ok = json_get_bool(s, "missing_ok");
 	}
 	else if (str_is(type, "TruncateStmt"))
 	{

@@ -334,13 +334,26 @@ alter_table_facts(AlterTableStmt *as, PgmLintStatement *out)
 				a = pgm_lint_add_action(out, PGM_LA_VALIDATE_CONSTRAINT);
 				a->name = str_or_null(cmd->name);
 				break;
+			case AT_ColumnDefault:
+			case AT_DropExpression:
+			case AT_SetStatistics:
+			case AT_SetOptions:
+			case AT_ResetOptions:
+			case AT_SetStorage:
+			case AT_SetCompression:
+			case AT_AddIdentity:
+			case AT_SetIdentity:
+			case AT_DropIdentity:
+				/* a subcommand on a column */
+				a = pgm_lint_add_action(out, PGM_LA_ALTER_TABLE_OTHER);
+				a->column = str_or_null(cmd->name);
+				break;
 			default:
 				a = pgm_lint_add_action(out, PGM_LA_ALTER_TABLE_OTHER);
 				break;
 		}
 		a->rel = rel;
-		if (as->missing_ok)
-			a->if_exists = true;
+		a->rel_missing_ok = as->missing_ok;
 	}
 }
 
@@ -483,7 +496,7 @@ statement_facts(Node *stmt, PgmLintStatement *out)
 					break;
 				a->rel = rv_name(rs->relation);
 				a->name = str_or_null(rs->newname);
-				a->if_exists = rs->missing_ok;
+				a->rel_missing_ok = rs->missing_ok;
 				break;
 			}
 		case T_TruncateStmt:
@@ -1117,6 +1130,16 @@ script_facts(const char *script, const char *revision, const char *which, int *n
 	return stmts;
 }
 
+/* the schema an unqualified CREATE puts an object in: the first of the search_path */
+static const char *
+creation_schema(void)
+{
+	List	   *path = fetch_search_path(false);
+	char	   *name = path != NIL ? get_namespace_name(linitial_oid(path)) : NULL;
+
+	return name ? name : "public";
+}
+
 /*
  * A linting session: scripts linted one after another, each knowing what
  * the ones before it created (the steps of a plan, or a revision after
@@ -1144,6 +1167,7 @@ pgm_lint_start(bool catalog, const char *project, const char *exclude)
 	cat->leading_index = cat_leading_index;
 	cat->pending = project ? cat_pending : NULL;
 	cat->large_rows = pgm_lint_large_rows;
+	cat->default_schema = creation_schema();
 	cat->ddl_lock_timeout = pgm_ddl_lock_timeout > 0;
 	return pgm_lint_begin(cat);
 }

@@ -201,6 +201,7 @@ typedef struct PendingFk
 struct PgmLintState
 {
 	const PgmLintCatalog *cat;
+	const char *default_schema;
 	int			ntables,
 				tables_space;
 	KnownTable *tables;
@@ -310,6 +311,7 @@ pgm_lint_begin(const PgmLintCatalog *catalog)
 	PgmLintState *st = palloc0(sizeof(PgmLintState));
 
 	st->cat = catalog;
+	st->default_schema = catalog && catalog->default_schema ? catalog->default_schema : "public";
 	return st;
 }
 
@@ -318,13 +320,17 @@ pgm_lint_begin(const PgmLintCatalog *catalog)
  * ----------------------------------------------------------------
  */
 
-/* Same name; an unqualified name matches a qualified one. */
+/*
+ * Same name?  An unqualified name is in the schema where the script
+ * creates objects: the first of the search_path (offline: "public").
+ */
 static bool
-name_eq(const PgmLintName *a, const PgmLintName *b)
+name_eq(PgmLintState *st, const PgmLintName *a, const PgmLintName *b)
 {
 	if (a->name == NULL || b->name == NULL || strcmp(a->name, b->name) != 0)
 		return false;
-	return a->schema == NULL || b->schema == NULL || strcmp(a->schema, b->schema) == 0;
+	return strcmp(a->schema ? a->schema : st->default_schema,
+				  b->schema ? b->schema : st->default_schema) == 0;
 }
 
 /* a name for a message: quoted, control characters escaped */
@@ -348,7 +354,7 @@ known_table(PgmLintState *st, const PgmLintName *rel)
 	int			i;
 
 	for (i = st->ntables - 1; i >= 0; i--)
-		if (name_eq(&st->tables[i].name, rel))
+		if (name_eq(st, &st->tables[i].name, rel))
 			return &st->tables[i];
 	return NULL;
 }
@@ -373,7 +379,7 @@ known_column(PgmLintState *st, const PgmLintName *rel, const char *column)
 	int			i;
 
 	for (i = 0; i < st->ncolumns; i++)
-		if (name_eq(&st->columns[i].rel, rel) &&
+		if (name_eq(st, &st->columns[i].rel, rel) &&
 			strcmp(st->columns[i].column, column) == 0)
 			return true;
 	return false;
@@ -412,7 +418,7 @@ known_index(PgmLintState *st, const PgmLintName *name)
 			continue;
 		n.schema = st->indexes[i].rel.schema;
 		n.name = st->indexes[i].name;
-		if (name_eq(&n, name))
+		if (name_eq(st, &n, name))
 			return &st->indexes[i];
 	}
 	return NULL;
@@ -859,6 +865,21 @@ check_relation_exists(PgmLintState *st, const PgmLintName *rel, bool index)
 	return false;
 }
 
+/*
+ * The size of the table an action works on.  A table neither the scripts
+ * nor the catalog have gets unknown-object (unless ALTER TABLE IF EXISTS)
+ * and counts as of unknown size.
+ */
+static TableSize
+target_size(PgmLintState *st, PgmLintAction *a)
+{
+	TableSize	s = table_size(st, &a->rel);
+
+	if (s.cls != SZ_NEW && !a->rel_missing_ok)
+		(void) check_relation_exists(st, &a->rel, false);
+	return s;
+}
+
 static void
 check_column_exists(PgmLintState *st, const PgmLintName *rel, const char *column)
 {
@@ -903,7 +924,7 @@ fk_indexed(PgmLintState *st, const PendingFk *fk)
 		int			c;
 		int			matched = 0;
 
-		if (!name_eq(&k->rel, &fk->rel) || k->idx.ncols < fk->ncols)
+		if (!name_eq(st, &k->rel, &fk->rel) || k->idx.ncols < fk->ncols)
 			continue;
 		for (c = 0; c < fk->ncols; c++)
 		{
@@ -980,12 +1001,7 @@ lint_add_column(PgmLintState *st, PgmLintAction *a)
 		learn_column(st, &a->rel, col->name);
 		return;
 	}
-	if (!check_relation_exists(st, &a->rel, false))
-	{
-		learn_column(st, &a->rel, col->name);
-		return;
-	}
-	s = table_size(st, &a->rel);
+	s = target_size(st, a);
 	strong_lock(st, &a->rel, s);
 	if (col->not_null && !col->has_default && !col->identity && !col->generated &&
 		s.cls != SZ_NEW)
@@ -1028,12 +1044,12 @@ lint_alter_type(PgmLintState *st, PgmLintAction *a)
 {
 	char	   *what = psprintf("ALTER COLUMN %s of %s TYPE %s", pgm_display(a->column),
 								shown(&a->rel), type_text(&a->type));
-	TableSize		s = table_size(st, &a->rel);
+	TableSize	s = target_size(st, a);
 	char	   *from = NULL;
 	char	   *to = NULL;
 	int			rewrite = -1;
 
-	if (s.cls == SZ_NEW || !check_relation_exists(st, &a->rel, false))
+	if (s.cls == SZ_NEW)
 		return;
 	check_column_exists(st, &a->rel, a->column);
 	strong_lock(st, &a->rel, s);
@@ -1058,12 +1074,13 @@ lint_alter_type(PgmLintState *st, PgmLintAction *a)
 }
 
 static bool
-in_list(const KnownColumn *list, int n, const PgmLintName *rel, const char *name)
+in_list(PgmLintState *st, const KnownColumn *list, int n, const PgmLintName *rel,
+		const char *name)
 {
 	int			i;
 
 	for (i = 0; i < n; i++)
-		if (name_eq(&list[i].rel, rel) && strcmp(list[i].column, name) == 0)
+		if (name_eq(st, &list[i].rel, rel) && strcmp(list[i].column, name) == 0)
 			return true;
 	return false;
 }
@@ -1071,14 +1088,14 @@ in_list(const KnownColumn *list, int n, const PgmLintName *rel, const char *name
 static void
 lint_set_not_null(PgmLintState *st, PgmLintAction *a)
 {
-	TableSize		s = table_size(st, &a->rel);
+	TableSize	s = target_size(st, a);
 	KnownTable *t;
 
-	if (s.cls == SZ_NEW || !check_relation_exists(st, &a->rel, false))
+	if (s.cls == SZ_NEW)
 		return;
 	check_column_exists(st, &a->rel, a->column);
 	strong_lock(st, &a->rel, s);
-	if (in_list(st->notnull, st->nnotnull, &a->rel, a->column))
+	if (in_list(st, st->notnull, st->nnotnull, &a->rel, a->column))
 		return;
 	t = known_table(st, &a->rel);
 	if (st->cat)
@@ -1089,7 +1106,7 @@ lint_set_not_null(PgmLintState *st, PgmLintAction *a)
 													a->column, &valid);
 
 		/* valid, or validated by an earlier statement */
-		if (check && (valid || in_list(st->validated, st->nvalidated, &a->rel, check)))
+		if (check && (valid || in_list(st, st->validated, st->nvalidated, &a->rel, check)))
 			return;
 	}
 	FINDING(st, R_SET_NOT_NULL, size_severity(s),
@@ -1134,8 +1151,8 @@ lint_add_constraint(PgmLintState *st, PgmLintAction *a)
 	}
 	if (a->in_create)
 		return;
-	s = table_size(st, &a->rel);
-	if (s.cls == SZ_NEW || !check_relation_exists(st, &a->rel, false))
+	s = target_size(st, a);
+	if (s.cls == SZ_NEW)
 		return;
 	strong_lock(st, &a->rel, s);
 	if (con->using_index)
@@ -1183,7 +1200,7 @@ lint_validate(PgmLintState *st, PgmLintAction *a)
 	{
 		KnownCheck *k = &st->checks[i];
 
-		if (!name_eq(&k->rel, &a->rel) || strcmp(k->name, a->name) != 0)
+		if (!name_eq(st, &k->rel, &a->rel) || strcmp(k->name, a->name) != 0)
 			continue;
 		if (k->this_script)
 			add_finding(st, R_NOT_VALID, PGM_LINT_WARNING, st->statement_no, st->line,
@@ -1199,8 +1216,7 @@ lint_validate(PgmLintState *st, PgmLintAction *a)
 		}
 		break;
 	}
-	if (table_size(st, &a->rel).cls != SZ_NEW)
-		(void) check_relation_exists(st, &a->rel, false);
+	(void) target_size(st, a);
 }
 
 /* same method and columns, and the existing one at least as unique */
@@ -1226,27 +1242,25 @@ lint_create_index(PgmLintState *st, PgmLintAction *a)
 {
 	const char *named = a->name ? psprintf(" %s", pgm_display(a->name)) : "";
 	const char *unique = a->idx.unique ? "UNIQUE " : "";
-	TableSize		s = table_size(st, &a->rel);
+	TableSize	s = target_size(st, a);
 	int			i;
 
-	if (s.cls != SZ_NEW && check_relation_exists(st, &a->rel, false))
+	if (s.cls != SZ_NEW && !a->concurrently)
 	{
-		if (!a->concurrently)
-		{
-			strong_lock(st, &a->rel, s);
-			FINDING(st, R_INDEX_CREATE, size_severity(s),
-					"CREATE %sINDEX%s on %s without CONCURRENTLY blocks writes to %s%s until the index is built",
-					unique, named, shown(&a->rel), shown(&a->rel), size_text(st, s));
-		}
+		strong_lock(st, &a->rel, s);
+		FINDING(st, R_INDEX_CREATE, size_severity(s),
+				"CREATE %sINDEX%s on %s without CONCURRENTLY blocks writes to %s%s until the index is built",
+				unique, named, shown(&a->rel), shown(&a->rel), size_text(st, s));
 	}
 	a->idx.name = a->name;
-	if (a->idx.plain)
+	/* duplicates are a catalog rule: offline, even the script's own are not looked for */
+	if (a->idx.plain && st->cat)
 	{
 		const char *dup = NULL;
 
 		/* an index of the same name is the same index (IF NOT EXISTS), not a copy */
 		for (i = 0; i < st->nindexes && dup == NULL; i++)
-			if (name_eq(&st->indexes[i].rel, &a->rel) &&
+			if (name_eq(st, &st->indexes[i].rel, &a->rel) &&
 				same_index(&st->indexes[i].idx, &a->idx) &&
 				!(a->name && st->indexes[i].name && strcmp(a->name, st->indexes[i].name) == 0))
 				dup = st->indexes[i].name ? pgm_display(st->indexes[i].name) :
@@ -1276,8 +1290,8 @@ lint_drop_index(PgmLintState *st, PgmLintAction *a)
 
 	if (known_index(st, &a->rel))
 		return;
-	if (!a->if_exists && !check_relation_exists(st, &a->rel, true))
-		return;
+	if (!a->if_exists)
+		(void) check_relation_exists(st, &a->rel, true);
 	if (a->concurrently)
 		return;
 	s = index_size(st, &a->rel);
@@ -1307,16 +1321,15 @@ lint_action(PgmLintState *st, PgmLintAction *a)
 			lint_set_not_null(st, a);
 			break;
 		case PGM_LA_DROP_NOT_NULL:
-			if (table_size(st, &a->rel).cls != SZ_NEW &&
-				check_relation_exists(st, &a->rel, false))
+			if (target_size(st, a).cls != SZ_NEW)
 				check_column_exists(st, &a->rel, a->column);
 			FINDING(st, R_DROP_NOT_NULL, PGM_LINT_WARNING,
 					"ALTER COLUMN %s of %s DROP NOT NULL: application versions that expect a value may break",
 					pgm_display(a->column), shown(&a->rel));
 			break;
 		case PGM_LA_DROP_COLUMN:
-			s = table_size(st, &a->rel);
-			if (s.cls != SZ_NEW && check_relation_exists(st, &a->rel, false))
+			s = target_size(st, a);
+			if (s.cls != SZ_NEW)
 			{
 				if (!a->if_exists)
 					check_column_exists(st, &a->rel, a->column);
@@ -1342,8 +1355,8 @@ lint_action(PgmLintState *st, PgmLintAction *a)
 			s = table_size(st, &a->rel);
 			if (s.cls == SZ_NEW)
 				break;
-			if (!a->if_exists && !check_relation_exists(st, &a->rel, false))
-				break;
+			if (!a->if_exists)
+				(void) check_relation_exists(st, &a->rel, false);
 			strong_lock(st, &a->rel, s);
 			FINDING(st, R_DROP_TABLE, PGM_LINT_WARNING,
 					"DROP TABLE %s: application versions that still use it will fail",
@@ -1353,17 +1366,16 @@ lint_action(PgmLintState *st, PgmLintAction *a)
 			if (a->concurrently)
 				break;
 			s = a->is_index ? index_size(st, &a->rel) : table_size(st, &a->rel);
-			if (s.cls != SZ_NEW && !check_relation_exists(st, &a->rel, a->is_index))
-				break;
+			if (s.cls != SZ_NEW)
+				(void) check_relation_exists(st, &a->rel, a->is_index);
 			strong_lock(st, &a->rel, s);
 			FINDING(st, R_REINDEX, size_severity(s),
 					"REINDEX %s %s without CONCURRENTLY blocks writes to its table%s",
 					a->is_index ? "INDEX" : "TABLE", shown(&a->rel), size_text(st, s));
 			break;
 		case PGM_LA_RENAME_TABLE:
-			s = table_size(st, &a->rel);
-			if (s.cls != SZ_NEW && check_relation_exists(st, &a->rel, false))
-				strong_lock(st, &a->rel, s);
+			s = target_size(st, a);
+			strong_lock(st, &a->rel, s);
 			FINDING(st, R_RENAME_TABLE, PGM_LINT_WARNING,
 					"ALTER TABLE %s RENAME TO %s: application versions that use the old name will fail",
 					shown(&a->rel), pgm_display(a->name));
@@ -1380,8 +1392,8 @@ lint_action(PgmLintState *st, PgmLintAction *a)
 			}
 			break;
 		case PGM_LA_RENAME_COLUMN:
-			s = table_size(st, &a->rel);
-			if (s.cls != SZ_NEW && check_relation_exists(st, &a->rel, false))
+			s = target_size(st, a);
+			if (s.cls != SZ_NEW)
 			{
 				check_column_exists(st, &a->rel, a->column);
 				strong_lock(st, &a->rel, s);
@@ -1396,9 +1408,8 @@ lint_action(PgmLintState *st, PgmLintAction *a)
 					pgm_display(a->name));
 			break;
 		case PGM_LA_TRUNCATE:
-			s = table_size(st, &a->rel);
-			if (s.cls != SZ_NEW && check_relation_exists(st, &a->rel, false))
-				strong_lock(st, &a->rel, s);
+			s = target_size(st, a);
+			strong_lock(st, &a->rel, s);
 			if (a->cascade)
 				FINDING(st, R_TRUNCATE_CASCADE, PGM_LINT_ERROR,
 						"TRUNCATE %s CASCADE also empties every table that references it, and theirs",
@@ -1421,9 +1432,12 @@ lint_action(PgmLintState *st, PgmLintAction *a)
 					pgm_display(a->name));
 			break;
 		case PGM_LA_ALTER_TABLE_OTHER:
-			s = table_size(st, &a->rel);
-			if (s.cls != SZ_NEW && (a->if_exists || check_relation_exists(st, &a->rel, false)))
+			s = target_size(st, a);
+			if (s.cls != SZ_NEW)
+			{
+				check_column_exists(st, &a->rel, a->column);
 				strong_lock(st, &a->rel, s);
+			}
 			break;
 	}
 }

@@ -107,7 +107,7 @@ typedef enum PgmLintActKind
 	PGM_LA_SET_LOCK_TIMEOUT,	/* nonzero: a timeout other than 0 */
 	PGM_LA_CREATE_DOMAIN_CHECK, /* name */
 	PGM_LA_ALTER_DOMAIN_ADD_CONSTRAINT, /* name */
-	PGM_LA_ALTER_TABLE_OTHER	/* rel, if_exists: any other ALTER TABLE */
+	PGM_LA_ALTER_TABLE_OTHER	/* rel, column (if it names one): any other */
 } PgmLintActKind;
 
 typedef struct PgmLintAction
@@ -116,7 +116,8 @@ typedef struct PgmLintAction
 	PgmLintName rel;
 	char	   *column;
 	char	   *name;
-	bool		if_exists;
+	bool		if_exists;		/* DROP ... IF EXISTS: of the object dropped */
+	bool		rel_missing_ok; /* ALTER TABLE IF EXISTS */
 	bool		concurrently;
 	bool		cascade;
 	bool		using_expr;
@@ -178,6 +179,7 @@ typedef struct PgmLintCatalog
 								  char **cols);
 	/* named in a script of a revision that is still to be applied? */
 	bool		(*pending) (void *arg, const char *name);
+	const char *default_schema; /* where unqualified names are created */
 	double		large_rows;		/* a table this big is large */
 	bool		ddl_lock_timeout;	/* pg_migrate sets lock_timeout itself */
 } PgmLintCatalog;

@@ -1,0 +1,9 @@
+-- A plain CREATE INDEX on a table created earlier in the script (NEW): nothing.
+-- expect offline: none
+-- expect catalog: none
+-- migrate:up
+CREATE TABLE t005_items (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  sku text NOT NULL
+);
+CREATE INDEX t005_items_sku_idx ON t005_items (sku);

@@ -1,0 +1,9 @@
+-- lint-ignore of a catalog-only rule (duplicate-index) and of a destructive
+-- rule: nothing in either mode.
+-- expect offline: none
+-- expect catalog: none
+-- migrate:up
+-- migrate:lint-ignore duplicate-index kept until the old index is dropped next release
+CREATE INDEX CONCURRENTLY t108_big_name_idx ON big (name);
+-- migrate:lint-ignore ban-drop-column unused since release 4.2, no reader left
+ALTER TABLE big DROP COLUMN net;
