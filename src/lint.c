@@ -46,6 +46,7 @@
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -574,10 +575,17 @@ statement_facts(Node *stmt, PgmLintStatement *out)
  * ----------------------------------------------------------------
  */
 
+typedef struct PendingAnswer
+{
+	char	   *name;
+	bool		found;
+} PendingAnswer;
+
 typedef struct CatalogArg
 {
 	const char *project;
 	const char *exclude;
+	List	   *asked;			/* PendingAnswer: cat_pending()'s answers so far */
 } CatalogArg;
 
 /*
@@ -1082,6 +1090,58 @@ cat_leading_index(void *arg, const PgmLintName *rel, int ncols, char **cols)
  * applied (other than the one linted)?  A cheap stand-in for parsing them
  * all: such an object is created by a migration that runs first.
  */
+/*
+ * What the revisions this session registered create, per project: a deploy
+ * registers a directory's files one after another, each naming what the
+ * ones before it created, and the answer is then known without a query.
+ * It is only ever a reason to call a name known, never unknown: a
+ * registration rolled back leaves names that only silence unknown-object.
+ */
+#define CREATED_KEY_LEN (2 * NAMEDATALEN + 2)
+
+static HTAB *created_names = NULL;
+
+static bool
+created_key(const char *project, const char *name, char *key)
+{
+	if (strlen(project) + strlen(name) + 2 > CREATED_KEY_LEN)
+		return false;
+	memset(key, 0, CREATED_KEY_LEN);
+	snprintf(key, CREATED_KEY_LEN, "%s/%s", project, name);
+	return true;
+}
+
+static void
+remember_created(const char *project, PgmLintState *st)
+{
+	const char **names;
+	int			n = pgm_lint_learned_names(st, &names);
+	int			i;
+
+	if (created_names == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = CREATED_KEY_LEN;
+		ctl.entrysize = CREATED_KEY_LEN;
+		created_names = hash_create("pg_migrate lint created names", 256, &ctl,
+									HASH_ELEM | HASH_STRINGS);
+	}
+	for (i = 0; i < n; i++)
+	{
+		char		key[CREATED_KEY_LEN];
+
+		if (names[i] && created_key(project, names[i], key))
+			(void) hash_search(created_names, key, HASH_ENTER, NULL);
+	}
+}
+
+/*
+ * Is the name created by a revision of the project still to be applied
+ * (other than the one linted)?  Known when this session registered it;
+ * otherwise a cheap stand-in for parsing every such script: is the name
+ * in one of their up scripts?  Each name is asked about once per lint.
+ */
 static bool
 cat_pending(void *arg, const char *name)
 {
@@ -1089,15 +1149,30 @@ cat_pending(void *arg, const char *name)
 	PgmOwnerScope os;
 	Datum		values[3];
 	bool		found;
+	char		key[CREATED_KEY_LEN];
+	ListCell   *lc;
 
 	if (ca->project == NULL)
 		return false;
+	if (created_names && created_key(ca->project, name, key) &&
+		hash_search(created_names, key, HASH_FIND, NULL) != NULL)
+		return true;
+	foreach(lc, ca->asked)
+		if (strcmp(((PendingAnswer *) lfirst(lc))->name, name) == 0)
+			return ((PendingAnswer *) lfirst(lc))->found;
 	values[0] = CStringGetTextDatum(ca->project);
 	values[1] = CStringGetTextDatum(ca->exclude ? ca->exclude : "");
 	values[2] = CStringGetTextDatum(name);
 	pgm_connect_spi(&os);
 	found = pgm_run_query(Q_LINT_PENDING, values, NULL, 1) > 0;
 	pgm_finish_spi(&os);
+	{
+		PendingAnswer *answer = palloc(sizeof(PendingAnswer));
+
+		answer->name = pstrdup(name);
+		answer->found = found;
+		ca->asked = lappend(ca->asked, answer);
+	}
 	return found;
 }
 
@@ -1259,7 +1334,7 @@ void
 pgm_lint_registration(const char *project, const char *id, const char *up,
 					  ArrayType *parents, ArrayType *deps)
 {
-	PgmLintRequest req;
+	PgmLintState *st;
 	PgmLintResult *r;
 	StringInfoData errors;
 	int			nerrors = 0;
@@ -1271,19 +1346,20 @@ pgm_lint_registration(const char *project, const char *id, const char *up,
 		(void) pgm_lint_next(pgm_lint_start(false, NULL, NULL), up, id, "up", true);
 		return;
 	}
-	memset(&req, 0, sizeof(req));
-	req.script = up;
-	req.revision = id;
-	req.which = "up";
-	req.catalog = true;
-	req.project = project;
-	req.exclude = id;
-	r = pgm_lint(&req);
+	st = pgm_lint_start(true, project, id);
+	r = pgm_lint_next(st, up, id, "up", true);
 	if (worth_a_second_look(r))
 	{
-		req.preceding = pgm_lint_unapplied_ancestors(project, parents, deps);
-		if (req.preceding != NIL)
-			r = pgm_lint(&req);
+		List	   *ancestors = pgm_lint_unapplied_ancestors(project, parents, deps);
+		ListCell   *lc;
+
+		if (ancestors != NIL)
+		{
+			st = pgm_lint_start(true, project, id);
+			foreach(lc, ancestors)
+				(void) pgm_lint_next(st, lfirst(lc), id, "earlier", false);
+			r = pgm_lint_next(st, up, id, "up", true);
+		}
 	}
 	initStringInfo(&errors);
 	for (i = 0; i < r->nfindings; i++)
@@ -1311,6 +1387,7 @@ pgm_lint_registration(const char *project, const char *id, const char *up,
 				 errdetail("%s", errors.data),
 				 errhint("Change the script, or silence a finding that is safe here with a line \"%s rule reason\" before its statement; pg_migrate.lint_level = warn reports findings without refusing.",
 						 PGM_LINT_IGNORE_MARKER)));
+	remember_created(project, st);
 }
 
 /*

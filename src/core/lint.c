@@ -315,6 +315,27 @@ pgm_lint_begin(const PgmLintCatalog *catalog)
 	return st;
 }
 
+/*
+ * The names of the tables, columns and indexes the scripts linted so far
+ * created (for the server's memory of what registered revisions create).
+ */
+int
+pgm_lint_learned_names(PgmLintState *st, const char ***names)
+{
+	int			n = 0;
+	int			i;
+
+	*names = palloc(sizeof(char *) * (st->ntables + st->ncolumns + st->nindexes + 1));
+	for (i = 0; i < st->ntables; i++)
+		(*names)[n++] = st->tables[i].name.name;
+	for (i = 0; i < st->ncolumns; i++)
+		(*names)[n++] = st->columns[i].column;
+	for (i = 0; i < st->nindexes; i++)
+		if (st->indexes[i].name)
+			(*names)[n++] = st->indexes[i].name;
+	return n;
+}
+
 /* ----------------------------------------------------------------
  * names and what the scripts created
  * ----------------------------------------------------------------
@@ -1498,8 +1519,12 @@ void
 pgm_lint_script(PgmLintState *st, const char *script, PgmLintStatement *stmts,
 				int nstmts, PgmLintResult *result)
 {
+	const PgmLintCatalog *cat = st->cat;
 	int			i;
 
+	/* only learning what the script creates: no catalog lookups */
+	if (result == NULL)
+		st->cat = NULL;
 	st->script = script;
 	st->result = result;
 	st->line_offset = 0;
@@ -1544,4 +1569,5 @@ pgm_lint_script(PgmLintState *st, const char *script, PgmLintStatement *stmts,
 	if (result)
 		sort_findings(result);
 	st->result = NULL;
+	st->cat = cat;
 }

@@ -219,6 +219,7 @@ extern PgmLintState *pgm_lint_begin(const PgmLintCatalog *catalog);
 extern void pgm_lint_script(PgmLintState *state, const char *script,
 							PgmLintStatement *stmts, int nstmts,
 							PgmLintResult *result);
+extern int	pgm_lint_learned_names(PgmLintState *st, const char ***names);
 extern int	pgm_lint_rule_count(void);
 extern const char *pgm_lint_rule_name(int i);
 extern bool pgm_lint_rule_known(const char *name);
