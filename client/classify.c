@@ -444,11 +444,10 @@ static bool batch_refused = false;
 
 /* a statement's place in the script: RawStmt's stmt_location and stmt_len */
 void
-pgq_statement_range(const char *script, const Json *raw, int *start, int *len)
+pgq_statement_range(int total, const Json *raw, int *start, int *len)
 {
 	const Json *loc = json_get(raw, "stmt_location");
 	const Json *slen = json_get(raw, "stmt_len");
-	int			total = (int) strlen(script);
 
 	*start = loc && loc->kind == JSON_NUMBER ? (int) loc->number : 0;
 	if (*start < 0 || *start > total)
@@ -481,7 +480,7 @@ chars_before(const char *script, int bytes)
  * batched; a refusal is printed and sets batch_refused.
  */
 static bool
-batch_directive(const char *script, const Json *raw, const char *type,
+batch_directive(const char *script, int total, const Json *raw, const char *type,
 				const char *which, const char *revision, int n)
 {
 	int			start;
@@ -489,7 +488,7 @@ batch_directive(const char *script, const Json *raw, const char *type,
 	int			marker;
 
 	batch_refused = false;
-	pgq_statement_range(script, raw, &start, &len);
+	pgq_statement_range(total, raw, &start, &len);
 	marker = pgm_batch_marker(script, start, len);
 	if (marker < 0)
 		return false;
@@ -511,7 +510,7 @@ batch_directive(const char *script, const Json *raw, const char *type,
  * has nothing to batch: the server refuses it too.
  */
 static bool
-batch_gaps_ok(const char *script, const Json *stmts, const char *which,
+batch_gaps_ok(const char *script, int total, const Json *stmts, const char *which,
 			  const char *revision)
 {
 	int			from = 0;
@@ -519,12 +518,12 @@ batch_gaps_ok(const char *script, const Json *stmts, const char *which,
 
 	for (i = 0; i <= stmts->n; i++)
 	{
-		int			start = (int) strlen(script);
+		int			start = total;
 		int			len = 0;
 		int			marker;
 
 		if (i < stmts->n)
-			pgq_statement_range(script, stmts->items[i], &start, &len);
+			pgq_statement_range(total, stmts->items[i], &start, &len);
 		marker = start > from ? pgm_batch_marker_between(script, from, start - from) : -1;
 		if (marker >= 0)
 		{
@@ -553,6 +552,7 @@ pgm_classify_script(const char *script, const char *revision,
 	Json	   *tree;
 	const Json *stmts;
 	bool		ok = true;
+	int			total = (int) strlen(script);
 	int			i;
 
 	*cls = PGM_EXEC_TRANSACTIONAL;
@@ -609,12 +609,12 @@ pgm_classify_script(const char *script, const char *revision,
 		}
 		else if (nontransactional(type, s))
 			*cls = PGM_EXEC_NONTRANSACTIONAL;
-		if (ok && batch_directive(script, stmts->items[i], type, which, revision, i + 1))
+		if (ok && batch_directive(script, total, stmts->items[i], type, which, revision, i + 1))
 			*cls = PGM_EXEC_NONTRANSACTIONAL;
 		else if (ok && batch_refused)
 			ok = false;
 	}
-	if (ok && !batch_gaps_ok(script, stmts, which, revision))
+	if (ok && !batch_gaps_ok(script, total, stmts, which, revision))
 		ok = false;
 	if (ok)
 		*nstatements = stmts->n;
@@ -677,6 +677,7 @@ pgm_batch_ranges(const char *script, int **starts, int **lens, int *n)
 	JsonParser	jp;
 	Json	   *tree = NULL;
 	const Json *stmts;
+	int			total = (int) strlen(script);
 	int			i;
 
 	*n = 0;
@@ -698,7 +699,7 @@ pgm_batch_ranges(const char *script, int **starts, int **lens, int *n)
 				int			start;
 				int			len;
 
-				pgq_statement_range(script, stmts->items[i], &start, &len);
+				pgq_statement_range(total, stmts->items[i], &start, &len);
 				if (pgm_batch_marker(script, start, len) >= 0)
 				{
 					(*starts)[*n] = start;

@@ -359,6 +359,24 @@ cmd_plan(Opts *o)
 	if (pgm_use_offline(o))
 		return pgm_offline_plan(o);
 
+	/*
+	 * plan() also counts each step's lint findings against the catalog;
+	 * the client's plan shows what "plan --offline" shows too (findings are
+	 * "pg_migrate lint"'s).
+	 */
+	if (o->json)
+	{
+		PGconn	   *conn = connect_db(o);
+
+		print_json_query(conn,
+						 "SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t) "
+						 "OPERATOR(pg_catalog.-) 'ordinality'::pg_catalog.text "
+						 "OPERATOR(pg_catalog.-) 'findings'::pg_catalog.text "
+						 "ORDER BY t.ordinality), '[]'::pg_catalog.jsonb)::pg_catalog.text "
+						 "FROM migrate.plan($1, $2) WITH ORDINALITY t", 2, params);
+		finish(conn);
+		return PGM_EXIT_OK;
+	}
 	return read_command(o, "migrate.plan($1, $2)", false,
 						"SELECT step, revision, direction, execution, statements, message "
 						"FROM migrate.plan($1, $2)",

@@ -22,6 +22,11 @@
 #include "cmd.h"
 #include "pgq.h"
 
+/* the version macros of pg_query.h replace the server headers' (as in classify.c) */
+#undef PG_VERSION
+#undef PG_VERSION_NUM
+#include <pg_query.h>
+
 static bool
 str_is(const char *s, const char *value)
 {
@@ -550,31 +555,64 @@ statement_facts(const char *type, const Json *s, PgmLintStatement *out)
 
 /*
  * A script's statements as the linter's facts, or NULL with the parser's
- * error (and its line) when it does not parse.
+ * error (and its line) when it does not parse.  The script is split with
+ * the parser first, then each statement parsed on its own: the JSON tree
+ * of one statement at a time is all that is ever in memory, so that a
+ * script of 10 MB costs what its statements cost one by one.
  */
 PgmLintStatement *
 pgm_lint_facts(const char *script, int *n, char **error, int *error_line)
 {
-	Json	   *tree = pgq_parse(script, error, error_line);
-	const Json *stmts;
+	PgQuerySplitResult split = pg_query_split_with_parser(script);
 	PgmLintStatement *out;
+	int			total = (int) strlen(script);
 	int			i;
 
 	*n = 0;
-	if (tree == NULL)
-		return NULL;
-	stmts = array(tree, "stmts");
-	out = palloc0(sizeof(PgmLintStatement) * (length(stmts) > 0 ? length(stmts) : 1));
-	for (i = 0; i < length(stmts); i++)
+	*error = NULL;
+	*error_line = 0;
+	if (split.error)
 	{
+		*error = pgm_strdup(split.error->message);
+		if (split.error->cursorpos > 0)
+			*error_line = pgq_line_of(script, split.error->cursorpos);
+		pg_query_free_split_result(split);
+		return NULL;
+	}
+	out = palloc0(sizeof(PgmLintStatement) * (split.n_stmts > 0 ? split.n_stmts : 1));
+	for (i = 0; i < split.n_stmts; i++)
+	{
+		int			start = split.stmts[i]->stmt_location;
+		int			len = split.stmts[i]->stmt_len;
+		char	   *text;
+		Json	   *tree;
+		const Json *stmts;
 		const Json *s;
-		const char *type = json_node_type(json_get(stmts->items[i], "stmt"), &s);
+		const char *type;
 
-		pgq_statement_range(script, stmts->items[i], &out[i].start, &out[i].len);
+		if (start < 0 || start > total)
+			start = total;
+		if (len <= 0 || len > total - start)
+			len = total - start;
+		out[i].start = start;
+		out[i].len = len;
+		text = pnstrdup(script + start, len);
+		tree = pgq_parse(text, error, error_line);
+		if (tree == NULL)
+		{
+			/* it parsed as part of the script: cannot happen */
+			pg_query_free_split_result(split);
+			return NULL;
+		}
+		stmts = array(tree, "stmts");
+		type = length(stmts) == 1 ?
+			json_node_type(json_get(stmts->items[0], "stmt"), &s) : NULL;
 		if (type)
 			statement_facts(type, s, &out[i]);
+		json_free(tree);
+		pfree(text);
 	}
-	*n = length(stmts);
-	json_free(tree);
+	*n = split.n_stmts;
+	pg_query_free_split_result(split);
 	return out;
 }

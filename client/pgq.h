@@ -52,7 +52,7 @@ extern const char *json_get_str(const Json *v, const char *key);
 extern const char *json_node_type(const Json *v, const Json **fields);
 extern bool pgq_option_true(const Json *options, const char *name, bool if_absent);
 extern int	pgq_line_of(const char *script, int position);
-extern void pgq_statement_range(const char *script, const Json *raw, int *start, int *len);
+extern void pgq_statement_range(int total, const Json *raw, int *start, int *len);
 extern Json *pgq_parse(const char *script, char **error, int *error_line);
 
 #endif							/* PGM_PGQ_H */

@@ -185,8 +185,23 @@ typedef struct PendingFk
 	char	  **cols;
 	int			statement_no;
 	int			line;
-	char	   *what;
+	PgmLintName target;
 } PendingFk;
+
+/*
+ * A chained hash over the entries of one of the arrays below, by a name,
+ * so that a script of 100,000 statements is linted in linear time.
+ * Chains start with the newest entry.
+ */
+typedef struct NameIndex
+{
+	int			nslots;			/* a power of two, or 0 */
+	int		   *slots;			/* first entry of each chain, or -1 */
+	int			nentries;
+	int			space;
+	int		   *next;			/* per entry: the next one in its chain */
+	uint32	   *hashes;			/* per entry */
+} NameIndex;
 
 #define GROW(arr, n, space, type) \
 	do { \
@@ -220,6 +235,10 @@ struct PgmLintState
 	int			nvalidated,
 				validated_space;
 	KnownColumn *validated;		/* constraints validated by the script */
+	NameIndex	tables_ix;		/* by schema and name */
+	NameIndex	columns_ix;		/* by schema, table and column */
+	NameIndex	index_names_ix; /* by schema and index name */
+	NameIndex	index_tables_ix;	/* by schema and table */
 
 	/* the script being linted */
 	const char *script;
@@ -369,14 +388,81 @@ shown(const PgmLintName *n)
 	return pgm_display(n->name);
 }
 
-static KnownTable *
-known_table(PgmLintState *st, const PgmLintName *rel)
+/* FNV-1a of a name's schema (or the default), name and an optional third part */
+static uint32
+name_hash(PgmLintState *st, const PgmLintName *n, const char *third)
+{
+	const char *parts[3];
+	uint32		h = 2166136261u;
+	int			i;
+
+	parts[0] = n->schema ? n->schema : st->default_schema;
+	parts[1] = n->name ? n->name : "";
+	parts[2] = third ? third : "";
+	for (i = 0; i < 3; i++)
+	{
+		const unsigned char *p;
+
+		for (p = (const unsigned char *) parts[i]; *p; p++)
+			h = (h ^ *p) * 16777619u;
+		h = (h ^ 0xff) * 16777619u;
+	}
+	return h;
+}
+
+/* the first entry of the chain for hash h, or -1 */
+static int
+ix_first(const NameIndex *ix, uint32 h)
+{
+	return ix->nslots == 0 ? -1 : ix->slots[h & (ix->nslots - 1)];
+}
+
+/* Add entry number entry (the newest) with hash h, growing the table. */
+static void
+ix_add(NameIndex *ix, int entry, uint32 h)
 {
 	int			i;
 
-	for (i = st->ntables - 1; i >= 0; i--)
-		if (name_eq(st, &st->tables[i].name, rel))
-			return &st->tables[i];
+	if (entry >= ix->space)
+	{
+		ix->space = Max(64, entry * 2);
+		ix->next = ix->next ? repalloc(ix->next, sizeof(int) * ix->space) :
+			palloc(sizeof(int) * ix->space);
+		ix->hashes = ix->hashes ? repalloc(ix->hashes, sizeof(uint32) * ix->space) :
+			palloc(sizeof(uint32) * ix->space);
+	}
+	ix->hashes[entry] = h;
+	ix->nentries = entry + 1;
+	if (ix->nentries * 4 > ix->nslots * 3)
+	{
+		ix->nslots = ix->nslots ? ix->nslots * 2 : 64;
+		ix->slots = ix->slots ? repalloc(ix->slots, sizeof(int) * ix->nslots) :
+			palloc(sizeof(int) * ix->nslots);
+		for (i = 0; i < ix->nslots; i++)
+			ix->slots[i] = -1;
+		/* oldest first, so that chains start with the newest */
+		for (i = 0; i < ix->nentries; i++)
+		{
+			int			slot = ix->hashes[i] & (ix->nslots - 1);
+
+			ix->next[i] = ix->slots[slot];
+			ix->slots[slot] = i;
+		}
+		return;
+	}
+	ix->next[entry] = ix->slots[h & (ix->nslots - 1)];
+	ix->slots[h & (ix->nslots - 1)] = entry;
+}
+
+static KnownTable *
+known_table(PgmLintState *st, const PgmLintName *rel)
+{
+	uint32		h = name_hash(st, rel, NULL);
+	int			e;
+
+	for (e = ix_first(&st->tables_ix, h); e >= 0; e = st->tables_ix.next[e])
+		if (st->tables_ix.hashes[e] == h && name_eq(st, &st->tables[e].name, rel))
+			return &st->tables[e];
 	return NULL;
 }
 
@@ -392,16 +478,18 @@ learn_table(PgmLintState *st, const PgmLintName *rel, const PgmLintName *from)
 		t->renamed_from = *from;
 	else
 		memset(&t->renamed_from, 0, sizeof(t->renamed_from));
+	ix_add(&st->tables_ix, st->ntables - 1, name_hash(st, rel, NULL));
 }
 
 static bool
 known_column(PgmLintState *st, const PgmLintName *rel, const char *column)
 {
-	int			i;
+	uint32		h = name_hash(st, rel, column);
+	int			e;
 
-	for (i = 0; i < st->ncolumns; i++)
-		if (name_eq(st, &st->columns[i].rel, rel) &&
-			strcmp(st->columns[i].column, column) == 0)
+	for (e = ix_first(&st->columns_ix, h); e >= 0; e = st->columns_ix.next[e])
+		if (st->columns_ix.hashes[e] == h && name_eq(st, &st->columns[e].rel, rel) &&
+			strcmp(st->columns[e].column, column) == 0)
 			return true;
 	return false;
 }
@@ -409,40 +497,62 @@ known_column(PgmLintState *st, const PgmLintName *rel, const char *column)
 static void
 learn_column(PgmLintState *st, const PgmLintName *rel, const char *column)
 {
+	if (column == NULL)
+		return;
 	GROW(st->columns, st->ncolumns, st->columns_space, KnownColumn);
 	st->columns[st->ncolumns].rel = *rel;
 	st->columns[st->ncolumns].column = (char *) column;
 	st->ncolumns++;
+	ix_add(&st->columns_ix, st->ncolumns - 1, name_hash(st, rel, column));
 }
 
 static void
 learn_index(PgmLintState *st, const PgmLintName *rel, const char *name,
 			const PgmLintIndex *idx)
 {
+	PgmLintName n;
+
 	GROW(st->indexes, st->nindexes, st->indexes_space, KnownIndex);
 	st->indexes[st->nindexes].rel = *rel;
 	st->indexes[st->nindexes].name = (char *) name;
 	st->indexes[st->nindexes].idx = *idx;
 	st->nindexes++;
+	n.schema = rel->schema;
+	n.name = (char *) name;
+	/* an unnamed one (a constraint's) hashes as "": never found by name */
+	ix_add(&st->index_names_ix, st->nindexes - 1, name_hash(st, &n, NULL));
+	ix_add(&st->index_tables_ix, st->nindexes - 1, name_hash(st, rel, NULL));
 }
 
 static KnownIndex *
 known_index(PgmLintState *st, const PgmLintName *name)
 {
-	int			i;
+	uint32		h = name_hash(st, name, NULL);
+	int			e;
 
-	for (i = st->nindexes - 1; i >= 0; i--)
+	for (e = ix_first(&st->index_names_ix, h); e >= 0; e = st->index_names_ix.next[e])
 	{
 		PgmLintName n;
 
-		if (st->indexes[i].name == NULL)
+		if (st->index_names_ix.hashes[e] != h || st->indexes[e].name == NULL)
 			continue;
-		n.schema = st->indexes[i].rel.schema;
-		n.name = st->indexes[i].name;
+		n.schema = st->indexes[e].rel.schema;
+		n.name = st->indexes[e].name;
 		if (name_eq(st, &n, name))
-			return &st->indexes[i];
+			return &st->indexes[e];
 	}
 	return NULL;
+}
+
+/* the next index of a table after entry e (-1: the first), newest first; -1 at the end */
+static int
+next_index_of(PgmLintState *st, const PgmLintName *rel, uint32 h, int e)
+{
+	e = e < 0 ? ix_first(&st->index_tables_ix, h) : st->index_tables_ix.next[e];
+	for (; e >= 0; e = st->index_tables_ix.next[e])
+		if (st->index_tables_ix.hashes[e] == h && name_eq(st, &st->indexes[e].rel, rel))
+			return e;
+	return -1;
 }
 
 /* ----------------------------------------------------------------
@@ -574,6 +684,29 @@ line_of(PgmLintState *st, int offset)
 	return st->line_no;
 }
 
+/*
+ * Parts of messages, built only when a finding is reported: most
+ * statements have none, and a script may have 100,000 of them.
+ */
+static char *
+column_what(const PgmLintName *rel, const char *column)
+{
+	return psprintf("column %s of %s", pgm_display(column), shown(rel));
+}
+
+static char *
+add_column_what(const PgmLintName *rel, const char *column)
+{
+	return psprintf("ADD COLUMN %s to %s", pgm_display(column), shown(rel));
+}
+
+/* " name" or "", for "ADD CONSTRAINT name" and "CREATE INDEX name" */
+static const char *
+named(const char *name)
+{
+	return name ? psprintf(" %s", pgm_display(name)) : "";
+}
+
 /* Is this rule silenced for the current statement?  Marks the annotation used. */
 static bool
 ignored(PgmLintState *st, Rule rule, int statement_no)
@@ -582,7 +715,8 @@ ignored(PgmLintState *st, Rule rule, int statement_no)
 	bool		found = false;
 	int			i;
 
-	for (i = 0; i < r->nignored; i++)
+	/* annotations come in statement order: look back only as far as needed */
+	for (i = r->nignored - 1; i >= 0 && r->ignored[i].statement_no >= statement_no; i--)
 		if (r->ignored[i].statement_no == statement_no &&
 			strcmp(r->ignored[i].rule, rules[rule].name) == 0)
 		{
@@ -811,21 +945,20 @@ column_style(PgmLintState *st, const PgmLintName *rel, const PgmLintColumn *col,
 			 bool primary_key)
 {
 	const PgmLintType *t = &col->type;
-	char	   *what = psprintf("column %s of %s", pgm_display(col->name), shown(rel));
 
 	if (type_is(t, "bpchar"))
 		FINDING(st, R_CHAR, PGM_LINT_ADVICE, "%s is %s, which pads values with blanks",
-				what, type_text(t));
+				column_what(rel, col->name), type_text(t));
 	if (type_is(t, "varchar") && t->ntypmods > 0)
 		FINDING(st, R_VARCHAR, PGM_LINT_ADVICE, "%s is %s: raising the limit later is a type change",
-				what, type_text(t));
+				column_what(rel, col->name), type_text(t));
 	if ((primary_key || col->primary_key) && type_is_small_int(t))
 		FINDING(st, R_INT_KEY, PGM_LINT_ADVICE, "%s, the primary key, is %s",
-				what, type_text(t));
+				column_what(rel, col->name), type_text(t));
 	if (type_is(t, "timestamp"))
-		FINDING(st, R_TIMESTAMP, PGM_LINT_ADVICE, "%s is timestamp without time zone", what);
+		FINDING(st, R_TIMESTAMP, PGM_LINT_ADVICE, "%s is timestamp without time zone", column_what(rel, col->name));
 	if (type_is_serial(t))
-		FINDING(st, R_SERIAL, PGM_LINT_ADVICE, "%s is %s", what, type_text(t));
+		FINDING(st, R_SERIAL, PGM_LINT_ADVICE, "%s is %s", column_what(rel, col->name), type_text(t));
 }
 
 /* Does a default call a volatile function? */
@@ -936,16 +1069,17 @@ strong_lock(PgmLintState *st, const PgmLintName *rel, TableSize s)
 static bool
 fk_indexed(PgmLintState *st, const PendingFk *fk)
 {
+	uint32		h = name_hash(st, &fk->rel, NULL);
 	int			i;
 	KnownTable *t;
 
-	for (i = 0; i < st->nindexes; i++)
+	for (i = next_index_of(st, &fk->rel, h, -1); i >= 0; i = next_index_of(st, &fk->rel, h, i))
 	{
 		KnownIndex *k = &st->indexes[i];
 		int			c;
 		int			matched = 0;
 
-		if (!name_eq(st, &k->rel, &fk->rel) || k->idx.ncols < fk->ncols)
+		if (k->idx.ncols < fk->ncols)
 			continue;
 		for (c = 0; c < fk->ncols; c++)
 		{
@@ -985,14 +1119,13 @@ remember_fk(PgmLintState *st, const PgmLintName *rel, int ncols, char **cols,
 	fk->cols = cols;
 	fk->statement_no = st->statement_no;
 	fk->line = st->line;
-	fk->what = psprintf("the foreign key from %s to %s", shown(rel), shown(target));
+	fk->target = *target;
 }
 
 static void
 lint_add_column(PgmLintState *st, PgmLintAction *a)
 {
 	PgmLintColumn *col = &a->col;
-	char	   *what = psprintf("ADD COLUMN %s to %s", pgm_display(col->name), shown(&a->rel));
 	TableSize		s;
 	char	   *func;
 
@@ -1028,44 +1161,43 @@ lint_add_column(PgmLintState *st, PgmLintAction *a)
 		s.cls != SZ_NEW)
 		FINDING(st, R_REQUIRED_FIELD, s.cls == SZ_EMPTY ? PGM_LINT_ADVICE : PGM_LINT_ERROR,
 				"%s is NOT NULL without a DEFAULT: it fails if %s has any rows%s",
-				what, shown(&a->rel), size_text(st, s));
+				add_column_what(&a->rel, col->name), shown(&a->rel), size_text(st, s));
 	if (type_is_serial(&col->type))
 		FINDING(st, R_FIELD_DEFAULT, size_severity(s),
 				"%s is %s: filling its sequence into every row rewrites %s%s under an ACCESS EXCLUSIVE lock",
-				what, type_text(&col->type), shown(&a->rel), size_text(st, s));
+				add_column_what(&a->rel, col->name), type_text(&col->type), shown(&a->rel), size_text(st, s));
 	else if (col->identity)
 		FINDING(st, R_FIELD_DEFAULT, size_severity(s),
 				"%s is an identity column: filling it into every row rewrites %s%s under an ACCESS EXCLUSIVE lock",
-				what, shown(&a->rel), size_text(st, s));
+				add_column_what(&a->rel, col->name), shown(&a->rel), size_text(st, s));
 	else if (col->generated)
 		FINDING(st, R_FIELD_DEFAULT, size_severity(s),
 				"%s is a stored generated column: computing it for every row rewrites %s%s under an ACCESS EXCLUSIVE lock",
-				what, shown(&a->rel), size_text(st, s));
+				add_column_what(&a->rel, col->name), shown(&a->rel), size_text(st, s));
 	else if (col->has_default && volatile_default(st, col, &func))
 		FINDING(st, R_FIELD_DEFAULT, size_severity(s),
 				"%s has a volatile default (%s): it rewrites %s%s under an ACCESS EXCLUSIVE lock",
-				what, func, shown(&a->rel), size_text(st, s));
+				add_column_what(&a->rel, col->name), func, shown(&a->rel), size_text(st, s));
 	if (col->references.name)
 		FINDING(st, R_FOREIGN_KEY, size_severity(s),
 				"%s references %s: adding the foreign key scans %s%s and blocks writes to both tables",
-				what, shown(&col->references), shown(&a->rel), size_text(st, s));
+				add_column_what(&a->rel, col->name), shown(&col->references), shown(&a->rel), size_text(st, s));
 	if (col->primary_key)
 		FINDING(st, R_PRIMARY_KEY, size_severity(s),
 				"%s adds a primary key: building its index blocks writes to %s%s",
-				what, shown(&a->rel), size_text(st, s));
+				add_column_what(&a->rel, col->name), shown(&a->rel), size_text(st, s));
 	else if (col->unique)
 		FINDING(st, R_UNIQUE, size_severity(s),
 				"%s adds a unique constraint: building its index blocks writes to %s%s",
-				what, shown(&a->rel), size_text(st, s));
+				add_column_what(&a->rel, col->name), shown(&a->rel), size_text(st, s));
 	learn_column(st, &a->rel, col->name);
 }
 
 static void
 lint_alter_type(PgmLintState *st, PgmLintAction *a)
 {
-	char	   *what = psprintf("ALTER COLUMN %s of %s TYPE %s", pgm_display(a->column),
-								shown(&a->rel), type_text(&a->type));
 	TableSize	s = target_size(st, a);
+	char	   *what;
 	char	   *from = NULL;
 	char	   *to = NULL;
 	int			rewrite = -1;
@@ -1083,6 +1215,8 @@ lint_alter_type(PgmLintState *st, PgmLintAction *a)
 	}
 	if (rewrite == 0)
 		return;
+	what = psprintf("ALTER COLUMN %s of %s TYPE %s", pgm_display(a->column),
+					shown(&a->rel), type_text(&a->type));
 	if (rewrite == 1)
 		FINDING(st, R_COLUMN_TYPE, size_severity(s),
 				"%s rewrites %s%s under an ACCESS EXCLUSIVE lock: %s to %s%s",
@@ -1139,7 +1273,6 @@ static void
 lint_add_constraint(PgmLintState *st, PgmLintAction *a)
 {
 	PgmLintConstraint *con = &a->con;
-	const char *named = con->name ? psprintf(" %s", pgm_display(con->name)) : "";
 	TableSize		s;
 
 	if (con->contype == 'p' || con->contype == 'u' || con->contype == 'x')
@@ -1184,24 +1317,24 @@ lint_add_constraint(PgmLintState *st, PgmLintAction *a)
 			if (!con->not_valid)
 				FINDING(st, R_FOREIGN_KEY, size_severity(s),
 						"ADD CONSTRAINT%s FOREIGN KEY on %s without NOT VALID scans %s%s and blocks writes to it and to %s",
-						named, shown(&a->rel), shown(&a->rel), size_text(st, s),
+						named(con->name), shown(&a->rel), shown(&a->rel), size_text(st, s),
 						shown(&con->references));
 			break;
 		case 'c':
 			if (!con->not_valid)
 				FINDING(st, R_NOT_VALID, size_severity(s),
 						"ADD CONSTRAINT%s CHECK on %s without NOT VALID scans %s%s under an ACCESS EXCLUSIVE lock",
-						named, shown(&a->rel), shown(&a->rel), size_text(st, s));
+						named(con->name), shown(&a->rel), shown(&a->rel), size_text(st, s));
 			break;
 		case 'u':
 			FINDING(st, R_UNIQUE, size_severity(s),
 					"ADD CONSTRAINT%s UNIQUE on %s builds its index while blocking writes to %s%s",
-					named, shown(&a->rel), shown(&a->rel), size_text(st, s));
+					named(con->name), shown(&a->rel), shown(&a->rel), size_text(st, s));
 			break;
 		case 'p':
 			FINDING(st, R_PRIMARY_KEY, size_severity(s),
 					"ADD CONSTRAINT%s PRIMARY KEY on %s builds its index while blocking writes to %s%s",
-					named, shown(&a->rel), shown(&a->rel), size_text(st, s));
+					named(con->name), shown(&a->rel), shown(&a->rel), size_text(st, s));
 			break;
 		default:
 			break;
@@ -1261,7 +1394,6 @@ same_index(const PgmLintIndex *old, const PgmLintIndex *new)
 static void
 lint_create_index(PgmLintState *st, PgmLintAction *a)
 {
-	const char *named = a->name ? psprintf(" %s", pgm_display(a->name)) : "";
 	const char *unique = a->idx.unique ? "UNIQUE " : "";
 	TableSize	s = target_size(st, a);
 	int			i;
@@ -1271,7 +1403,7 @@ lint_create_index(PgmLintState *st, PgmLintAction *a)
 		strong_lock(st, &a->rel, s);
 		FINDING(st, R_INDEX_CREATE, size_severity(s),
 				"CREATE %sINDEX%s on %s without CONCURRENTLY blocks writes to %s%s until the index is built",
-				unique, named, shown(&a->rel), shown(&a->rel), size_text(st, s));
+				unique, named(a->name), shown(&a->rel), shown(&a->rel), size_text(st, s));
 	}
 	a->idx.name = a->name;
 	/* duplicates are a catalog rule: offline, even the script's own are not looked for */
@@ -1280,9 +1412,11 @@ lint_create_index(PgmLintState *st, PgmLintAction *a)
 		const char *dup = NULL;
 
 		/* an index of the same name is the same index (IF NOT EXISTS), not a copy */
-		for (i = 0; i < st->nindexes && dup == NULL; i++)
-			if (name_eq(st, &st->indexes[i].rel, &a->rel) &&
-				same_index(&st->indexes[i].idx, &a->idx) &&
+		uint32		h = name_hash(st, &a->rel, NULL);
+
+		for (i = next_index_of(st, &a->rel, h, -1); i >= 0 && dup == NULL;
+			 i = next_index_of(st, &a->rel, h, i))
+			if (same_index(&st->indexes[i].idx, &a->idx) &&
 				!(a->name && st->indexes[i].name && strcmp(a->name, st->indexes[i].name) == 0))
 				dup = st->indexes[i].name ? pgm_display(st->indexes[i].name) :
 					"the index of a constraint created by the script";
@@ -1299,7 +1433,7 @@ lint_create_index(PgmLintState *st, PgmLintAction *a)
 		if (dup)
 			FINDING(st, R_DUPLICATE_INDEX, PGM_LINT_WARNING,
 					"CREATE %sINDEX%s on %s duplicates %s",
-					unique, named, shown(&a->rel), dup);
+					unique, named(a->name), shown(&a->rel), dup);
 	}
 	learn_index(st, &a->rel, a->name, &a->idx);
 }
@@ -1490,24 +1624,32 @@ lint_create_table(PgmLintState *st, PgmLintStatement *stmt)
 	}
 }
 
-/* findings in statement order; within a statement, in the order found */
+/*
+ * Findings in statement order, within a statement in the order found: the
+ * findings made statement by statement, [0, split), and those made at the
+ * end of the script, [split, n), are each in order; merge them.
+ */
 static void
-sort_findings(PgmLintResult *r)
+sort_findings(PgmLintResult *r, int split)
 {
-	int			i;
+	PgmLintFinding *merged;
+	int			a = 0;
+	int			b = split;
+	int			k = 0;
 
-	for (i = 1; i < r->nfindings; i++)
+	if (split >= r->nfindings || split == 0)
+		return;
+	merged = palloc(sizeof(PgmLintFinding) * r->nfindings);
+	while (a < split || b < r->nfindings)
 	{
-		PgmLintFinding f = r->findings[i];
-		int			j = i - 1;
-
-		while (j >= 0 && r->findings[j].statement_no > f.statement_no)
-		{
-			r->findings[j + 1] = r->findings[j];
-			j--;
-		}
-		r->findings[j + 1] = f;
+		if (b >= r->nfindings ||
+			(a < split && r->findings[a].statement_no <= r->findings[b].statement_no))
+			merged[k++] = r->findings[a++];
+		else
+			merged[k++] = r->findings[b++];
 	}
+	memcpy(r->findings, merged, sizeof(PgmLintFinding) * r->nfindings);
+	pfree(merged);
 }
 
 /*
@@ -1520,6 +1662,7 @@ pgm_lint_script(PgmLintState *st, const char *script, PgmLintStatement *stmts,
 				int nstmts, PgmLintResult *result)
 {
 	const PgmLintCatalog *cat = st->cat;
+	int			split;
 	int			i;
 
 	/* only learning what the script creates: no catalog lookups */
@@ -1556,18 +1699,19 @@ pgm_lint_script(PgmLintState *st, const char *script, PgmLintStatement *stmts,
 		if (stmt->nacts > 0 && stmt->acts[0].kind == PGM_LA_CREATE_TABLE)
 			lint_create_table(st, stmt);
 	}
+	split = result ? result->nfindings : 0;
 	for (i = 0; i < st->nfks; i++)
 	{
 		PendingFk  *fk = &st->fks[i];
 
 		if (!fk_indexed(st, fk))
 			add_finding(st, R_FK_INDEX, PGM_LINT_WARNING, fk->statement_no, fk->line, NULL,
-						"%s has no index on its referencing column%s (%s)",
-						fk->what, fk->ncols == 1 ? "" : "s",
+						"the foreign key from %s to %s has no index on its referencing column%s (%s)",
+						shown(&fk->rel), shown(&fk->target), fk->ncols == 1 ? "" : "s",
 						pgm_format_names((const char *const *) fk->cols, fk->ncols));
 	}
 	if (result)
-		sort_findings(result);
+		sort_findings(result, split);
 	st->result = NULL;
 	st->cat = cat;
 }

@@ -189,7 +189,13 @@ pgm_display(const char *s)
 		shown++;
 	}
 	appendStringInfoChar(&buf, '"');
-	return buf.data;
+	/* as long as it needs to be: the linter makes many of these */
+	{
+		char	   *shown = pstrdup(buf.data);
+
+		pfree(buf.data);
+		return shown;
+	}
 }
 
 /* "a", "b", "c" for messages; long lists are cut short. */
