@@ -436,6 +436,8 @@ cmd_push(Opts *o)
 	if (rc != PGM_EXIT_OK)
 		return rc;
 	conn = connect_db(o);
+	/* the linter's findings on new and changed revisions, as upgrade shows them */
+	PQsetNoticeReceiver(conn, pgm_notice_receiver, NULL);
 	rc = push_set(conn, o, &set, false, &stats, true);
 	if (rc == PGM_EXIT_OK && o->json)
 		printf("{\"files\": %d, \"new\": %d, \"changed\": %d, \"message\": %d, \"unchanged\": %d, \"kept\": %d}\n",

@@ -91,8 +91,8 @@ refuse_extra(PGconn *conn, const Opts *o, const PgmMigrationSet *set,
  * "applied revision "ID" (k of n) in X s" from apply() after each commit.
  * Other notices are shown as psql shows them.
  */
-static void
-notice_receiver(void *arg, const PGresult *res)
+void
+pgm_notice_receiver(void *arg, const PGresult *res)
 {
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY);
@@ -233,7 +233,7 @@ run_command(Opts *o, const char *fn)
 			return rc;
 	}
 	conn = connect_db(o);
-	PQsetNoticeReceiver(conn, notice_receiver, NULL);
+	PQsetNoticeReceiver(conn, pgm_notice_receiver, NULL);
 	if (o->dir_given)
 	{
 		PushStats	stats;
@@ -333,7 +333,7 @@ run_command(Opts *o, const char *fn)
 		{
 			int			n = PQntuples(res);
 
-			/* the steps were shown as they finished (notice_receiver) */
+			/* the steps were shown as they finished (pgm_notice_receiver) */
 			if (n == 0)
 				printf("nothing to do\n");
 			else

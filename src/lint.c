@@ -1390,27 +1390,82 @@ pgm_lint_registration(const char *project, const char *id, const char *up,
 	remember_created(project, st);
 }
 
+/* a revision's scripts, for plan()'s counts */
+typedef struct RevisionScripts
+{
+	char		id[PGM_MAX_ID_LEN + 1];
+	char	   *up;
+	char	   *down;
+} RevisionScripts;
+
 /*
- * Findings of the scripts of a plan's steps, each knowing what the steps
- * before it create; counts[i] for step i (-1 when there is no script).
+ * The number of lint findings of each step of a plan (-1: the step has no
+ * script to run), each step knowing what the steps before it create.  The
+ * scripts are read in one query, not one per step: plan() of a history of
+ * 10,000 revisions stays one scan.
  */
 void
-pgm_lint_plan_counts(const char *const *scripts, int n, const char *const *revisions,
-					 const bool *up, const char *project, int *counts)
+pgm_lint_plan_counts(const char *project, PgmGraph *graph, PgmPlan *plan, int *counts)
 {
-	PgmLintState *st = pgm_lint_start(true, project, NULL);
-	int			i;
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmOwnerScope os;
+	HASHCTL		ctl;
+	HTAB	   *scripts;
+	Datum		values[1];
+	PgmLintState *st;
+	uint64		i;
+	int			k;
 
-	for (i = 0; i < n; i++)
+	ctl.keysize = PGM_MAX_ID_LEN + 1;
+	ctl.entrysize = sizeof(RevisionScripts);
+	ctl.hcxt = cxt;
+	scripts = hash_create("pg_migrate plan scripts", Max(graph->nrevs, 16), &ctl,
+						  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	values[0] = CStringGetTextDatum(project);
+	pgm_connect_spi(&os);
+	(void) pgm_run_query(Q_LINT_SCRIPTS, values, NULL, 0);
+	for (i = 0; i < SPI_processed; i++)
 	{
-		PgmLintResult *r;
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Datum		id = SPI_getbinval(tup, desc, 1, &isnull);
+		char	   *idstr;
+		RevisionScripts *rs;
+		Datum		up;
+		Datum		down;
 
-		if (scripts[i] == NULL)
-		{
-			counts[i] = -1;
-			continue;
-		}
-		r = pgm_lint_next(st, scripts[i], revisions[i], up[i] ? "up" : "down", true);
-		counts[i] = r->nfindings;
+		if (isnull)
+			pgm_report_corrupt(project, "A revision has no id.");
+		idstr = TextDatumGetCString(id);
+		if (pgm_id_check(idstr) != PGM_ID_OK)
+			pgm_report_corrupt(project, "A revision has the invalid id %s.", pgm_display(idstr));
+		up = SPI_getbinval(tup, desc, 2, &isnull);
+		if (isnull)
+			pgm_report_corrupt(project, "Revision %s has no up script.", pgm_display(idstr));
+		rs = hash_search(scripts, idstr, HASH_ENTER, NULL);
+		rs->up = MemoryContextStrdup(cxt, TextDatumGetCString(up));
+		down = SPI_getbinval(tup, desc, 3, &isnull);
+		rs->down = isnull ? NULL : MemoryContextStrdup(cxt, TextDatumGetCString(down));
+	}
+	pgm_finish_spi(&os);
+
+	st = pgm_lint_start(true, project, NULL);
+	for (k = 0; k < plan->nsteps; k++)
+	{
+		PgmStep    *step = &plan->steps[k];
+		PgmRevision *rev = &graph->revs[step->rev];
+		RevisionScripts *rs = hash_search(scripts, rev->id, HASH_FIND, NULL);
+		const char *script = NULL;
+
+		if (rs == NULL)
+			pgm_report_corrupt(project, "Revision %s has no stored scripts.", pgm_display(rev->id));
+		if (step->direction == PGM_UP)
+			script = rs->up;
+		else if (step->direction == PGM_DOWN)
+			script = rs->down;
+		counts[k] = script ? pgm_lint_next(st, script, rev->id,
+										   step->direction == PGM_UP ? "up" : "down",
+										   true)->nfindings : -1;
 	}
 }

@@ -52,9 +52,8 @@ extern PgmLintResult *pgm_lint_next(PgmLintState *st, const char *script,
 extern PgmLintResult *pgm_lint(const PgmLintRequest *req);
 extern List *pgm_lint_unapplied_ancestors(const char *project, ArrayType *parents,
 										  ArrayType *deps);
-extern void pgm_lint_plan_counts(const char *const *scripts, int n,
-								 const char *const *revisions, const bool *up,
-								 const char *project, int *counts);
+extern void pgm_lint_plan_counts(const char *project, PgmGraph *graph,
+								 PgmPlan *plan, int *counts);
 extern void pgm_lint_registration(const char *project, const char *id,
 								  const char *up, ArrayType *parents,
 								  ArrayType *deps);

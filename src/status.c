@@ -747,39 +747,16 @@ pg_migrate_status_json(PG_FUNCTION_ARGS)
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 
-/*
- * The lint findings of each step's script (NULL with pg_migrate.lint_level
- * off): each step is linted knowing what the steps before it create.  A
- * step with no script (irreversible, or empty) has -1.
- */
+/* The lint findings of each step's script, or NULL with pg_migrate.lint_level off. */
 static int *
 plan_findings(const char *project, PgmGraph *graph, PgmPlan *plan)
 {
-	const char **scripts;
-	const char **ids;
-	bool	   *up;
 	int		   *counts;
-	int			i;
 
 	if (pgm_lint_level == PGM_LINT_OFF)
 		return NULL;
-	scripts = palloc0(sizeof(char *) * Max(plan->nsteps, 1));
-	ids = palloc0(sizeof(char *) * Max(plan->nsteps, 1));
-	up = palloc0(sizeof(bool) * Max(plan->nsteps, 1));
 	counts = palloc0(sizeof(int) * Max(plan->nsteps, 1));
-	for (i = 0; i < plan->nsteps; i++)
-	{
-		PgmRevision *rev = &graph->revs[plan->steps[i].rev];
-		PgmRevisionDetails *d;
-
-		up[i] = plan->steps[i].direction == PGM_UP;
-		ids[i] = rev->id;
-		if (plan->steps[i].direction != PGM_UP && plan->steps[i].direction != PGM_DOWN)
-			continue;
-		d = pgm_fetch_details(project, rev->id, true);
-		scripts[i] = up[i] ? d->up : d->down;
-	}
-	pgm_lint_plan_counts(scripts, plan->nsteps, ids, up, project, counts);
+	pgm_lint_plan_counts(project, graph, plan, counts);
 	return counts;
 }
 

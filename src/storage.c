@@ -356,6 +356,11 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 		"AND a.revision OPERATOR(pg_catalog.=) r.id) LIMIT 1",
 		3, {TEXTOID, TEXTOID, TEXTOID}
 	},
+	[Q_LINT_SCRIPTS] = {
+		"SELECT r.id, r.up_script, r.down_script FROM migrate.revisions r "
+		"WHERE r.project OPERATOR(pg_catalog.=) $1",
+		1, {TEXTOID}
+	},
 	[Q_LINT_ANCESTORS] = {
 		"WITH RECURSIVE anc(id) AS ("
 		"SELECT pg_catalog.unnest($2 OPERATOR(pg_catalog.||) $3) "

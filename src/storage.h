@@ -76,6 +76,7 @@ typedef enum PgmQuery
 	Q_BUMP_STATE_0_2,
 	Q_LINT_PENDING,
 	Q_LINT_ANCESTORS,
+	Q_LINT_SCRIPTS,
 	NUM_QUERIES
 } PgmQuery;
 

@@ -779,6 +779,7 @@ check('upgrade: a failing revision', [ 'upgrade', '--dir', 'm' ], 4, <<'EOT', <<
 pushed 2 revisions: 2 new, 0 changed, 0 message only
 [1/2] up      a5 (X ms)
 EOT
+NOTICE:  lint prefer-bigint-over-int: statement 1: column "id" of "t6", the primary key, is "integer"
 pg_migrate: error: duplicate key value violates unique constraint "t6_pkey"
 DETAIL:  Key (id)=(1) already exists.
 CONTEXT:  SQL statement "INSERT INTO t6 VALUES (1), (1)"
@@ -811,10 +812,13 @@ $m{a7} = {
 	down => 'DROP INDEX CONCURRENTLY t6_idx;'
 };
 write_m('a7');
-check('push before --per-revision', [ 'push', '--dir', 'm' ], 0, <<'EOT', '');
+# the linter's advice on a changed revision, as a NOTICE
+check('push before --per-revision', [ 'push', '--dir', 'm' ], 0, <<'EOT', <<'EOT');
 changed   a6 (006_a6.sql)
 new       a7 (007_a7.sql)
 pushed 7 files: 1 new, 1 changed, 0 message only, 5 unchanged
+EOT
+NOTICE:  lint prefer-bigint-over-int: statement 1: column "id" of "t6", the primary key, is "integer"
 EOT
 check('upgrade: CREATE INDEX CONCURRENTLY', ['upgrade'], 4, '', <<'EOT');
 pg_migrate: error: revision "a7" (project "default") cannot run inside a transaction
@@ -1281,7 +1285,8 @@ new       r05 (5_r05.sql)
 new       r06 (6_r06.sql)
 pushed 6 files: 6 new, 0 changed, 0 message only, 0 unchanged
 EOT
-check('round trip: push', [ 'push', '--dir', 'rt' ], 0, $push_rt, '', { db => 'db2' });
+my $accounts_advice = qq{NOTICE:  lint prefer-bigint-over-int: statement 1: column "id" of "accounts", the primary key, is "integer"\n};
+check('round trip: push', [ 'push', '--dir', 'rt' ], 0, $push_rt, $accounts_advice, { db => 'db2' });
 check('round trip: upgrade (a notice)', ['upgrade'], 0, <<'EOT', "NOTICE:  in r05\n", { db => 'db2' });
 [1/6] up      r01 (X ms)
 [2/6] up      r02 (X ms)
@@ -1323,7 +1328,7 @@ foreach my $i (0 .. 5)
 	is(rfile("p1/$p1[$i]"), $rt{$orig}, "pull: $p1[$i] is the original $orig");
 }
 
-check('round trip: push of the pulled files', [ 'push', '--dir', 'p1' ], 0, <<'EOT', '', { db => 'db3' });
+check('round trip: push of the pulled files', [ 'push', '--dir', 'p1' ], 0, <<'EOT', $accounts_advice, { db => 'db3' });
 new       r01 (0001_create_accounts_with_a_body_several_line.sql)
 new       r02 (0002_r02.sql)
 new       r03 (0003_r03.sql)

@@ -1385,7 +1385,7 @@ sub plan_of
 	my ($target, $project, $cold) = @_;
 	my $out = timed("plan('$target') in $project" . ($cold ? ' (new session)' : ''), sub { ($cold ? \&cold_query : \&query)->(qq{
 SELECT coalesce(string_agg(revision || ':' || direction, ' ' ORDER BY ord), '') || '|' || count(*) FILTER (WHERE step <> ord)
-FROM migrate.plan('$target', '$project') WITH ORDINALITY AS p(step, revision, direction, execution, statements, message, ord)}) });
+FROM migrate.plan('$target', '$project') WITH ORDINALITY AS p(step, revision, direction, execution, statements, message, findings, ord)}) });
 	my ($steps, $bad) = split /\|/, $out;
 	is($bad, 0, "plan('$target') in $project: steps are numbered 1..n");
 	return words($steps);
@@ -1819,7 +1819,7 @@ BEGIN
 		SELECT coalesce(string_agg(s.revision || ':' || s.direction, ' ' ORDER BY s.ord), '')
 			   || '|' || count(*) FILTER (WHERE s.step <> s.ord) INTO r
 		  FROM migrate.plan(p_target, p_project)
-			   WITH ORDINALITY AS s(step, revision, direction, execution, statements, message, ord);
+			   WITH ORDINALITY AS s(step, revision, direction, execution, statements, message, findings, ord);
 	ELSIF p_cmd = 'upgrade' THEN
 		SELECT coalesce(string_agg(s.revision || ':' || s.direction, ' ' ORDER BY s.ord), '')
 			   || '|' || count(*) FILTER (WHERE s.step <> s.ord) INTO r

@@ -310,4 +310,70 @@ foreach my $f (@files)
 	  or diag("exit status $rc\nstdout: $cout\nstderr: $cerr");
 }
 
+# ---------------------------------------------------------------------
+# d. The client with a database: pending files through migrate.lint()
+# against the catalog, each knowing what the files before it create;
+# applied files skipped.  (pg_migrate.lint_large_rows is a superuser
+# setting: set for the database, as a DBA would.)
+
+{
+	$node->safe_psql('lintdb', 'ALTER DATABASE lintdb SET pg_migrate.lint_large_rows = 1000');
+	my $dir = PostgreSQL::Test::Utils::tempdir;
+	wfile("$dir/001_pets.sql",
+		"-- migrate:revision p001\n-- migrate:up\nCREATE TABLE pets (id bigint PRIMARY KEY, name text);\n-- migrate:down\nDROP TABLE pets;\n");
+	wfile("$dir/002_big_index.sql",
+		"-- migrate:revision p002\n-- migrate:parents p001\n-- migrate:up\n-- an index on the large table\nCREATE INDEX big_created_idx ON big (created);\n-- migrate:down\nDROP INDEX big_created_idx;\n");
+	wfile("$dir/003_pets_index.sql",
+		"-- migrate:revision p003\n-- migrate:parents p002\n-- migrate:up\nCREATE INDEX pets_name_idx ON pets (name);\n-- migrate:down\nDROP INDEX pets_name_idx;\n");
+	my @conn = ('-d', $node->connstr('lintdb'), '--project', 'pets', '--dir', $dir);
+
+	my ($out, $err) = ('', '');
+	IPC::Run::run([ 'pg_migrate', @conn, '--json', 'lint' ], '<', \'', '>', \$out, '2>', \$err);
+	my $rc = $? >> 8;
+	my ($j, $why) = decode($out);
+	is($rc, 1, 'with a database: exit 1 for the error-level finding') or diag($err);
+	ok($j && $j->{catalog} && @{ $j->{files} } == 3 && $j->{skipped_applied} == 0,
+		'with a database: three files linted against the catalog')
+	  or diag($why // $out);
+	if ($j)
+	{
+		is_deeply([ map { join ' ', $_->{rule}, $_->{severity}, $_->{line} } @{ entry_of($j, '002_big_index.sql')->{findings} } ],
+			[ 'require-concurrent-index-creation error 5' ],
+			'with a database: the index on the large table is an error, at its line in the file');
+		is_deeply(entry_of($j, '003_pets_index.sql')->{findings}, [],
+			'with a database: a table an earlier pending file creates is new');
+	}
+
+	# the first file applied: skipped; its table now exists, never analyzed
+	$node->safe_psql('lintdb', "SET pg_migrate.lint_level = off; SELECT migrate.revision('p001', 'CREATE TABLE pets (id bigint PRIMARY KEY, name text)', 'DROP TABLE pets', project => 'pets'); SELECT count(*) FROM migrate.upgrade('p001', 'pets')");
+	($out, $err) = ('', '');
+	IPC::Run::run([ 'pg_migrate', @conn, '--json', 'lint' ], '<', \'', '>', \$out, '2>', \$err);
+	($j, $why) = decode($out);
+	ok($j && $j->{skipped_applied} == 1 && @{ $j->{files} } == 2,
+		'with a database: the applied file is skipped')
+	  or diag($why // $out);
+	if ($j)
+	{
+		is_deeply([ map { join ' ', $_->{rule}, $_->{severity} } @{ entry_of($j, '003_pets_index.sql')->{findings} } ],
+			[ 'require-concurrent-index-creation warning' ],
+			'with a database: the applied table, never analyzed, is of unknown size');
+	}
+
+	# text output: file:line: severity: rule
+	($out, $err) = ('', '');
+	IPC::Run::run([ 'pg_migrate', @conn, 'lint' ], '<', \'', '>', \$out, '2>', \$err);
+	like($out, qr{^\Q$dir\E/002_big_index\.sql:5: error: require-concurrent-index-creation: statement 1: CREATE INDEX "big_created_idx" on "big" without CONCURRENTLY blocks writes to "big" \(about 5000 rows\) until the index is built\n    hint: Use CREATE INDEX CONCURRENTLY}m,
+		'with a database: the text line of a finding');
+	like($out, qr/^2 files linted against the database \(1 applied, skipped\): 1 error, 1 warning, 0 advice$/m,
+		'with a database: the summary line');
+
+	# a file that does not parse: its line in the file, exit 1
+	wfile("$dir/004_broken.sql",
+		"-- migrate:revision p004\n-- migrate:parents p003\n-- migrate:up\nSELECT 1;\nCREATE TABLE (;\n");
+	my ($brc, $bout, $berr) = pgm_offline('lint', '--offline', "$dir/004_broken.sql");
+	is($brc, 1, 'a file that does not parse: exit 1');
+	like($berr, qr/syntax error at or near "\("\nCONTEXT:  \Q$dir\E\/004_broken\.sql, line 5\n/,
+		'a file that does not parse: the parser\'s error with the line in the file');
+}
+
 done_testing();
