@@ -256,8 +256,8 @@ struct PgmLintState
 
 /* functions that are volatile, for the offline check of defaults */
 static const char *const volatile_functions[] = {
-	"clock_timestamp", "gen_random_uuid", "nextval", "random", "setseed",
-	"timeofday", "txid_current", "uuid_generate_v1", "uuid_generate_v1mc",
+	"clock_timestamp", "currval", "gen_random_uuid", "lastval", "nextval",
+	"random", "setseed", "timeofday", "uuid_generate_v1", "uuid_generate_v1mc",
 	"uuid_generate_v4", NULL
 };
 

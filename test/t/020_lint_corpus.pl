@@ -39,7 +39,7 @@ use PgMigrateClient;
 my $lintdir = "$FindBin::RealBin/../lint";
 my $corpus = "$lintdir/corpus";
 
-# the rules of the contract, and the severities
+# the rules (README, "Linting migrations"), and the severities
 my %known_rule = map { $_ => 1 } qw(
   require-concurrent-index-creation require-concurrent-index-deletion
   require-concurrent-reindex adding-field-with-default changing-column-type

@@ -1,6 +1,6 @@
--- currval() is volatile in pg_proc but not on the offline list: only the
--- catalog mode fires (statement 3).
--- expect offline: none
+-- currval() is volatile (pg_proc, and the offline list): the default
+-- rewrites small (statement 3), a warning in both modes.
+-- expect offline: adding-field-with-default warning 3
 -- expect catalog: adding-field-with-default warning 3
 -- migrate:up
 CREATE SEQUENCE t022_batch_seq;
