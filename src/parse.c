@@ -203,6 +203,20 @@ script_error_callback(void *arg)
 		errcontext("%s script of revision \"%s\"", a->which, a->revision);
 }
 
+/* Errors from here on name the script and the line (script_error_callback). */
+static void
+push_script_context(ErrorContextCallback *errcallback, ScriptErrorArg *arg,
+					const char *script, const char *revision, const char *which)
+{
+	arg->script = script;
+	arg->revision = revision;
+	arg->which = which;
+	errcallback->callback = script_error_callback;
+	errcallback->arg = arg;
+	errcallback->previous = error_context_stack;
+	error_context_stack = errcallback;
+}
+
 /*
  * The raw parse trees of a script (a List of RawStmt), split as psql and
  * the run will: with standard_conforming_strings on, whatever the session
@@ -218,13 +232,7 @@ pgm_parse_raw(const char *script, const char *revision, const char *which)
 	List	   *stmts;
 	bool		saved = standard_conforming_strings;
 
-	arg.script = script;
-	arg.revision = revision;
-	arg.which = which;
-	errcallback.callback = script_error_callback;
-	errcallback.arg = &arg;
-	errcallback.previous = error_context_stack;
-	error_context_stack = &errcallback;
+	push_script_context(&errcallback, &arg, script, revision, which);
 	standard_conforming_strings = true;
 	PG_TRY();
 	{
@@ -254,14 +262,7 @@ pgm_parse_script(const char *script, const char *revision, const char *which,
 	int			n = 0;
 
 	stmts = pgm_parse_raw(script, revision, which);
-
-	arg.script = script;
-	arg.revision = revision;
-	arg.which = which;
-	errcallback.callback = script_error_callback;
-	errcallback.arg = &arg;
-	errcallback.previous = error_context_stack;
-	error_context_stack = &errcallback;
+	push_script_context(&errcallback, &arg, script, revision, which);
 
 	info->nstatements = 0;
 	info->exec_class = PGM_EXEC_TRANSACTIONAL;

@@ -25,6 +25,8 @@
 #define PGM_CHECK_INTERRUPTS() CHECK_FOR_INTERRUPTS()
 #endif
 
+#include <stdarg.h>
+
 #include "lib/stringinfo.h"
 
 #include "pgm_core.h"
@@ -32,5 +34,9 @@
 /* at least one element, so that palloc(0) never happens */
 #define PGM_ALLOC_N(type, n) ((type *) palloc(sizeof(type) * Max((n), 1)))
 #define PGM_ALLOC0_N(type, n) ((type *) palloc0(sizeof(type) * Max((n), 1)))
+
+/* in text.c: appendStringInfo() for a va_list */
+extern void pgm_append_va(StringInfo buf, const char *fmt, va_list args)
+			pg_attribute_printf(2, 0);
 
 #endif							/* PGM_CORE_INT_H */

@@ -738,23 +738,15 @@ add_finding(PgmLintState *st, Rule rule, int severity, int statement_no,
 	PgmLintResult *r = st->result;
 	PgmLintFinding *f;
 	StringInfoData buf;
+	va_list		args;
 
 	if (r == NULL || severity < 0 || ignored(st, rule, statement_no))
 		return;
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "statement %d: ", statement_no);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
+	va_start(args, fmt);
+	pgm_append_va(&buf, fmt, args);
+	va_end(args);
 	GROW(r->findings, r->nfindings, r->findings_space, PgmLintFinding);
 	f = &r->findings[r->nfindings++];
 	f->rule = rules[rule].name;

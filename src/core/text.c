@@ -19,25 +19,35 @@
 
 PgmErrorHook pgm_core_error_hook = NULL;
 
+/* appendStringInfo() for a va_list (args is left as it was given) */
+void
+pgm_append_va(StringInfo buf, const char *fmt, va_list args)
+{
+	for (;;)
+	{
+		va_list		copy;
+		int			needed;
+
+		va_copy(copy, args);
+		needed = appendStringInfoVA(buf, fmt, copy);
+		va_end(copy);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(buf, needed);
+	}
+}
+
 void
 pgm_core_error(const char *sqlstate, const char *detail, const char *hint,
 		  const char *fmt,...)
 {
 	StringInfoData buf;
+	va_list		args;
 
 	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
+	va_start(args, fmt);
+	pgm_append_va(&buf, fmt, args);
+	va_end(args);
 	if (pgm_core_error_hook)
 		pgm_core_error_hook(sqlstate, buf.data, detail, hint);
 	/* a hook that returns breaks the contract: nothing can go on */
