@@ -160,7 +160,19 @@ json_value(JsonParser *jp)
 	memset(v, 0, sizeof(Json));
 	skip_blanks(jp);
 	if ((*jp->p == '{' || *jp->p == '[') && jp->depth >= JSON_MAX_DEPTH)
+	{
+		const char *start = jp->p;
+
+		/* kept as text: the linter looks for function calls in it */
 		json_skip_nested(jp);
+		if (!jp->failed)
+		{
+			v->kind = JSON_RAW;
+			v->string = pgm_malloc(jp->p - start + 1);
+			memcpy(v->string, start, jp->p - start);
+			v->string[jp->p - start] = '\0';
+		}
+	}
 	else if (*jp->p == '{' || *jp->p == '[')
 	{
 		char		close = *jp->p == '{' ? '}' : ']';

@@ -95,6 +95,7 @@ extern PGresult *query_with_arrays(PGconn *conn, const char *sql, const char *pr
 /* offline.c */
 extern bool pgm_use_offline(const Opts *o);
 extern bool pgm_core_call(void (*fn) (void *), void *arg);
+extern char *pgm_core_last_error;
 extern void pgm_notice_receiver(void *arg, const PGresult *res);
 extern bool pgm_project_option_ok(const char *project);
 extern int pgm_offline_plan(Opts *o);

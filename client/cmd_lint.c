@@ -33,6 +33,8 @@ typedef struct LintTotals
 	int			counts[3];		/* by severity */
 	int			failed;			/* files that do not parse or load */
 	bool		first;			/* JSON: no file printed yet */
+	PQExpBufferData out;		/* stdout, printed at the end: a server
+								 * error on the way leaves no half JSON */
 } LintTotals;
 
 /* for pgm_core_call: lint one script with the core's errors caught */
@@ -149,7 +151,7 @@ print_file(const Opts *o, const char *file, const PgmMigration *m,
 			char	   *msg = pgm_escaped(f->message);
 			char	   *hint = pgm_escaped(f->hint);
 
-			printf("%s:%d: %s: %s: %s\n    hint: %s\n", shown, base + f->line,
+			appendPQExpBuffer(&t->out, "%s:%d: %s: %s: %s\n    hint: %s\n", shown, base + f->line,
 				   pgm_lint_severity_name(f->severity), f->rule, msg, hint);
 			free(msg);
 			free(hint);
@@ -157,29 +159,29 @@ print_file(const Opts *o, const char *file, const PgmMigration *m,
 		free(shown);
 		return;
 	}
-	printf("%s{\"file\": %s, \"revision\": %s, \"findings\": [", t->first ? "" : ", ",
+	appendPQExpBuffer(&t->out, "%s{\"file\": %s, \"revision\": %s, \"findings\": [", t->first ? "" : ", ",
 		   json_str(file), m->id ? json_str(m->id) : "null");
 	t->first = false;
 	for (i = 0; i < r->nfindings; i++)
 	{
 		const PgmLintFinding *f = &r->findings[i];
 
-		printf("%s{\"rule\": %s, \"severity\": \"%s\", \"statement_no\": %d, "
+		appendPQExpBuffer(&t->out, "%s{\"rule\": %s, \"severity\": \"%s\", \"statement_no\": %d, "
 			   "\"line\": %d, \"script_line\": %d, \"message\": %s, \"hint\": %s}",
 			   i ? ", " : "", json_str(f->rule), pgm_lint_severity_name(f->severity),
 			   f->statement_no, base + f->line, f->line, json_str(f->message),
 			   json_str(f->hint));
 	}
-	printf("], \"ignored\": [");
+	appendPQExpBuffer(&t->out, "], \"ignored\": [");
 	for (i = 0; i < r->nignored; i++)
 	{
 		const PgmLintIgnore *ig = &r->ignored[i];
 
-		printf("%s{\"rule\": %s, \"statement_no\": %d, \"line\": %d, \"reason\": %s}",
+		appendPQExpBuffer(&t->out, "%s{\"rule\": %s, \"statement_no\": %d, \"line\": %d, \"reason\": %s}",
 			   i ? ", " : "", json_str(ig->rule), ig->statement_no, base + ig->line,
 			   json_str(ig->reason));
 	}
-	printf("]}");
+	appendPQExpBuffer(&t->out, "]}");
 }
 
 static void
@@ -189,7 +191,7 @@ print_failure(const Opts *o, const char *file, const char *error, int line,
 	t->failed++;
 	if (!o->json)
 		return;					/* already on stderr */
-	printf("%s{\"file\": %s, \"error\": %s, \"line\": %d}", t->first ? "" : ", ",
+	appendPQExpBuffer(&t->out, "%s{\"file\": %s, \"error\": %s, \"line\": %d}", t->first ? "" : ", ",
 		   json_str(file), json_str(error), line);
 	t->first = false;
 }
@@ -209,6 +211,7 @@ lint_file(const Opts *o, const char *file, const PgmMigration *m, PgmLintState *
 	int			base = m->up_line > 0 ? m->up_line - 1 : 0;
 
 	memset(&c, 0, sizeof(c));
+	pgm_lint_error_line = 0;
 	c.script = m->up ? m->up : "";
 	c.stmts = pgm_lint_facts(c.script, &c.n, &error, &error_line);
 	if (c.stmts == NULL)
@@ -223,8 +226,12 @@ lint_file(const Opts *o, const char *file, const PgmMigration *m, PgmLintState *
 	c.result = palloc0(sizeof(PgmLintResult));
 	if (!pgm_core_call(lint_call, &c))
 	{
-		fprintf(stderr, "CONTEXT:  %s, whose up script starts on line %d\n", file, base + 1);
-		print_failure(o, file, "bad lint annotation", 0, t);
+		int			line = pgm_lint_error_line > 0 ? base + pgm_lint_error_line : 0;
+
+		if (line > 0)
+			fprintf(stderr, "CONTEXT:  %s, line %d\n", file, line);
+		print_failure(o, file, pgm_core_last_error ? pgm_core_last_error : "bad annotation",
+					  line, t);
 		return false;
 	}
 	if (conn)
@@ -315,9 +322,10 @@ cmd_lint(Opts *o)
 	}
 	memset(&t, 0, sizeof(t));
 	t.first = true;
+	initPQExpBuffer(&t.out);
 	preceding = pgm_malloc(sizeof(char *) * (set.n + 1));
 	if (o->json)
-		printf("{\"files\": [");
+		appendPQExpBufferStr(&t.out, "{\"files\": [");
 	for (i = 0; i < set.n; i++)
 	{
 		PgmMigration *m = &set.items[i];
@@ -333,18 +341,19 @@ cmd_lint(Opts *o)
 			preceding[npreceding++] = m->up ? m->up : "";
 	}
 	if (o->json)
-		printf("], \"errors\": %d, \"warnings\": %d, \"advice\": %d, \"failed\": %d, "
+		appendPQExpBuffer(&t.out, "], \"errors\": %d, \"warnings\": %d, \"advice\": %d, \"failed\": %d, "
 			   "\"skipped_applied\": %d, \"catalog\": %s}\n",
 			   t.counts[PGM_LINT_ERROR], t.counts[PGM_LINT_WARNING],
 			   t.counts[PGM_LINT_ADVICE], t.failed, skipped, conn ? "true" : "false");
 	else
-		printf("%d file%s linted%s%s: %d error%s, %d warning%s, %d advice%s\n",
+		appendPQExpBuffer(&t.out, "%d file%s linted%s%s: %d error%s, %d warning%s, %d advice%s\n",
 			   set.n - skipped, set.n - skipped == 1 ? "" : "s",
 			   conn ? " against the database" : " offline",
 			   skipped ? pgm_printf(" (%d applied, skipped)", skipped) : "",
 			   t.counts[PGM_LINT_ERROR], t.counts[PGM_LINT_ERROR] == 1 ? "" : "s",
 			   t.counts[PGM_LINT_WARNING], t.counts[PGM_LINT_WARNING] == 1 ? "" : "s",
 			   t.counts[PGM_LINT_ADVICE], t.failed ? pgm_printf(", %d not linted", t.failed) : "");
+	fputs(pgm_buf_data(&t.out), stdout);
 	if (applied)
 		PQclear(applied);
 	finish(conn);

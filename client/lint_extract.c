@@ -69,6 +69,7 @@ string_value(const Json *v)
 	return json_get_str(node_of(v, "String"), "sval");
 }
 
+/* a table's name as written; a temporary one's schema is pg_temp */
 static PgmLintName
 rv_name(const Json *rv)
 {
@@ -76,6 +77,8 @@ rv_name(const Json *rv)
 
 	n.schema = str_or_null(json_get_str(rv, "schemaname"));
 	n.name = str_or_null(json_get_str(rv, "relname"));
+	if (n.schema == NULL && str_is(json_get_str(rv, "relpersistence"), "t"))
+		n.schema = pstrdup("pg_temp");
 	return n;
 }
 
@@ -93,7 +96,7 @@ list_name(const Json *names)
 	return n;
 }
 
-/* an integer A_Const's value, or -1 */
+/* an integer A_Const's value, or PGM_LINT_NOT_CONSTANT */
 static int
 int_const(const Json *v)
 {
@@ -102,10 +105,10 @@ int_const(const Json *v)
 	const Json *num;
 
 	if (c == NULL || json_get_bool(c, "isnull"))
-		return -1;
+		return PGM_LINT_NOT_CONSTANT;
 	ival = json_get(c, "ival");
 	if (ival == NULL || ival->kind != JSON_OBJECT)
-		return -1;
+		return PGM_LINT_NOT_CONSTANT;
 	num = json_get(ival, "ival");
 	return num && num->kind == JSON_NUMBER ? (int) num->number : 0;
 }
@@ -133,24 +136,75 @@ type_of(const Json *tn)
 	return t;
 }
 
+/* one more function the default calls, by its "funcname" array */
+static void
+add_func(PgmLintColumn *col, const Json *funcname)
+{
+	col->funcs = col->nfuncs == 0 ? palloc(sizeof(PgmLintName) * 4) :
+		repalloc(col->funcs, sizeof(PgmLintName) * (col->nfuncs + 4));
+	col->funcs[col->nfuncs++] = list_name(funcname);
+}
+
+/*
+ * The function calls in a part of the tree nested too deep to be read
+ * (JSON_RAW, libpg_query's compact JSON): the "funcname" array that opens
+ * each "FuncCall" object, read as JSON on its own.
+ */
+static void
+collect_raw_funcs(const char *text, PgmLintColumn *col)
+{
+	static const char key[] = "{\"FuncCall\":{\"funcname\":";
+	const char *p = text;
+
+	while ((p = strstr(p, key)) != NULL)
+	{
+		JsonParser	jp;
+		Json	   *names;
+
+		jp.p = p + strlen(key);
+		jp.depth = 0;
+		jp.failed = false;
+		names = json_value(&jp);
+		if (!jp.failed && names->kind == JSON_ARRAY)
+			add_func(col, names);
+		json_free(names);
+		p += strlen(key);
+	}
+}
+
 /* the functions an expression calls: every FuncCall in it */
 static void
 collect_funcs(const Json *v, PgmLintColumn *col)
 {
 	int			i;
 
+	if (v != NULL && v->kind == JSON_RAW)
+	{
+		collect_raw_funcs(v->string, col);
+		return;
+	}
 	if (v == NULL || (v->kind != JSON_OBJECT && v->kind != JSON_ARRAY))
 		return;
 	for (i = 0; i < v->n; i++)
 	{
 		if (v->kind == JSON_OBJECT && strcmp(v->keys[i], "FuncCall") == 0)
-		{
-			col->funcs = col->nfuncs == 0 ? palloc(sizeof(PgmLintName) * 4) :
-				repalloc(col->funcs, sizeof(PgmLintName) * (col->nfuncs + 4));
-			col->funcs[col->nfuncs++] = list_name(array(v->items[i], "funcname"));
-		}
+			add_func(col, array(v->items[i], "funcname"));
 		collect_funcs(v->items[i], col);
 	}
+}
+
+/* USING column or USING column::type (src/lint.c's using_is_column()) */
+static bool
+using_is_column(const Json *expr, const char *column)
+{
+	const Json *cast = node_of(expr, "TypeCast");
+	const Json *fields;
+
+	if (cast)
+		expr = json_get(cast, "arg");
+	fields = array(node_of(expr, "ColumnRef"), "fields");
+	return column != NULL && length(fields) == 1 && string_value(fields->items[0]) &&
+		strcmp(string_value(fields->items[0]), column) == 0;
 }
 
 /* "column IS NOT NULL": the column, or NULL */
@@ -301,6 +355,7 @@ alter_table_facts(const Json *as, PgmLintStatement *out)
 		{
 			a = pgm_lint_add_action(out, PGM_LA_ADD_COLUMN);
 			column_facts(node_of(json_get(cmd, "def"), "ColumnDef"), &a->col);
+			a->if_exists = json_get_bool(cmd, "missing_ok");	/* IF NOT EXISTS */
 		}
 		else if (str_is(sub, "AT_AlterColumnType"))
 		{
@@ -309,7 +364,8 @@ alter_table_facts(const Json *as, PgmLintStatement *out)
 			a = pgm_lint_add_action(out, PGM_LA_ALTER_TYPE);
 			a->column = str_or_null(name);
 			a->type = type_of(json_get(def, "typeName"));
-			a->using_expr = json_get(def, "raw_default") != NULL;
+			a->using_expr = json_get(def, "raw_default") != NULL &&
+				!using_is_column(json_get(def, "raw_default"), name);
 		}
 		else if (str_is(sub, "AT_SetNotNull") || str_is(sub, "AT_DropNotNull"))
 		{
@@ -364,6 +420,7 @@ index_facts(const Json *is, PgmLintStatement *out)
 	a->rel = rv_name(json_get(is, "relation"));
 	a->name = str_or_null(json_get_str(is, "idxname"));
 	a->concurrently = json_get_bool(is, "concurrent");
+	a->if_exists = json_get_bool(is, "if_not_exists");
 	a->idx.unique = json_get_bool(is, "unique");
 	a->idx.method = method && strcmp(method, "btree") != 0 ? pstrdup(method) : NULL;
 	a->idx.plain = json_get(is, "whereClause") == NULL &&
@@ -446,7 +503,8 @@ timeout_nonzero(const Json *vs)
 	if (c == NULL || json_get_bool(c, "isnull"))
 		return false;
 	if (json_get(c, "ival"))
-		return int_const(args->items[0]) != 0;
+		return int_const(args->items[0]) != 0 &&
+			int_const(args->items[0]) != PGM_LINT_NOT_CONSTANT;
 	sval = json_get(c, "sval");
 	if (sval && json_get_str(sval, "sval"))
 	{
@@ -457,6 +515,39 @@ timeout_nonzero(const Json *vs)
 	return true;
 }
 
+/* a relation created some other way: known from here on */
+static void
+created_relation(const Json *rv, PgmLintStatement *out)
+{
+	PgmLintAction *a = pgm_lint_add_action(out, PGM_LA_CREATE_TABLE);
+
+	a->rel = rv_name(rv);
+}
+
+static void statement_facts(const char *type, const Json *s, PgmLintStatement *out);
+
+/* CREATE SCHEMA s CREATE TABLE t ...: the elements, t being s.t */
+static void
+schema_facts(const Json *cs, PgmLintStatement *out)
+{
+	const Json *elts = array(cs, "schemaElts");
+	const char *schema = json_get_str(cs, "schemaname");
+	int			from = out->nacts;
+	int			i;
+
+	for (i = 0; i < length(elts); i++)
+	{
+		const Json *f;
+		const char *type = json_node_type(elts->items[i], &f);
+
+		if (type)
+			statement_facts(type, f, out);
+	}
+	for (i = from; schema && i < out->nacts; i++)
+		if (out->acts[i].rel.schema == NULL)
+			out->acts[i].rel.schema = pstrdup(schema);
+}
+
 static void
 statement_facts(const char *type, const Json *s, PgmLintStatement *out)
 {
@@ -464,6 +555,32 @@ statement_facts(const char *type, const Json *s, PgmLintStatement *out)
 
 	if (str_is(type, "CreateStmt"))
 		create_table_facts(s, out);
+	else if (str_is(type, "CreateForeignTableStmt"))
+		create_table_facts(json_get(s, "base"), out);
+	else if (str_is(type, "CreateTableAsStmt"))
+	{
+		if (json_get(s, "into"))
+			created_relation(json_get(json_get(s, "into"), "rel"), out);
+	}
+	else if (str_is(type, "SelectStmt"))
+	{
+		if (json_get(s, "intoClause"))
+			created_relation(json_get(json_get(s, "intoClause"), "rel"), out);
+	}
+	else if (str_is(type, "ViewStmt"))
+		created_relation(json_get(s, "view"), out);
+	else if (str_is(type, "CreateSchemaStmt"))
+		schema_facts(s, out);
+	else if (str_is(type, "AlterObjectSchemaStmt"))
+	{
+		if (str_is(json_get_str(s, "objectType"), "OBJECT_TABLE") && json_get(s, "relation"))
+		{
+			a = pgm_lint_add_action(out, PGM_LA_SET_SCHEMA);
+			a->rel = rv_name(json_get(s, "relation"));
+			a->name = str_or_null(json_get_str(s, "newschema"));
+			a->rel_missing_ok = json_get_bool(s, "missing_ok");
+		}
+	}
 	else if (str_is(type, "AlterTableStmt"))
 		alter_table_facts(s, out);
 	else if (str_is(type, "IndexStmt"))
@@ -481,6 +598,8 @@ statement_facts(const char *type, const Json *s, PgmLintStatement *out)
 
 		if (str_is(rt, "OBJECT_TABLE"))
 			a = pgm_lint_add_action(out, PGM_LA_RENAME_TABLE);
+		else if (str_is(rt, "OBJECT_INDEX"))
+			a = pgm_lint_add_action(out, PGM_LA_RENAME_INDEX);
 		else if (str_is(rt, "OBJECT_COLUMN") &&
 				 str_is(json_get_str(s, "relationType"), "OBJECT_TABLE"))
 		{

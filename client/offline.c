@@ -33,10 +33,15 @@
 
 static sigjmp_buf *core_guard = NULL;
 
+/* the message of the core's last error (for "pg_migrate lint --json") */
+char	   *pgm_core_last_error = NULL;
+
 static void
 client_core_error(const char *sqlstate, const char *message,
 				  const char *detail, const char *hint)
 {
+	free(pgm_core_last_error);
+	pgm_core_last_error = pgm_strdup(message);
 	pgm_error("%s", message);
 	if (detail)
 		fprintf(stderr, "DETAIL:  %s\n", detail);

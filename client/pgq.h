@@ -22,7 +22,8 @@ typedef enum JsonKind
 	JSON_NUMBER,
 	JSON_STRING,
 	JSON_ARRAY,
-	JSON_OBJECT
+	JSON_OBJECT,
+	JSON_RAW					/* deeper than JSON_MAX_DEPTH: its text, unread */
 } JsonKind;
 
 typedef struct Json

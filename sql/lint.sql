@@ -172,6 +172,76 @@ SELECT * FROM migrate.lint_revision('nosuch', 'lint_nn');
 \echo :SQLSTATE
 SELECT * FROM migrate.lint_revision(NULL, 'lint_nn');
 
+-- 13. What PostgreSQL does not do is not reported
+CREATE TABLE lnt.cc (id bigint PRIMARY KEY, name varchar(20) NOT NULL, st varchar(20),
+	ts timestamp);
+INSERT INTO lnt.cc SELECT g, 'n' || g, 's', '2026-01-01' FROM generate_series(1, 2000) g;
+CREATE INDEX cc_name_c ON lnt.cc (name COLLATE "C");
+ANALYZE lnt.cc;
+CREATE DOMAIN lnt.plain_text AS text;
+CREATE DOMAIN lnt.short_text AS text CHECK (length(VALUE) < 100);
+SELECT rule, severity, statement_no FROM migrate.lint($$
+ALTER TABLE cc ALTER COLUMN st TYPE text USING st::text;
+ALTER TABLE cc ALTER COLUMN st TYPE varchar(30) USING st;
+ALTER TABLE cc ALTER COLUMN st TYPE plain_text;
+ALTER TABLE cc ALTER COLUMN st TYPE short_text;
+ALTER TABLE cc ALTER COLUMN st TYPE text USING upper(st);
+ALTER TABLE cc ALTER COLUMN id SET NOT NULL;
+CREATE TABLE IF NOT EXISTS cc (id bigint);
+CREATE INDEX ON cc (st);
+ALTER TABLE cc ADD COLUMN IF NOT EXISTS name text NOT NULL;
+CREATE INDEX IF NOT EXISTS cc_name_c ON cc (name);
+CREATE INDEX ON cc (name);
+$$);
+SET timezone = 'UTC';
+SELECT count(*) FROM migrate.lint('ALTER TABLE cc ALTER COLUMN ts TYPE timestamptz');
+RESET timezone;
+SELECT count(*) FROM migrate.lint('ALTER TABLE cc ALTER COLUMN ts TYPE timestamp(7)');
+
+-- 14. Relations made in other ways, moved and renamed, are known
+SELECT rule, severity, statement_no FROM migrate.lint($$
+CREATE MATERIALIZED VIEW mv AS SELECT 1 AS id;
+CREATE UNIQUE INDEX ON mv (id);
+CREATE TABLE copied AS SELECT * FROM cc;
+CREATE INDEX ON copied (id);
+SELECT 1 AS a INTO selected;
+CREATE INDEX ON selected (a);
+CREATE TEMP TABLE scratch (a int);
+CREATE INDEX ON scratch (a);
+CREATE SCHEMA lnt_new CREATE TABLE t (a int) CREATE INDEX ON t (a);
+CREATE INDEX ON lnt_new.t (a);
+ALTER TABLE cc SET SCHEMA lnt_new;
+CREATE INDEX ON lnt_new.cc (st);
+ALTER INDEX big_name_idx RENAME TO big_name_idx2;
+DROP INDEX big_name_idx2;
+$$);
+-- the search_path: a table the script creates in its second schema
+CREATE SCHEMA lnt_app;
+SET search_path = lnt_app, lnt, public;
+SELECT rule, severity, statement_no FROM migrate.lint(
+  'CREATE TABLE lnt.bar (x int); CREATE INDEX ON bar (x); CREATE INDEX ON big (n)');
+SET search_path = lnt, public;
+DROP SCHEMA lnt_app;
+-- a function call nested deep in a default
+SELECT rule, severity FROM migrate.lint('ALTER TABLE big ADD COLUMN r float8 DEFAULT '
+  || repeat('1 + (', 40) || 'random()' || repeat(')', 40));
+
+-- 15. At registration: a typo is an unknown object; a bad annotation in a
+-- down script is refused too; a table an unapplied revision creates is new
+SET pg_migrate.lint_level = error;
+\set VERBOSITY default
+SELECT migrate.revision('t1', 'ALTER TABLE lnt.bgi ADD COLUMN q int', project => 'lint_typo');
+\echo :SQLSTATE
+SELECT migrate.revision('t1', 'SELECT 1', $$-- migrate:lint-ignore nosuch-rule why
+SELECT 2$$, project => 'lint_typo');
+\echo :SQLSTATE
+\set VERBOSITY terse
+SELECT migrate.revision('t1', 'CREATE TABLE lnt.fresh_t (id bigint PRIMARY KEY)', project => 'lint_typo');
+SELECT migrate.revision('t2', 'CREATE INDEX ON lnt.fresh_t (id); ALTER TABLE lnt.fresh_t ADD COLUMN v int NOT NULL',
+  parents => ARRAY['t1'], project => 'lint_typo');
+RESET pg_migrate.lint_level;
+SELECT step, revision, findings FROM migrate.plan('heads', 'lint_typo');
+
 -- 12. Only a superuser changes the policy
 CREATE ROLE regress_lint_user;
 SET ROLE regress_lint_user;

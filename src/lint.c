@@ -52,6 +52,8 @@
 #include "utils/rel.h"
 #include "utils/resowner.h"
 #include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 #include "lint.h"
 #include "lock.h"
@@ -72,6 +74,7 @@ str_or_null(const char *s)
 	return s ? pstrdup(s) : NULL;
 }
 
+/* a table's name as written; a temporary one's schema is pg_temp */
 static PgmLintName
 rv_name(RangeVar *rv)
 {
@@ -79,6 +82,8 @@ rv_name(RangeVar *rv)
 
 	n.schema = rv ? str_or_null(rv->schemaname) : NULL;
 	n.name = rv ? str_or_null(rv->relname) : NULL;
+	if (rv && n.schema == NULL && rv->relpersistence == RELPERSISTENCE_TEMP)
+		n.schema = pstrdup("pg_temp");
 	return n;
 }
 
@@ -123,7 +128,7 @@ type_of(TypeName *tn)
 			IsA(&((A_Const *) m)->val, Integer))
 			t.typmods[t.ntypmods++] = intVal(&((A_Const *) m)->val);
 		else
-			t.typmods[t.ntypmods++] = -1;
+			t.typmods[t.ntypmods++] = PGM_LINT_NOT_CONSTANT;
 	}
 	return t;
 }
@@ -144,6 +149,24 @@ collect_funcs(Node *node, void *context)
 		col->funcs[col->nfuncs++] = list_name(((FuncCall *) node)->funcname);
 	}
 	return raw_expression_tree_walker(node, collect_funcs, context);
+}
+
+/*
+ * USING column or USING column::type: the column's value itself, which
+ * changes nothing about whether the table is rewritten.
+ */
+static bool
+using_is_column(Node *expr, const char *column)
+{
+	ColumnRef  *cr;
+
+	if (expr && IsA(expr, TypeCast))
+		expr = ((TypeCast *) expr)->arg;
+	if (expr == NULL || !IsA(expr, ColumnRef) || column == NULL)
+		return false;
+	cr = (ColumnRef *) expr;
+	return list_length(cr->fields) == 1 && IsA(linitial(cr->fields), String) &&
+		strcmp(strVal(linitial(cr->fields)), column) == 0;
 }
 
 /* "column IS NOT NULL": the column, or NULL */
@@ -303,6 +326,7 @@ alter_table_facts(AlterTableStmt *as, PgmLintStatement *out)
 			case AT_AddColumn:
 				a = pgm_lint_add_action(out, PGM_LA_ADD_COLUMN);
 				column_facts(castNode(ColumnDef, cmd->def), &a->col);
+				a->if_exists = cmd->missing_ok;	/* ADD COLUMN IF NOT EXISTS */
 				break;
 			case AT_AlterColumnType:
 				{
@@ -311,7 +335,8 @@ alter_table_facts(AlterTableStmt *as, PgmLintStatement *out)
 					a = pgm_lint_add_action(out, PGM_LA_ALTER_TYPE);
 					a->column = str_or_null(cmd->name);
 					a->type = type_of(def->typeName);
-					a->using_expr = def->raw_default != NULL;
+					a->using_expr = def->raw_default != NULL &&
+						!using_is_column(def->raw_default, cmd->name);
 					break;
 				}
 			case AT_SetNotNull:
@@ -368,6 +393,7 @@ index_facts(IndexStmt *is, PgmLintStatement *out)
 	a->rel = rv_name(is->relation);
 	a->name = str_or_null(is->idxname);
 	a->concurrently = is->concurrent;
+	a->if_exists = is->if_not_exists;
 	a->idx.unique = is->unique;
 	a->idx.method = is->accessMethod && strcmp(is->accessMethod, "btree") != 0 ?
 		pstrdup(is->accessMethod) : NULL;
@@ -457,17 +483,73 @@ timeout_nonzero(VariableSetStmt *vs)
 	return true;
 }
 
+/* a relation created some other way: known from here on */
+static void
+created_relation(RangeVar *rv, PgmLintStatement *out)
+{
+	PgmLintAction *a = pgm_lint_add_action(out, PGM_LA_CREATE_TABLE);
+
+	a->rel = rv_name(rv);
+}
+
+static void statement_facts(Node *stmt, PgmLintStatement *out);
+
+/* CREATE SCHEMA s CREATE TABLE t ...: the elements, t being s.t */
+static void
+schema_facts(CreateSchemaStmt *cs, PgmLintStatement *out)
+{
+	ListCell   *lc;
+	int			from = out->nacts;
+	int			i;
+
+	foreach(lc, cs->schemaElts)
+		statement_facts(lfirst(lc), out);
+	for (i = from; cs->schemaname && i < out->nacts; i++)
+		if (out->acts[i].rel.schema == NULL)
+			out->acts[i].rel.schema = pstrdup(cs->schemaname);
+}
+
 /* The facts of one statement (nothing for statements without rules). */
 static void
 statement_facts(Node *stmt, PgmLintStatement *out)
 {
 	PgmLintAction *a;
 
+	check_stack_depth();
 	switch (nodeTag(stmt))
 	{
 		case T_CreateStmt:
 			create_table_facts((CreateStmt *) stmt, out);
 			break;
+		case T_CreateForeignTableStmt:
+			create_table_facts(&((CreateForeignTableStmt *) stmt)->base, out);
+			break;
+		case T_CreateTableAsStmt:
+			if (((CreateTableAsStmt *) stmt)->into)
+				created_relation(((CreateTableAsStmt *) stmt)->into->rel, out);
+			break;
+		case T_SelectStmt:
+			if (((SelectStmt *) stmt)->intoClause)
+				created_relation(((SelectStmt *) stmt)->intoClause->rel, out);
+			break;
+		case T_ViewStmt:
+			created_relation(((ViewStmt *) stmt)->view, out);
+			break;
+		case T_CreateSchemaStmt:
+			schema_facts((CreateSchemaStmt *) stmt, out);
+			break;
+		case T_AlterObjectSchemaStmt:
+			{
+				AlterObjectSchemaStmt *os = (AlterObjectSchemaStmt *) stmt;
+
+				if (os->objectType != OBJECT_TABLE || os->relation == NULL)
+					break;
+				a = pgm_lint_add_action(out, PGM_LA_SET_SCHEMA);
+				a->rel = rv_name(os->relation);
+				a->name = str_or_null(os->newschema);
+				a->rel_missing_ok = os->missing_ok;
+				break;
+			}
 		case T_AlterTableStmt:
 			alter_table_facts((AlterTableStmt *) stmt, out);
 			break;
@@ -487,6 +569,8 @@ statement_facts(Node *stmt, PgmLintStatement *out)
 
 				if (rs->renameType == OBJECT_TABLE)
 					a = pgm_lint_add_action(out, PGM_LA_RENAME_TABLE);
+				else if (rs->renameType == OBJECT_INDEX)
+					a = pgm_lint_add_action(out, PGM_LA_RENAME_INDEX);
 				else if (rs->renameType == OBJECT_COLUMN &&
 						 rs->relationType == OBJECT_TABLE)
 				{
@@ -716,7 +800,13 @@ type_name_of(const PgmLintType *type)
 	{
 		A_Const    *c = makeNode(A_Const);
 
-		if (type->typmods[i] < 0)
+		if (type->typmods[i] == PGM_LINT_NOT_CONSTANT)
+			return NULL;
+		/* more than 6 digits of a time: the server would warn, to the caller */
+		if (type->typmods[i] > 6 &&
+			(strcmp(type->name, "timestamp") == 0 || strcmp(type->name, "timestamptz") == 0 ||
+			 strcmp(type->name, "time") == 0 || strcmp(type->name, "timetz") == 0 ||
+			 strcmp(type->name, "interval") == 0))
 			return NULL;
 		c->val.ival.type = T_Integer;
 		c->val.ival.ival = type->typmods[i];
@@ -793,8 +883,25 @@ cat_type_change(void *arg, const PgmLintName *rel, const char *column,
 	*to = pgm_display(format_type_with_typemod(newtype, newmod));
 	if (using_expr)
 		return 1;
+
+	/*
+	 * A domain: a constraint means checking every row (reported as such);
+	 * without one, the change is its base type's.
+	 */
+	if (get_typtype(newtype) == TYPTYPE_DOMAIN)
+	{
+		if (DomainHasConstraints(newtype))
+			return 1;
+		newtype = getBaseTypeAndTypmod(newtype, &newmod);
+	}
 	if (newtype == oldtype)
 		return newmod == oldmod ? 0 : (typmod_change_rewrites(newtype, oldmod, newmod) ? 1 : 0);
+	/* timestamp <-> timestamptz: no rewrite when the session's zone is UTC */
+	if (((oldtype == TIMESTAMPOID && newtype == TIMESTAMPTZOID) ||
+		 (oldtype == TIMESTAMPTZOID && newtype == TIMESTAMPOID)) &&
+		!TimestampTimestampTzRequiresRewrite() &&
+		!typmod_change_rewrites(TIMESTAMPOID, oldmod, newmod))
+		return 0;
 	if (IsBinaryCoercible(oldtype, newtype) && newmod < 0)
 		return 0;
 	return 1;
@@ -917,14 +1024,25 @@ cat_not_null_check(void *arg, const PgmLintName *rel, const char *column, bool *
 	Oid			relid = relation_oid(rel);
 	NotNullScan s;
 
+	HeapTuple	tup;
+
 	(void) arg;
 	*valid = false;
 	if (!OidIsValid(relid))
 		return NULL;
 	memset(&s, 0, sizeof(s));
-	s.attnum = get_attnum(relid, column);
-	if (s.attnum == InvalidAttrNumber)
+	tup = SearchSysCacheAttName(relid, column);
+	if (!HeapTupleIsValid(tup))
 		return NULL;
+	s.attnum = ((Form_pg_attribute) GETSTRUCT(tup))->attnum;
+	if (((Form_pg_attribute) GETSTRUCT(tup))->attnotnull)
+	{
+		/* NOT NULL already: SET NOT NULL does nothing */
+		ReleaseSysCache(tup);
+		*valid = true;
+		return pstrdup("NOT NULL");
+	}
+	ReleaseSysCache(tup);
 	(void) scan_constraints(relid, not_null_check_of, &s);
 	*valid = s.valid;
 	return s.name;
@@ -992,6 +1110,7 @@ duplicate_of(Oid relid, HeapTuple tup, Relation pg_index, void *arg)
 	char	   *amname;
 	bool		isnull;
 	oidvector  *classes;
+	oidvector  *collations;
 	int2vector *options;
 	int			i;
 
@@ -1010,6 +1129,10 @@ duplicate_of(Oid relid, HeapTuple tup, Relation pg_index, void *arg)
 														  RelationGetDescr(pg_index), &isnull));
 	if (isnull)
 		return false;
+	collations = (oidvector *) DatumGetPointer(heap_getattr(tup, Anum_pg_index_indcollation,
+															RelationGetDescr(pg_index), &isnull));
+	if (isnull)
+		return false;
 	for (i = 0; i < ix->indnkeyatts; i++)
 	{
 		AttrNumber	att = ix->indkey.values[i];
@@ -1022,6 +1145,15 @@ duplicate_of(Oid relid, HeapTuple tup, Relation pg_index, void *arg)
 			return false;
 		if (classes->values[i] != GetDefaultOpClass(get_atttype(relid, att), am))
 			return false;
+		{
+			Oid			typid;
+			int32		typmod;
+			Oid			collation;
+
+			get_atttypetypmodcoll(relid, att, &typid, &typmod, &collation);
+			if (collations->values[i] != collation)
+				return false;
+		}
 	}
 	s->found = get_rel_name(ix->indexrelid);
 	if (s->found && s->idx->name && strcmp(s->found, s->idx->name) == 0)
@@ -1164,7 +1296,8 @@ cat_pending(void *arg, const char *name)
 	values[1] = CStringGetTextDatum(ca->exclude ? ca->exclude : "");
 	values[2] = CStringGetTextDatum(name);
 	pgm_connect_spi(&os);
-	found = pgm_run_query(Q_LINT_PENDING, values, NULL, 1) > 0;
+	(void) pgm_run_query(Q_LINT_PENDING, values, NULL, 1);
+	found = SPI_processed > 0;
 	pgm_finish_spi(&os);
 	{
 		PendingAnswer *answer = palloc(sizeof(PendingAnswer));
@@ -1215,6 +1348,26 @@ creation_schema(void)
 	return name ? name : "public";
 }
 
+/* the schemas of the search_path, for names the scripts created */
+static void
+set_search_path(PgmLintCatalog *cat)
+{
+	List	   *path = fetch_search_path(false);
+	const char **names = palloc(sizeof(char *) * Max(list_length(path), 1));
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, path)
+	{
+		char	   *name = get_namespace_name(lfirst_oid(lc));
+
+		if (name)
+			names[n++] = name;
+	}
+	cat->nsearch_path = n;
+	cat->search_path = names;
+}
+
 /*
  * A linting session: scripts linted one after another, each knowing what
  * the ones before it created (the steps of a plan, or a revision after
@@ -1243,6 +1396,7 @@ pgm_lint_start(bool catalog, const char *project, const char *exclude)
 	cat->pending = project ? cat_pending : NULL;
 	cat->large_rows = pgm_lint_large_rows;
 	cat->default_schema = creation_schema();
+	set_search_path(cat);
 	cat->ddl_lock_timeout = pgm_ddl_lock_timeout > 0;
 	return pgm_lint_begin(cat);
 }
@@ -1330,9 +1484,17 @@ worth_a_second_look(PgmLintResult *r)
  * unapplied revisions as created; only when that leaves a warning are the
  * unapplied ancestors' scripts parsed to know exactly what they create.
  */
+/* Refuse a bad "-- migrate:lint-ignore" line in a script (none: no parse). */
+static void
+check_annotations(const char *script, const char *id, const char *which)
+{
+	if (script && strstr(script, PGM_LINT_IGNORE_MARKER) != NULL)
+		(void) pgm_lint_next(pgm_lint_start(false, NULL, NULL), script, id, which, true);
+}
+
 void
 pgm_lint_registration(const char *project, const char *id, const char *up,
-					  ArrayType *parents, ArrayType *deps)
+					  const char *down, ArrayType *parents, ArrayType *deps)
 {
 	PgmLintState *st;
 	PgmLintResult *r;
@@ -1340,10 +1502,12 @@ pgm_lint_registration(const char *project, const char *id, const char *up,
 	int			nerrors = 0;
 	int			i;
 
+	/* the down script is not linted, but its annotations must be valid */
+	check_annotations(down, id, "down");
 	if (pgm_lint_level == PGM_LINT_OFF)
 	{
 		/* no findings, but a bad annotation is still refused */
-		(void) pgm_lint_next(pgm_lint_start(false, NULL, NULL), up, id, "up", true);
+		check_annotations(up, id, "up");
 		return;
 	}
 	st = pgm_lint_start(true, project, id);
@@ -1451,6 +1615,7 @@ pgm_lint_plan_counts(const char *project, PgmGraph *graph, PgmPlan *plan, int *c
 	pgm_finish_spi(&os);
 
 	st = pgm_lint_start(true, project, NULL);
+	pgm_lint_lenient(st);
 	for (k = 0; k < plan->nsteps; k++)
 	{
 		PgmStep    *step = &plan->steps[k];

@@ -55,7 +55,7 @@ extern List *pgm_lint_unapplied_ancestors(const char *project, ArrayType *parent
 extern void pgm_lint_plan_counts(const char *project, PgmGraph *graph,
 								 PgmPlan *plan, int *counts);
 extern void pgm_lint_registration(const char *project, const char *id,
-								  const char *up, ArrayType *parents,
-								  ArrayType *deps);
+								  const char *up, const char *down,
+								  ArrayType *parents, ArrayType *deps);
 
 #endif							/* PGM_LINT_SERVER_H */

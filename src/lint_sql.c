@@ -158,9 +158,12 @@ pg_migrate_lint_ignores(PG_FUNCTION_ARGS)
 	{
 		PgmRevision *rev = &state->graph->revs[order[i]];
 		PgmLintState *st = pgm_lint_start(false, NULL, NULL);
-		PgmLintResult *res = pgm_lint_next(st, pgm_fetch_details(project, rev->id, true)->up,
-										   rev->id, "up", true);
+		PgmLintResult *res;
 		int			k;
+
+		pgm_lint_lenient(st);
+		res = pgm_lint_next(st, pgm_fetch_details(project, rev->id, true)->up,
+							rev->id, "up", true);
 
 		for (k = 0; k < res->nignored; k++)
 		{

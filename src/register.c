@@ -348,7 +348,7 @@ pgm_register_revision(const char *project, const char *id, const char *up,
 
 	/* lint as the caller: names resolve through the caller's search_path */
 	pgm_restore_user(&os);
-	pgm_lint_registration(project, id, up, parents, deps);
+	pgm_lint_registration(project, id, up, down, parents, deps);
 	pgm_become_owner(&os);
 	write_revision(&nr, ex.exists, &os);
 	pgm_bump_state(project, PGM_COMPLETE_NO);

@@ -168,6 +168,7 @@ typedef struct KnownIndex
 	PgmLintName rel;
 	char	   *name;			/* NULL: a constraint's unnamed index */
 	PgmLintIndex idx;
+	PgmLintName renamed_from;	/* name NULL: created, not renamed */
 } KnownIndex;
 
 typedef struct KnownCheck
@@ -217,6 +218,8 @@ struct PgmLintState
 {
 	const PgmLintCatalog *cat;
 	const char *default_schema;
+	int			nsearch_path;
+	const char *const *search_path;
 	int			ntables,
 				tables_space;
 	KnownTable *tables;
@@ -252,6 +255,7 @@ struct PgmLintState
 	bool		lock_timeout_reported;
 	int			line_offset;	/* where line_no was counted to */
 	int			line_no;
+	bool		lenient;		/* skip bad annotations instead of an error */
 };
 
 /* functions that are volatile, for the offline check of defaults */
@@ -324,6 +328,19 @@ pgm_lint_add_action(PgmLintStatement *stmt, PgmLintActKind kind)
 	return a;
 }
 
+/* the script line of the annotation behind the core's last error, for the client */
+int			pgm_lint_error_line = 0;
+
+/*
+ * Bad annotations in the scripts linted from now on are skipped, not an
+ * error: for scripts already stored (plan() counts, lint_ignores()).
+ */
+void
+pgm_lint_lenient(PgmLintState *st)
+{
+	st->lenient = true;
+}
+
 PgmLintState *
 pgm_lint_begin(const PgmLintCatalog *catalog)
 {
@@ -331,6 +348,18 @@ pgm_lint_begin(const PgmLintCatalog *catalog)
 
 	st->cat = catalog;
 	st->default_schema = catalog && catalog->default_schema ? catalog->default_schema : "public";
+	if (catalog && catalog->nsearch_path > 0)
+	{
+		st->nsearch_path = catalog->nsearch_path;
+		st->search_path = catalog->search_path;
+	}
+	else
+	{
+		static const char *const public_only[] = {"public"};
+
+		st->nsearch_path = 1;
+		st->search_path = public_only;
+	}
 	return st;
 }
 
@@ -454,8 +483,21 @@ ix_add(NameIndex *ix, int entry, uint32 h)
 	ix->slots[h & (ix->nslots - 1)] = entry;
 }
 
+/* names for a message, each quoted and escaped: "a", "b" */
+static char *
+shown_list(char **names, int n)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < n; i++)
+		appendStringInfo(&buf, "%s%s", i ? ", " : "", pgm_display(names[i]));
+	return buf.data;
+}
+
 static KnownTable *
-known_table(PgmLintState *st, const PgmLintName *rel)
+known_table_in(PgmLintState *st, const PgmLintName *rel)
 {
 	uint32		h = name_hash(st, rel, NULL);
 	int			e;
@@ -463,6 +505,43 @@ known_table(PgmLintState *st, const PgmLintName *rel)
 	for (e = ix_first(&st->tables_ix, h); e >= 0; e = st->tables_ix.next[e])
 		if (st->tables_ix.hashes[e] == h && name_eq(st, &st->tables[e].name, rel))
 			return &st->tables[e];
+	return NULL;
+}
+
+/*
+ * A table the scripts created or renamed, found as the script will find
+ * it: an unqualified name in the temporary schema first, then schema by
+ * schema along the search_path, where a table the catalog has in an
+ * earlier schema hides one the scripts created in a later one.
+ */
+static KnownTable *
+known_table(PgmLintState *st, const PgmLintName *rel)
+{
+	PgmLintName n;
+	int			i;
+	KnownTable *t;
+
+	if (rel->schema != NULL)
+		return known_table_in(st, rel);
+	n.name = rel->name;
+	n.schema = "pg_temp";
+	if ((t = known_table_in(st, &n)) != NULL)
+		return t;
+	for (i = 0; i < st->nsearch_path; i++)
+	{
+		PgmLintRelInfo info;
+
+		n.schema = (char *) st->search_path[i];
+		if ((t = known_table_in(st, &n)) != NULL)
+			return t;
+		if (st->cat && i + 1 < st->nsearch_path)
+		{
+			memset(&info, 0, sizeof(info));
+			st->cat->relation(st->cat->arg, &n, &info);
+			if (info.found)
+				return NULL;
+		}
+	}
 	return NULL;
 }
 
@@ -516,6 +595,7 @@ learn_index(PgmLintState *st, const PgmLintName *rel, const char *name,
 	st->indexes[st->nindexes].rel = *rel;
 	st->indexes[st->nindexes].name = (char *) name;
 	st->indexes[st->nindexes].idx = *idx;
+	memset(&st->indexes[st->nindexes].renamed_from, 0, sizeof(PgmLintName));
 	st->nindexes++;
 	n.schema = rel->schema;
 	n.name = (char *) name;
@@ -610,7 +690,9 @@ index_size(PgmLintState *st, const PgmLintName *index)
 	KnownIndex *k = known_index(st, index);
 	PgmLintRelInfo info;
 
-	if (k)
+	if (k && k->renamed_from.name)
+		index = &k->renamed_from;	/* an existing index under a new name */
+	else if (k)
 		return table_size(st, &k->rel);
 	if (st->cat == NULL)
 		return s;
@@ -813,10 +895,14 @@ collect_ignore(void *arg, const char *script, int offset, int len)
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	reason = pnstrdup(p, end - p);
+	if (scan->st && scan->st->lenient &&
+		(rule[0] == '\0' || !pgm_lint_rule_known(rule) || reason[0] == '\0'))
+		return;					/* a stored script: not this caller's to fix */
 	if (rule[0] == '\0' || !pgm_lint_rule_known(rule))
 	{
 		StringInfoData hint;
 
+		pgm_lint_error_line = pgm_lint_line(script, offset);
 		initStringInfo(&hint);
 		rule_list_hint(&hint);
 		pgm_core_error(PGM_ERR_UNDEFINED_OBJECT, NULL, hint.data,
@@ -825,10 +911,13 @@ collect_ignore(void *arg, const char *script, int offset, int len)
 					   pgm_lint_line(script, offset));
 	}
 	if (reason[0] == '\0')
+	{
+		pgm_lint_error_line = pgm_lint_line(script, offset);
 		pgm_core_error("42601", NULL,
 					   "Write the reason after the rule name: \"-- migrate:lint-ignore rule why this is safe here\".",
 					   "\"%s %s\" on line %d has no reason",
 					   PGM_LINT_IGNORE_MARKER, rule, pgm_lint_line(script, offset));
+	}
 	GROW(scan->result->ignored, scan->result->nignored,
 		 scan->result->ignored_space, PgmLintIgnore);
 	ig = &scan->result->ignored[scan->result->nignored++];
@@ -856,6 +945,8 @@ check_gaps(const char *script, PgmLintStatement *stmts, int n)
 		scan.first = -1;
 		if (to > from)
 			(void) pgm_scan_opening(script, from, to - from, true, collect_ignore, &scan);
+		if (scan.first >= 0)
+			pgm_lint_error_line = pgm_lint_line(script, scan.first);
 		if (scan.first >= 0)
 			pgm_core_error("42601", NULL,
 						   "Put the line directly before the statement whose finding it silences.",
@@ -908,7 +999,7 @@ type_text(const PgmLintType *t)
 	const char *name = t->name ? t->name : "?";
 	int			i;
 
-	if (t->schema && strcmp(t->schema, "pg_catalog") == 0)
+	if (t->schema == NULL || strcmp(t->schema, "pg_catalog") == 0)
 		for (i = 0; names[i][0]; i++)
 			if (strcmp(names[i][0], name) == 0)
 				name = names[i][1];
@@ -919,7 +1010,7 @@ type_text(const PgmLintType *t)
 		appendStringInfoChar(&buf, '(');
 		for (i = 0; i < t->ntypmods; i++)
 		{
-			if (t->typmods[i] < 0)
+			if (t->typmods[i] == PGM_LINT_NOT_CONSTANT)
 				appendStringInfo(&buf, "%s?", i ? "," : "");
 			else
 				appendStringInfo(&buf, "%s%d", i ? "," : "", t->typmods[i]);
@@ -1009,6 +1100,19 @@ check_relation_exists(PgmLintState *st, const PgmLintName *rel, bool index)
 	FINDING(st, R_UNKNOWN, PGM_LINT_ERROR, "%s %s does not exist",
 			index ? "index" : "table", shown(rel));
 	return false;
+}
+
+/* Does the catalog have this relation (and is it not one the scripts made)? */
+static bool
+relation_in_catalog(PgmLintState *st, const PgmLintName *rel)
+{
+	PgmLintRelInfo info;
+
+	if (st->cat == NULL || rel->name == NULL)
+		return false;
+	memset(&info, 0, sizeof(info));
+	st->cat->relation(st->cat->arg, rel, &info);
+	return info.found;
 }
 
 /*
@@ -1148,6 +1252,10 @@ lint_add_column(PgmLintState *st, PgmLintAction *a)
 		return;
 	}
 	s = target_size(st, a);
+	/* ADD COLUMN IF NOT EXISTS of a column the table has: nothing happens */
+	if (a->if_exists && s.cls != SZ_NEW && relation_in_catalog(st, &a->rel) &&
+		st->cat->column(st->cat->arg, &a->rel, col->name))
+		return;
 	strong_lock(st, &a->rel, s);
 	if (col->not_null && !col->has_default && !col->identity && !col->generated &&
 		s.cls != SZ_NEW)
@@ -1390,6 +1498,16 @@ lint_create_index(PgmLintState *st, PgmLintAction *a)
 	TableSize	s = target_size(st, a);
 	int			i;
 
+	/* CREATE INDEX IF NOT EXISTS of an index that exists: nothing happens */
+	if (a->if_exists && a->name)
+	{
+		PgmLintName iname;
+
+		iname.schema = a->rel.schema;
+		iname.name = a->name;
+		if (relation_in_catalog(st, &iname))
+			return;
+	}
 	if (s.cls != SZ_NEW && !a->concurrently)
 	{
 		strong_lock(st, &a->rel, s);
@@ -1434,10 +1552,11 @@ static void
 lint_drop_index(PgmLintState *st, PgmLintAction *a)
 {
 	TableSize		s;
+	KnownIndex *k = known_index(st, &a->rel);
 
-	if (known_index(st, &a->rel))
-		return;
-	if (!a->if_exists)
+	if (k && k->renamed_from.name == NULL)
+		return;					/* the script built it */
+	if (!a->if_exists && k == NULL)
 		(void) check_relation_exists(st, &a->rel, true);
 	if (a->concurrently)
 		return;
@@ -1536,6 +1655,46 @@ lint_action(PgmLintState *st, PgmLintAction *a)
 					learn_table(st, &to, NULL);
 				else
 					learn_table(st, &to, t ? &t->renamed_from : &a->rel);
+			}
+			break;
+		case PGM_LA_SET_SCHEMA:
+			s = target_size(st, a);
+			strong_lock(st, &a->rel, s);
+			{
+				PgmLintName to;
+				KnownTable *t = known_table(st, &a->rel);
+
+				to.schema = a->name;
+				to.name = a->rel.name;
+				if (t && t->renamed_from.name == NULL)
+					learn_table(st, &to, NULL);
+				else
+					learn_table(st, &to, t ? &t->renamed_from : &a->rel);
+			}
+			break;
+		case PGM_LA_RENAME_INDEX:
+			{
+				KnownIndex *k = known_index(st, &a->rel);
+				PgmLintIndex idx;
+				PgmLintName rel;
+				PgmLintName from = {NULL, NULL};
+
+				if (k == NULL && !a->rel_missing_ok)
+					(void) check_relation_exists(st, &a->rel, true);
+				memset(&idx, 0, sizeof(idx));
+				if (k)
+				{
+					idx = k->idx;
+					from = k->renamed_from;
+				}
+				else
+					from = a->rel;
+				/* the new name stays in the old one's schema, on the same table */
+				rel.schema = a->rel.schema;
+				rel.name = k ? k->rel.name : NULL;
+				learn_index(st, &rel, a->name, &idx);
+				/* an existing index under a new name: its old one, for the catalog */
+				st->indexes[st->nindexes - 1].renamed_from = from;
 			}
 			break;
 		case PGM_LA_RENAME_COLUMN:
@@ -1667,7 +1826,7 @@ pgm_lint_script(PgmLintState *st, const char *script, PgmLintStatement *stmts,
 	st->nfks = 0;
 	st->lock_timeout_set = false;
 	st->lock_timeout_reported = false;
-	if (result)
+	if (result && !st->lenient)
 		check_gaps(script, stmts, nstmts);
 	for (i = 0; i < nstmts; i++)
 	{
@@ -1686,6 +1845,10 @@ pgm_lint_script(PgmLintState *st, const char *script, PgmLintStatement *stmts,
 								 collect_ignore, &scan);
 		st->statement_no = i + 1;
 		st->line = line_of(st, token);
+		/* CREATE TABLE IF NOT EXISTS of a table that exists does nothing */
+		if (stmt->nacts > 0 && stmt->acts[0].kind == PGM_LA_CREATE_TABLE &&
+			stmt->acts[0].if_exists && relation_in_catalog(st, &stmt->acts[0].rel))
+			continue;
 		for (k = 0; k < stmt->nacts; k++)
 			lint_action(st, &stmt->acts[k]);
 		if (stmt->nacts > 0 && stmt->acts[0].kind == PGM_LA_CREATE_TABLE)
@@ -1700,7 +1863,7 @@ pgm_lint_script(PgmLintState *st, const char *script, PgmLintStatement *stmts,
 			add_finding(st, R_FK_INDEX, PGM_LINT_WARNING, fk->statement_no, fk->line, NULL,
 						"the foreign key from %s to %s has no index on its referencing column%s (%s)",
 						shown(&fk->rel), shown(&fk->target), fk->ncols == 1 ? "" : "s",
-						pgm_format_names((const char *const *) fk->cols, fk->ncols));
+						shown_list(fk->cols, fk->ncols));
 	}
 	if (result)
 		sort_findings(result, split);

@@ -30,6 +30,9 @@ typedef enum PgmLintSeverity
 	PGM_LINT_ERROR
 } PgmLintSeverity;
 
+/* a type modifier that is not an integer constant */
+#define PGM_LINT_NOT_CONSTANT (-2147483647 - 1)
+
 /* a possibly schema-qualified name as written (already case-folded) */
 typedef struct PgmLintName
 {
@@ -43,7 +46,7 @@ typedef struct PgmLintType
 	char	   *schema;			/* "pg_catalog" for SQL-standard spellings */
 	char	   *name;			/* last component: int4, varchar, serial, ... */
 	int			ntypmods;
-	int			typmods[2];		/* constant modifiers; -1 when not a constant */
+	int			typmods[2];		/* constant modifiers, or PGM_LINT_NOT_CONSTANT */
 	bool		array;
 } PgmLintType;
 
@@ -107,6 +110,8 @@ typedef enum PgmLintActKind
 	PGM_LA_SET_LOCK_TIMEOUT,	/* nonzero: a timeout other than 0 */
 	PGM_LA_CREATE_DOMAIN_CHECK, /* name */
 	PGM_LA_ALTER_DOMAIN_ADD_CONSTRAINT, /* name */
+	PGM_LA_SET_SCHEMA,			/* rel, name (the new schema) */
+	PGM_LA_RENAME_INDEX,		/* rel (the index), name (the new one) */
 	PGM_LA_ALTER_TABLE_OTHER	/* rel, column (if it names one): any other */
 } PgmLintActKind;
 
@@ -180,6 +185,8 @@ typedef struct PgmLintCatalog
 	/* named in a script of a revision that is still to be applied? */
 	bool		(*pending) (void *arg, const char *name);
 	const char *default_schema; /* where unqualified names are created */
+	int			nsearch_path;	/* where unqualified names are looked for */
+	const char *const *search_path;
 	double		large_rows;		/* a table this big is large */
 	bool		ddl_lock_timeout;	/* pg_migrate sets lock_timeout itself */
 } PgmLintCatalog;
@@ -216,6 +223,8 @@ typedef struct PgmLintResult
 typedef struct PgmLintState PgmLintState;
 
 extern PgmLintState *pgm_lint_begin(const PgmLintCatalog *catalog);
+extern void pgm_lint_lenient(PgmLintState *st);
+extern int	pgm_lint_error_line;
 extern void pgm_lint_script(PgmLintState *state, const char *script,
 							PgmLintStatement *stmts, int nstmts,
 							PgmLintResult *result);

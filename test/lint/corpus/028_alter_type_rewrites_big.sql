@@ -9,6 +9,8 @@
 -- expect catalog: changing-column-type error 2
 -- expect catalog: changing-column-type error 3
 -- expect catalog: changing-column-type error 4
+-- The session's time zone is not UTC: timestamp -> timestamptz rewrites.
+-- lint-setting: timezone=America/New_York
 -- migrate:up
 ALTER TABLE big ALTER COLUMN email TYPE varchar(10);
 ALTER TABLE big ALTER COLUMN code TYPE char(5);
