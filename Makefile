@@ -95,7 +95,7 @@ client/core_%.o: src/core/%.c src/core/pgm_core.h src/core/pgm_lint.h src/core/c
 # pg_query_* functions it is used through stay global.
 PG_QUERY_LIB ?= /usr/lib/$(shell $(CC) -print-multiarch)/libpg_query.a
 PG_QUERY_API = pg_query_parse pg_query_free_parse_result \
-	pg_query_split_with_parser pg_query_free_split_result
+	pg_query_split_with_parser pg_query_split_with_scanner pg_query_free_split_result
 client/pg_query.o: $(PG_QUERY_LIB)
 	$(LD) -r --whole-archive $(PG_QUERY_LIB) -o client/pg_query_all.o
 	objcopy $(addprefix --keep-global-symbol=,$(PG_QUERY_API)) client/pg_query_all.o $@

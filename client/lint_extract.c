@@ -673,23 +673,99 @@ statement_facts(const char *type, const Json *s, PgmLintStatement *out)
 }
 
 /*
+ * The facts of the statements of a split script, each parsed on its own;
+ * false when a piece does not parse as exactly one statement (the
+ * scanner's split cuts a BEGIN ATOMIC body at its semicolons).
+ */
+static bool
+facts_of_pieces(const char *script, int total, PgQuerySplitResult *split,
+				PgmLintStatement *out, char **error, int *error_line)
+{
+	int			i;
+
+	for (i = 0; i < split->n_stmts; i++)
+	{
+		int			start = split->stmts[i]->stmt_location;
+		int			len = split->stmts[i]->stmt_len;
+		char	   *text;
+		Json	   *tree;
+		const Json *stmts;
+		const Json *s = NULL;
+		const char *type = NULL;
+
+		if (start < 0 || start > total)
+			start = total;
+		if (len <= 0 || len > total - start)
+			len = total - start;
+		memset(&out[i], 0, sizeof(PgmLintStatement));
+		out[i].start = start;
+		out[i].len = len;
+		text = pnstrdup(script + start, len);
+		tree = pgq_parse(text, error, error_line);
+		pfree(text);
+		if (tree == NULL)
+			return false;
+		stmts = array(tree, "stmts");
+		if (length(stmts) != 1)
+		{
+			json_free(tree);
+			return false;
+		}
+		type = json_node_type(json_get(stmts->items[0], "stmt"), &s);
+		if (type)
+			statement_facts(type, s, &out[i]);
+		json_free(tree);
+	}
+	return true;
+}
+
+/*
  * A script's statements as the linter's facts, or NULL with the parser's
- * error (and its line) when it does not parse.  The script is split with
- * the parser first, then each statement parsed on its own: the JSON tree
- * of one statement at a time is all that is ever in memory, so that a
- * script of 10 MB costs what its statements cost one by one.
+ * error (and its line) when it does not parse.  The script is split first
+ * (with the scanner, which builds no parse tree; with the parser when that
+ * split does not hold), then each statement parsed on its own: what is in
+ * memory is one statement's tree at a time, so that a script of 10 MB
+ * costs what its statements cost one by one.
  */
 PgmLintStatement *
 pgm_lint_facts(const char *script, int *n, char **error, int *error_line)
 {
-	PgQuerySplitResult split = pg_query_split_with_parser(script);
-	PgmLintStatement *out;
+	PgQuerySplitResult split = pg_query_split_with_scanner(script);
+	PgmLintStatement *out = NULL;
 	int			total = (int) strlen(script);
-	int			i;
 
 	*n = 0;
 	*error = NULL;
 	*error_line = 0;
+	/*
+	 * The scanner's split stops at text it cannot place (a syntax error):
+	 * it holds only when its pieces reach the end of the script (past
+	 * blanks, comments and semicolons).
+	 */
+	if (split.error == NULL &&
+		pgm_scan_opening(script, split.n_stmts > 0 ?
+						 split.stmts[split.n_stmts - 1]->stmt_location +
+						 split.stmts[split.n_stmts - 1]->stmt_len : 0,
+						 total - (split.n_stmts > 0 ?
+								  split.stmts[split.n_stmts - 1]->stmt_location +
+								  split.stmts[split.n_stmts - 1]->stmt_len : 0),
+						 true, NULL, NULL) == total)
+	{
+		out = palloc0(sizeof(PgmLintStatement) * (split.n_stmts > 0 ? split.n_stmts : 1));
+		if (facts_of_pieces(script, total, &split, out, error, error_line))
+		{
+			*n = split.n_stmts;
+			pg_query_free_split_result(split);
+			return out;
+		}
+		free(*error);
+		*error = NULL;
+		*error_line = 0;
+	}
+	pg_query_free_split_result(split);
+
+	/* the parser's split: it knows where statements end */
+	split = pg_query_split_with_parser(script);
 	if (split.error)
 	{
 		*error = pgm_strdup(split.error->message);
@@ -699,37 +775,11 @@ pgm_lint_facts(const char *script, int *n, char **error, int *error_line)
 		return NULL;
 	}
 	out = palloc0(sizeof(PgmLintStatement) * (split.n_stmts > 0 ? split.n_stmts : 1));
-	for (i = 0; i < split.n_stmts; i++)
+	if (!facts_of_pieces(script, total, &split, out, error, error_line))
 	{
-		int			start = split.stmts[i]->stmt_location;
-		int			len = split.stmts[i]->stmt_len;
-		char	   *text;
-		Json	   *tree;
-		const Json *stmts;
-		const Json *s;
-		const char *type;
-
-		if (start < 0 || start > total)
-			start = total;
-		if (len <= 0 || len > total - start)
-			len = total - start;
-		out[i].start = start;
-		out[i].len = len;
-		text = pnstrdup(script + start, len);
-		tree = pgq_parse(text, error, error_line);
-		if (tree == NULL)
-		{
-			/* it parsed as part of the script: cannot happen */
-			pg_query_free_split_result(split);
-			return NULL;
-		}
-		stmts = array(tree, "stmts");
-		type = length(stmts) == 1 ?
-			json_node_type(json_get(stmts->items[0], "stmt"), &s) : NULL;
-		if (type)
-			statement_facts(type, s, &out[i]);
-		json_free(tree);
-		pfree(text);
+		/* a statement that parsed within the script and not alone: cannot happen */
+		pg_query_free_split_result(split);
+		return NULL;
 	}
 	*n = split.n_stmts;
 	pg_query_free_split_result(split);
