@@ -719,6 +719,25 @@ facts_of_pieces(const char *script, int total, PgQuerySplitResult *split,
 	return true;
 }
 
+static bool
+pieces_cover(const char *script, int total, PgQuerySplitResult *split)
+{
+	int			from = 0;
+	int			i;
+
+	for (i = 0; i <= split->n_stmts; i++)
+	{
+		int			to = i < split->n_stmts ? split->stmts[i]->stmt_location : total;
+
+		if (to < from || to > total ||
+			pgm_scan_opening(script, from, to - from, true, NULL, NULL) != to)
+			return false;
+		if (i < split->n_stmts)
+			from = to + split->stmts[i]->stmt_len;
+	}
+	return true;
+}
+
 /*
  * A script's statements as the linter's facts, or NULL with the parser's
  * error (and its line) when it does not parse.  The script is split first
@@ -738,18 +757,11 @@ pgm_lint_facts(const char *script, int *n, char **error, int *error_line)
 	*error = NULL;
 	*error_line = 0;
 	/*
-	 * The scanner's split stops at text it cannot place (a syntax error):
-	 * it holds only when its pieces reach the end of the script (past
-	 * blanks, comments and semicolons).
+	 * The scanner's split leaves out text it cannot place (a syntax error):
+	 * it holds only when its pieces cover the script, with nothing but
+	 * blanks, comments and semicolons between and after them.
 	 */
-	if (split.error == NULL &&
-		pgm_scan_opening(script, split.n_stmts > 0 ?
-						 split.stmts[split.n_stmts - 1]->stmt_location +
-						 split.stmts[split.n_stmts - 1]->stmt_len : 0,
-						 total - (split.n_stmts > 0 ?
-								  split.stmts[split.n_stmts - 1]->stmt_location +
-								  split.stmts[split.n_stmts - 1]->stmt_len : 0),
-						 true, NULL, NULL) == total)
+	if (split.error == NULL && pieces_cover(script, total, &split))
 	{
 		out = palloc0(sizeof(PgmLintStatement) * (split.n_stmts > 0 ? split.n_stmts : 1));
 		if (facts_of_pieces(script, total, &split, out, error, error_line))

@@ -185,7 +185,7 @@ static const Command commands[] = {
 	{"verify", cmd_verify, 0, 1, "verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]] [--trust-registrants]"},
 	{"plan", cmd_plan, 0, 1, "plan [TARGET] [--dir D [--offline] [--from REVS]]"},
 	{"script", cmd_script, 0, 1, "script [TARGET or RANGE] [--dir D [--offline] [--from REVS]]"},
-	{"lint", cmd_lint, 0, 1024, "lint [FILE...] [--dir D] [--offline] [--json]"},
+	{"lint", cmd_lint, 0, 1000000, "lint [FILE...] [--dir D] [--offline] [--json]"},
 	{"merge", cmd_merge, 0, 64, "merge [REVISION...] [-m MESSAGE] [--id ID] [--dir D]"},
 	{"show", cmd_show, 1, 1, "show REVISION"},
 	{"pull", cmd_pull, 0, 0, "pull [--dir D] [--force]"},
