@@ -109,7 +109,7 @@ client/pg_migrate: $(CLIENT_OBJS)
 # scripts/fuzz.  They link the client's code with sanitizers.
 FUZZ_CC ?= clang-14
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_TARGETS = fuzz/fuzz_file_header fuzz/fuzz_graph fuzz/fuzz_target
+FUZZ_TARGETS = fuzz/fuzz_file_header fuzz/fuzz_graph fuzz/fuzz_target fuzz/fuzz_lint
 EXTRA_CLEAN += $(FUZZ_TARGETS)
 .PHONY: fuzz
 fuzz: $(FUZZ_TARGETS)
@@ -131,6 +131,17 @@ fuzz/fuzz_file_header: fuzz/fuzz_file_header.c client/files.c client/util.c clie
 		-I$(srcdir)/src/core -I$(includedir) -I$(includedir_server) -I$(includedir)/internal \
 		fuzz/fuzz_file_header.c client/files.c client/util.c client/core_ids.o \
 		-L$(libdir) -lpq -L$(pkglibdir) -lpgcommon -lpgport -lcrypto -o $@
+
+# the client's linter: libpg_query (linked as the client links it, no
+# sanitizer inside it), the client's readers and the core's rules
+fuzz/fuzz_lint: fuzz/fuzz_lint.c fuzz/fuzz_core.h client/lint_extract.c client/classify.c \
+		client/util.c client/pgm.h client/pgq.h $(FUZZ_CORE_SRCS) src/core/lint.c \
+		src/core/pgm_core.h src/core/pgm_lint.h client/pg_query.o
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Werror -Wno-ignored-attributes -Wno-unused-function -DFRONTEND -I$(srcdir)/client \
+		-I$(srcdir)/src/core -I$(includedir) -I$(includedir_server) -I$(includedir)/internal \
+		fuzz/fuzz_lint.c client/lint_extract.c client/classify.c client/util.c \
+		$(FUZZ_CORE_SRCS) src/core/lint.c client/pg_query.o $(FUZZ_WRAP) \
+		-L$(libdir) -lpq -L$(pkglibdir) -lpgcommon -lpgport -lcrypto -lm -o $@
 
 install: install-client
 install-client: client/pg_migrate

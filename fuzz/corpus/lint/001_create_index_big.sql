@@ -1,0 +1,1 @@
+CREATE INDEX t001_big_email_idx ON big (email);

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS public.big_name_idx;

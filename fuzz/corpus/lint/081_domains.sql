@@ -1,0 +1,3 @@
+CREATE DOMAIN t081_email AS text CHECK (VALUE LIKE '%@%');
+CREATE DOMAIN t081_code AS text;
+ALTER DOMAIN t081_code ADD CONSTRAINT t081_code_length CHECK (length(VALUE) = 3);

@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE big ADD COLUMN t087_note text;
+COMMIT;
