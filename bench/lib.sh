@@ -399,11 +399,13 @@ load_graph() {
 					 FROM unnest(a) WITH ORDINALITY AS u(x, o)), ''::bytea) \$\$;
 	INSERT INTO migrate.projects (project) VALUES ('default') ON CONFLICT DO NOTHING;
 	INSERT INTO migrate.revisions (project, id, seq, parents, branch_labels, depends_on, message,
-		up_script, down_script, up_class, down_class, up_statements, down_statements, checksum)
+		up_script, down_script, up_class, down_class, up_statements, down_statements, checksum,
+		registered_by)
 	SELECT 'default', id, seq, parents, '{}', depends_on, message,
 		'SELECT 1', 'SELECT 1', 'transactional', 'transactional', 1, 1,
 		'sha256:' || encode(sha256(pg_temp.field('SELECT 1') || pg_temp.field('SELECT 1')
-			|| pg_temp.fields(parents) || pg_temp.fields('{}') || pg_temp.fields(depends_on)), 'hex')
+			|| pg_temp.fields(parents) || pg_temp.fields('{}') || pg_temp.fields(depends_on)), 'hex'),
+		current_user
 	FROM bench_graph WHERE seq <= $first ORDER BY seq;
 	UPDATE migrate.projects SET state_version = state_version + 1, changed_at = now()
 	WHERE project = 'default';

@@ -93,6 +93,7 @@ extern int push_set(PGconn *conn, const Opts *o, const PgmMigrationSet *set, boo
 extern PGresult *query_with_arrays(PGconn *conn, const char *sql, const char *project, const PgmMigrationSet *set, const int *fields, int nfields);
 
 /* offline.c */
+extern bool pgm_server_named(const Opts *o);
 extern bool pgm_use_offline(const Opts *o);
 extern bool pgm_core_call(void (*fn) (void *), void *arg);
 extern char *pgm_core_last_error;

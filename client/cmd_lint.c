@@ -55,57 +55,12 @@ lint_call(void *arg)
 	pgm_lint_script(c->st, c->script, c->stmts, c->n, c->result);
 }
 
-/* Does anything say where a database is? */
-static bool
-lint_offline(const Opts *o)
-{
-	static const char *const vars[] = {
-		"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE", NULL
-	};
-	int			i;
-
-	if (o->offline)
-		return true;
-	if (o->conninfo)
-		return false;
-	for (i = 0; vars[i]; i++)
-		if (getenv(vars[i]) && getenv(vars[i])[0] != '\0')
-			return false;
-	return true;
-}
-
-/* an array literal of text, for a query parameter */
-static char *
-text_array(const char *const *items, int n)
-{
-	PQExpBufferData b;
-	int			i;
-
-	initPQExpBuffer(&b);
-	appendPQExpBufferChar(&b, '{');
-	for (i = 0; i < n; i++)
-	{
-		const char *p;
-
-		appendPQExpBufferStr(&b, i ? ",\"" : "\"");
-		for (p = items[i]; *p; p++)
-		{
-			if (*p == '"' || *p == '\\')
-				appendPQExpBufferChar(&b, '\\');
-			appendPQExpBufferChar(&b, *p);
-		}
-		appendPQExpBufferChar(&b, '"');
-	}
-	appendPQExpBufferChar(&b, '}');
-	return pgm_buf_data(&b);
-}
-
 /* the findings of one file from the server, into result */
 static void
-server_findings(PGconn *conn, const char *script, const char *const *preceding,
-				int npreceding, PgmLintResult *result)
+server_findings(PGconn *conn, const char *script, const PgmList *preceding,
+				PgmLintResult *result)
 {
-	char	   *array = text_array(preceding, npreceding);
+	char	   *array = pgm_array_literal(preceding);
 	const char *params[2] = {script, array};
 	PGresult   *res = pgm_query(conn,
 								"SELECT l.rule, l.severity, l.statement_no, l.line, l.message, l.hint "
@@ -203,7 +158,7 @@ print_failure(const Opts *o, const char *file, const char *error, int line,
  */
 static bool
 lint_file(const Opts *o, const char *file, const PgmMigration *m, PgmLintState *st,
-		  PGconn *conn, const char *const *preceding, int npreceding, LintTotals *t)
+		  PGconn *conn, const PgmList *preceding, LintTotals *t)
 {
 	LintCall	c;
 	char	   *error;
@@ -238,7 +193,7 @@ lint_file(const Opts *o, const char *file, const PgmMigration *m, PgmLintState *
 	{
 		PgmLintResult *server = palloc0(sizeof(PgmLintResult));
 
-		server_findings(conn, c.script, preceding, npreceding, server);
+		server_findings(conn, c.script, preceding, server);
 		server->nignored = c.result->nignored;
 		server->ignored = c.result->ignored;
 		c.result = server;
@@ -306,15 +261,15 @@ cmd_lint(Opts *o)
 	PGconn	   *conn = NULL;
 	PGresult   *applied = NULL;
 	PgmLintState *shared = pgm_lint_begin(NULL);
-	const char **preceding;
-	int			npreceding = 0;
+	PgmList		preceding = {0};
+	PgmList		none = {0};
 	int			skipped = 0;
 	LintTotals	t;
 	int			i;
 
 	if (rc != PGM_EXIT_OK)
 		return rc;
-	if (!lint_offline(o))
+	if (!o->offline && pgm_server_named(o))
 	{
 		conn = connect_db(o);
 		if (!own_files)
@@ -323,7 +278,6 @@ cmd_lint(Opts *o)
 	memset(&t, 0, sizeof(t));
 	t.first = true;
 	initPQExpBuffer(&t.out);
-	preceding = pgm_malloc(sizeof(char *) * (set.n + 1));
 	if (o->json)
 		appendPQExpBufferStr(&t.out, "{\"files\": [");
 	for (i = 0; i < set.n; i++)
@@ -337,8 +291,8 @@ cmd_lint(Opts *o)
 			continue;
 		}
 		if (lint_file(o, file, m, own_files ? pgm_lint_begin(NULL) : shared,
-					  conn, preceding, own_files ? 0 : npreceding, &t))
-			preceding[npreceding++] = m->up ? m->up : "";
+					  conn, own_files ? &none : &preceding, &t))
+			pgm_list_add(&preceding, m->up ? m->up : "");
 	}
 	if (o->json)
 		appendPQExpBuffer(&t.out, "], \"errors\": %d, \"warnings\": %d, \"advice\": %d, \"failed\": %d, "

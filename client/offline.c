@@ -290,26 +290,35 @@ pgm_set_heads(const PgmMigrationSet *set, const char *project, PgmList *heads)
  */
 
 /*
- * Offline when asked (--offline or --from), or when plan or script get a
- * directory and nothing says where a database is: no -d and none of
- * libpq's variables that choose a server or database.
+ * Does anything say where a database is: -d, or one of libpq's variables
+ * that choose a server or database?
  */
 bool
-pgm_use_offline(const Opts *o)
+pgm_server_named(const Opts *o)
 {
 	static const char *const vars[] = {
 		"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE", NULL
 	};
 	int			i;
 
-	if (o->offline || o->from)
+	if (o->conninfo)
 		return true;
-	if (!o->dir_given || o->conninfo)
-		return false;
 	for (i = 0; vars[i]; i++)
 		if (getenv(vars[i]) && getenv(vars[i])[0] != '\0')
-			return false;
-	return true;
+			return true;
+	return false;
+}
+
+/*
+ * Offline when asked (--offline or --from), or when plan or script get a
+ * directory and nothing says where a database is.
+ */
+bool
+pgm_use_offline(const Opts *o)
+{
+	if (o->offline || o->from)
+		return true;
+	return o->dir_given && !pgm_server_named(o);
 }
 
 typedef struct Offline

@@ -9,7 +9,8 @@
  * parser, a bad annotation from the rules), never a crash, an out-of-bounds
  * read or a finding that points outside the script: every finding names a
  * known rule and severity, a statement of the script and a line within it,
- * and findings come in statement order.  test/t/021_lint_differential.pl
+ * and findings come in statement order.  The seeds are the files of
+ * test/lint/corpus (scripts/fuzz).  test/t/021_lint_differential.pl
  * checks, besides, that the server reads the same scripts the same way.
  *
  * IDENTIFICATION

@@ -1575,7 +1575,8 @@ pgm_lint_plan_counts(const char *project, PgmGraph *graph, PgmPlan *plan, int *c
 	PgmOwnerScope os;
 	HASHCTL		ctl;
 	HTAB	   *scripts;
-	Datum		values[1];
+	Datum		values[2];
+	List	   *ids = NIL;
 	PgmLintState *st;
 	uint64		i;
 	int			k;
@@ -1583,9 +1584,15 @@ pgm_lint_plan_counts(const char *project, PgmGraph *graph, PgmPlan *plan, int *c
 	ctl.keysize = PGM_MAX_ID_LEN + 1;
 	ctl.entrysize = sizeof(RevisionScripts);
 	ctl.hcxt = cxt;
-	scripts = hash_create("pg_migrate plan scripts", Max(graph->nrevs, 16), &ctl,
+	scripts = hash_create("pg_migrate plan scripts", Max(plan->nsteps, 16), &ctl,
 						  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	if (plan->nsteps == 0)
+		return;
+	/* the scripts of the plan's revisions only: a plan of one step reads one */
+	for (k = 0; k < plan->nsteps; k++)
+		ids = lappend(ids, graph->revs[plan->steps[k].rev].id);
 	values[0] = CStringGetTextDatum(project);
+	values[1] = PointerGetDatum(pgm_build_text_array(ids));
 	pgm_connect_spi(&os);
 	(void) pgm_run_query(Q_LINT_SCRIPTS, values, NULL, 0);
 	for (i = 0; i < SPI_processed; i++)

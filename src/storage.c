@@ -358,8 +358,9 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	},
 	[Q_LINT_SCRIPTS] = {
 		"SELECT r.id, r.up_script, r.down_script FROM migrate.revisions r "
+		"JOIN pg_catalog.unnest($2) AS i(id) ON r.id OPERATOR(pg_catalog.=) i.id "
 		"WHERE r.project OPERATOR(pg_catalog.=) $1",
-		1, {TEXTOID}
+		2, {TEXTOID, TEXTARRAYOID}
 	},
 	[Q_LINT_ANCESTORS] = {
 		"WITH RECURSIVE anc(id) AS ("

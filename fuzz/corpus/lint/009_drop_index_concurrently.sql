@@ -1,1 +1,0 @@
-DROP INDEX CONCURRENTLY IF EXISTS public.big_name_idx;

@@ -1,3 +1,0 @@
-CREATE DOMAIN t081_email AS text CHECK (VALUE LIKE '%@%');
-CREATE DOMAIN t081_code AS text;
-ALTER DOMAIN t081_code ADD CONSTRAINT t081_code_length CHECK (length(VALUE) = 3);

@@ -1,3 +1,0 @@
-BEGIN;
-ALTER TABLE big ADD COLUMN t087_note text;
-COMMIT;
