@@ -242,6 +242,18 @@ SELECT migrate.revision('t2', 'CREATE INDEX ON lnt.fresh_t (id); ALTER TABLE lnt
 RESET pg_migrate.lint_level;
 SELECT step, revision, findings FROM migrate.plan('heads', 'lint_typo');
 
+-- 16. A stored script with an annotation no registration would accept
+-- (written by the tables' owner): plan() counts its findings, skipping it
+UPDATE migrate.revisions
+   SET up_script = E'-- migrate:lint-ignore nosuch-rule why\n'
+		'-- migrate:lint-ignore prefer-bigint-over-int ids stay small\n'
+		'CREATE TABLE lnt.fresh_t (id integer PRIMARY KEY)'
+ WHERE project = 'lint_typo' AND id = 't1';
+SELECT step, revision, findings FROM migrate.plan('heads', 'lint_typo');
+-- lint_ignores() reads scripts as they are read to run: the change is seen
+SELECT * FROM migrate.lint_ignores('lint_typo');
+\echo :SQLSTATE
+
 -- 12. Only a superuser changes the policy
 CREATE ROLE regress_lint_user;
 SET ROLE regress_lint_user;

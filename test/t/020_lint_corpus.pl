@@ -308,7 +308,23 @@ foreach my $f (@files)
 	ok($rc != 0 && "$cout$cerr" =~ /no-such-rule/,
 		'an unknown rule in lint-ignore: the client fails for the file and names the rule')
 	  or diag("exit status $rc\nstdout: $cout\nstderr: $cerr");
+	# in JSON: the core's message, and the annotation's line in the file
+	($rc, $cout, $cerr) = pgm_offline('lint', '--offline', '--json', "$dir/001_bad_ignore.sql");
+	my ($j) = decode($cout);
+	is($rc, 1, 'an unknown rule in lint-ignore, --json: exit 1');
+	is_deeply($j ? [ map { [ $_->{error}, $_->{line} ] } @{ $j->{files} } ] : undef,
+		[ [ 'unknown lint rule "no-such-rule" in "-- migrate:lint-ignore" on line 1', 2 ] ],
+		'an unknown rule in lint-ignore, --json: the message and the line in the file')
+	  or diag($cout);
+
+	# a statement the parser refuses before others that it accepts
+	wfile("$dir/002_bad_first.sql", "-- migrate:up\nSELEC 1;\nCREATE INDEX ON big (n);\n");
+	($rc, $cout, $cerr) = pgm_offline('lint', '--offline', "$dir/002_bad_first.sql");
+	is($rc, 1, 'a first statement that does not parse: exit 1');
+	like($cerr, qr/syntax error at or near "SELEC"\nCONTEXT:  \Q$dir\E\/002_bad_first\.sql, line 2\n/,
+		'a first statement that does not parse: the error and its line');
 }
+
 
 # ---------------------------------------------------------------------
 # d. The client with a database: pending files through migrate.lint()
@@ -366,6 +382,16 @@ foreach my $f (@files)
 		'with a database: the text line of a finding');
 	like($out, qr/^2 files linted against the database \(1 applied, skipped\): 1 error, 1 warning, 0 advice$/m,
 		'with a database: the summary line');
+
+	# the server refuses (no pg_migrate in that database): exit 4, and
+	# stdout holds no half-written JSON
+	($out, $err) = ('', '');
+	IPC::Run::run([ 'pg_migrate', '-d', $node->connstr('postgres'), '--dir', $dir, '--json', 'lint' ],
+		'<', \'', '>', \$out, '2>', \$err);
+	is($? >> 8, 4, 'a server error: exit 4');
+	is($out, '', 'a server error: nothing on stdout');
+	like($err, qr/migrate\.applied" does not exist|schema "migrate" does not exist/,
+		'a server error: the server\'s message');
 
 	# a file that does not parse: its line in the file, exit 1
 	wfile("$dir/004_broken.sql",
