@@ -15,6 +15,7 @@ OBJS = \
 	src/core/target.o \
 	src/core/text.o \
 	src/commands.o \
+	src/diff.o \
 	src/execute.o \
 	src/lint.o \
 	src/lint_sql.o \

@@ -326,6 +326,11 @@ RETURNS TABLE (kind text, object text, change text, expected jsonb,
 AS 'MODULE_PATHNAME', 'pg_migrate_schema_diff'
 LANGUAGE C IMMUTABLE;
 
+CREATE FUNCTION migrate.diff("from" jsonb, "to" jsonb)
+RETURNS TABLE (step integer, statement text, reverse text, hazard text)
+AS 'MODULE_PATHNAME', 'pg_migrate_diff'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE FUNCTION migrate.accept_schema(project text DEFAULT 'default')
 RETURNS text
 AS 'MODULE_PATHNAME', 'pg_migrate_accept_schema'
@@ -351,6 +356,7 @@ LANGUAGE C VOLATILE;
 REVOKE ALL ON FUNCTION migrate.schema_snapshot(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.drift(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.schema_diff(jsonb, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.diff(jsonb, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.accept_schema(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.set_scope(text, text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.verify(text, text, boolean) FROM PUBLIC;
@@ -396,7 +402,7 @@ BEGIN
 							  'migrate.status_json(text), migrate.plan(text, text), '
 							  'migrate.progress(), migrate.has_access(text, text), '
 							  'migrate.schema_snapshot(text), migrate.drift(text), '
-							  'migrate.schema_diff(jsonb, jsonb), '
+							  'migrate.schema_diff(jsonb, jsonb), migrate.diff(jsonb, jsonb), '
 							  'migrate.lint(text, text[], boolean) TO %s', role);
 	IF access = 'deploy' THEN
 		EXECUTE pg_catalog.format('GRANT SELECT (up_script, down_script) ON migrate.revisions TO %s', role);

@@ -364,6 +364,11 @@ RETURNS TABLE (kind text, object text, change text, expected jsonb,
 AS 'MODULE_PATHNAME', 'pg_migrate_schema_diff'
 LANGUAGE C IMMUTABLE;
 
+CREATE FUNCTION migrate.diff("from" jsonb, "to" jsonb)
+RETURNS TABLE (step integer, statement text, reverse text, hazard text)
+AS 'MODULE_PATHNAME', 'pg_migrate_diff'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE FUNCTION migrate.accept_schema(project text DEFAULT 'default')
 RETURNS text
 AS 'MODULE_PATHNAME', 'pg_migrate_accept_schema'
@@ -475,7 +480,7 @@ BEGIN
 							  'migrate.status_json(text), migrate.plan(text, text), '
 							  'migrate.progress(), migrate.has_access(text, text), '
 							  'migrate.schema_snapshot(text), migrate.drift(text), '
-							  'migrate.schema_diff(jsonb, jsonb), '
+							  'migrate.schema_diff(jsonb, jsonb), migrate.diff(jsonb, jsonb), '
 							  'migrate.lint(text, text[], boolean) TO %s', role);
 	IF access = 'deploy' THEN
 		EXECUTE pg_catalog.format('GRANT SELECT (up_script, down_script) ON migrate.revisions TO %s', role);

@@ -50,7 +50,9 @@ PG_FUNCTION_INFO_V1(pg_migrate_schema_snapshot);
 
 /*
  * migrate.schema_snapshot(project): the snapshot of the live schema in the
- * project's scope.
+ * project's scope.  The default project may be asked before it exists (a
+ * database with a schema but no migrations yet, such as the one pg_migrate
+ * diff builds from schema files): its scope is the default one.
  */
 Datum
 pg_migrate_schema_snapshot(PG_FUNCTION_ARGS)
@@ -60,7 +62,8 @@ pg_migrate_schema_snapshot(PG_FUNCTION_ARGS)
 	char	   *fingerprint;
 
 	pgm_require_access(project, PGM_ACCESS_MONITOR);
-	(void) existing_project_key(project);
+	if (strcmp(project, "default") != 0)
+		(void) existing_project_key(project);
 	pgm_take_snapshot(project, &snapshot, &fingerprint);
 	PG_RETURN_JSONB_P(snapshot);
 }
