@@ -1451,13 +1451,16 @@ column_of_type(Obj *col, const char *type, bool *array)
 	return false;
 }
 
+static bool enum_label_used(Diff *d, Obj *e, List *la, List *lb);
+
 static bool
 is_enum_recreated(Diff *d, Obj *ea)
 {
 	Obj		   *eb = find(&d->b, K_ENUM, ea->key);
 
 	return eb != NULL && !same(ea, eb, "labels") &&
-		!enum_appends_only(fstrings(ea, "labels"), fstrings(eb, "labels"));
+		(!enum_appends_only(fstrings(ea, "labels"), fstrings(eb, "labels")) ||
+		 enum_label_used(d, ea, fstrings(ea, "labels"), fstrings(eb, "labels")));
 }
 
 /* whether a column keeps existing through the diff (same table, not recreated) */
@@ -1884,6 +1887,55 @@ recreate_enum(Diff *d, StringInfo buf, Obj *e, List *labels, bool up)
 	emitf(buf, T_DropStmt, "DROP TYPE %s.%s", e->parts[0], old_name);
 }
 
+/*
+ * Whether the diff uses a label that b adds to enum e (a default,
+ * constraint, index, view, policy or function of "to" that names it and
+ * is new or changed): ALTER TYPE ... ADD VALUE cannot be used before it
+ * commits, so the type is recreated instead.
+ */
+static bool
+enum_label_used(Diff *d, Obj *e, List *la, List *lb)
+{
+	static const struct
+	{
+		Kind		kind;
+		const char *field;
+	}			uses[] = {
+		{K_COLUMN, "default"}, {K_COLUMN, "generated"}, {K_CONSTRAINT, "definition"},
+		{K_INDEX, "definition"}, {K_VIEW, "definition"}, {K_MATVIEW, "definition"},
+		{K_POLICY, "using"}, {K_POLICY, "check"}, {K_FUNCTION, "definition"},
+		{K_PROCEDURE, "definition"}, {K_TRIGGER, "definition"}, {K_DOMAIN, "default"},
+	};
+	ListCell   *lc;
+
+	foreach(lc, lb)
+	{
+		char	   *literal;
+		int			u,
+					i;
+
+		if (in_list(la, lfirst(lc)))
+			continue;
+		literal = psprintf("%s::%s", quote_literal_cstr(lfirst(lc)), e->key);
+		for (u = 0; u < lengthof(uses); u++)
+			for (i = 0; i < d->b.kinds[uses[u].kind].n; i++)
+			{
+				Obj		   *o = &d->b.kinds[uses[u].kind].objs[i];
+				const char *text = fstr(o, uses[u].field);
+				Obj		   *old;
+				const char *before;
+
+				if (text == NULL || strstr(text, literal) == NULL)
+					continue;
+				old = find(&d->a, uses[u].kind, o->key);
+				before = old ? fstr(old, uses[u].field) : NULL;
+				if (before == NULL || strcmp(before, text) != 0)
+					return true;
+			}
+	}
+	return false;
+}
+
 static void
 diff_enums(Diff *d)
 {
@@ -1907,7 +1959,7 @@ diff_enums(Diff *d)
 			List	   *la = fstrings(a, "labels");
 			List	   *lb = fstrings(b, "labels");
 
-			if (enum_appends_only(la, lb))
+			if (enum_appends_only(la, lb) && !enum_label_used(d, a, la, lb))
 			{
 				int			j;
 
@@ -2550,6 +2602,8 @@ without_default(Obj *col)
 static void
 diff_columns(Diff *d)
 {
+	List	   *readd = NIL;
+	ListCell   *lc;
 	int			i;
 
 	for (i = 0; i < d->a.kinds[K_COLUMN].n; i++)
@@ -2568,10 +2622,24 @@ diff_columns(Diff *d)
 		}
 		else if (!column_kept(d, a))
 		{
-			/* a generated column whose expression changes: dropped and added */
-			s = new_step(d, P_COLUMN, fstr(a, "generated") ? NULL : HAZARD_DESTRUCTIVE);
+			/*
+			 * A column that becomes generated, or whose expression changes:
+			 * dropped before the other columns change (it may use them) and
+			 * added after them.
+			 */
+			s = new_step(d, P_DROP_COLUMN, fstr(a, "generated") ? NULL : HAZARD_DESTRUCTIVE);
 			emitf(&s->up, T_AlterTableStmt, "ALTER TABLE %s DROP COLUMN %s", a->parent, a->parts[2]);
-			add_column(&s->up, a->parent, b);
+			add_column(&s->down, a->parent, a);
+			readd = lappend(readd, b);
+		}
+		else if (fstr(a, "generated") && !fstr(b, "generated"))
+		{
+			/*
+			 * No longer generated: before the columns it uses change; the
+			 * way back is to drop it and add it again.
+			 */
+			s = new_step(d, P_DROP_COLUMN, NULL);
+			alter_column(&s->up, a->parent, a, b, false);
 			emitf(&s->down, T_AlterTableStmt, "ALTER TABLE %s DROP COLUMN %s", a->parent, a->parts[2]);
 			add_column(&s->down, a->parent, a);
 		}
@@ -2592,12 +2660,17 @@ diff_columns(Diff *d)
 	for (i = 0; i < d->b.kinds[K_COLUMN].n; i++)
 	{
 		Obj		   *b = &d->b.kinds[K_COLUMN].objs[i];
-		Step	   *s;
 
 		if (manual_table(d, b->parent) || find(&d->a, K_TABLE, b->parent) == NULL ||
 			find(&d->a, K_COLUMN, b->key))
 			continue;
-		s = new_step(d, P_COLUMN, NULL);
+		readd = lappend(readd, b);
+	}
+	foreach(lc, readd)
+	{
+		Obj		   *b = lfirst(lc);
+		Step	   *s = new_step(d, P_COLUMN, NULL);
+
 		add_column(&s->up, b->parent, b);
 		emitf(&s->down, T_AlterTableStmt, "ALTER TABLE %s DROP COLUMN %s", b->parent, b->parts[2]);
 	}
