@@ -50,7 +50,7 @@ BEGIN
 END;
 $f$;
 
-SELECT plan(252);
+SELECT plan(255);
 SELECT lives_ok($$SELECT migrate.grant_deploy('regress_tap_deployer', 'tap_a')$$, 'grant_deploy() grants a deploy role project tap_a');
 SELECT lives_ok($$SELECT migrate.grant_monitor('regress_tap_monitor', 'tap_a')$$, 'grant_monitor() grants a monitoring role project tap_a');
 SELECT throws_ok($$SELECT migrate.grant_deploy('regress_tap_deployer')$$, '42883', NULL,
@@ -184,6 +184,7 @@ SELECT function_privs_are('migrate', 'guard_drop', ARRAY[]::name[], 'public', AR
 SELECT function_privs_are('migrate', 'schema_snapshot', ARRAY['text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.schema_snapshot(text)');
 SELECT function_privs_are('migrate', 'drift', ARRAY['text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.drift(text)');
 SELECT function_privs_are('migrate', 'schema_diff', ARRAY['jsonb', 'jsonb'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.schema_diff(jsonb, jsonb)');
+SELECT function_privs_are('migrate', 'diff', ARRAY['jsonb', 'jsonb'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.diff(jsonb, jsonb)');
 SELECT function_privs_are('migrate', 'accept_schema', ARRAY['text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.accept_schema(text)');
 SELECT function_privs_are('migrate', 'set_scope', ARRAY['text', 'text[]'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.set_scope(text, text[])');
 SELECT function_privs_are('migrate', 'verify', ARRAY['text', 'text', 'boolean'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.verify(text, text, boolean)');
@@ -219,6 +220,7 @@ SELECT function_privs_are('migrate', 'guard_drop', ARRAY[]::name[], 'regress_tap
 SELECT function_privs_are('migrate', 'schema_snapshot', ARRAY['text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.schema_snapshot(text)');
 SELECT function_privs_are('migrate', 'drift', ARRAY['text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.drift(text)');
 SELECT function_privs_are('migrate', 'schema_diff', ARRAY['jsonb', 'jsonb'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.schema_diff(jsonb, jsonb)');
+SELECT function_privs_are('migrate', 'diff', ARRAY['jsonb', 'jsonb'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.diff(jsonb, jsonb)');
 SELECT function_privs_are('migrate', 'accept_schema', ARRAY['text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.accept_schema(text)');
 SELECT function_privs_are('migrate', 'set_scope', ARRAY['text', 'text[]'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.set_scope(text, text[])');
 SELECT function_privs_are('migrate', 'verify', ARRAY['text', 'text', 'boolean'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.verify(text, text, boolean)');
@@ -254,6 +256,7 @@ SELECT function_privs_are('migrate', 'guard_drop', ARRAY[]::name[], 'regress_tap
 SELECT function_privs_are('migrate', 'schema_snapshot', ARRAY['text'], 'regress_tap_monitor', ARRAY['EXECUTE'], 'the monitoring role executes migrate.schema_snapshot(text)');
 SELECT function_privs_are('migrate', 'drift', ARRAY['text'], 'regress_tap_monitor', ARRAY['EXECUTE'], 'the monitoring role executes migrate.drift(text)');
 SELECT function_privs_are('migrate', 'schema_diff', ARRAY['jsonb', 'jsonb'], 'regress_tap_monitor', ARRAY['EXECUTE'], 'the monitoring role executes migrate.schema_diff(jsonb, jsonb)');
+SELECT function_privs_are('migrate', 'diff', ARRAY['jsonb', 'jsonb'], 'regress_tap_monitor', ARRAY['EXECUTE'], 'the monitoring role executes migrate.diff(jsonb, jsonb)');
 SELECT function_privs_are('migrate', 'accept_schema', ARRAY['text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.accept_schema(text)');
 SELECT function_privs_are('migrate', 'set_scope', ARRAY['text', 'text[]'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.set_scope(text, text[])');
 SELECT function_privs_are('migrate', 'verify', ARRAY['text', 'text', 'boolean'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.verify(text, text, boolean)');

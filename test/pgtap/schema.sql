@@ -24,7 +24,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
-SELECT plan(386);
+SELECT plan(391);
 
 -- The extension and its schema.
 SELECT has_extension('pg_catalog', 'pg_migrate', 'extension pg_migrate is installed with schema pg_catalog (the control file''s schema)');
@@ -280,9 +280,9 @@ SELECT is(pg_get_indexdef(to_regclass('migrate.events_project_started_idx')), 'C
 SELECT is(pg_get_indexdef(to_regclass('migrate.grants_role_project_idx')), 'CREATE UNIQUE INDEX grants_role_project_idx ON migrate.grants USING btree (role, COALESCE(project, ''''::text))', 'a role has at most one grant per project, and one for every project (NULL)');
 
 -- The SQL API of docs/design.md section 3: exactly these 35 routines, with exact signatures.
-SELECT functions_are('migrate', ARRAY['accept_schema', 'apply', 'branches', 'current', 'downgrade', 'drift', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lint', 'lint_ignores', 'lint_revision', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'schema_diff', 'schema_snapshot', 'script', 'set_scope', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade', 'verify'], 'schema migrate has exactly the routines of 0.4.0');
+SELECT functions_are('migrate', ARRAY['accept_schema', 'apply', 'branches', 'current', 'diff', 'downgrade', 'drift', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lint', 'lint_ignores', 'lint_revision', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'schema_diff', 'schema_snapshot', 'script', 'set_scope', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade', 'verify'], 'schema migrate has exactly the routines of 0.4.0');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'migrate'::regnamespace$$,
-              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()', 'migrate.schema_snapshot(text)', 'migrate.drift(text)', 'migrate.schema_diff(jsonb,jsonb)', 'migrate.accept_schema(text)', 'migrate.set_scope(text,text[])', 'migrate.verify(text,text,boolean)', 'migrate.lint(text,text[],boolean)', 'migrate.lint_revision(text,text)', 'migrate.lint_ignores(text)'],
+              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()', 'migrate.schema_snapshot(text)', 'migrate.drift(text)', 'migrate.schema_diff(jsonb,jsonb)', 'migrate.diff(jsonb,jsonb)', 'migrate.accept_schema(text)', 'migrate.set_scope(text,text[])', 'migrate.verify(text,text,boolean)', 'migrate.lint(text,text[],boolean)', 'migrate.lint_revision(text,text)', 'migrate.lint_ignores(text)'],
               'the routines of schema migrate have exactly these signatures (no overload of an older version is left)');
 SELECT has_function('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'migrate.revision(text, text, text, text[], text, text[], text[], text) exists');
 SELECT has_function('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'migrate.merge(text[], text, text, text) exists');
@@ -319,6 +319,11 @@ SELECT is(pg_get_function_result(to_regprocedure('migrate.lint_ignores(text)')),
 SELECT volatility_is('migrate', 'lint', ARRAY['text', 'text[]', 'boolean'], 'stable', 'migrate.lint(text, text[], boolean) is stable');
 SELECT volatility_is('migrate', 'lint_revision', ARRAY['text', 'text'], 'stable', 'migrate.lint_revision(text, text) is stable');
 SELECT volatility_is('migrate', 'lint_ignores', ARRAY['text'], 'stable', 'migrate.lint_ignores(text) is stable');
+SELECT has_function('migrate', 'diff', ARRAY['jsonb', 'jsonb'], 'migrate.diff(jsonb, jsonb) exists');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.diff(jsonb,jsonb)')), '"from" jsonb, "to" jsonb', 'migrate.diff(jsonb, jsonb): argument names, modes and defaults');
+SELECT is(pg_get_function_result(to_regprocedure('migrate.diff(jsonb,jsonb)')), 'TABLE(step integer, statement text, reverse text, hazard text)', 'migrate.diff(jsonb, jsonb): result columns');
+SELECT volatility_is('migrate', 'diff', ARRAY['jsonb', 'jsonb'], 'immutable', 'migrate.diff(jsonb, jsonb) is immutable');
+SELECT function_lang_is('migrate', 'diff', ARRAY['jsonb', 'jsonb'], 'c', 'migrate.diff(jsonb, jsonb) is written in c');
 SELECT has_function('migrate', 'plan', ARRAY['text', 'text'], 'migrate.plan(text, text) exists');
 SELECT has_function('migrate', 'script', ARRAY['text', 'text', 'boolean'], 'migrate.script(text, text, boolean) exists');
 SELECT has_function('migrate', 'progress', ARRAY[]::name[], 'migrate.progress() exists');
