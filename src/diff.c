@@ -106,6 +106,7 @@ typedef enum Phase
 	P_DROP_INDEX,
 	P_DROP_COLUMN,
 	P_DROP_TABLE,
+	P_DROP_OVERLOAD,
 	P_SCHEMA,
 	P_EXTENSION,
 	P_TYPE,
@@ -172,7 +173,11 @@ typedef struct Diff
 	List	   *recreated;		/* relations dropped and created again */
 	List	   *manual_tables;	/* tables only a person can change */
 	List	   *default_done;	/* columns whose default a type step dropped */
+	List	   *default_early;	/* columns whose default goes before a function */
 } Diff;
+
+/* the diff being computed, for the manual steps of column changes */
+static Diff *current_diff;
 
 #define HAZARD_DESTRUCTIVE "destructive"
 #define HAZARD_BLOCKING "blocking"
@@ -732,8 +737,7 @@ new_step(Diff *d, Phase phase, const char *hazard)
 	return s;
 }
 
-static void
-manual(Diff *d, const char *fmt,...) pg_attribute_printf(2, 3);
+static void manual(Diff *d, const char *fmt,...) pg_attribute_printf(2, 3);
 
 static void
 manual(Diff *d, const char *fmt,...)
@@ -897,6 +901,39 @@ column_definition(StringInfo buf, Obj *col)
 	}
 }
 
+/*
+ * The storage a column of a type has unless told otherwise (a snapshot
+ * names a column's storage only when it differs): the varlena types that
+ * ship with PostgreSQL and PostGIS's; NULL for a type not known here.
+ */
+static const char *
+type_storage(const char *type)
+{
+	static const char *const extended[] = {
+		"text", "character varying", "character", "bytea", "json", "jsonb", "xml",
+		"tsvector", "tsquery", "bit varying", "bit", "path", "polygon", "int2vector",
+		"oidvector", "public.hstore", "citext", "public.citext",
+	};
+	static const char *const main_types[] = {
+		"numeric", "inet", "cidr", "public.geometry", "public.geography",
+	};
+	size_t		len;
+	int			i;
+
+	if (type == NULL)
+		return NULL;
+	len = strcspn(type, "(");
+	if (strcmp(type + strlen(type) - (strlen(type) >= 2 ? 2 : 0), "[]") == 0)
+		return "extended";
+	for (i = 0; i < lengthof(extended); i++)
+		if (strlen(extended[i]) == len && strncmp(type, extended[i], len) == 0)
+			return "extended";
+	for (i = 0; i < lengthof(main_types); i++)
+		if (strlen(main_types[i]) == len && strncmp(type, main_types[i], len) == 0)
+			return "main";
+	return NULL;
+}
+
 /* storage, n_distinct options and the comment of a column, from a to b */
 static void
 column_extras(StringInfo buf, const char *table, Obj *a, Obj *b)
@@ -910,13 +947,19 @@ column_extras(StringInfo buf, const char *table, Obj *a, Obj *b)
 	if (!same(a, b, "storage"))
 	{
 		if (sb == NULL)
-			malformed("The storage of column \"%s\" cannot be restored to its type's without a value.",
-					  b->key);
-		if (strcmp(sb, "plain") != 0 && strcmp(sb, "external") != 0 &&
-			strcmp(sb, "main") != 0 && strcmp(sb, "extended") != 0)
+			sb = type_storage(fstr(b, "type"));
+		if (sb == NULL)
+		{
+			manual(current_diff, "column %s returns to its type's default storage, which the snapshot does not name: write ALTER TABLE ... SET STORAGE by hand",
+				   b->key);
+			sb = "";
+		}
+		else if (strcmp(sb, "plain") != 0 && strcmp(sb, "external") != 0 &&
+				 strcmp(sb, "main") != 0 && strcmp(sb, "extended") != 0)
 			malformed("The storage of column \"%s\" is unknown.", b->key);
-		emitf(buf, T_AlterTableStmt, "ALTER TABLE %s ALTER COLUMN %s SET STORAGE %s",
-			  table, name, sb);
+		if (*sb)
+			emitf(buf, T_AlterTableStmt, "ALTER TABLE %s ALTER COLUMN %s SET STORAGE %s",
+				  table, name, sb);
 	}
 	if (!same(a, b, "options"))
 	{
@@ -1074,6 +1117,11 @@ alter_column(StringInfo buf, const char *table, Obj *a, Obj *b, bool defaultless
 						 table, name, strcmp(ib, "always") == 0 ? "ALWAYS" : "BY DEFAULT");
 		identity_options(&s, b, fobject(b, "identity_sequence"), tb, false);
 		emit(buf, T_AlterTableStmt, s.data);
+		/* the rows there are keep their values: the sequence goes on after them */
+		emitf(buf, T_SelectStmt,
+			  "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%s, %s), "
+			  "pg_catalog.max(%s)) FROM %s HAVING pg_catalog.max(%s) IS NOT NULL",
+			  quote_literal_cstr(table), quote_literal_cstr(name), name, table, name);
 	}
 	else if (ib && ia)
 	{
@@ -1562,6 +1610,22 @@ find_dependents(Diff *d)
 				functions = lappend(functions, function_prefix(fa));
 		}
 	altered = list_concat(altered, functions);
+	if (functions != NIL)
+	{
+		for (i = 0; i < d->a.kinds[K_COLUMN].n; i++)
+		{
+			Obj		   *ca = &d->a.kinds[K_COLUMN].objs[i];
+
+			if (column_kept(d, ca) && mentions_any(fstr(ca, "default"), functions))
+				d->default_early = lappend(d->default_early, ca->key);
+		}
+		for (i = 0; i < d->a.kinds[K_CONSTRAINT].n; i++)
+			if (mentions_any(fstr(&d->a.kinds[K_CONSTRAINT].objs[i], "definition"), functions))
+				mark(d, K_CONSTRAINT, d->a.kinds[K_CONSTRAINT].objs[i].key);
+		for (i = 0; i < d->a.kinds[K_INDEX].n; i++)
+			if (mentions_any(fstr(&d->a.kinds[K_INDEX].objs[i], "definition"), functions))
+				mark(d, K_INDEX, d->a.kinds[K_INDEX].objs[i].key);
+	}
 
 	/* views over anything altered or rebuilt, to a fixed point */
 	do
@@ -2473,7 +2537,19 @@ diff_functions(Diff *d)
 
 			if (b == NULL)
 			{
-				s = new_step(d, P_DROP_FUNCTION, HAZARD_DESTRUCTIVE);
+				/*
+				 * A function of the same name is added: its arguments may
+				 * only have new names, which CREATE OR REPLACE refuses.
+				 */
+				bool		same_name = false;
+				char	   *prefix = function_prefix(a);
+				int			j;
+
+				for (j = 0; j < d->b.kinds[k].n; j++)
+					if (strncmp(d->b.kinds[k].objs[j].key, prefix, strlen(prefix)) == 0 &&
+						!find(&d->a, k, d->b.kinds[k].objs[j].key))
+						same_name = true;
+				s = new_step(d, same_name ? P_DROP_OVERLOAD : P_DROP_FUNCTION, HAZARD_DESTRUCTIVE);
 				drop_function(&s->up, a, proc);
 				create_function(&s->down, a, proc);
 				continue;
@@ -2567,9 +2643,9 @@ diff_tables(Diff *d)
 	}
 }
 
-/* the column without its default (a step before dropped it) */
+/* the column without the fields named (a step before dropped them) */
 static Obj *
-without_default(Obj *col)
+without_fields(Obj *col, const char *const *names)
 {
 	JsonbParseState *state = NULL;
 	JsonbIterator *it = JsonbIteratorInit(col->fields);
@@ -2583,7 +2659,12 @@ without_default(Obj *col)
 	{
 		if (tok == WJB_KEY)
 		{
-			skip = v.val.string.len == 7 && memcmp(v.val.string.val, "default", 7) == 0;
+			const char *const *n;
+
+			skip = false;
+			for (n = names; *n; n++)
+				if (v.val.string.len == strlen(*n) && memcmp(v.val.string.val, *n, strlen(*n)) == 0)
+					skip = true;
 			if (skip)
 				continue;
 		}
@@ -2643,12 +2724,30 @@ diff_columns(Diff *d)
 			emitf(&s->down, T_AlterTableStmt, "ALTER TABLE %s DROP COLUMN %s", a->parent, a->parts[2]);
 			add_column(&s->down, a->parent, a);
 		}
-		else if (!same_except(a, b, (const char *const[]) {"position", NULL}))
+		else if (!same_except(a, b, (const char *const[]) {"position", NULL}) ||
+				 in_list(d->default_early, a->key))
 		{
 			bool		dropped = in_list(d->default_done, a->key);
-			Obj		   *from = dropped ? without_default(a) : a;
+			Obj		   *from = dropped ? without_fields(a, (const char *const[]) {"default", NULL}) : a;
 			const char *ta = fstr(a, "type");
 			const char *tb = fstr(b, "type");
+			bool		early_default = fstr(from, "default") && in_list(d->default_early, a->key);
+			bool		early_identity = fstr(a, "identity") && !fstr(b, "identity");
+
+			/*
+			 * An identity that goes, and a default that calls a function
+			 * about to be dropped and created: before anything is created
+			 * (the identity's sequence may have the name of a new one).
+			 */
+			if (early_default || early_identity)
+			{
+				Obj		   *rest = without_fields(from, (const char *const[]) {"default", "identity", "identity_sequence", NULL});
+
+				s = new_step(d, P_DROP_COLUMN, NULL);
+				alter_column(&s->up, a->parent, from, rest, false);
+				alter_column(&s->down, a->parent, rest, from, false);
+				from = rest;
+			}
 
 			s = new_step(d, P_COLUMN,
 						 ta && tb && strcmp(ta, tb) != 0 && !lossless_type_change(ta, tb) ?
@@ -3107,6 +3206,7 @@ pg_migrate_diff(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	int			step = 0;
 
+	current_diff = &d;
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
