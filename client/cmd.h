@@ -6,8 +6,9 @@
  * main.c parses options and dispatches; the commands live in cmd_push.c
  * (push and comparing a directory with the database), cmd_run.c (upgrade,
  * downgrade, stamp and their progress), cmd_read.c (the read commands and
- * status), cmd_check.c (check and verify) and cmd_files.c (new, merge, prune, pull, bundle, import,
- * adopt).  main.c also holds the output helpers they share.
+ * status), cmd_check.c (check and verify), cmd_files.c (new, merge, prune,
+ * pull, bundle, import, adopt) and cmd_diff.c (diff: a new revision from a
+ * desired schema).  main.c also holds the output helpers they share.
  *
  * IDENTIFICATION
  *	  client/cmd.h
@@ -61,6 +62,12 @@ typedef struct Opts
 	bool		offline;		/* --offline */
 	const char *from;			/* --from REV[,REV]: the offline state */
 	const char *scratch;		/* --scratch CONNINFO: verify's database */
+	const char *schema;			/* diff --schema PATH: the desired schema */
+	const char *dev_db;			/* diff --dev-db CONNINFO */
+	PgmList		renames;		/* diff --rename OLD:NEW, in order */
+	bool		dry_run;		/* diff --dry-run */
+	bool		allow_destructive;	/* diff --allow-destructive */
+	bool		online;			/* diff --online */
 	int			nargs;
 	char	  **args;
 } Opts;
@@ -102,6 +109,16 @@ extern bool pgm_project_option_ok(const char *project);
 extern int pgm_offline_plan(Opts *o);
 extern int pgm_offline_script(Opts *o);
 
+/* cmd_files.c: new revisions' files */
+extern char *random_id(void);
+extern int	scaffold_name(const Opts *o, const PgmMigrationSet *set, PgmMigration *m,
+						  const char *what);
+extern void print_created(const Opts *o, const PgmMigration *m);
+
+/* cmd_check.c: snapshots and their differences */
+extern char *snapshot_of(PGconn *conn, const Opts *o);
+extern void print_schema_rows(FILE *f, const PGresult *rows);
+
 /* cmd_read.c: how the directory and the database differ */
 extern PGresult *dir_drift(PGconn *conn, const Opts *o, const PgmMigrationSet *set);
 
@@ -112,6 +129,7 @@ extern int cmd_verify(Opts *o);
 extern int cmd_branches(Opts *o);
 extern int cmd_bundle(Opts *o);
 extern int cmd_current(Opts *o);
+extern int cmd_diff(Opts *o);
 extern int cmd_downgrade(Opts *o);
 extern int cmd_heads(Opts *o);
 extern int cmd_history(Opts *o);

@@ -69,8 +69,9 @@ static const char *const SCHEMA_DRIFT_SQL =
 "    'expected', expected, 'actual', actual)::pg_catalog.text "
 "FROM migrate.drift($1)";
 
-static void
-print_schema_rows(const PGresult *rows)
+/* rows of (kind, object, change), one line each (diff prints them too) */
+void
+print_schema_rows(FILE *f, const PGresult *rows)
 {
 	int			i;
 
@@ -80,7 +81,7 @@ print_schema_rows(const PGresult *rows)
 		char	   *object = pgm_escaped(PQgetvalue(rows, i, 1));
 		char	   *change = pgm_escaped(PQgetvalue(rows, i, 2));
 
-		printf("  %s %s: %s\n", kind, object, change);
+		fprintf(f, "  %s %s: %s\n", kind, object, change);
 		free(kind);
 		free(object);
 		free(change);
@@ -181,7 +182,7 @@ cmd_check(Opts *o)
 		{
 			printf("schema: %d difference%s from what was recorded after the last command:\n",
 				   PQntuples(schema), PQntuples(schema) == 1 ? "" : "s");
-			print_schema_rows(schema);
+			print_schema_rows(stdout, schema);
 		}
 		if (dir != NULL)
 		{
@@ -373,7 +374,8 @@ server_proofs(PGconn *conn, const Opts *o, const char *target, Proof **out)
 	return n;
 }
 
-static char *
+/* the project's snapshot as text (diff takes its snapshots with it too) */
+char *
 snapshot_of(PGconn *conn, const Opts *o)
 {
 	const char *params[1] = {o->project};

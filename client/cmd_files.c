@@ -27,7 +27,7 @@
  * ----------------------------------------------------------------
  */
 
-static char *
+char *
 random_id(void)
 {
 	char	   *id = pgm_malloc(PGM_RANDOM_ID_LEN + 1);
@@ -38,13 +38,15 @@ random_id(void)
 }
 
 /*
- * Write a new revision's file into o->dir; set holds the directory's
- * files (loaded by the caller), to refuse an id that exists.
+ * Name a new revision's file in o->dir (m->path: the time stamp and a slug
+ * of the message, or of what); set holds the directory's files (loaded by
+ * the caller), to refuse an id that exists.  A file of that name that
+ * exists is refused too.  Returns an exit code after printing any error.
  */
-static int
-scaffold(Opts *o, const PgmMigrationSet *set, PgmMigration *m, const char *what)
+int
+scaffold_name(const Opts *o, const PgmMigrationSet *set, PgmMigration *m,
+			  const char *what)
 {
-	PgmMigrationSet one = {0};
 	char		stamp[32];
 	time_t		t = time(NULL);
 	char	   *slug;
@@ -67,16 +69,25 @@ scaffold(Opts *o, const PgmMigrationSet *set, PgmMigration *m, const char *what)
 	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", gmtime(&t));
 	slug = pgm_slug(m->message && m->message[0] ? m->message : what, 40);
 	m->path = pgm_printf("%s_%s.sql", stamp, slug[0] ? slug : m->id);
+	free(slug);
 	full = pgm_path_join(o->dir, m->path);
 	/* whatever the entry is (a link is not followed) */
 	if (lstat(full, &st) == 0)
 	{
 		pgm_error("file \"%s\" already exists", full);
+		free(full);
 		return PGM_EXIT_FILES;
 	}
-	*pgm_set_add(&one) = *m;
-	if (!pgm_write_set(o->dir, &one, false))
-		return PGM_EXIT_FILES;
+	free(full);
+	return PGM_EXIT_OK;
+}
+
+/* The line that says a new revision's file was written into o->dir. */
+void
+print_created(const Opts *o, const PgmMigration *m)
+{
+	char	   *full = pgm_path_join(o->dir, m->path);
+
 	if (o->json)
 	{
 		char	   *jf = json_str(full);
@@ -94,7 +105,24 @@ scaffold(Opts *o, const PgmMigrationSet *set, PgmMigration *m, const char *what)
 		free(shown);
 	}
 	free(full);
-	free(slug);
+}
+
+/*
+ * Write a new revision's file into o->dir; set holds the directory's
+ * files (loaded by the caller), to refuse an id that exists.
+ */
+static int
+scaffold(Opts *o, const PgmMigrationSet *set, PgmMigration *m, const char *what)
+{
+	PgmMigrationSet one = {0};
+	int			rc = scaffold_name(o, set, m, what);
+
+	if (rc != PGM_EXIT_OK)
+		return rc;
+	*pgm_set_add(&one) = *m;
+	if (!pgm_write_set(o->dir, &one, false))
+		return PGM_EXIT_FILES;
+	print_created(o, m);
 	return PGM_EXIT_OK;
 }
 

@@ -18,8 +18,20 @@
 PGconn *
 pgm_connect(const char *conninfo)
 {
-	const char *keywords[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
-	const char *values[] = {conninfo, "pg_migrate", "UTF8", NULL};
+	return pgm_connect_to(conninfo, NULL);
+}
+
+/*
+ * Connect as conninfo says, but to database dbname when it is not NULL:
+ * libpq expands only the first "dbname" as a connection string, and a
+ * later plain "dbname" overrides the database it names (diff's scratch
+ * databases are on the server the user named, never in its database).
+ */
+PGconn *
+pgm_connect_to(const char *conninfo, const char *dbname)
+{
+	const char *keywords[] = {"dbname", "dbname", "fallback_application_name", "client_encoding", NULL};
+	const char *values[] = {conninfo, dbname, "pg_migrate", "UTF8", NULL};
 	PGconn	   *conn;
 
 	conn = PQconnectdbParams(keywords, values, 1);

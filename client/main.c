@@ -172,6 +172,8 @@ static int	cmd_help(Opts *o);
 
 static const Command commands[] = {
 	{"new", cmd_new, 0, 0, "new -m MESSAGE [--dir D] [--parents IDS] [--branch-label L] [--depends-on IDS] [--id ID]"},
+	{"diff", cmd_diff, 0, 0, "diff --schema PATH -m MESSAGE [--dir D] [--dry-run] [--dev-db CONNINFO]\n"
+	"       [--rename OLD:NEW]... [--allow-destructive] [--online]"},
 	{"push", cmd_push, 0, 0, "push [--dir D] [--ignore-changed]"},
 	{"upgrade", cmd_upgrade, 0, 1, "upgrade [TARGET] [--dir D [--allow-extra]] [--per-revision] [--trust-registrants]"},
 	{"downgrade", cmd_downgrade, 1, 1, "downgrade TARGET [--dir D] [--per-revision] [--trust-registrants]"},
@@ -222,13 +224,30 @@ usage(FILE *f)
 			"      --scratch=CONNINFO  verify: a database to push the directory to and run\n"
 			"                          the proofs in, instead of -d's (--per-revision commits there)\n"
 			"  -m, --message=TEXT      message of a new revision\n"
+			"      --schema=PATH       diff: the desired schema, an .sql file or a directory\n"
+			"                          of them (run in name order)\n"
+			"      --dry-run           diff: print the new file(s) instead of writing them\n"
+			"      --dev-db=CONNINFO   diff: an empty database to work in, instead of the two\n"
+			"                          scratch databases it otherwise creates (and drops) on\n"
+			"                          -d's server (which needs CREATEDB): the desired schema\n"
+			"                          and the directory are each run there in a transaction\n"
+			"                          that is rolled back, so it stays empty; a database\n"
+			"                          with tables, types, functions or pg_migrate is refused,\n"
+			"                          and so are revisions that cannot run in a transaction\n"
+			"      --rename=OLD:NEW    diff: OLD ([schema.]table.column or [schema.]table) is\n"
+			"                          renamed to NEW, keeping its data (repeatable)\n"
+			"      --allow-destructive diff: write steps that drop objects or narrow types\n"
+			"                          (otherwise they are written commented out)\n"
+			"      --online            diff: index builds on existing tables go to a second,\n"
+			"                          nontransactional revision, CREATE INDEX CONCURRENTLY\n"
 			"      --version           show the version and exit\n"
 			"      --help              show this help and exit\n"
 			"\nFormats for import and adopt: dbmate, golang-migrate, flyway, sqitch, alembic.\n"
 			"Exit status: 0 success, 1 not up to date (status --check), not as expected\n"
-			"(check) or a failed proof (verify), 2 usage error,\n"
-			"3 connection failure, 4 error reported by the server (offline: the same\n"
-			"refusal), 5 file or source error.\n");
+			"(check) or a failed proof (verify, diff: nothing written), 2 usage error\n"
+			"(diff: also files written with steps left to do by hand), 3 connection\n"
+			"failure, 4 error reported by the server (offline: the same refusal), 5 file\n"
+			"or source error; diff interrupted by SIGINT or SIGTERM: 130 or 143.\n");
 }
 
 static int
@@ -244,11 +263,12 @@ enum
 	OPT_PROJECT = 256, OPT_DIR, OPT_JSON, OPT_BRANCH_LABEL, OPT_DEPENDS_ON,
 	OPT_PARENTS, OPT_ID, OPT_CHECK, OPT_FORCE, OPT_IGNORE_CHANGED, OPT_PURGE,
 	OPT_PER_REVISION, OPT_TRUST_REGISTRANTS, OPT_ALLOW_EXTRA, OPT_RESOLVE, OPT_DOWNGRADE_SQL, OPT_VERSIONS, OPT_TABLE,
-	OPT_TOOL_PROJECT, OPT_OFFLINE, OPT_FROM, OPT_SCRATCH, OPT_VERSION, OPT_HELP
+	OPT_TOOL_PROJECT, OPT_OFFLINE, OPT_FROM, OPT_SCRATCH, OPT_SCHEMA, OPT_DRY_RUN,
+	OPT_DEV_DB, OPT_RENAME, OPT_ALLOW_DESTRUCTIVE, OPT_ONLINE, OPT_VERSION, OPT_HELP
 };
 
 /*
- * Length (about 190 lines): one case per option, then the checks that
+ * Length (about 240 lines): one case per option, then the checks that
  * need several options' values together.
  */
 int
@@ -279,6 +299,12 @@ main(int argc, char **argv)
 		{"offline", no_argument, NULL, OPT_OFFLINE},
 		{"from", required_argument, NULL, OPT_FROM},
 		{"scratch", required_argument, NULL, OPT_SCRATCH},
+		{"schema", required_argument, NULL, OPT_SCHEMA},
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"dev-db", required_argument, NULL, OPT_DEV_DB},
+		{"rename", required_argument, NULL, OPT_RENAME},
+		{"allow-destructive", no_argument, NULL, OPT_ALLOW_DESTRUCTIVE},
+		{"online", no_argument, NULL, OPT_ONLINE},
 		{"output", required_argument, NULL, 'o'},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"help", no_argument, NULL, OPT_HELP},
@@ -389,6 +415,24 @@ main(int argc, char **argv)
 			case OPT_FROM:
 				o.from = optarg;
 				break;
+			case OPT_SCHEMA:
+				o.schema = optarg;
+				break;
+			case OPT_DRY_RUN:
+				o.dry_run = true;
+				break;
+			case OPT_DEV_DB:
+				o.dev_db = optarg;
+				break;
+			case OPT_RENAME:
+				pgm_list_add(&o.renames, optarg);
+				break;
+			case OPT_ALLOW_DESTRUCTIVE:
+				o.allow_destructive = true;
+				break;
+			case OPT_ONLINE:
+				o.online = true;
+				break;
 			case OPT_VERSION:
 				printf("pg_migrate %s\n", PGM_CLIENT_VERSION);
 				return PGM_EXIT_OK;
@@ -443,6 +487,12 @@ main(int argc, char **argv)
 	if (o.scratch && cmd->fn != cmd_verify)
 	{
 		pgm_error("--scratch applies to verify only");
+		return PGM_EXIT_USAGE;
+	}
+	if ((o.schema || o.dry_run || o.dev_db || o.renames.n > 0 || o.allow_destructive ||
+		 o.online) && cmd->fn != cmd_diff)
+	{
+		pgm_error("--schema, --dry-run, --dev-db, --rename, --allow-destructive and --online apply to diff only");
 		return PGM_EXIT_USAGE;
 	}
 	if ((o.offline || o.from) && o.conninfo && cmd->fn != cmd_verify)

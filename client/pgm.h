@@ -32,6 +32,13 @@
 #define PGM_EXIT_CONNECT	3	/* could not connect */
 #define PGM_EXIT_SERVER		4	/* the server reported an error */
 #define PGM_EXIT_FILES		5	/* a migration file or source is wrong */
+/*
+ * diff: the files were written, but steps are left for a person (manual or
+ * commented-out destructive ones).  The same number as PGM_EXIT_USAGE:
+ * diff refuses bad command lines before it writes anything, so a file
+ * written says which of the two it was.
+ */
+#define PGM_EXIT_MANUAL		2
 
 /* Growable list of strings (owned). */
 typedef struct PgmList
@@ -187,6 +194,7 @@ extern int	pgm_adopt_read(PGconn *conn, const char *format, const char *table,
 
 /* db.c: connection and output helpers */
 extern PGconn *pgm_connect(const char *conninfo);
+extern PGconn *pgm_connect_to(const char *conninfo, const char *dbname);
 /* Print an error message of libpq's, after our own prefix what (or NULL). */
 extern void pgm_libpq_error(const char *what, const char *msg);
 /* Print a server error with SQLSTATE, detail, hint and context. */

@@ -127,6 +127,8 @@ Usage:
 
 Commands:
   new -m MESSAGE [--dir D] [--parents IDS] [--branch-label L] [--depends-on IDS] [--id ID]
+  diff --schema PATH -m MESSAGE [--dir D] [--dry-run] [--dev-db CONNINFO]
+       [--rename OLD:NEW]... [--allow-destructive] [--online]
   push [--dir D] [--ignore-changed]
   upgrade [TARGET] [--dir D [--allow-extra]] [--per-revision] [--trust-registrants]
   downgrade TARGET [--dir D] [--per-revision] [--trust-registrants]
@@ -164,14 +166,31 @@ Options:
       --scratch=CONNINFO  verify: a database to push the directory to and run
                           the proofs in, instead of -d's (--per-revision commits there)
   -m, --message=TEXT      message of a new revision
+      --schema=PATH       diff: the desired schema, an .sql file or a directory
+                          of them (run in name order)
+      --dry-run           diff: print the new file(s) instead of writing them
+      --dev-db=CONNINFO   diff: an empty database to work in, instead of the two
+                          scratch databases it otherwise creates (and drops) on
+                          -d's server (which needs CREATEDB): the desired schema
+                          and the directory are each run there in a transaction
+                          that is rolled back, so it stays empty; a database
+                          with tables, types, functions or pg_migrate is refused,
+                          and so are revisions that cannot run in a transaction
+      --rename=OLD:NEW    diff: OLD ([schema.]table.column or [schema.]table) is
+                          renamed to NEW, keeping its data (repeatable)
+      --allow-destructive diff: write steps that drop objects or narrow types
+                          (otherwise they are written commented out)
+      --online            diff: index builds on existing tables go to a second,
+                          nontransactional revision, CREATE INDEX CONCURRENTLY
       --version           show the version and exit
       --help              show this help and exit
 
 Formats for import and adopt: dbmate, golang-migrate, flyway, sqitch, alembic.
 Exit status: 0 success, 1 not up to date (status --check), not as expected
-(check) or a failed proof (verify), 2 usage error,
-3 connection failure, 4 error reported by the server (offline: the same
-refusal), 5 file or source error.
+(check) or a failed proof (verify, diff: nothing written), 2 usage error
+(diff: also files written with steps left to do by hand), 3 connection
+failure, 4 error reported by the server (offline: the same refusal), 5 file
+or source error; diff interrupted by SIGINT or SIGTERM: 130 or 143.
 EOT
 
 my $try = qq{Try "pg_migrate --help" for more information.\n};
