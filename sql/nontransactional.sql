@@ -338,3 +338,26 @@ CALL migrate.apply('heads', 'ntx_kill');
 RESET client_min_messages;
 SELECT * FROM migrate.current('ntx_kill');
 SELECT revision, outcome, sqlstate, statement FROM migrate.events WHERE project = 'ntx_kill' ORDER BY event_id;
+
+--
+-- DROP INDEX CONCURRENTLY, run by the worker, on a table a view reads,
+-- with the drift check on: the check's snapshot (pg_get_viewdef() locks
+-- the view's tables) keeps no lock, so the drop does not wait for its own
+-- deploy (it used to fail with 40P01).
+--
+CREATE SCHEMA ntx_dv;
+SELECT migrate.revision('dv1', 'CREATE TABLE ntx_dv.t (id bigint PRIMARY KEY, v int); CREATE VIEW ntx_dv.tv AS SELECT id, v FROM ntx_dv.t',
+                        'DROP VIEW ntx_dv.tv; DROP TABLE ntx_dv.t', project => 'ntx_dv');
+SELECT migrate.revision('dv2', 'CREATE INDEX CONCURRENTLY t_v ON ntx_dv.t (v)', 'DROP INDEX CONCURRENTLY ntx_dv.t_v',
+                        parents => '{dv1}', project => 'ntx_dv');
+SELECT migrate.set_scope('ntx_dv', '{ntx_dv}');
+SET pg_migrate.on_drift = error;
+SET client_min_messages = warning;
+CALL migrate.apply('heads', 'ntx_dv');
+\echo :SQLSTATE
+CALL migrate.apply('dv1', 'ntx_dv');
+\echo :SQLSTATE
+RESET client_min_messages;
+RESET pg_migrate.on_drift;
+SELECT * FROM migrate.current('ntx_dv');
+SELECT count(*) AS indexes FROM pg_indexes WHERE schemaname = 'ntx_dv' AND indexname = 't_v';

@@ -624,6 +624,12 @@ pgm_take_snapshot(const char *project, Jsonb **snapshot, char **fingerprint)
  * pgm_take_snapshot() in a subtransaction: false, with the error's message
  * in *failure, when it fails (an object too large to describe, one dropped
  * while the snapshot was read, ...).  A cancel request is raised again.
+ * The subtransaction is rolled back also when it succeeds (the results
+ * are in the caller's memory context): pg_get_viewdef() and
+ * pg_get_ruledef() lock every relation a view or rule names, and a lock
+ * kept until the command commits would make a DROP INDEX CONCURRENTLY
+ * that the command's background worker runs on such a table wait for the
+ * command itself.
  */
 static bool
 try_take_snapshot(const char *project, Jsonb **snapshot, char **fingerprint,
@@ -638,7 +644,7 @@ try_take_snapshot(const char *project, Jsonb **snapshot, char **fingerprint,
 	PG_TRY();
 	{
 		pgm_take_snapshot(project, snapshot, fingerprint);
-		ReleaseCurrentSubTransaction();
+		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
 	}
