@@ -101,6 +101,7 @@ typedef enum Phase
 	P_DROP_RULE,
 	P_DROP_TRIGGER,
 	P_DROP_VIEW,
+	P_DROP_RELATION_FUNCTION,
 	P_DROP_FK,
 	P_DROP_CONSTRAINT,
 	P_DROP_INDEX,
@@ -126,6 +127,8 @@ typedef enum Phase
 	P_COMMENT,
 	P_DROP_SEQUENCE,
 	P_DROP_FUNCTION,
+	P_DROP_COMPOSITE,
+	P_DROP_DOMAIN,
 	P_DROP_TYPE,
 	P_DROP_EXTENSION,
 	P_DROP_SCHEMA,
@@ -604,7 +607,7 @@ static bool
 ident_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9') || c == '_' || c == '$' || (unsigned char) c >= 0x80;
+		(c >= '0' && c <= '9') || c == '_' || (unsigned char) c >= 0x80;
 }
 
 /*
@@ -785,6 +788,25 @@ comment_step(Diff *d, const char *what, Obj *a, Obj *b)
 }
 
 /* ---------- tables and columns ---------- */
+
+/* a primary key, unique or exclusion constraint: adding it builds an index */
+static bool
+builds_index(Obj *con)
+{
+	const char *def = fstr(con, "definition");
+
+	return def != NULL && (strncmp(def, "PRIMARY KEY", 11) == 0 ||
+						   strncmp(def, "UNIQUE", 6) == 0 || strncmp(def, "EXCLUDE", 7) == 0);
+}
+
+/* a constraint trigger's row: the trigger itself carries it */
+static bool
+is_trigger_constraint(Obj *con)
+{
+	const char *def = fstr(con, "definition");
+
+	return def != NULL && strncmp(def, "TRIGGER", 7) == 0;
+}
 
 static bool
 is_fk(Obj *con)
@@ -1377,7 +1399,8 @@ create_table(StringInfo buf, Snap *s, Obj *t)
 	children(s, K_CONSTRAINT, t->key, &lo, &hi);
 	/* primary keys and unique constraints first: exclusion ones may not matter, FKs are apart */
 	for (i = lo; i < hi; i++)
-		if (!is_fk(&s->kinds[K_CONSTRAINT].objs[i]))
+		if (!is_fk(&s->kinds[K_CONSTRAINT].objs[i]) &&
+			!is_trigger_constraint(&s->kinds[K_CONSTRAINT].objs[i]))
 			add_constraint(buf, &s->kinds[K_CONSTRAINT].objs[i], false);
 	idx = relation_indexes(s, t->key);
 	foreach(lc, idx)
@@ -2165,7 +2188,7 @@ diff_domains(Diff *d)
 
 		if (b == NULL)
 		{
-			s = new_step(d, P_DROP_TYPE, HAZARD_DESTRUCTIVE);
+			s = new_step(d, P_DROP_DOMAIN, HAZARD_DESTRUCTIVE);
 			emitf(&s->up, T_DropStmt, "DROP DOMAIN %s", a->key);
 			create_domain(&s->down, a);
 		}
@@ -2303,7 +2326,7 @@ diff_composites(Diff *d)
 
 		if (b == NULL)
 		{
-			s = new_step(d, P_DROP_TYPE, HAZARD_DESTRUCTIVE);
+			s = new_step(d, P_DROP_COMPOSITE, HAZARD_DESTRUCTIVE);
 			emitf(&s->up, T_DropStmt, "DROP TYPE %s", a->key);
 			create_composite(&s->down, a);
 		}
@@ -2322,7 +2345,8 @@ diff_composites(Diff *d)
 					   a->key);
 			else
 			{
-				s = new_step(d, P_TYPE, NULL);
+				/* an attribute dropped loses the values stored in it */
+				s = new_step(d, P_TYPE, strstr(up.data, " DROP ATTRIBUTE ") ? HAZARD_DESTRUCTIVE : NULL);
 				appendStringInfoString(&s->up, up.data);
 				appendStringInfoString(&s->down, down.data);
 			}
@@ -2463,14 +2487,26 @@ diff_sequences(Diff *d)
 	}
 }
 
+/* a routine's definition, which must be of its kind */
 static void
-create_function(StringInfo buf, Obj *f, bool proc)
+emit_routine(StringInfo buf, Obj *f, bool proc)
 {
 	const char *def = fstr(f, "definition");
+	List	   *stmts;
 
 	if (def == NULL)
 		malformed("The %s \"%s\" has no definition.", proc ? "procedure" : "function", f->key);
 	emit(buf, T_CreateFunctionStmt, trimmed(def));
+	stmts = raw_parser(trimmed(def), RAW_PARSE_DEFAULT);
+	if (castNode(CreateFunctionStmt, linitial_node(RawStmt, stmts)->stmt)->is_procedure != proc)
+		malformed("The definition of %s \"%s\" is not a %s's.", proc ? "procedure" : "function",
+				  f->key, proc ? "procedure" : "function");
+}
+
+static void
+create_function(StringInfo buf, Obj *f, bool proc)
+{
+	emit_routine(buf, f, proc);
 	if (fstr(f, "comment"))
 		emit_comment(buf, psprintf("%s %s%s", proc ? "PROCEDURE" : "FUNCTION",
 									f->parts[0], psprintf(".%s%s", f->parts[1], f->args)),
@@ -2484,12 +2520,12 @@ drop_function(StringInfo buf, Obj *f, bool proc)
 }
 
 /*
- * Whether a new or changed function must wait for the relations of this
- * diff: it names one that is new, or it is a SQL-standard body (BEGIN
- * ATOMIC), which is resolved when created.
+ * Whether function f (of snapshot s) names a relation of s that the other
+ * snapshot lacks (by its qualified name, or by its bare name in a SQL
+ * function's body, which is resolved through the search_path).
  */
 static bool
-function_is_late(Diff *d, Obj *f)
+function_names_relation(Diff *d, Obj *f, Snap *s, Snap *other)
 {
 	const char *def = fstr(f, "definition");
 	const char *lang = fstr(f, "language");
@@ -2498,17 +2534,15 @@ function_is_late(Diff *d, Obj *f)
 
 	if (def == NULL)
 		return false;
-	if (strstr(def, "BEGIN ATOMIC") != NULL)
-		return true;
 	for (k = K_TABLE; k <= K_MATVIEW; k++)
 	{
 		if (k != K_TABLE && !is_view_kind(k))
 			continue;
-		for (i = 0; i < d->b.kinds[k].n; i++)
+		for (i = 0; i < s->kinds[k].n; i++)
 		{
-			Obj		   *r = &d->b.kinds[k].objs[i];
+			Obj		   *r = &s->kinds[k].objs[i];
 
-			if (find(&d->a, k, r->key))
+			if (find(other, k, r->key))
 				continue;
 			if (mentions(def, r->key) ||
 				(lang && strcmp(lang, "sql") == 0 && mentions(def, r->parts[1])))
@@ -2516,6 +2550,23 @@ function_is_late(Diff *d, Obj *f)
 		}
 	}
 	return false;
+}
+
+/*
+ * Whether a new or changed function must wait for the relations of this
+ * diff: it names one that is new, or it is a SQL-standard body (BEGIN
+ * ATOMIC), which is resolved when created.
+ */
+static bool
+function_is_late(Diff *d, Obj *f)
+{
+	const char *def = fstr(f, "definition");
+
+	if (def == NULL)
+		return false;
+	if (strstr(def, "BEGIN ATOMIC") != NULL)
+		return true;
+	return function_names_relation(d, f, &d->b, &d->a);
 }
 
 static void
@@ -2549,7 +2600,9 @@ diff_functions(Diff *d)
 					if (strncmp(d->b.kinds[k].objs[j].key, prefix, strlen(prefix)) == 0 &&
 						!find(&d->a, k, d->b.kinds[k].objs[j].key))
 						same_name = true;
-				s = new_step(d, same_name ? P_DROP_OVERLOAD : P_DROP_FUNCTION, HAZARD_DESTRUCTIVE);
+				s = new_step(d, same_name ? P_DROP_OVERLOAD :
+							 function_names_relation(d, a, &d->a, &d->b) ? P_DROP_RELATION_FUNCTION :
+							 P_DROP_FUNCTION, HAZARD_DESTRUCTIVE);
 				drop_function(&s->up, a, proc);
 				create_function(&s->down, a, proc);
 				continue;
@@ -2562,8 +2615,8 @@ diff_functions(Diff *d)
 					drop_function(&s->up, a, proc);
 					drop_function(&s->down, a, proc);
 				}
-				emit(&s->up, T_CreateFunctionStmt, trimmed(fstr(b, "definition")));
-				emit(&s->down, T_CreateFunctionStmt, trimmed(fstr(a, "definition")));
+				emit_routine(&s->up, b, proc);
+				emit_routine(&s->down, a, proc);
 				if (function_recreated(a, b))
 				{
 					/* a dropped function loses its comment */
@@ -2708,7 +2761,7 @@ diff_columns(Diff *d)
 			 * dropped before the other columns change (it may use them) and
 			 * added after them.
 			 */
-			s = new_step(d, P_DROP_COLUMN, fstr(a, "generated") ? NULL : HAZARD_DESTRUCTIVE);
+			s = new_step(d, P_DROP_COLUMN, HAZARD_DESTRUCTIVE);
 			emitf(&s->up, T_AlterTableStmt, "ALTER TABLE %s DROP COLUMN %s", a->parent, a->parts[2]);
 			add_column(&s->down, a->parent, a);
 			readd = lappend(readd, b);
@@ -2788,7 +2841,7 @@ diff_constraints(Diff *d)
 		bool		table_kept = find(&d->b, K_TABLE, a->parent) != NULL;
 		Step	   *s;
 
-		if (manual_table(d, a->parent) || (!fk && !table_kept))
+		if (manual_table(d, a->parent) || (!fk && !table_kept) || is_trigger_constraint(a))
 			continue;
 		if (b != NULL && !marked(d, K_CONSTRAINT, a->key) && same(a, b, "definition") &&
 			same(a, b, "validated"))
@@ -2821,7 +2874,7 @@ diff_constraints(Diff *d)
 		add_constraint(&s->down, a, false);
 		if (b != NULL && find(&d->b, K_TABLE, a->parent))
 		{
-			s = new_step(d, fk ? P_FK : P_CONSTRAINT, NULL);
+			s = new_step(d, fk ? P_FK : P_CONSTRAINT, builds_index(b) ? HAZARD_BLOCKING : NULL);
 			add_constraint(&s->up, b, true);
 			drop_constraint(&s->down, b);
 		}
@@ -2834,9 +2887,9 @@ diff_constraints(Diff *d)
 		Step	   *s;
 
 		if (manual_table(d, b->parent) || find(&d->a, K_CONSTRAINT, b->key) ||
-			(!fk && !table_existed))
+			(!fk && !table_existed) || is_trigger_constraint(b))
 			continue;
-		s = new_step(d, fk ? P_FK : P_CONSTRAINT, NULL);
+		s = new_step(d, fk ? P_FK : P_CONSTRAINT, builds_index(b) ? HAZARD_BLOCKING : NULL);
 		add_constraint(&s->up, b, table_existed);
 		drop_constraint(&s->down, b);
 	}
