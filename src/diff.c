@@ -1798,6 +1798,46 @@ index_folded(Diff *d, Obj *idx, Snap *s)
 
 /* ---------- the kinds ---------- */
 
+/* how an object is created: its statements appended to buf */
+typedef void (*Creator) (StringInfo buf, Snap *s, Obj *o);
+
+/* a step dropping an object of "from" for good; its reverse creates it */
+static void
+drop_for_good(Diff *d, Phase phase, const char *what, Obj *a, Creator create)
+{
+	Step	   *s = new_step(d, phase, HAZARD_DESTRUCTIVE);
+
+	emitf(&s->up, T_DropStmt, "DROP %s %s", what, a->key);
+	create(&s->down, &d->a, a);
+}
+
+/* steps creating the objects of kind k that only "to" has; the reverses drop them */
+static void
+create_new(Diff *d, Kind k, Phase phase, const char *what, Creator create)
+{
+	int			i;
+
+	for (i = 0; i < d->b.kinds[k].n; i++)
+	{
+		Obj		   *b = &d->b.kinds[k].objs[i];
+		Step	   *s;
+
+		if (find(&d->a, k, b->key))
+			continue;
+		s = new_step(d, phase, NULL);
+		create(&s->up, &d->b, b);
+		emitf(&s->down, T_DropStmt, "DROP %s %s", what, b->key);
+	}
+}
+
+static void
+create_schema(StringInfo buf, Snap *snap, Obj *n)
+{
+	emitf(buf, T_CreateSchemaStmt, "CREATE SCHEMA %s", n->key);
+	if (fstr(n, "comment"))
+		emit_comment(buf, psprintf("SCHEMA %s", n->key), fstr(n, "comment"));
+}
+
 static void
 diff_schemas(Diff *d)
 {
@@ -1809,34 +1849,15 @@ diff_schemas(Diff *d)
 		Obj		   *b = find(&d->b, K_SCHEMA, a->key);
 
 		if (b == NULL)
-		{
-			Step	   *s = new_step(d, P_DROP_SCHEMA, HAZARD_DESTRUCTIVE);
-
-			emitf(&s->up, T_DropStmt, "DROP SCHEMA %s", a->key);
-			emitf(&s->down, T_CreateSchemaStmt, "CREATE SCHEMA %s", a->key);
-			if (fstr(a, "comment"))
-				emit_comment(&s->down, psprintf("SCHEMA %s", a->key), fstr(a, "comment"));
-		}
+			drop_for_good(d, P_DROP_SCHEMA, "SCHEMA", a, create_schema);
 		else
 			comment_step(d, psprintf("SCHEMA %s", a->key), a, b);
 	}
-	for (i = 0; i < d->b.kinds[K_SCHEMA].n; i++)
-	{
-		Obj		   *b = &d->b.kinds[K_SCHEMA].objs[i];
-		Step	   *s;
-
-		if (find(&d->a, K_SCHEMA, b->key))
-			continue;
-		s = new_step(d, P_SCHEMA, NULL);
-		emitf(&s->up, T_CreateSchemaStmt, "CREATE SCHEMA %s", b->key);
-		if (fstr(b, "comment"))
-			emit_comment(&s->up, psprintf("SCHEMA %s", b->key), fstr(b, "comment"));
-		emitf(&s->down, T_DropStmt, "DROP SCHEMA %s", b->key);
-	}
+	create_new(d, K_SCHEMA, P_SCHEMA, "SCHEMA", create_schema);
 }
 
 static void
-create_extension(StringInfo buf, Obj *e)
+create_extension(StringInfo buf, Snap *snap, Obj *e)
 {
 	const char *schema = fstr(e, "schema");
 	const char *version = fstr(e, "version");
@@ -1877,11 +1898,7 @@ diff_extensions(Diff *d)
 		Step	   *s;
 
 		if (b == NULL)
-		{
-			s = new_step(d, P_DROP_EXTENSION, HAZARD_DESTRUCTIVE);
-			emitf(&s->up, T_DropStmt, "DROP EXTENSION %s", a->key);
-			create_extension(&s->down, a);
-		}
+			drop_for_good(d, P_DROP_EXTENSION, "EXTENSION", a, create_extension);
 		else if (compareJsonbContainers(a->fields, b->fields) != 0)
 		{
 			s = new_step(d, P_EXTENSION, NULL);
@@ -1889,17 +1906,7 @@ diff_extensions(Diff *d)
 			alter_extension(&s->down, b, a);
 		}
 	}
-	for (i = 0; i < d->b.kinds[K_EXTENSION].n; i++)
-	{
-		Obj		   *b = &d->b.kinds[K_EXTENSION].objs[i];
-		Step	   *s;
-
-		if (find(&d->a, K_EXTENSION, b->key))
-			continue;
-		s = new_step(d, P_EXTENSION, NULL);
-		create_extension(&s->up, b);
-		emitf(&s->down, T_DropStmt, "DROP EXTENSION %s", b->key);
-	}
+	create_new(d, K_EXTENSION, P_EXTENSION, "EXTENSION", create_extension);
 }
 
 static char *
@@ -1915,7 +1922,7 @@ label_list(List *labels)
 }
 
 static void
-create_enum(StringInfo buf, Obj *e)
+create_enum(StringInfo buf, Snap *snap, Obj *e)
 {
 	emitf(buf, T_CreateEnumStmt, "CREATE TYPE %s AS ENUM (%s)", e->key,
 		  label_list(fstrings(e, "labels")));
@@ -2036,9 +2043,7 @@ diff_enums(Diff *d)
 
 		if (b == NULL)
 		{
-			s = new_step(d, P_DROP_TYPE, HAZARD_DESTRUCTIVE);
-			emitf(&s->up, T_DropStmt, "DROP TYPE %s", a->key);
-			create_enum(&s->down, a);
+			drop_for_good(d, P_DROP_TYPE, "TYPE", a, create_enum);
 			continue;
 		}
 		if (!same(a, b, "labels"))
@@ -2086,17 +2091,7 @@ diff_enums(Diff *d)
 		}
 		comment_step(d, psprintf("TYPE %s", a->key), a, b);
 	}
-	for (i = 0; i < d->b.kinds[K_ENUM].n; i++)
-	{
-		Obj		   *b = &d->b.kinds[K_ENUM].objs[i];
-		Step	   *s;
-
-		if (find(&d->a, K_ENUM, b->key))
-			continue;
-		s = new_step(d, P_TYPE, NULL);
-		create_enum(&s->up, b);
-		emitf(&s->down, T_DropStmt, "DROP TYPE %s", b->key);
-	}
+	create_new(d, K_ENUM, P_TYPE, "TYPE", create_enum);
 }
 
 static void
@@ -2163,7 +2158,7 @@ domain_changes(StringInfo buf, Obj *a, Obj *b)
 }
 
 static void
-create_domain(StringInfo buf, Obj *dom)
+create_domain(StringInfo buf, Snap *snap, Obj *dom)
 {
 	Obj			none = {0};
 	const char *type = fstr(dom, "type");
@@ -2187,11 +2182,7 @@ diff_domains(Diff *d)
 		Step	   *s;
 
 		if (b == NULL)
-		{
-			s = new_step(d, P_DROP_DOMAIN, HAZARD_DESTRUCTIVE);
-			emitf(&s->up, T_DropStmt, "DROP DOMAIN %s", a->key);
-			create_domain(&s->down, a);
-		}
+			drop_for_good(d, P_DROP_DOMAIN, "DOMAIN", a, create_domain);
 		else if (!same(a, b, "type"))
 			manual(d, "domain %s changes its base type from %s to %s; change it and the columns that use it by hand",
 				   a->key, fstr(a, "type"), fstr(b, "type"));
@@ -2202,17 +2193,7 @@ diff_domains(Diff *d)
 			domain_changes(&s->down, b, a);
 		}
 	}
-	for (i = 0; i < d->b.kinds[K_DOMAIN].n; i++)
-	{
-		Obj		   *b = &d->b.kinds[K_DOMAIN].objs[i];
-		Step	   *s;
-
-		if (find(&d->a, K_DOMAIN, b->key))
-			continue;
-		s = new_step(d, P_TYPE, NULL);
-		create_domain(&s->up, b);
-		emitf(&s->down, T_DropStmt, "DROP DOMAIN %s", b->key);
-	}
+	create_new(d, K_DOMAIN, P_TYPE, "DOMAIN", create_domain);
 }
 
 /* the [name, type] pairs of a composite */
@@ -2244,7 +2225,7 @@ composite_attributes(Obj *c, List **names, List **types)
 }
 
 static void
-create_composite(StringInfo buf, Obj *c)
+create_composite(StringInfo buf, Snap *snap, Obj *c)
 {
 	List	   *names,
 			   *types;
@@ -2325,11 +2306,7 @@ diff_composites(Diff *d)
 		Step	   *s;
 
 		if (b == NULL)
-		{
-			s = new_step(d, P_DROP_COMPOSITE, HAZARD_DESTRUCTIVE);
-			emitf(&s->up, T_DropStmt, "DROP TYPE %s", a->key);
-			create_composite(&s->down, a);
-		}
+			drop_for_good(d, P_DROP_COMPOSITE, "TYPE", a, create_composite);
 		else if (compareJsonbContainers(a->fields, b->fields) != 0)
 		{
 			StringInfoData up;
@@ -2352,17 +2329,7 @@ diff_composites(Diff *d)
 			}
 		}
 	}
-	for (i = 0; i < d->b.kinds[K_COMPOSITE].n; i++)
-	{
-		Obj		   *b = &d->b.kinds[K_COMPOSITE].objs[i];
-		Step	   *s;
-
-		if (find(&d->a, K_COMPOSITE, b->key))
-			continue;
-		s = new_step(d, P_TYPE, NULL);
-		create_composite(&s->up, b);
-		emitf(&s->down, T_DropStmt, "DROP TYPE %s", b->key);
-	}
+	create_new(d, K_COMPOSITE, P_TYPE, "TYPE", create_composite);
 }
 
 /* ALTER SEQUENCE options or CREATE SEQUENCE's */
@@ -2395,7 +2362,7 @@ sequence_options(Obj *s)
 }
 
 static void
-create_sequence(StringInfo buf, Obj *s)
+create_sequence(StringInfo buf, Snap *snap, Obj *s)
 {
 	const char *p = fstr(s, "persistence");
 
@@ -2438,9 +2405,7 @@ diff_sequences(Diff *d)
 		}
 		if (b == NULL)
 		{
-			s = new_step(d, P_DROP_SEQUENCE, HAZARD_DESTRUCTIVE);
-			emitf(&s->up, T_DropStmt, "DROP SEQUENCE %s", a->key);
-			create_sequence(&s->down, a);
+			drop_for_good(d, P_DROP_SEQUENCE, "SEQUENCE", a, create_sequence);
 			continue;
 		}
 		if (!same_except(a, b, (const char *const[]) {"owned_by", "comment", "persistence", NULL}))
@@ -2476,7 +2441,7 @@ diff_sequences(Diff *d)
 		if (find(&d->a, K_SEQUENCE, b->key))
 			continue;
 		s = new_step(d, P_SEQUENCE, NULL);
-		create_sequence(&s->up, b);
+		create_sequence(&s->up, NULL, b);
 		emitf(&s->down, T_DropStmt, "DROP SEQUENCE %s", b->key);
 		if (fstr(b, "owned_by"))
 		{
@@ -2520,8 +2485,8 @@ drop_function(StringInfo buf, Obj *f, bool proc)
 }
 
 /*
- * Whether function f (of snapshot s) names a relation of s that the other
- * snapshot lacks (by its qualified name, or by its bare name in a SQL
+ * Whether function f (of snapshot s) names a table, view or sequence of s
+ * that the other snapshot lacks (by its qualified name, or by its bare name in a SQL
  * function's body, which is resolved through the search_path).
  */
 static bool
@@ -2536,7 +2501,7 @@ function_names_relation(Diff *d, Obj *f, Snap *s, Snap *other)
 		return false;
 	for (k = K_TABLE; k <= K_MATVIEW; k++)
 	{
-		if (k != K_TABLE && !is_view_kind(k))
+		if (k != K_TABLE && k != K_SEQUENCE && !is_view_kind(k))
 			continue;
 		for (i = 0; i < s->kinds[k].n; i++)
 		{
@@ -2657,11 +2622,7 @@ diff_tables(Diff *d)
 		if (manual_table(d, a->key))
 			continue;
 		if (b == NULL)
-		{
-			s = new_step(d, P_DROP_TABLE, HAZARD_DESTRUCTIVE);
-			emitf(&s->up, T_DropStmt, "DROP TABLE %s", a->key);
-			create_table(&s->down, &d->a, a);
-		}
+			drop_for_good(d, P_DROP_TABLE, "TABLE", a, create_table);
 		else if (compareJsonbContainers(a->fields, b->fields) != 0)
 		{
 			if (!same(a, b, "replica_identity") &&
