@@ -969,12 +969,19 @@ place_steps(const Opts *o, DiffStep *steps, int n)
 		}
 		else if (hazard_is(s, "blocking") && o->online)
 		{
+			/*
+			 * Its index builds CONCURRENTLY; the rest of the step (the
+			 * constraint made of a unique index) runs as it is, and so does
+			 * a reverse that drops no index (DROP CONSTRAINT).
+			 */
 			s->online_up = concurrently(s->statement, PGM_LA_CREATE_INDEX);
 			s->online_down = s->reverse ? concurrently(s->reverse, PGM_LA_DROP_INDEX) : NULL;
-			if (s->online_up && (s->reverse == NULL || s->online_down))
+			if (s->online_down == NULL && s->reverse != NULL)
+				s->online_down = pgm_strdup(s->reverse);
+			if (s->online_up)
 				s->place = STEP_ONLINE;
 			else
-				pgm_warning("step %d cannot be built concurrently (it is not a plain CREATE INDEX): it stays in the transactional revision",
+				pgm_warning("step %d cannot be built concurrently (it builds its index within another statement): it stays in the transactional revision",
 							s->step);
 		}
 		if (s->place == STEP_MANUAL || s->place == STEP_COMMENTED)

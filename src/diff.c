@@ -19,7 +19,7 @@
  *		 foreign keys (after their targets), functions that name new
  *		 relations, views (dependencies first), triggers, rules, policies,
  *		 OWNED BY, comments;
- *	  3. the objects other things were built on: sequences, functions,
+ *	  3. the objects other things were built on: functions, sequences,
  *		 types, extensions, schemas (after every column, default and
  *		 signature that used them has changed).
  *
@@ -125,8 +125,8 @@ typedef enum Phase
 	P_POLICY,
 	P_OWN,
 	P_COMMENT,
-	P_DROP_SEQUENCE,
 	P_DROP_FUNCTION,
+	P_DROP_SEQUENCE,
 	P_DROP_COMPOSITE,
 	P_DROP_DOMAIN,
 	P_DROP_TYPE,
@@ -1213,15 +1213,72 @@ table_columns(Snap *s, const char *table, int *n)
 	return cols;
 }
 
+/* the names of a list of String nodes, quoted, separated by commas */
+static char *
+name_list(List *names)
+{
+	StringInfoData s;
+	ListCell   *lc;
+
+	initStringInfo(&s);
+	foreach(lc, names)
+		appendStringInfo(&s, "%s%s", s.len ? ", " : "", quote_identifier(strVal(lfirst(lc))));
+	return s.data;
+}
+
+/*
+ * A primary key or unique constraint added to a table that exists, as a
+ * unique index built first and the constraint made of it: the index build
+ * is the step's one long lock, and the client's --online can make it
+ * CONCURRENTLY.  false (nothing written) for a constraint with storage
+ * options or a tablespace, which ADD CONSTRAINT then builds itself.
+ */
+static bool
+add_key_constraint(StringInfo buf, Obj *con, const char *def)
+{
+	char	   *sql = psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", con->parent,
+							   con->parts[2], def);
+	List	   *stmts;
+	AlterTableStmt *alter;
+	Constraint *c;
+	StringInfoData idx;
+
+	emit(makeStringInfo(), T_AlterTableStmt, sql);
+	stmts = raw_parser(sql, RAW_PARSE_DEFAULT);
+	alter = castNode(AlterTableStmt, linitial_node(RawStmt, stmts)->stmt);
+	c = (Constraint *) ((AlterTableCmd *) linitial(alter->cmds))->def;
+	if (!IsA(c, Constraint) || (c->contype != CONSTR_PRIMARY && c->contype != CONSTR_UNIQUE) ||
+		c->options != NIL || c->indexspace != NULL || c->keys == NIL)
+		return false;
+	initStringInfo(&idx);
+	appendStringInfo(&idx, "CREATE UNIQUE INDEX %s ON %s USING btree (%s)", con->parts[2],
+					 con->parent, name_list(c->keys));
+	if (c->including != NIL)
+		appendStringInfo(&idx, " INCLUDE (%s)", name_list(c->including));
+	if (c->nulls_not_distinct)
+		appendStringInfoString(&idx, " NULLS NOT DISTINCT");
+	emit(buf, T_IndexStmt, idx.data);
+	emitf(buf, T_AlterTableStmt, "ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s%s",
+		  con->parent, con->parts[2], c->contype == CONSTR_PRIMARY ? "PRIMARY KEY" : "UNIQUE",
+		  con->parts[2], c->deferrable ? " DEFERRABLE" : "",
+		  c->initdeferred ? " INITIALLY DEFERRED" : "");
+	return true;
+}
+
 /* ADD CONSTRAINT with its comment */
 static void
 add_constraint(StringInfo buf, Obj *con, bool validate_later)
 {
 	const char *def = fstr(con, "definition");
+	bool		done = false;
 
 	if (def == NULL)
 		malformed("The constraint \"%s\" has no definition.", con->key);
-	if (validate_later && fbool(con, "validated") &&
+	if (validate_later && (strncmp(def, "PRIMARY KEY", 11) == 0 || strncmp(def, "UNIQUE", 6) == 0))
+		done = add_key_constraint(buf, con, def);
+	if (done)
+		;						/* a unique index, then the constraint */
+	else if (validate_later && fbool(con, "validated") &&
 		(strncmp(def, "FOREIGN KEY", 11) == 0 || strncmp(def, "CHECK", 5) == 0))
 	{
 		emitf(buf, T_AlterTableStmt, "ALTER TABLE %s ADD CONSTRAINT %s %s NOT VALID",
@@ -2485,8 +2542,8 @@ drop_function(StringInfo buf, Obj *f, bool proc)
 }
 
 /*
- * Whether function f (of snapshot s) names a table, view or sequence of s
- * that the other snapshot lacks (by its qualified name, or by its bare name in a SQL
+ * Whether function f (of snapshot s) names a table or view of s that the
+ * other snapshot lacks (by its qualified name, or by its bare name in a SQL
  * function's body, which is resolved through the search_path).
  */
 static bool
@@ -2501,7 +2558,7 @@ function_names_relation(Diff *d, Obj *f, Snap *s, Snap *other)
 		return false;
 	for (k = K_TABLE; k <= K_MATVIEW; k++)
 	{
-		if (k != K_TABLE && k != K_SEQUENCE && !is_view_kind(k))
+		if (k != K_TABLE && !is_view_kind(k))
 			continue;
 		for (i = 0; i < s->kinds[k].n; i++)
 		{
