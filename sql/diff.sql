@@ -34,6 +34,25 @@ SELECT * FROM migrate.diff('{"format": 1}', '{"format": 1, "table": {"public.t":
 \echo :SQLSTATE
 SELECT * FROM migrate.diff('{"format": 1}', '{"format": 1, "function": {"public.f(integer); DROP TABLE x; --)": {"definition": "CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS $$SELECT 1$$"}}}');
 \echo :SQLSTATE
+-- a column type or default that adds an ALTER TABLE command, a key that
+-- drops a second function, a definition of another object, a line comment
+-- that would swallow the next statement, an attribute named twice: 22023
+SELECT * FROM migrate.diff('{"format": 1, "table": {"public.t": {}}, "column": {"public.t.k": {"type": "text"}}}',
+                           '{"format": 1, "table": {"public.t": {}}, "column": {"public.t.k": {"type": "text"}, "public.t.x": {"type": "integer"}, "public.t.y": {"type": "integer", "default": "1, DROP COLUMN k"}}}');
+\echo :SQLSTATE
+SELECT * FROM migrate.diff('{"format": 1, "table": {"public.t": {}}, "constraint": {"public.t.c": {"definition": "CHECK (true), DROP COLUMN k"}}}',
+                           '{"format": 1, "table": {"public.t": {}}}');
+\echo :SQLSTATE
+SELECT * FROM migrate.diff('{"format": 1, "function": {"public.f(integer), public.g(integer)": {"definition": "CREATE FUNCTION public.f(integer) RETURNS int LANGUAGE sql AS $$SELECT 1$$"}}}', '{"format": 1}');
+\echo :SQLSTATE
+SELECT * FROM migrate.diff('{"format": 1}', '{"format": 1, "function": {"public.f()": {"definition": "CREATE FUNCTION public.other() RETURNS int LANGUAGE sql AS $$SELECT 1$$"}}}');
+\echo :SQLSTATE
+SELECT * FROM migrate.diff('{"format": 1, "table": {"public.t": {}}}', '{"format": 1, "table": {"public.t": {}}, "index": {"public.i": {"table": "public.t", "definition": "CREATE INDEX i ON public.other (a)"}}}');
+\echo :SQLSTATE
+SELECT * FROM migrate.diff('{"format": 1, "table": {"public.t": {}}}', '{"format": 1, "table": {"public.t": {}}, "index": {"public.i": {"table": "public.t", "definition": "CREATE INDEX i ON public.t (a) --"}}}');
+\echo :SQLSTATE
+SELECT * FROM migrate.diff('{"format": 1}', '{"format": 1, "composite": {"public.c": {"attributes": [["x", "integer"], ["x", "integer"]]}}}');
+\echo :SQLSTATE
 -- a comment cannot end its line
 SELECT statement FROM migrate.diff('{"format": 1}', '{"format": 1, "other": {"aggregate x\nDROP TABLE y": {"type": "aggregate"}}}');
 

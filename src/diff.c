@@ -52,6 +52,8 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "nodes/parsenodes.h"
+#include "miscadmin.h"
+#include "parser/parse_type.h"
 #include "parser/parser.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -105,6 +107,7 @@ typedef enum Phase
 	P_DROP_FK,
 	P_DROP_CONSTRAINT,
 	P_DROP_INDEX,
+	P_DROP_GENERATED,
 	P_DROP_COLUMN,
 	P_DROP_TABLE,
 	P_DROP_OVERLOAD,
@@ -143,6 +146,7 @@ typedef struct Obj
 	char	  **parts;			/* the key's quoted names */
 	char	   *parent;			/* "schema.relation" of a column, constraint... */
 	char	   *args;			/* "(...)" of a function's key */
+	bool		rebuilt;		/* dropped and created again for a dependency */
 } Obj;
 
 /* the objects of one kind, sorted by key in byte order */
@@ -173,7 +177,7 @@ typedef struct Diff
 	List	   *steps;
 	int			seq;
 	List	   *altered;		/* names whose dependents are rebuilt */
-	List	   *recreated;		/* relations dropped and created again */
+	List	   *regenerated;	/* generated columns dropped and added again */
 	List	   *manual_tables;	/* tables only a person can change */
 	List	   *default_done;	/* columns whose default a type step dropped */
 	List	   *default_early;	/* columns whose default goes before a function */
@@ -666,6 +670,206 @@ trimmed(const char *s)
 
 /* ---------- statements ---------- */
 
+/* run parse, turning its syntax error into a malformed snapshot */
+static void
+parse_or_refuse(void (*parse) (const char *), const char *text, const char *what,
+				const char *key, const char *should)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ErrorData  *edata = NULL;
+
+	PG_TRY();
+	{
+		parse(text);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	if (edata != NULL)
+		malformed("The %s of \"%s\" is not %s (%s): %s", what, key, should, edata->message, text);
+}
+
+static void
+parse_type(const char *text)
+{
+	(void) typeStringToTypeName(text);
+}
+
+/* an expression alone: SELECT (expression) with nothing else */
+static void
+parse_expression(const char *text)
+{
+	List	   *stmts = raw_parser(psprintf("SELECT (%s\n)", text), RAW_PARSE_DEFAULT);
+	SelectStmt *sel;
+
+	if (list_length(stmts) != 1 || !IsA(linitial_node(RawStmt, stmts)->stmt, SelectStmt))
+		elog(ERROR, "more than an expression");
+	sel = (SelectStmt *) linitial_node(RawStmt, stmts)->stmt;
+	if (list_length(sel->targetList) != 1 || sel->fromClause != NIL || sel->whereClause ||
+		sel->groupClause != NIL || sel->havingClause || sel->windowClause != NIL ||
+		sel->sortClause != NIL || sel->limitCount || sel->limitOffset || sel->withClause ||
+		sel->distinctClause != NIL || sel->intoClause || sel->op != SETOP_NONE ||
+		sel->lockingClause != NIL || sel->valuesLists != NIL)
+		elog(ERROR, "more than an expression");
+}
+
+/* a field that must be a type name */
+static const char *
+ftype(Obj *o, const char *name)
+{
+	const char *t = fstr(o, name);
+
+	if (t != NULL)
+		parse_or_refuse(parse_type, t, name, o->key, "a type name");
+	return t;
+}
+
+/* a field that must be an expression */
+static const char *
+fexpr(Obj *o, const char *name)
+{
+	const char *e = fstr(o, name);
+
+	if (e != NULL)
+		parse_or_refuse(parse_expression, e, name, o->key, "one expression");
+	return e;
+}
+
+/* a quoted name of a key without its quotes */
+static char *
+unquoted(const char *part)
+{
+	StringInfoData s;
+	const char *p;
+
+	if (part[0] != '"')
+		return pstrdup(part);
+	initStringInfo(&s);
+	for (p = part + 1; p[1] != '\0'; p++)
+	{
+		appendStringInfoChar(&s, *p);
+		if (*p == '"')
+			p++;
+	}
+	return s.data;
+}
+
+/* whether a parsed relation is the one "schema.name" names */
+static bool
+is_relation(RangeVar *rv, const char *qualified)
+{
+	if (qualified == NULL)
+		return false;
+	{
+		const char *p = qualified;
+		const char *start = p;
+		char	   *schema;
+
+		if (!scan_name(&p) || *p != '.')
+			return false;
+		schema = unquoted(pnstrdup(start, p - start));
+		start = ++p;
+		if (!scan_name(&p) || *p != '\0')
+			return false;
+		return rv != NULL && rv->schemaname != NULL && strcmp(rv->schemaname, schema) == 0 &&
+			strcmp(rv->relname, unquoted(start)) == 0;
+	}
+}
+
+/*
+ * A full definition (index, trigger, rule, routine) must define the object
+ * its key names, on the relation the snapshot says.
+ */
+static void
+check_definition_names(Obj *o, Kind k, const char *def)
+{
+	List	   *stmts = raw_parser(def, RAW_PARSE_DEFAULT);
+	Node	   *stmt = linitial_node(RawStmt, stmts)->stmt;
+	bool		ok = false;
+
+	switch (k)
+	{
+		case K_INDEX:
+			ok = strcmp(((IndexStmt *) stmt)->idxname ? ((IndexStmt *) stmt)->idxname : "",
+						unquoted(o->parts[1])) == 0 &&
+				is_relation(((IndexStmt *) stmt)->relation, fstr(o, "table"));
+			break;
+		case K_TRIGGER:
+			ok = strcmp(((CreateTrigStmt *) stmt)->trigname, unquoted(o->parts[2])) == 0 &&
+				is_relation(((CreateTrigStmt *) stmt)->relation, o->parent);
+			break;
+		case K_RULE:
+			ok = strcmp(((RuleStmt *) stmt)->rulename, unquoted(o->parts[2])) == 0 &&
+				is_relation(((RuleStmt *) stmt)->relation, o->parent);
+			break;
+		case K_FUNCTION:
+		case K_PROCEDURE:
+			{
+				List	   *name = ((CreateFunctionStmt *) stmt)->funcname;
+
+				ok = list_length(name) == 2 &&
+					strcmp(strVal(linitial(name)), unquoted(o->parts[0])) == 0 &&
+					strcmp(strVal(lsecond(name)), unquoted(o->parts[1])) == 0;
+			}
+			break;
+		default:
+			ok = true;
+	}
+	if (!ok)
+		malformed("The definition of %s \"%s\" defines another object: %s",
+				  kind_names[k], o->key, def);
+}
+
+/*
+ * What a generated statement may hold beyond its kind: one ALTER TABLE
+ * command, one object to drop, only the sequence options this file
+ * writes, a domain without constraints (they are added one by one).
+ */
+static void
+check_tree(Node *stmt, const char *sql)
+{
+	List	   *options = NIL;
+	ListCell   *lc;
+
+	switch (nodeTag(stmt))
+	{
+		case T_AlterTableStmt:
+			if (list_length(((AlterTableStmt *) stmt)->cmds) != 1)
+				malformed("A statement built from it has several commands: %s", sql);
+			break;
+		case T_DropStmt:
+			if (list_length(((DropStmt *) stmt)->objects) != 1)
+				malformed("A statement built from it drops several objects: %s", sql);
+			break;
+		case T_CreateDomainStmt:
+			if (((CreateDomainStmt *) stmt)->constraints != NIL)
+				malformed("A domain's type carries constraints: %s", sql);
+			break;
+		case T_CreateSeqStmt:
+			options = ((CreateSeqStmt *) stmt)->options;
+			break;
+		case T_AlterSeqStmt:
+			options = ((AlterSeqStmt *) stmt)->options;
+			break;
+		default:
+			break;
+	}
+	foreach(lc, options)
+	{
+		const char *name = ((DefElem *) lfirst(lc))->defname;
+
+		if (strcmp(name, "as") != 0 && strcmp(name, "increment") != 0 &&
+			strcmp(name, "minvalue") != 0 && strcmp(name, "maxvalue") != 0 &&
+			strcmp(name, "start") != 0 && strcmp(name, "cache") != 0 &&
+			strcmp(name, "cycle") != 0 && strcmp(name, "owned_by") != 0)
+			malformed("A sequence statement built from it has the option \"%s\": %s", name, sql);
+	}
+}
+
 /*
  * Check that sql is exactly one statement of the expected kind (T_Invalid:
  * any), and append it with its semicolon to buf.
@@ -697,6 +901,10 @@ emit(StringInfo buf, NodeTag expect, const char *sql)
 	if (expect != T_Invalid &&
 		nodeTag(linitial_node(RawStmt, stmts)->stmt) != expect)
 		malformed("A definition is not the kind of statement expected: %s", sql);
+	check_tree(linitial_node(RawStmt, stmts)->stmt, sql);
+	/* nothing may hide the end of the statement (a line comment at its end) */
+	if (list_length(raw_parser(psprintf("%s;SELECT 1", sql), RAW_PARSE_DEFAULT)) != 2)
+		malformed("A statement built from it swallows what follows it: %s", sql);
 	if (buf->len > 0)
 		appendStringInfoChar(buf, '\n');
 	appendStringInfoString(buf, sql);
@@ -891,10 +1099,10 @@ identity_options(StringInfo buf, Obj *col, JsonbContainer *seq, const char *type
 static void
 column_definition(StringInfo buf, Obj *col)
 {
-	const char *type = fstr(col, "type");
+	const char *type = ftype(col, "type");
 	const char *collation = fstr(col, "collation");
-	const char *def = fstr(col, "default");
-	const char *gen = fstr(col, "generated");
+	const char *def = fexpr(col, "default");
+	const char *gen = fexpr(col, "generated");
 	const char *identity = fstr(col, "identity");
 
 	if (type == NULL)
@@ -902,8 +1110,10 @@ column_definition(StringInfo buf, Obj *col)
 	appendStringInfo(buf, "%s %s", col->parts[2], type);
 	if (collation)
 	{
-		if (!strchr(collation, '.'))
-			malformed("The collation of \"%s\" is not qualified.", col->key);
+		const char *p = collation;
+
+		if (!scan_name(&p) || *p++ != '.' || !scan_name(&p) || *p != '\0')
+			malformed("The collation of \"%s\" is not a qualified name.", col->key);
 		appendStringInfo(buf, " COLLATE %s", collation);
 	}
 	if (gen)
@@ -1043,7 +1253,7 @@ lossless_type_change(const char *from, const char *to)
 		{"real", "double precision"}, {"character varying", "text"},
 		{"character", "text"}, {"timestamp without time zone", "timestamp with time zone"},
 		{"timestamp(0) without time zone", "timestamp with time zone"},
-		{"cidr", "inet"}, {"json", "jsonb"}, {"jsonb", "json"},
+		{"cidr", "inet"}, {"jsonb", "json"},
 	};
 	const char *pf = strchr(from, '(');
 	const char *pt = strchr(to, '(');
@@ -1093,12 +1303,12 @@ static void
 alter_column(StringInfo buf, const char *table, Obj *a, Obj *b, bool defaultless)
 {
 	const char *name = b->parts[2];
-	const char *ta = fstr(a, "type");
-	const char *tb = fstr(b, "type");
+	const char *ta = ftype(a, "type");
+	const char *tb = ftype(b, "type");
 	const char *ia = fstr(a, "identity");
 	const char *ib = fstr(b, "identity");
-	const char *da = defaultless ? NULL : fstr(a, "default");
-	const char *db = fstr(b, "default");
+	const char *da = defaultless ? NULL : fexpr(a, "default");
+	const char *db = fexpr(b, "default");
 	bool		type_change = !same(a, b, "type") || !same(a, b, "collation");
 	bool		default_dropped = false;
 
@@ -1117,7 +1327,10 @@ alter_column(StringInfo buf, const char *table, Obj *a, Obj *b, bool defaultless
 	{
 		const char *collation = fstr(b, "collation");
 		StringInfoData s;
+		const char *p = collation;
 
+		if (collation && (!scan_name(&p) || *p++ != '.' || !scan_name(&p) || *p != '\0'))
+			malformed("The collation of \"%s\" is not a qualified name.", b->key);
 		initStringInfo(&s);
 		appendStringInfo(&s, "ALTER TABLE %s ALTER COLUMN %s TYPE %s", table, name, tb);
 		if (collation)
@@ -1161,8 +1374,18 @@ alter_column(StringInfo buf, const char *table, Obj *a, Obj *b, bool defaultless
 		}
 	}
 	if (db && (default_dropped || da == NULL || strcmp(da, db) != 0))
+	{
+		const char *end = strncmp(db, "nextval('", 9) == 0 ? strstr(db + 9, "'::regclass)") : NULL;
+
 		emitf(buf, T_AlterTableStmt, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s",
 			  table, name, db);
+		/* a column that takes its values from another sequence now: after the rows' */
+		if (end != NULL && end[12] == '\0' && memchr(db + 9, '\'', end - db - 9) == NULL &&
+			(da == NULL || strcmp(da, db) != 0))
+			emitf(buf, T_SelectStmt,
+				  "SELECT pg_catalog.setval(%s, pg_catalog.max(%s)) FROM %s HAVING pg_catalog.max(%s) IS NOT NULL",
+				  quote_literal_cstr(pnstrdup(db + 9, end - db - 9)), name, table, name);
+	}
 	column_extras(buf, table, a, b);
 }
 
@@ -1311,6 +1534,7 @@ create_index(StringInfo buf, Obj *idx, bool concurrently)
 		malformed("The index \"%s\" has no definition.", idx->key);
 	(void) concurrently;
 	emit(buf, T_IndexStmt, trimmed(def));
+	check_definition_names(idx, K_INDEX, trimmed(def));
 	if (fstr(idx, "comment"))
 		emit_comment(buf, psprintf("INDEX %s", idx->key), fstr(idx, "comment"));
 }
@@ -1466,25 +1690,21 @@ create_table(StringInfo buf, Snap *s, Obj *t)
 
 /* ---------- marks: objects rebuilt because of what they depend on ---------- */
 
-static char *
-mark_key(Kind k, const char *key)
-{
-	return psprintf("%d:%s", (int) k, key);
-}
-
 static void
 mark(Diff *d, Kind k, const char *key)
 {
-	char	   *m = mark_key(k, key);
+	Obj		   *o = find(&d->a, k, key);
 
-	if (!in_list(d->recreated, m))
-		d->recreated = lappend(d->recreated, m);
+	if (o != NULL)
+		o->rebuilt = true;
 }
 
 static bool
 marked(Diff *d, Kind k, const char *key)
 {
-	return in_list(d->recreated, mark_key(k, key));
+	Obj		   *o = find(&d->a, k, key);
+
+	return o != NULL && o->rebuilt;
 }
 
 static bool
@@ -1604,7 +1824,51 @@ column_kept(Diff *d, Obj *ca)
 		return false;
 	ga = fstr(ca, "generated");
 	gb = fstr(cb, "generated");
-	return !(gb && (ga == NULL || strcmp(ga, gb) != 0));
+	return !(gb && (ga == NULL || strcmp(ga, gb) != 0)) && !in_list(d->regenerated, ca->key);
+}
+
+/*
+ * Generated columns whose expression names a column of their table that
+ * changes type, or a function that is dropped and created again:
+ * PostgreSQL refuses both changes under them, so they are dropped before
+ * and added again after.
+ */
+static void
+find_regenerated(Diff *d, List *functions)
+{
+	int			i;
+
+	for (i = 0; i < d->a.kinds[K_COLUMN].n; i++)
+	{
+		Obj		   *g = &d->a.kinds[K_COLUMN].objs[i];
+		Obj		   *gb = find(&d->b, K_COLUMN, g->key);
+		const char *expr = fstr(g, "generated");
+		int			lo,
+					hi,
+					j;
+
+		if (expr == NULL || gb == NULL || !fstr(gb, "generated") ||
+			manual_table(d, g->parent) || find(&d->b, K_TABLE, g->parent) == NULL)
+			continue;
+		if (mentions_any(expr, functions))
+		{
+			d->regenerated = lappend(d->regenerated, g->key);
+			continue;
+		}
+		children(&d->a, K_COLUMN, g->parent, &lo, &hi);
+		for (j = lo; j < hi; j++)
+		{
+			Obj		   *c = &d->a.kinds[K_COLUMN].objs[j];
+			Obj		   *cb = find(&d->b, K_COLUMN, c->key);
+
+			if (c != g && cb != NULL && (!same(c, cb, "type") || !same(c, cb, "collation")) &&
+				mentions(expr, c->parts[2]))
+			{
+				d->regenerated = lappend(d->regenerated, g->key);
+				break;
+			}
+		}
+	}
 }
 
 /*
@@ -1620,9 +1884,23 @@ find_dependents(Diff *d)
 	List	   *altered = NIL;
 	List	   *keys_changed = NIL;
 	List	   *functions = NIL;
+	List	   *fresh;
 	int			i,
 				k;
 	bool		more;
+	bool		first = true;
+
+	/* functions dropped and created again */
+	for (k = K_FUNCTION; k <= K_PROCEDURE; k++)
+		for (i = 0; i < d->a.kinds[k].n; i++)
+		{
+			Obj		   *fa = &d->a.kinds[k].objs[i];
+			Obj		   *fb = find(&d->b, k, fa->key);
+
+			if (fb && function_recreated(fa, fb))
+				functions = lappend(functions, function_prefix(fa));
+		}
+	find_regenerated(d, functions);
 
 	/* tables whose columns go, change type or are recreated */
 	for (i = 0; i < d->a.kinds[K_COLUMN].n; i++)
@@ -1679,16 +1957,6 @@ find_dependents(Diff *d)
 				altered = lappend(altered, ca->parent);
 		}
 	}
-	/* functions dropped and created again */
-	for (k = K_FUNCTION; k <= K_PROCEDURE; k++)
-		for (i = 0; i < d->a.kinds[k].n; i++)
-		{
-			Obj		   *fa = &d->a.kinds[k].objs[i];
-			Obj		   *fb = find(&d->b, k, fa->key);
-
-			if (fb && function_recreated(fa, fb))
-				functions = lappend(functions, function_prefix(fa));
-		}
 	altered = list_concat(altered, functions);
 	if (functions != NIL)
 	{
@@ -1708,8 +1976,15 @@ find_dependents(Diff *d)
 	}
 
 	/* views over anything altered or rebuilt, to a fixed point */
+	/*
+	 * Each pass looks only for the names the previous one added: a view not
+	 * rebuilt has been compared with every name before them.
+	 */
+	fresh = altered;
 	do
 	{
+		List	   *added = NIL;
+
 		more = false;
 		for (k = K_VIEW; k <= K_MATVIEW; k++)
 			for (i = 0; i < d->a.kinds[k].n; i++)
@@ -1717,16 +1992,20 @@ find_dependents(Diff *d)
 				Obj		   *va = &d->a.kinds[k].objs[i];
 				Obj		   *vb = find(&d->b, k, va->key);
 
-				if (marked(d, k, va->key) || vb == NULL)
+				CHECK_FOR_INTERRUPTS();
+				if (va->rebuilt || vb == NULL)
 					continue;
-				if (!same(va, vb, "definition") || !same(va, vb, "options") ||
-					mentions_any(fstr(va, "definition"), altered))
+				if ((first && (!same(va, vb, "definition") || !same(va, vb, "options"))) ||
+					mentions_any(fstr(va, "definition"), fresh))
 				{
-					mark(d, k, va->key);
-					altered = lappend(altered, va->key);
+					va->rebuilt = true;
+					added = lappend(added, va->key);
 					more = true;
 				}
 			}
+		first = false;
+		altered = list_concat(altered, added);
+		fresh = added;
 	} while (more);
 
 	/* triggers and rules on rebuilt views, triggers calling rebuilt functions */
@@ -1736,7 +2015,10 @@ find_dependents(Diff *d)
 			Obj		   *o = &d->a.kinds[k].objs[i];
 
 			if (marked(d, K_VIEW, o->parent) || marked(d, K_MATVIEW, o->parent) ||
-				mentions_any(fstr(o, "definition"), functions))
+				mentions_any(fstr(o, "definition"), functions) ||
+				(k == K_RULE && mentions_any(fstr(o, "definition"), altered)) ||
+				(k == K_TRIGGER && in_list(altered, o->parent) &&
+				 (strstr(fstr(o, "definition"), " WHEN ") || strstr(fstr(o, "definition"), " OF "))))
 				mark(d, k, o->key);
 		}
 	/* policies of altered tables */
@@ -1995,7 +2277,7 @@ create_enum(StringInfo buf, Snap *snap, Obj *e)
  * sets the new one).
  */
 static void
-recreate_enum(Diff *d, StringInfo buf, Obj *e, List *labels, bool up)
+recreate_enum(Diff *d, StringInfo buf, Obj *e, List *labels, const char *comment, bool up)
 {
 	const char *old_name;
 	char	   *bare = pstrdup(e->parts[1]);
@@ -2010,6 +2292,8 @@ recreate_enum(Diff *d, StringInfo buf, Obj *e, List *labels, bool up)
 	old_name = quote_identifier(psprintf("%.50s_pgm_old", bare));
 	emitf(buf, T_RenameStmt, "ALTER TYPE %s RENAME TO %s", e->key, old_name);
 	emitf(buf, T_CreateEnumStmt, "CREATE TYPE %s AS ENUM (%s)", e->key, label_list(labels));
+	if (comment)
+		emit_comment(buf, psprintf("TYPE %s", e->key), comment);
 	for (i = 0; i < d->a.kinds[K_COLUMN].n; i++)
 	{
 		Obj		   *ca = &d->a.kinds[K_COLUMN].objs[i];
@@ -2021,7 +2305,7 @@ recreate_enum(Diff *d, StringInfo buf, Obj *e, List *labels, bool up)
 		if (!column_kept(d, ca) || !column_of_type(ca, e->key, &array))
 			continue;
 		cb = find(&d->b, K_COLUMN, ca->key);
-		def = fstr(ca, "default");
+		def = fexpr(ca, "default");
 		keep_default = def && same(ca, cb, "default");
 		if (def)
 			emitf(buf, T_AlterTableStmt, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT",
@@ -2131,7 +2415,7 @@ diff_enums(Diff *d)
 						emitf(&s->up, T_AlterEnumStmt, "ALTER TYPE %s ADD VALUE %s",
 							  a->key, quote_literal_cstr(label));
 				}
-				recreate_enum(d, &s->down, a, la, false);
+				recreate_enum(d, &s->down, a, la, fstr(a, "comment"), false);
 			}
 			else
 			{
@@ -2142,8 +2426,8 @@ diff_enums(Diff *d)
 					if (!in_list(lb, lfirst(lc)))
 					lost = true;
 				s = new_step(d, P_TYPE, lost ? HAZARD_DESTRUCTIVE : NULL);
-				recreate_enum(d, &s->up, a, lb, true);
-				recreate_enum(d, &s->down, a, la, false);
+				recreate_enum(d, &s->up, a, lb, fstr(b, "comment"), true);
+				recreate_enum(d, &s->down, a, la, fstr(a, "comment"), false);
 			}
 		}
 		comment_step(d, psprintf("TYPE %s", a->key), a, b);
@@ -2156,7 +2440,7 @@ domain_changes(StringInfo buf, Obj *a, Obj *b)
 {
 	JsonbContainer *ca = fobject(a, "constraints");
 	JsonbContainer *cb = fobject(b, "constraints");
-	const char *db = fstr(b, "default");
+	const char *db = fexpr(b, "default");
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
@@ -2218,7 +2502,7 @@ static void
 create_domain(StringInfo buf, Snap *snap, Obj *dom)
 {
 	Obj			none = {0};
-	const char *type = fstr(dom, "type");
+	const char *type = ftype(dom, "type");
 
 	if (type == NULL)
 		malformed("The domain \"%s\" has no type.", dom->key);
@@ -2276,8 +2560,11 @@ composite_attributes(Obj *c, List **names, List **types)
 			(nm = getIthJsonbValueFromContainer(v->val.binary.data, 0))->type != jbvString ||
 			(ty = getIthJsonbValueFromContainer(v->val.binary.data, 1))->type != jbvString)
 			malformed("An attribute of composite type \"%s\" is not [name, type].", c->key);
+		if (in_list(*names, pnstrdup(nm->val.string.val, nm->val.string.len)))
+			malformed("Composite type \"%s\" names an attribute twice.", c->key);
 		*names = lappend(*names, pnstrdup(nm->val.string.val, nm->val.string.len));
 		*types = lappend(*types, pnstrdup(ty->val.string.val, ty->val.string.len));
+		parse_or_refuse(parse_type, llast(*types), "attribute type", c->key, "a type name");
 	}
 }
 
@@ -2343,6 +2630,8 @@ composite_changes(StringInfo buf, Obj *a, Obj *b)
 				  quote_identifier(list_nth(nb, i)), (char *) list_nth(tb, i));
 			result = lappend(result, list_nth(nb, i));
 		}
+	if (list_length(result) != list_length(nb))
+		return false;
 	for (i = 0; i < list_length(nb); i++)
 		if (strcmp(list_nth(nb, i), list_nth(result, i)) != 0)
 			return false;
@@ -2393,7 +2682,7 @@ diff_composites(Diff *d)
 static char *
 sequence_options(Obj *s)
 {
-	const char *type = fstr(s, "type");
+	const char *type = ftype(s, "type");
 	char	   *inc = fint_in(s, s->fields, "increment");
 	char	   *min = fint_in(s, s->fields, "min");
 	char	   *max = fint_in(s, s->fields, "max");
@@ -2519,6 +2808,7 @@ emit_routine(StringInfo buf, Obj *f, bool proc)
 	if (def == NULL)
 		malformed("The %s \"%s\" has no definition.", proc ? "procedure" : "function", f->key);
 	emit(buf, T_CreateFunctionStmt, trimmed(def));
+	check_definition_names(f, proc ? K_PROCEDURE : K_FUNCTION, trimmed(def));
 	stmts = raw_parser(trimmed(def), RAW_PARSE_DEFAULT);
 	if (castNode(CreateFunctionStmt, linitial_node(RawStmt, stmts)->stmt)->is_procedure != proc)
 		malformed("The definition of %s \"%s\" is not a %s's.", proc ? "procedure" : "function",
@@ -2768,7 +3058,9 @@ diff_columns(Diff *d)
 			continue;
 		if (b == NULL)
 		{
-			s = new_step(d, P_DROP_COLUMN, HAZARD_DESTRUCTIVE);
+			/* generated columns first: they may use the others */
+			s = new_step(d, fstr(a, "generated") ? P_DROP_GENERATED : P_DROP_COLUMN,
+						 HAZARD_DESTRUCTIVE);
 			emitf(&s->up, T_AlterTableStmt, "ALTER TABLE %s DROP COLUMN %s", a->parent, a->parts[2]);
 			add_column(&s->down, a->parent, a);
 		}
@@ -2779,7 +3071,7 @@ diff_columns(Diff *d)
 			 * dropped before the other columns change (it may use them) and
 			 * added after them.
 			 */
-			s = new_step(d, P_DROP_COLUMN, HAZARD_DESTRUCTIVE);
+			s = new_step(d, P_DROP_GENERATED, HAZARD_DESTRUCTIVE);
 			emitf(&s->up, T_AlterTableStmt, "ALTER TABLE %s DROP COLUMN %s", a->parent, a->parts[2]);
 			add_column(&s->down, a->parent, a);
 			readd = lappend(readd, b);
@@ -2790,7 +3082,7 @@ diff_columns(Diff *d)
 			 * No longer generated: before the columns it uses change; the
 			 * way back is to drop it and add it again.
 			 */
-			s = new_step(d, P_DROP_COLUMN, NULL);
+			s = new_step(d, P_DROP_GENERATED, NULL);
 			alter_column(&s->up, a->parent, a, b, false);
 			emitf(&s->down, T_AlterTableStmt, "ALTER TABLE %s DROP COLUMN %s", a->parent, a->parts[2]);
 			add_column(&s->down, a->parent, a);
@@ -3004,38 +3296,44 @@ create_view(StringInfo buf, Snap *snap, Obj *v, bool mat)
 static List *
 dependency_order(List *views)
 {
+	int			n = list_length(views);
+	bool	   *names = palloc0(sizeof(bool) * Max(n * n, 1));	/* [i * n + j]: i names j */
+	int		   *waiting = palloc0(sizeof(int) * Max(n, 1));
+	bool	   *done = palloc0(sizeof(bool) * Max(n, 1));
 	List	   *result = NIL;
-	List	   *left = list_copy(views);
+	int			i,
+				j,
+				round;
 
-	while (left != NIL)
+	for (i = 0; i < n; i++)
 	{
-		ListCell   *lc;
-		Obj		   *pick = NULL;
+		const char *def = fstr(list_nth(views, i), "definition");
 
-		foreach(lc, left)
+		for (j = 0; j < n; j++)
 		{
-			Obj		   *v = lfirst(lc);
-			const char *def = fstr(v, "definition");
-			ListCell   *lc2;
-			bool		ready = true;
-
-			foreach(lc2, left)
+			CHECK_FOR_INTERRUPTS();
+			if (i != j && mentions(def, ((Obj *) list_nth(views, j))->key))
 			{
-				Obj		   *w = lfirst(lc2);
-
-				if (w != v && mentions(def, w->key))
-					ready = false;
-			}
-			if (ready)
-			{
-				pick = v;
-				break;
+				names[i * n + j] = true;
+				waiting[i]++;
 			}
 		}
-		if (pick == NULL)
-			pick = linitial(left);	/* a cycle of names: keep key order */
-		result = lappend(result, pick);
-		left = list_delete_ptr(left, pick);
+	}
+	for (round = 0; round < n; round++)
+	{
+		int			pick = -1;
+
+		for (i = 0; i < n && pick < 0; i++)
+			if (!done[i] && waiting[i] == 0)
+				pick = i;
+		for (i = 0; i < n && pick < 0; i++)
+			if (!done[i])
+				pick = i;		/* a cycle of names: keep key order */
+		done[pick] = true;
+		result = lappend(result, list_nth(views, pick));
+		for (i = 0; i < n; i++)
+			if (names[i * n + pick])
+				waiting[i]--;
 	}
 	return result;
 }
@@ -3104,6 +3402,7 @@ create_trigger(StringInfo buf, Obj *t)
 	if (def == NULL)
 		malformed("The trigger \"%s\" has no definition.", t->key);
 	emit(buf, T_CreateTrigStmt, trimmed(def));
+	check_definition_names(t, K_TRIGGER, trimmed(def));
 	if (enabled && strcmp(enabled, "origin") != 0)
 		emitf(buf, T_AlterTableStmt, "ALTER TABLE %s %s TRIGGER %s", t->parent,
 			  strcmp(enabled, "disabled") == 0 ? "DISABLE" :
@@ -3121,6 +3420,7 @@ create_rule(StringInfo buf, Obj *r)
 	if (def == NULL)
 		malformed("The rule \"%s\" has no definition.", r->key);
 	emit(buf, T_RuleStmt, trimmed(def));
+	check_definition_names(r, K_RULE, trimmed(def));
 	if (fstr(r, "comment"))
 		emit_comment(buf, psprintf("RULE %s ON %s", r->parts[2], r->parent), fstr(r, "comment"));
 }
@@ -3129,8 +3429,8 @@ static void
 create_policy(StringInfo buf, Obj *p)
 {
 	const char *cmd = fstr(p, "command");
-	const char *using = fstr(p, "using");
-	const char *check = fstr(p, "check");
+	const char *using = fexpr(p, "using");
+	const char *check = fexpr(p, "check");
 	List	   *roles = fstrings(p, "roles");
 	StringInfoData s;
 	ListCell   *lc;
