@@ -26,7 +26,8 @@
  *
  * The scratch databases are dropped on every way out: the normal end, an
  * error (pgm_fatal and the other exits run diff_cleanup through atexit),
- * and SIGINT or SIGTERM, whose handler only records the signal and sends
+ * and SIGINT, SIGTERM, SIGHUP or SIGQUIT, whose handler only records the
+ * signal and sends
  * cancel requests (PQcancel is async-signal-safe); the main flow notices
  * the failed query or the flag, and exits through the same cleanup with
  * 128 + the signal's number (130, 143).
@@ -138,6 +139,8 @@ block_signals(bool block)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
 	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
@@ -236,6 +239,8 @@ install_handlers(void)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);	/* a closed terminal or SSH session */
+	sigaction(SIGQUIT, &sa, NULL);
 	atexit(diff_cleanup);
 }
 
@@ -947,6 +952,41 @@ destructive_why(const char *sql)
 	return pgm_buf_data(&b);
 }
 
+/*
+ * A primary key or unique constraint moved to the --online revision while
+ * a foreign key of the first revision references its table: the foreign
+ * key needs it, so the key stays in the first revision (building its
+ * index there).
+ */
+static void
+keep_referenced_keys(DiffStep *steps, int n)
+{
+	int			i,
+				j;
+
+	for (i = 0; i < n; i++)
+	{
+		DiffStep   *s = &steps[i];
+		const char *alter = strstr(s->statement, "ALTER TABLE ");
+		const char *end;
+		char	   *ref;
+
+		if (s->place != STEP_ONLINE || alter == NULL || strstr(s->statement, " USING INDEX ") == NULL ||
+			(end = strstr(alter + 12, " ADD CONSTRAINT ")) == NULL)
+			continue;
+		ref = pgm_printf("REFERENCES %.*s(", (int) (end - alter - 12), alter + 12);
+		for (j = 0; j < n; j++)
+			if (steps[j].place == STEP_EMIT && strstr(steps[j].statement, ref) != NULL)
+			{
+				s->place = STEP_EMIT;
+				pgm_warning("step %d stays in the transactional revision: the foreign key of step %d needs its key",
+							s->step, steps[j].step);
+				break;
+			}
+		free(ref);
+	}
+}
+
 /* Decide where each step goes; true if one needs a person. */
 static bool
 place_steps(const Opts *o, DiffStep *steps, int n)
@@ -987,6 +1027,7 @@ place_steps(const Opts *o, DiffStep *steps, int n)
 		if (s->place == STEP_MANUAL || s->place == STEP_COMMENTED)
 			attention = true;
 	}
+	keep_referenced_keys(steps, n);
 	return attention;
 }
 
@@ -994,6 +1035,38 @@ place_steps(const Opts *o, DiffStep *steps, int n)
  * the proof
  * ----------------------------------------------------------------
  */
+
+/*
+ * The differences a proof leaves (rows of migrate.schema_diff) that no
+ * step left to a person accounts for: a manual or commented-out step
+ * names the object, or the relation it belongs to.
+ */
+static int
+unexplained(const PGresult *rows, const DiffStep *steps, int n)
+{
+	int			count = 0;
+	int			i,
+				j;
+
+	for (i = 0; i < PQntuples(rows); i++)
+	{
+		const char *object = PQgetvalue(rows, i, 1);
+		const char *dot = strrchr(object, '.');
+		char	   *parent = dot ? pgm_printf("%.*s", (int) (dot - object), object) : NULL;
+		bool		explained = false;
+
+		for (j = 0; j < n && !explained; j++)
+			if ((steps[j].place == STEP_MANUAL || steps[j].place == STEP_COMMENTED) &&
+				(strstr(steps[j].statement, object) != NULL ||
+				 (parent != NULL && strchr(parent, '.') != NULL &&
+				  strstr(steps[j].statement, parent) != NULL)))
+				explained = true;
+		if (!explained)
+			count++;
+		free(parent);
+	}
+	return count;
+}
 
 /*
  * A snapshot without its columns' positions: diff adds a column at the
@@ -1485,7 +1558,7 @@ cmd_diff(Opts *o)
 	attention = place_steps(o, steps, n);
 
 	proof = prove(from, dev, renames, o->renames.n, steps, n, from0, snap_to, o);
-	if (!attention && PQntuples(proof.up) + PQntuples(proof.down) > 0)
+	if (unexplained(proof.up, steps, n) + unexplained(proof.down, steps, n) > 0)
 	{
 		pgm_error("the generated migration does not converge");
 		if (PQntuples(proof.up) > 0)

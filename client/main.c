@@ -247,7 +247,7 @@ usage(FILE *f)
 			"(check) or a failed proof (verify, diff: nothing written), 2 usage error\n"
 			"(diff: also files written with steps left to do by hand), 3 connection\n"
 			"failure, 4 error reported by the server (offline: the same refusal), 5 file\n"
-			"or source error; diff interrupted by SIGINT or SIGTERM: 130 or 143.\n");
+			"or source error; diff interrupted by a signal: 128 + its number (SIGINT 130).\n");
 }
 
 static int

@@ -190,7 +190,7 @@ Exit status: 0 success, 1 not up to date (status --check), not as expected
 (check) or a failed proof (verify, diff: nothing written), 2 usage error
 (diff: also files written with steps left to do by hand), 3 connection
 failure, 4 error reported by the server (offline: the same refusal), 5 file
-or source error; diff interrupted by SIGINT or SIGTERM: 130 or 143.
+or source error; diff interrupted by a signal: 128 + its number (SIGINT 130).
 EOT
 
 my $try = qq{Try "pg_migrate --help" for more information.\n};
