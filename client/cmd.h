@@ -51,6 +51,7 @@ typedef struct Opts
 	const char *table;
 	const char *tool_project;
 	bool		json;
+	bool		verbose;		/* history -v */
 	bool		check;
 	bool		force;
 	bool		ignore_changed;

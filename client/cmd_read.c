@@ -94,11 +94,86 @@ cmd_branches(Opts *o)
 						false, NULL, 1, params);
 }
 
+/*
+ * history --verbose: a block per revision, as Alembic's history --verbose
+ * prints one: its id and state, its edges, who registered it and when,
+ * who applied it and when, and its whole message.  The registration and
+ * application columns are readable by monitoring roles.
+ */
+static int
+history_verbose(Opts *o, const char *const *params)
+{
+	PGconn	   *conn = connect_db(o);
+	PGresult   *res;
+	int			i;
+
+	res = pgm_query(conn,
+					"SELECT h.id, pg_catalog.array_to_string(h.parents, ', '), "
+					"pg_catalog.array_to_string(h.branch_labels, ', '), "
+					"pg_catalog.array_to_string(h.depends_on, ', '), "
+					"pg_catalog.array_to_string(h.flags, ', '), "
+					"CASE WHEN h.applied THEN 'applied' ELSE 'pending' END, "
+					"pg_catalog.to_char(r.registered_at, 'YYYY-MM-DD HH24:MI:SS OF'), r.registered_by, "
+					"pg_catalog.to_char(a.applied_at, 'YYYY-MM-DD HH24:MI:SS OF'), a.applied_by, a.applied_via, "
+					"h.message "
+					"FROM migrate.history($1, $2) WITH ORDINALITY AS h "
+					"LEFT JOIN migrate.revisions r ON r.project" EQ "$2::pg_catalog.text AND r.id" EQ "h.id "
+					"LEFT JOIN migrate.applied a ON a.project" EQ "$2::pg_catalog.text AND a.revision" EQ "h.id "
+					"ORDER BY h.ordinality",
+					2, params);
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		char	   *v[12];
+		int			c;
+		const char *line;
+
+		for (c = 0; c < 12; c++)
+			v[c] = PQgetisnull(res, i, c) ? NULL : pgm_escaped(PQgetvalue(res, i, c));
+		printf("%sRev: %s (%s%s%s)\n", i ? "\n" : "", v[0], v[5],
+			   v[4] && *v[4] ? ", " : "", v[4] && *v[4] ? v[4] : "");
+		printf("Parent: %s\n", v[1] && *v[1] ? v[1] : "<base>");
+		if (v[2] && *v[2])
+			printf("Branch names: %s\n", v[2]);
+		if (v[3] && *v[3])
+			printf("Depends on: %s\n", v[3]);
+		if (v[6])
+			printf("Registered: %s by %s\n", v[6], v[7] ? v[7] : "?");
+		if (v[8])
+			printf("Applied: %s by %s%s%s\n", v[8], v[9] ? v[9] : "?",
+				   v[10] && strcmp(v[10], "up") != 0 ? " via " : "",
+				   v[10] && strcmp(v[10], "up") != 0 ? v[10] : "");
+		for (c = 0; c < 12; c++)
+			free(v[c]);
+		/* the message, indented, line by line as it was written */
+		if (!PQgetisnull(res, i, 11) && PQgetvalue(res, i, 11)[0] != '\0')
+		{
+			putchar('\n');
+			line = PQgetvalue(res, i, 11);
+			while (*line)
+			{
+				const char *nl = strchr(line, '\n');
+				char	   *one = pgm_printf("%.*s", nl ? (int) (nl - line) : (int) strlen(line), line);
+				char	   *shown = pgm_escaped(one);
+
+				printf("    %s\n", shown);
+				free(shown);
+				free(one);
+				line = nl ? nl + 1 : line + strlen(line);
+			}
+		}
+	}
+	PQclear(res);
+	finish(conn);
+	return PGM_EXIT_OK;
+}
+
 int
 cmd_history(Opts *o)
 {
 	const char *params[2] = {o->nargs > 0 ? o->args[0] : NULL, o->project};
 
+	if (o->verbose && !o->json)
+		return history_verbose(o, params);
 	return read_command(o, "migrate.history($1, $2)", false,
 						"SELECT id, pg_catalog.array_to_string(parents, ', ') AS parents, "
 						"pg_catalog.array_to_string(branch_labels, ', ') AS labels, "

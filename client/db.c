@@ -40,7 +40,7 @@ pgm_connect_to(const char *conninfo, const char *dbname)
 	if (PQstatus(conn) != CONNECTION_OK)
 	{
 		pgm_libpq_error("could not connect", PQerrorMessage(conn));
-		pgm_hint("Connect with the PG* environment variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGSERVICE) or -d CONNINFO; passwords come from ~/.pgpass.");
+		pgm_hint("Connect with -d CONNINFO, DATABASE_URL or the PG* environment variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGSERVICE); passwords come from ~/.pgpass.");
 		PQfinish(conn);
 		exit(PGM_EXIT_CONNECT);
 	}

@@ -181,7 +181,7 @@ static const Command commands[] = {
 	{"current", cmd_current, 0, 0, "current"},
 	{"heads", cmd_heads, 0, 0, "heads [--resolve-dependencies]"},
 	{"branches", cmd_branches, 0, 0, "branches"},
-	{"history", cmd_history, 0, 1, "history [RANGE]"},
+	{"history", cmd_history, 0, 1, "history [RANGE] [-v]"},
 	{"status", cmd_status, 0, 0, "status [--check] [--dir D]"},
 	{"check", cmd_check, 0, 0, "check [--dir D]"},
 	{"verify", cmd_verify, 0, 1, "verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]] [--trust-registrants]"},
@@ -212,13 +212,15 @@ usage(FILE *f)
 	fprintf(f,
 			"\nOptions:\n"
 			"  -d, --dbname=CONNINFO   database to connect to (conninfo string or URI;\n"
-			"                          default: the PG* environment variables)\n"
+			"                          default: $DATABASE_URL, the PG* environment variables\n"
+			"                          filling in what it leaves out)\n"
 			"      --project=NAME      migration project (default $PGMIGRATE_PROJECT or \"default\")\n"
 			"      --dir=DIR           migrations directory (default $PGMIGRATE_DIR or \"migrations\")\n"
 			"      --json              machine-readable output\n"
+			"  -v, --verbose           history: dates, authors and whole messages\n"
 			"      --offline           plan, script and lint from --dir alone, without a database\n"
-			"                          (also when no -d, PGHOST, PGPORT, PGDATABASE or\n"
-			"                          PGSERVICE says where one is)\n"
+			"                          (also when no -d, DATABASE_URL, PGHOST, PGPORT,\n"
+			"                          PGDATABASE or PGSERVICE says where one is)\n"
 			"      --from=REVS         offline: start from these revisions (comma-separated)\n"
 			"                          and what lies below them applied (default: nothing)\n"
 			"      --scratch=CONNINFO  verify: a database to push the directory to and run\n"
@@ -276,6 +278,7 @@ main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{"dbname", required_argument, NULL, 'd'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"project", required_argument, NULL, OPT_PROJECT},
 		{"dir", required_argument, NULL, OPT_DIR},
 		{"json", no_argument, NULL, OPT_JSON},
@@ -333,12 +336,15 @@ main(int argc, char **argv)
 	o.dir = getenv("PGMIGRATE_DIR") ? getenv("PGMIGRATE_DIR") : "migrations";
 
 	argv[0] = (char *) pgm_progname;	/* getopt's messages name the program */
-	while ((c = getopt_long(argc, argv, "d:m:o:", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "d:m:o:v", long_options, NULL)) != -1)
 	{
 		if (optarg && optarg[0] == '\001')
 			optarg++;
 		switch (c)
 		{
+			case 'v':
+				o.verbose = true;
+				break;
 			case 'd':
 				o.conninfo = optarg;
 				break;
@@ -495,11 +501,24 @@ main(int argc, char **argv)
 		pgm_error("--schema, --dry-run, --dev-db, --rename, --allow-destructive and --online apply to diff only");
 		return PGM_EXIT_USAGE;
 	}
+	if (o.verbose && cmd->fn != cmd_history)
+	{
+		pgm_error("--verbose applies to history only");
+		return PGM_EXIT_USAGE;
+	}
 	if ((o.offline || o.from) && o.conninfo && cmd->fn != cmd_verify)
 	{
 		pgm_error("--offline and --from read the migrations directory, not a database: drop -d");
 		return PGM_EXIT_USAGE;
 	}
+	/*
+	 * What every platform sets: the connection string when -d is not
+	 * given (the PG* variables fill in what it leaves out, as libpq does
+	 * for -d); never for the commands that read the directory alone.
+	 */
+	if (o.conninfo == NULL && !o.offline && !o.from &&
+		getenv("DATABASE_URL") != NULL && getenv("DATABASE_URL")[0] != '\0')
+		o.conninfo = getenv("DATABASE_URL");
 	if (!pgm_project_option_ok(o.project))
 		return PGM_EXIT_USAGE;
 	if (o.allow_extra && (cmd->fn != cmd_upgrade || !o.dir_given))

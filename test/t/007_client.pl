@@ -136,7 +136,7 @@ Commands:
   current
   heads [--resolve-dependencies]
   branches
-  history [RANGE]
+  history [RANGE] [-v]
   status [--check] [--dir D]
   check [--dir D]
   verify [TARGET] [--dir D] [--scratch CONNINFO [--offline] [--per-revision]] [--trust-registrants]
@@ -154,13 +154,15 @@ Commands:
 
 Options:
   -d, --dbname=CONNINFO   database to connect to (conninfo string or URI;
-                          default: the PG* environment variables)
+                          default: $DATABASE_URL, the PG* environment variables
+                          filling in what it leaves out)
       --project=NAME      migration project (default $PGMIGRATE_PROJECT or "default")
       --dir=DIR           migrations directory (default $PGMIGRATE_DIR or "migrations")
       --json              machine-readable output
+  -v, --verbose           history: dates, authors and whole messages
       --offline           plan, script and lint from --dir alone, without a database
-                          (also when no -d, PGHOST, PGPORT, PGDATABASE or
-                          PGSERVICE says where one is)
+                          (also when no -d, DATABASE_URL, PGHOST, PGPORT,
+                          PGDATABASE or PGSERVICE says where one is)
       --from=REVS         offline: start from these revisions (comma-separated)
                           and what lies below them applied (default: nothing)
       --scratch=CONNINFO  verify: a database to push the directory to and run
@@ -230,7 +232,7 @@ check('upgrade takes one target', [ 'upgrade', 'a', 'b' ],
 	is($out, '', 'connection failure: nothing on stdout');
 	like(
 		$err,
-		qr{\Apg_migrate: error: could not connect: connection to server on socket "/nonexistent/\.s\.PGSQL\.1" failed: No such file or directory\n.*\nHINT:  Connect with the PG\* environment variables \(PGHOST, PGPORT, PGDATABASE, PGUSER, PGSERVICE\) or -d CONNINFO; passwords come from ~/\.pgpass\.\n\z}s,
+		qr{\Apg_migrate: error: could not connect: connection to server on socket "/nonexistent/\.s\.PGSQL\.1" failed: No such file or directory\n.*\nHINT:  Connect with -d CONNINFO, DATABASE_URL or the PG\* environment variables \(PGHOST, PGPORT, PGDATABASE, PGUSER, PGSERVICE\); passwords come from ~/\.pgpass\.\n\z}s,
 		'connection failure: stderr');
 }
 {
@@ -1128,6 +1130,63 @@ g2  g1                           head               applied  g two
 g1                               base, branchpoint  applied  g one
 EOT
 check_json('history RANGE', [ 'history', 'g1:g2', @g ], 0, [ @gh{qw(g2 g1)} ]);
+{
+	# history --verbose: a block per revision with who registered and
+	# applied it, and when, and the whole message
+	my %who;
+	for my $id (qw(g1 g2 g3))
+	{
+		$who{$id} = sql('db1',
+			qq{SELECT pg_catalog.to_char(r.registered_at, 'YYYY-MM-DD HH24:MI:SS OF') || ' by ' || r.registered_by || '|' ||
+					  pg_catalog.to_char(a.applied_at, 'YYYY-MM-DD HH24:MI:SS OF') || ' by ' || a.applied_by
+				 FROM migrate.revisions r JOIN migrate.applied a ON a.project = r.project AND a.revision = r.id
+				WHERE r.project = 'g' AND r.id = '$id'});
+	}
+	my %reg = map { $_ => (split /\|/, $who{$_})[0] } keys %who;
+	my %app = map { $_ => (split /\|/, $who{$_})[1] } keys %who;
+	check('history -v', [ 'history', '-v', @g ], 0, mask(<<"EOT"), '');
+Rev: g3 (applied, head, current)
+Parent: g1
+Branch names: side
+Depends on: g2
+Registered: $reg{g3}
+Applied: $app{g3}
+
+    g three
+    second line
+
+Rev: g2 (applied, head)
+Parent: g1
+Registered: $reg{g2}
+Applied: $app{g2}
+
+    g two
+
+Rev: g1 (applied, base, branchpoint)
+Parent: <base>
+Registered: $reg{g1}
+Applied: $app{g1}
+
+    g one
+EOT
+	check('--verbose applies to history only', [ 'current', '-v', @g ], 2, '',
+		"pg_migrate: error: --verbose applies to history only\n");
+}
+{
+	# DATABASE_URL when -d is not given: it names the database, the PG*
+	# variables fill in what it leaves out (host and port here); -d wins
+	sql('db2', q{SELECT migrate.revision('c1', 'SELECT 1', project => 'conn')});
+	my ($rc, $out, $err) = pgm({ env => { DATABASE_URL => 'postgresql:///db2' } },
+		'heads', '--project', 'conn');
+	is("$rc|$out|$err", "0|c1\n|", 'DATABASE_URL names the database, PGHOST and PGPORT the server');
+	($rc, $out, $err) = pgm({ env => { DATABASE_URL => 'postgresql:///nosuchdb' } },
+		'-d', $node->connstr('db2'), 'heads', '--project', 'conn');
+	is("$rc|$out|$err", "0|c1\n|", '-d wins over DATABASE_URL');
+	($rc, $out, $err) = pgm({ env => { DATABASE_URL => 'postgresql:///nosuchdb' } },
+		'heads', '--project', 'conn');
+	is($rc, 3, 'a DATABASE_URL that names no database: exit status 3');
+	sql('db2', q{SET pg_migrate.allow_drop_with_history = on; DROP EXTENSION pg_migrate; CREATE EXTENSION pg_migrate});
+}
 check('history: an unknown project', [ 'history', '--project', 'empty' ], 4, '',
 	qq{pg_migrate: error: project "empty" does not exist\nHINT:  A project is created by registering its first revision with migrate.revision(), or by granting access to it.\nSQLSTATE:  42704\n});
 
