@@ -152,3 +152,27 @@ install-client: client/pg_migrate
 uninstall: uninstall-client
 uninstall-client:
 	rm -f '$(DESTDIR)$(bindir)/pg_migrate'
+
+# PGXN distribution: "make dist" writes $(DISTNAME)-$(DISTVERSION).zip from
+# the committed HEAD (git archive), named by the top-level "name" and
+# "version" of META.json (its keys indented by three spaces; sed reads them,
+# test/t/025_pgxn_meta.pl checks the result).  It refuses a tree with
+# uncommitted changes, the zip itself aside.
+PGXN_META = META.json
+DISTNAME = $(shell sed -n 's/^   "name": *"\([^"]*\)".*/\1/p' $(PGXN_META))
+DISTVERSION = $(shell sed -n 's/^   "version": *"\([^"]*\)".*/\1/p' $(PGXN_META))
+.PHONY: dist
+dist:
+	@if [ -z "$(DISTNAME)" ] || [ -z "$(DISTVERSION)" ]; then \
+		echo "make dist: no top-level \"name\" and \"version\" found in $(PGXN_META)" >&2; exit 1; \
+	fi
+	@st=$$(git status --porcelain -- . ':(exclude)$(DISTNAME)-$(DISTVERSION).zip') || { \
+		echo "make dist: git status failed: not a git work tree?" >&2; exit 1; }; \
+	if [ -n "$$st" ]; then \
+		echo "make dist: refusing: the tree has uncommitted changes (git status --porcelain):" >&2; \
+		echo "$$st" >&2; \
+		echo "make dist: commit or stash them first; the zip is made from HEAD" >&2; \
+		exit 1; \
+	fi
+	git archive --format zip --prefix=$(DISTNAME)-$(DISTVERSION)/ -o $(DISTNAME)-$(DISTVERSION).zip HEAD
+	@echo "make dist: wrote $(DISTNAME)-$(DISTVERSION).zip"
