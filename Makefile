@@ -39,7 +39,7 @@ DATA = pg_migrate--0.1.0.sql pg_migrate--0.1.0--0.2.0.sql \
 PGFILEDESC = "pg_migrate - schema migrations managed inside the database"
 
 REGRESS = setup apply extension_update nontransactional graph targets upgrade downgrade stamp relative history \
-	status script unregister errors badinput security access hostile hardening cache schema worker lint diff
+	status script unregister errors badinput security access hostile hardening cache schema worker lint diff tenants
 REGRESS_OPTS = --inputdir=. --outputdir=. --load-extension=pg_migrate
 
 ISOLATION = concurrent_upgrade upgrade_rr upgrade_downgrade register_during_upgrade \

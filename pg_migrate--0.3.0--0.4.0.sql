@@ -100,7 +100,7 @@ ALTER TABLE migrate.applied DROP CONSTRAINT applied_applied_via_check,
 ALTER TABLE migrate.events DROP CONSTRAINT events_direction_check,
 	ADD CONSTRAINT events_direction_check
 	CHECK (direction IN ('up', 'down', 'stamp', 'unstamp', 'unregister',
-						 'accept_schema', 'set_scope', 'reconcile'));
+						 'accept_schema', 'set_scope', 'set_search_path', 'reconcile'));
 
 /*
  * A revision run in a background worker is recorded as 'started' before
@@ -163,6 +163,9 @@ ALTER TABLE migrate.projects ADD COLUMN schema_scope text[],
 	ADD COLUMN snapshot jsonb,
 	ADD COLUMN snapshot_at timestamptz;
 ALTER TABLE migrate.events ADD COLUMN fingerprint text;
+
+-- the search_path a project's scripts run with (migrate.set_search_path())
+ALTER TABLE migrate.projects ADD COLUMN search_path text;
 
 CREATE TABLE migrate.grants (
 	role		regrole NOT NULL,
@@ -336,6 +339,11 @@ RETURNS text
 AS 'MODULE_PATHNAME', 'pg_migrate_accept_schema'
 LANGUAGE C VOLATILE;
 
+CREATE FUNCTION migrate.set_search_path(project text, search_path text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'pg_migrate_set_search_path'
+LANGUAGE C VOLATILE;
+
 CREATE FUNCTION migrate.set_scope(project text, schemas text[])
 RETURNS void
 AS 'MODULE_PATHNAME', 'pg_migrate_set_scope'
@@ -359,6 +367,7 @@ REVOKE ALL ON FUNCTION migrate.schema_diff(jsonb, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.diff(jsonb, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.accept_schema(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.set_scope(text, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.set_search_path(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.verify(text, text, boolean) FROM PUBLIC;
 
 DROP FUNCTION migrate.grant_deploy(regrole);
@@ -414,7 +423,7 @@ BEGIN
 								  'migrate.stamp(text, text, boolean), migrate.lock(text), '
 								  'migrate.record_step(text, text, text, text), '
 								  'migrate.show(text, text), migrate.script(text, text, boolean), '
-								  'migrate.accept_schema(text), migrate.set_scope(text, text[]), '
+								  'migrate.accept_schema(text), migrate.set_scope(text, text[]), migrate.set_search_path(text, text), '
 								  'migrate.verify(text, text, boolean), '
 								  'migrate.lint_revision(text, text), migrate.lint_ignores(text) TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text, boolean) TO %s', role);

@@ -32,7 +32,8 @@ REVOKE ALL ON SCHEMA migrate FROM PUBLIC;
  * Schema truth (src/snapshot.c): schema_scope lists the schemas the
  * project's snapshots cover (NULL: every schema but the system's);
  * snapshot is the schema recorded after the last command, fingerprint its
- * SHA-256.
+ * SHA-256.  search_path is what the project's scripts run with
+ * (migrate.set_search_path(); NULL: the caller's).
  */
 CREATE TABLE migrate.projects (
 	project		text PRIMARY KEY,
@@ -44,7 +45,8 @@ CREATE TABLE migrate.projects (
 	schema_scope text[],
 	fingerprint text,
 	snapshot	jsonb,
-	snapshot_at timestamptz
+	snapshot_at timestamptz,
+	search_path text
 );
 
 /*
@@ -114,7 +116,7 @@ CREATE TABLE migrate.events (
 	revision	text NOT NULL,
 	direction	text NOT NULL
 		CHECK (direction IN ('up', 'down', 'stamp', 'unstamp', 'unregister',
-							 'accept_schema', 'set_scope', 'reconcile')),
+							 'accept_schema', 'set_scope', 'set_search_path', 'reconcile')),
 	started_at	timestamptz NOT NULL,
 	duration	interval NOT NULL,
 	outcome		text NOT NULL CHECK (outcome IN ('success', 'failure', 'started', 'retry')),
@@ -374,6 +376,11 @@ RETURNS text
 AS 'MODULE_PATHNAME', 'pg_migrate_accept_schema'
 LANGUAGE C VOLATILE;
 
+CREATE FUNCTION migrate.set_search_path(project text, search_path text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'pg_migrate_set_search_path'
+LANGUAGE C VOLATILE;
+
 CREATE FUNCTION migrate.set_scope(project text, schemas text[])
 RETURNS void
 AS 'MODULE_PATHNAME', 'pg_migrate_set_scope'
@@ -492,7 +499,7 @@ BEGIN
 								  'migrate.stamp(text, text, boolean), migrate.lock(text), '
 								  'migrate.record_step(text, text, text, text), '
 								  'migrate.show(text, text), migrate.script(text, text, boolean), '
-								  'migrate.accept_schema(text), migrate.set_scope(text, text[]), '
+								  'migrate.accept_schema(text), migrate.set_scope(text, text[]), migrate.set_search_path(text, text), '
 								  'migrate.verify(text, text, boolean), '
 								  'migrate.lint_revision(text, text), migrate.lint_ignores(text) TO %s', role);
 		EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE migrate.apply(text, text, boolean) TO %s', role);

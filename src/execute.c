@@ -258,6 +258,8 @@ pgm_run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *ste
 		bool		is_up = step->direction == PGM_UP;
 		PgmRevisionDetails *d = pgm_fetch_details(project, rev->id, true);
 		char	   *script = is_up ? d->up : d->down;
+		char	   *path;
+		int			nest = -1;
 
 		/* the plan was made from a state that had this script */
 		if (script == NULL)
@@ -274,10 +276,25 @@ pgm_run_step(const char *project, int project_key, PgmGraph *graph, PgmStep *ste
 			pgm_check_registrant(project, rev->id, d->registered_by, trust,
 								 &trusted);
 
+		/*
+		 * The project's search_path (migrate.set_search_path()) for the
+		 * script, and for a worker, which takes the caller's settings; a
+		 * SET in the script still wins.  Undone by the end of the step (or
+		 * by the abort of its subtransaction).
+		 */
+		path = pgm_project_search_path(project);
+		if (path != NULL)
+		{
+			nest = NewGUCNestLevel();
+			(void) set_config_option("search_path", path, PGC_USERSET, PGC_S_SESSION,
+									 GUC_ACTION_SAVE, true, 0, false);
+		}
 		if ((is_up ? rev->up_class : rev->down_class) == PGM_EXEC_NONTRANSACTIONAL)
 			pgm_run_in_worker(project, project_key, rev->id, step->direction, script);
 		else
 			pgm_run_script(project, rev->id, script);
+		if (nest >= 0)
+			AtEOXact_GUC(true, nest);
 	}
 	pgm_record_applied(project, rev->id,
 					   step->direction == PGM_UP ? "up" :

@@ -25,6 +25,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
+#include "utils/varlena.h"
 
 #include "access.h"
 #include "args.h"
@@ -203,6 +204,57 @@ checked_scope(ArrayType *array)
 			kept = lappend(kept, (char *) name);
 	}
 	return pgm_build_text_array(kept);
+}
+
+PG_FUNCTION_INFO_V1(pg_migrate_set_search_path);
+
+/*
+ * migrate.set_search_path(project, search_path): the search_path the
+ * project's scripts run with (NULL: the caller's, as before), so that one
+ * directory of migrations with unqualified names deploys to one schema per
+ * tenant, each tenant a project.  Stored as PostgreSQL prints a
+ * search_path (names quoted where they must be); recorded as an event.
+ */
+Datum
+pg_migrate_set_search_path(PG_FUNCTION_ARGS)
+{
+	char	   *project = pgm_project_arg(fcinfo, 0);
+	TimestampTz started = GetCurrentTimestamp();
+	char	   *path = NULL;
+	int			key;
+
+	pgm_require_writable("migrate.set_search_path()");
+	pgm_require_access(project, PGM_ACCESS_DEPLOY);
+	if (!PG_ARGISNULL(1))
+	{
+		char	   *given = text_to_cstring(PG_GETARG_TEXT_PP(1));
+		List	   *names;
+		ListCell   *lc;
+		StringInfoData buf;
+
+		if (!SplitIdentifierString(pstrdup(given), ',', &names) || names == NIL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid search_path for project \"%s\": %s", project, given),
+					 errhint("Give schema names separated by commas, as SET search_path takes them, e.g. 'tenant_a, public'.")));
+		initStringInfo(&buf);
+		foreach(lc, names)
+			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
+							 quote_identifier((char *) lfirst(lc)));
+		path = buf.data;
+	}
+	if (!pgm_have_column("projects", "search_path"))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the pg_migrate tables have no place for a project's search_path"),
+				 errhint("Run ALTER EXTENSION pg_migrate UPDATE.")));
+	key = existing_project_key(project);
+	pgm_lock_project(project, key, "set_search_path");
+	pgm_store_search_path(project, path);
+	pgm_record_event(project, "", PGM_SET_SEARCH_PATH, started,
+					 GetCurrentTimestamp(), NULL);
+	pgm_report_done();
+	PG_RETURN_VOID();
 }
 
 PG_FUNCTION_INFO_V1(pg_migrate_set_scope);

@@ -44,6 +44,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/varlena.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -152,6 +153,14 @@ static const PgmQueryDef query_defs[NUM_QUERIES] = {
 	[Q_STATE_VERSION] = {
 		"SELECT state_version FROM migrate.projects WHERE project = $1",
 		1, {TEXTOID}
+	},
+	[Q_SEARCH_PATH] = {
+		"SELECT search_path FROM migrate.projects WHERE project = $1",
+		1, {TEXTOID}
+	},
+	[Q_SET_SEARCH_PATH] = {
+		"UPDATE migrate.projects SET search_path = $2 WHERE project = $1",
+		2, {TEXTOID, TEXTOID}
 	},
 	[Q_LOAD_REVISIONS] = {
 		"SELECT id, message, parents, branch_labels, depends_on, "
@@ -611,6 +620,56 @@ pgm_state_version(const char *project)
 	}
 	pgm_finish_spi(&os);
 	return version;
+}
+
+/*
+ * The search_path a project's scripts run with (migrate.set_search_path()),
+ * or NULL for the caller's.  A value read back must still be a list of
+ * names, as set_search_path() stored it.
+ */
+char *
+pgm_project_search_path(const char *project)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PgmOwnerScope os;
+	Datum		values[1];
+	char	   *path = NULL;
+	List	   *names;
+
+	if (!pgm_have_column("projects", "search_path"))
+		return NULL;
+	values[0] = CStringGetTextDatum(project);
+	pgm_connect_spi(&os);
+	pgm_run_query(Q_SEARCH_PATH, values, NULL, 1);
+	if (SPI_processed == 1)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		path = pgm_copy_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		MemoryContextSwitchTo(old);
+	}
+	pgm_finish_spi(&os);
+	if (path != NULL && !SplitIdentifierString(pstrdup(path), ',', &names))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the search_path recorded for project \"%s\" is not a list of names", project),
+				 errhint("Set it again with migrate.set_search_path().")));
+	return path;
+}
+
+/* Store a project's search_path (NULL: the caller's). */
+void
+pgm_store_search_path(const char *project, const char *path)
+{
+	PgmOwnerScope os;
+	Datum		values[2];
+	char		nulls[2] = {' ', path ? ' ' : 'n'};
+
+	values[0] = CStringGetTextDatum(project);
+	values[1] = path ? CStringGetTextDatum(path) : (Datum) 0;
+	pgm_connect_spi(&os);
+	pgm_run_query(Q_SET_SEARCH_PATH, values, nulls, 0);
+	pgm_finish_spi(&os);
 }
 
 /* The name of the project with a lock key, or NULL. */

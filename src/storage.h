@@ -77,6 +77,8 @@ typedef enum PgmQuery
 	Q_LINT_PENDING,
 	Q_LINT_ANCESTORS,
 	Q_LINT_SCRIPTS,
+	Q_SEARCH_PATH,
+	Q_SET_SEARCH_PATH,
 	NUM_QUERIES
 } PgmQuery;
 
@@ -147,6 +149,8 @@ extern int	pgm_project_key(const char *project, bool create);
 extern void pgm_lock_project_row(const char *project);
 extern char *pgm_project_by_key(int key);
 extern int64 pgm_state_version(const char *project);
+extern char *pgm_project_search_path(const char *project);
+extern void pgm_store_search_path(const char *project, const char *path);
 extern int	pgm_project_grants(const char *project, Oid **roles, bool **deploy);
 
 /* revisions */

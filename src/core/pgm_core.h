@@ -211,6 +211,7 @@ typedef enum PgmDirection
 	PGM_UNREGISTER,				/* an event only: unregister() */
 	PGM_ACCEPT_SCHEMA,			/* an event only: accept_schema() */
 	PGM_SET_SCOPE,				/* an event only: set_scope() */
+	PGM_SET_SEARCH_PATH,		/* an event only: set_search_path() */
 	PGM_RECONCILE				/* an event only: an interrupted build found */
 } PgmDirection;
 

@@ -385,6 +385,8 @@ pgm_direction_name(PgmDirection direction)
 			return "accept_schema";
 		case PGM_SET_SCOPE:
 			return "set_scope";
+		case PGM_SET_SEARCH_PATH:
+			return "set_search_path";
 		case PGM_RECONCILE:
 			return "reconcile";
 	}

@@ -50,7 +50,7 @@ BEGIN
 END;
 $f$;
 
-SELECT plan(255);
+SELECT plan(258);
 SELECT lives_ok($$SELECT migrate.grant_deploy('regress_tap_deployer', 'tap_a')$$, 'grant_deploy() grants a deploy role project tap_a');
 SELECT lives_ok($$SELECT migrate.grant_monitor('regress_tap_monitor', 'tap_a')$$, 'grant_monitor() grants a monitoring role project tap_a');
 SELECT throws_ok($$SELECT migrate.grant_deploy('regress_tap_deployer')$$, '42883', NULL,
@@ -187,6 +187,7 @@ SELECT function_privs_are('migrate', 'schema_diff', ARRAY['jsonb', 'jsonb'], 'pu
 SELECT function_privs_are('migrate', 'diff', ARRAY['jsonb', 'jsonb'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.diff(jsonb, jsonb)');
 SELECT function_privs_are('migrate', 'accept_schema', ARRAY['text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.accept_schema(text)');
 SELECT function_privs_are('migrate', 'set_scope', ARRAY['text', 'text[]'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.set_scope(text, text[])');
+SELECT function_privs_are('migrate', 'set_search_path', ARRAY['text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.set_search_path(text, text)');
 SELECT function_privs_are('migrate', 'verify', ARRAY['text', 'text', 'boolean'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.verify(text, text, boolean)');
 SELECT function_privs_are('migrate', 'lint', ARRAY['text', 'text[]', 'boolean'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.lint(text, text[], boolean)');
 SELECT function_privs_are('migrate', 'lint_revision', ARRAY['text', 'text'], 'public', ARRAY[]::name[], 'PUBLIC cannot execute migrate.lint_revision(text, text)');
@@ -223,6 +224,7 @@ SELECT function_privs_are('migrate', 'schema_diff', ARRAY['jsonb', 'jsonb'], 're
 SELECT function_privs_are('migrate', 'diff', ARRAY['jsonb', 'jsonb'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.diff(jsonb, jsonb)');
 SELECT function_privs_are('migrate', 'accept_schema', ARRAY['text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.accept_schema(text)');
 SELECT function_privs_are('migrate', 'set_scope', ARRAY['text', 'text[]'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.set_scope(text, text[])');
+SELECT function_privs_are('migrate', 'set_search_path', ARRAY['text', 'text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.set_search_path(text, text)');
 SELECT function_privs_are('migrate', 'verify', ARRAY['text', 'text', 'boolean'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.verify(text, text, boolean)');
 SELECT function_privs_are('migrate', 'lint', ARRAY['text', 'text[]', 'boolean'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.lint(text, text[], boolean)');
 SELECT function_privs_are('migrate', 'lint_revision', ARRAY['text', 'text'], 'regress_tap_deployer', ARRAY['EXECUTE'], 'the deploy role executes migrate.lint_revision(text, text)');
@@ -259,6 +261,7 @@ SELECT function_privs_are('migrate', 'schema_diff', ARRAY['jsonb', 'jsonb'], 're
 SELECT function_privs_are('migrate', 'diff', ARRAY['jsonb', 'jsonb'], 'regress_tap_monitor', ARRAY['EXECUTE'], 'the monitoring role executes migrate.diff(jsonb, jsonb)');
 SELECT function_privs_are('migrate', 'accept_schema', ARRAY['text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.accept_schema(text)');
 SELECT function_privs_are('migrate', 'set_scope', ARRAY['text', 'text[]'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.set_scope(text, text[])');
+SELECT function_privs_are('migrate', 'set_search_path', ARRAY['text', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.set_search_path(text, text)');
 SELECT function_privs_are('migrate', 'verify', ARRAY['text', 'text', 'boolean'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.verify(text, text, boolean)');
 SELECT function_privs_are('migrate', 'lint', ARRAY['text', 'text[]', 'boolean'], 'regress_tap_monitor', ARRAY['EXECUTE'], 'the monitoring role executes migrate.lint(text, text[], boolean)');
 SELECT function_privs_are('migrate', 'lint_revision', ARRAY['text', 'text'], 'regress_tap_monitor', ARRAY[]::name[], 'the monitoring role cannot execute migrate.lint_revision(text, text)');

@@ -24,7 +24,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS pg_migrate;
 
-SELECT plan(391);
+SELECT plan(396);
 
 -- The extension and its schema.
 SELECT has_extension('pg_catalog', 'pg_migrate', 'extension pg_migrate is installed with schema pg_catalog (the control file''s schema)');
@@ -60,7 +60,7 @@ SELECT sequences_are('migrate', ARRAY['events_event_id_seq', 'projects_lock_key_
 SELECT set_eq($$SELECT c::regclass::text FROM pg_extension e, unnest(e.extconfig) AS c WHERE e.extname = 'pg_migrate'$$, ARRAY['migrate.applied', 'migrate.events', 'migrate.events_event_id_seq', 'migrate.grants', 'migrate.projects', 'migrate.projects_lock_key_seq', 'migrate.revisions'], 'every table and sequence holding user state, grants included, is dumped with the database');
 
 -- migrate.projects
-SELECT columns_are('migrate', 'projects', ARRAY['project', 'lock_key', 'state_version', 'created_at', 'changed_at', 'complete_version', 'schema_scope', 'fingerprint', 'snapshot', 'snapshot_at'], 'migrate.projects has exactly the columns project, lock_key, state_version, created_at, changed_at, complete_version, schema_scope, fingerprint, snapshot, snapshot_at');
+SELECT columns_are('migrate', 'projects', ARRAY['project', 'lock_key', 'state_version', 'created_at', 'changed_at', 'complete_version', 'schema_scope', 'fingerprint', 'snapshot', 'snapshot_at', 'search_path'], 'migrate.projects has exactly the columns project, lock_key, state_version, created_at, changed_at, complete_version, schema_scope, fingerprint, snapshot, snapshot_at, search_path');
 SELECT col_type_is('migrate', 'projects', 'project', 'text', 'migrate.projects.project is text');
 SELECT col_not_null('migrate', 'projects', 'project', 'migrate.projects.project is NOT NULL');
 SELECT col_hasnt_default('migrate', 'projects', 'project', 'migrate.projects.project has no default');
@@ -87,6 +87,8 @@ SELECT col_type_is('migrate', 'projects', 'snapshot', 'jsonb', 'migrate.projects
 SELECT col_is_null('migrate', 'projects', 'snapshot', 'migrate.projects.snapshot may be NULL');
 SELECT col_type_is('migrate', 'projects', 'snapshot_at', 'timestamp with time zone', 'migrate.projects.snapshot_at is timestamp with time zone');
 SELECT col_is_null('migrate', 'projects', 'snapshot_at', 'migrate.projects.snapshot_at may be NULL');
+SELECT col_type_is('migrate', 'projects', 'search_path', 'text', 'migrate.projects.search_path is text');
+SELECT col_is_null('migrate', 'projects', 'search_path', 'migrate.projects.search_path may be NULL');
 
 -- migrate.revisions
 SELECT columns_are('migrate', 'revisions', ARRAY['project', 'id', 'seq', 'parents', 'branch_labels', 'depends_on', 'message', 'up_script', 'down_script', 'up_class', 'down_class', 'up_statements', 'down_statements', 'checksum', 'registered_at', 'registered_by'], 'migrate.revisions has exactly the columns project, id, seq, parents, branch_labels, depends_on, message, up_script, down_script, up_class, down_class, up_statements, down_statements, checksum, registered_at, registered_by');
@@ -263,7 +265,7 @@ SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constrai
               $$VALUES ('applied_applied_via_check', 'CHECK ((applied_via = ANY (ARRAY[''up''::text, ''stamp''::text, ''offline''::text])))'), ('applied_pkey', 'PRIMARY KEY (project, revision)'), ('applied_project_revision_fkey', 'FOREIGN KEY (project, revision) REFERENCES migrate.revisions(project, id)')$$,
               'migrate.applied has exactly these constraints');
 SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass('migrate.events')$$,
-              $$VALUES ('events_direction_check', 'CHECK ((direction = ANY (ARRAY[''up''::text, ''down''::text, ''stamp''::text, ''unstamp''::text, ''unregister''::text, ''accept_schema''::text, ''set_scope''::text, ''reconcile''::text])))'), ('events_outcome_check', 'CHECK ((outcome = ANY (ARRAY[''success''::text, ''failure''::text, ''started''::text, ''retry''::text])))'), ('events_pkey', 'PRIMARY KEY (event_id)')$$,
+              $$VALUES ('events_direction_check', 'CHECK ((direction = ANY (ARRAY[''up''::text, ''down''::text, ''stamp''::text, ''unstamp''::text, ''unregister''::text, ''accept_schema''::text, ''set_scope''::text, ''set_search_path''::text, ''reconcile''::text])))'), ('events_outcome_check', 'CHECK ((outcome = ANY (ARRAY[''success''::text, ''failure''::text, ''started''::text, ''retry''::text])))'), ('events_pkey', 'PRIMARY KEY (event_id)')$$,
               'migrate.events has exactly these constraints');
 SELECT set_eq($$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass('migrate.grants')$$,
               $$VALUES ('grants_access_check', 'CHECK ((access = ANY (ARRAY[''deploy''::text, ''monitor''::text])))')$$,
@@ -280,9 +282,9 @@ SELECT is(pg_get_indexdef(to_regclass('migrate.events_project_started_idx')), 'C
 SELECT is(pg_get_indexdef(to_regclass('migrate.grants_role_project_idx')), 'CREATE UNIQUE INDEX grants_role_project_idx ON migrate.grants USING btree (role, COALESCE(project, ''''::text))', 'a role has at most one grant per project, and one for every project (NULL)');
 
 -- The SQL API of docs/design.md section 3: exactly these 35 routines, with exact signatures.
-SELECT functions_are('migrate', ARRAY['accept_schema', 'apply', 'branches', 'current', 'diff', 'downgrade', 'drift', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lint', 'lint_ignores', 'lint_revision', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'schema_diff', 'schema_snapshot', 'script', 'set_scope', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade', 'verify'], 'schema migrate has exactly the routines of 0.4.0');
+SELECT functions_are('migrate', ARRAY['accept_schema', 'apply', 'branches', 'current', 'diff', 'downgrade', 'drift', 'grant_access', 'grant_deploy', 'grant_monitor', 'guard_drop', 'has_access', 'heads', 'history', 'is_up_to_date', 'lint', 'lint_ignores', 'lint_revision', 'lock', 'merge', 'plan', 'progress', 'record_step', 'revision', 'revoke_access', 'schema_diff', 'schema_snapshot', 'script', 'set_scope', 'set_search_path', 'show', 'stamp', 'status', 'status_json', 'unregister', 'upgrade', 'verify'], 'schema migrate has exactly the routines of 0.4.0');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'migrate'::regnamespace$$,
-              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()', 'migrate.schema_snapshot(text)', 'migrate.drift(text)', 'migrate.schema_diff(jsonb,jsonb)', 'migrate.diff(jsonb,jsonb)', 'migrate.accept_schema(text)', 'migrate.set_scope(text,text[])', 'migrate.verify(text,text,boolean)', 'migrate.lint(text,text[],boolean)', 'migrate.lint_revision(text,text)', 'migrate.lint_ignores(text)'],
+              ARRAY['migrate.revision(text,text,text,text[],text,text[],text[],text)', 'migrate.merge(text[],text,text,text)', 'migrate.unregister(text,text)', 'migrate.upgrade(text,text,boolean)', 'migrate.downgrade(text,text,boolean)', 'migrate.stamp(text,text,boolean)', 'migrate.apply(text,text,boolean)', 'migrate.lock(text)', 'migrate.record_step(text,text,text,text)', 'migrate.current(text)', 'migrate.heads(text,boolean)', 'migrate.branches(text)', 'migrate.history(text,text)', 'migrate.show(text,text)', 'migrate.status(text)', 'migrate.is_up_to_date(text)', 'migrate.status_json(text)', 'migrate.plan(text,text)', 'migrate.script(text,text,boolean)', 'migrate.progress()', 'migrate.has_access(text,text)', 'migrate.grant_access(regrole,text,text)', 'migrate.grant_deploy(regrole,text)', 'migrate.grant_monitor(regrole,text)', 'migrate.revoke_access(regrole,text)', 'migrate.guard_drop()', 'migrate.schema_snapshot(text)', 'migrate.drift(text)', 'migrate.schema_diff(jsonb,jsonb)', 'migrate.diff(jsonb,jsonb)', 'migrate.accept_schema(text)', 'migrate.set_scope(text,text[])', 'migrate.set_search_path(text,text)', 'migrate.verify(text,text,boolean)', 'migrate.lint(text,text[],boolean)', 'migrate.lint_revision(text,text)', 'migrate.lint_ignores(text)'],
               'the routines of schema migrate have exactly these signatures (no overload of an older version is left)');
 SELECT has_function('migrate', 'revision', ARRAY['text', 'text', 'text', 'text[]', 'text', 'text[]', 'text[]', 'text'], 'migrate.revision(text, text, text, text[], text, text[], text[], text) exists');
 SELECT has_function('migrate', 'merge', ARRAY['text[]', 'text', 'text', 'text'], 'migrate.merge(text[], text, text, text) exists');
@@ -306,6 +308,9 @@ SELECT has_function('migrate', 'drift', ARRAY['text'], 'migrate.drift(text) exis
 SELECT has_function('migrate', 'schema_diff', ARRAY['jsonb', 'jsonb'], 'migrate.schema_diff(jsonb, jsonb) exists');
 SELECT has_function('migrate', 'accept_schema', ARRAY['text'], 'migrate.accept_schema(text) exists');
 SELECT has_function('migrate', 'set_scope', ARRAY['text', 'text[]'], 'migrate.set_scope(text, text[]) exists');
+SELECT has_function('migrate', 'set_search_path', ARRAY['text', 'text'], 'migrate.set_search_path(text, text) exists');
+SELECT is(pg_get_function_arguments(to_regprocedure('migrate.set_search_path(text,text)')), 'project text, search_path text', 'migrate.set_search_path(text, text): argument names, modes and defaults');
+SELECT volatility_is('migrate', 'set_search_path', ARRAY['text', 'text'], 'volatile', 'migrate.set_search_path(text, text) is volatile');
 SELECT has_function('migrate', 'verify', ARRAY['text', 'text', 'boolean'], 'migrate.verify(text, text, boolean) exists');
 SELECT has_function('migrate', 'lint', ARRAY['text', 'text[]', 'boolean'], 'migrate.lint(text, text[], boolean) exists');
 SELECT has_function('migrate', 'lint_revision', ARRAY['text', 'text'], 'migrate.lint_revision(text, text) exists');
