@@ -163,16 +163,27 @@ pgm_notice_receiver(void *arg, const PGresult *res)
 	}
 }
 
-static void
-print_current(PGconn *conn, const Opts *o, const char *label)
+/* the project's current revisions, "base" for none */
+static char *
+current_text(PGconn *conn, const Opts *o)
 {
 	const char *params[1] = {o->project};
 	PGresult   *res = pgm_query(conn,
 								"SELECT coalesce(pg_catalog.string_agg(c, ', '), 'base') "
 								"FROM migrate.current($1) c", 1, params);
+	char	   *text = pgm_strdup(PQgetvalue(res, 0, 0));
 
-	print_value(label, PQgetvalue(res, 0, 0));
 	PQclear(res);
+	return text;
+}
+
+static void
+print_current(PGconn *conn, const Opts *o, const char *label)
+{
+	char	   *text = current_text(conn, o);
+
+	print_value(label, text);
+	free(text);
 }
 
 /*
@@ -266,6 +277,8 @@ run_command(Opts *o, const char *fn)
 	{
 		const char *params[3] = {target, o->project, o->trust_registrants ? "true" : "false"};
 		bool		down = strcmp(fn, "downgrade") == 0;
+		char	   *before;
+		char	   *after;
 
 		/* apply() goes in the direction plan() shows, which must be fn's */
 		if ((rc = refuse_other_direction(conn, o, target, down)) != PGM_EXIT_OK)
@@ -274,6 +287,7 @@ run_command(Opts *o, const char *fn)
 			return rc;
 		}
 
+		before = current_text(conn, o);
 		res = pgm_query_try(conn, "CALL migrate.apply($1, $2, $3::pg_catalog.bool)", 3, params);
 		if (res == NULL)
 		{
@@ -281,6 +295,31 @@ run_command(Opts *o, const char *fn)
 			return PGM_EXIT_SERVER;
 		}
 		PQclear(res);
+		after = current_text(conn, o);
+
+		/*
+		 * The progress lines come from notices that the session's
+		 * pg_migrate.step_notices asks for; behind a pooler in transaction
+		 * mode the SET may have reached another server connection than the
+		 * CALL.  Then the state says what happened, not the count.
+		 */
+		if (progress_lines == 0 && strcmp(before, after) != 0)
+		{
+			if (o->json)
+				printf("{\"%s\": null, \"current\": \"%s\"}\n", down ? "reverted" : "applied", after);
+			else
+			{
+				printf("%s (no progress was received: a connection pooler in transaction mode? connect directly for it)\n",
+					   down ? "downgraded" : "upgraded");
+				print_value("current: ", after);
+			}
+			free(before);
+			free(after);
+			finish(conn);
+			return PGM_EXIT_OK;
+		}
+		free(before);
+		free(after);
 		if (o->json)
 			printf("{\"%s\": %d}\n", down ? "reverted" : "applied", progress_lines);
 		else

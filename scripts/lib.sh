@@ -44,11 +44,13 @@ PGM_DEB_PACKAGES=(
 
 # What only the test command needs on top: clang, its sanitizer and fuzzer
 # runtimes (only recommended by clang-14, so named here) and libFuzzer, for
-# the fuzz harnesses (scripts/fuzz).
+# the fuzz harnesses (scripts/fuzz); PgBouncer, which
+# test/t/026_pgbouncer.pl runs in front of its cluster in transaction mode.
 PGM_DEB_TEST_PACKAGES=(
 	clang-14
 	libclang-rt-14-dev
 	libfuzzer-14-dev
+	pgbouncer
 )
 
 # Set by pgm_start_cluster.
