@@ -76,7 +76,7 @@ CLIENT_OBJS = client/main.o client/cmd_push.o client/cmd_run.o client/cmd_read.o
 	client/cmd_files.o client/util.o client/files.o client/db.o client/import.o \
 	client/import_dbmate.o client/import_golang.o client/import_flyway.o \
 	client/import_sqitch.o client/import_alembic.o client/offline.o client/classify.o \
-	client/cmd_lint.o client/lint_extract.o client/cmd_diff.o \
+	client/cmd_lint.o client/lint_extract.o client/cmd_diff.o client/cmd_fleet.o \
 	$(CLIENT_CORE_OBJS) client/pg_query.o
 EXTRA_CLEAN += $(CLIENT_OBJS) client/pg_migrate client/pg_query_all.o
 

@@ -8,7 +8,7 @@
  * downgrade, stamp and their progress), cmd_read.c (the read commands and
  * status), cmd_check.c (check and verify), cmd_files.c (new, merge, prune,
  * pull, bundle, import, adopt) and cmd_diff.c (diff: a new revision from a
- * desired schema).  main.c also holds the output helpers they share.
+ * desired schema) and cmd_fleet.c (fleet: a command on many databases).  main.c also holds the output helpers they share.
  *
  * IDENTIFICATION
  *	  client/cmd.h
@@ -69,6 +69,13 @@ typedef struct Opts
 	bool		dry_run;		/* diff --dry-run */
 	bool		allow_destructive;	/* diff --allow-destructive */
 	bool		online;			/* diff --online */
+	bool		conninfo_given; /* -d */
+	bool		project_given;	/* --project */
+	const char *fleet_source;	/* fleet: "targets", "service-group", "projects" */
+	const char *fleet_arg;		/* fleet: its FILE or PATTERN */
+	int			jobs;			/* fleet -j */
+	int			canary;			/* fleet --canary */
+	bool		stop_on_error;	/* fleet --stop-on-error */
 	int			nargs;
 	char	  **args;
 } Opts;
@@ -131,6 +138,7 @@ extern int cmd_branches(Opts *o);
 extern int cmd_bundle(Opts *o);
 extern int cmd_current(Opts *o);
 extern int cmd_diff(Opts *o);
+extern int cmd_fleet(Opts *o);
 extern int cmd_downgrade(Opts *o);
 extern int cmd_heads(Opts *o);
 extern int cmd_history(Opts *o);

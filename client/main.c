@@ -195,6 +195,10 @@ static const Command commands[] = {
 	{"bundle", cmd_bundle, 0, 0, "bundle [--dir D] [-o FILE] [--per-revision]"},
 	{"import", cmd_import, 2, 2, "import FORMAT SOURCE --dir D [--downgrade-sql FILE] [--versions DIR]"},
 	{"adopt", cmd_adopt, 1, 1, "adopt FORMAT [--dir D] [--table TABLE] [--tool-project NAME]"},
+	{"fleet", cmd_fleet, 1, 1000000, "fleet {--targets FILE | --service-group PATTERN | --projects PATTERN} [-j N]\n"
+	"       [--canary K] [--stop-on-error] [--json] COMMAND [ARG]...\n"
+	"       (COMMAND: upgrade, status --check, check, push, downgrade or verify, run\n"
+	"       for every target with -d CONNINFO, or --project NAME, before its ARGs)"},
 	{"help", cmd_help, 0, 1, "help"},
 	{NULL, NULL, 0, 0, NULL}
 };
@@ -242,6 +246,15 @@ usage(FILE *f)
 			"                          (otherwise they are written commented out)\n"
 			"      --online            diff: index builds on existing tables go to a second,\n"
 			"                          nontransactional revision, CREATE INDEX CONCURRENTLY\n"
+			"      --targets=FILE      fleet: a target a line, CONNINFO or NAME = CONNINFO\n"
+			"                          (blank lines and lines starting with # ignored)\n"
+			"      --service-group=PATTERN\n"
+			"                          fleet: every pg_service.conf service matching the glob\n"
+			"      --projects=PATTERN  fleet: every project of -d's database matching the glob\n"
+			"  -j, --jobs=N            fleet: targets run at once (1 to 64, default 4)\n"
+			"      --canary=K          fleet: run the first K targets first, one at a time,\n"
+			"                          and nothing else when one of them fails\n"
+			"      --stop-on-error     fleet: start no further target after a failure\n"
 			"      --version           show the version and exit\n"
 			"      --help              show this help and exit\n"
 			"\nFormats for import and adopt: dbmate, golang-migrate, flyway, sqitch, alembic.\n"
@@ -249,7 +262,10 @@ usage(FILE *f)
 			"(check) or a failed proof (verify, diff: nothing written), 2 usage error\n"
 			"(diff: also files written with steps left to do by hand), 3 connection\n"
 			"failure, 4 error reported by the server (offline: the same refusal), 5 file\n"
-			"or source error; diff interrupted by a signal: 128 + its number (SIGINT 130).\n");
+			"or source error; diff interrupted by a signal: 128 + its number (SIGINT 130).\n"
+			"fleet: 0 when every target succeeded, 1 when a target failed or was skipped,\n"
+			"2 usage error (also: no target matched), 5 unreadable or bad targets file,\n"
+			"130 interrupted (after the report).\n");
 }
 
 static int
@@ -266,8 +282,70 @@ enum
 	OPT_PARENTS, OPT_ID, OPT_CHECK, OPT_FORCE, OPT_IGNORE_CHANGED, OPT_PURGE,
 	OPT_PER_REVISION, OPT_TRUST_REGISTRANTS, OPT_ALLOW_EXTRA, OPT_RESOLVE, OPT_DOWNGRADE_SQL, OPT_VERSIONS, OPT_TABLE,
 	OPT_TOOL_PROJECT, OPT_OFFLINE, OPT_FROM, OPT_SCRATCH, OPT_SCHEMA, OPT_DRY_RUN,
-	OPT_DEV_DB, OPT_RENAME, OPT_ALLOW_DESTRUCTIVE, OPT_ONLINE, OPT_VERSION, OPT_HELP
+	OPT_DEV_DB, OPT_RENAME, OPT_ALLOW_DESTRUCTIVE, OPT_ONLINE, OPT_VERSION, OPT_HELP,
+	OPT_TARGETS, OPT_SERVICE_GROUP, OPT_PROJECTS, OPT_CANARY, OPT_STOP_ON_ERROR
 };
+
+/*
+ * Does option word a (an argv element starting with "-") take the next
+ * argv element as its value?  Follows getopt_long: long options may be
+ * abbreviated and take "=VALUE", short ones may be clustered ("-vd X").
+ */
+static bool
+option_takes_next(const char *a, const struct option *opts, const char *shorts)
+{
+	if (a[1] == '-')
+	{
+		const char *name = a + 2;
+		size_t		len = strcspn(name, "=");
+		int			i;
+		bool		takes = false;
+
+		if (name[len] == '=')
+			return false;
+		for (i = 0; opts[i].name; i++)
+		{
+			if (strncmp(opts[i].name, name, len) != 0)
+				continue;
+			if (strlen(opts[i].name) == len)
+				return opts[i].has_arg == required_argument;
+			takes = takes || opts[i].has_arg == required_argument;
+		}
+		return takes;
+	}
+	for (a++; *a; a++)
+	{
+		const char *s = strchr(shorts, *a);
+
+		if (s && s[1] == ':')
+			return a[1] == '\0';
+	}
+	return false;
+}
+
+/*
+ * The index of the first argument at or after start that is not an option
+ * or an option's value (argc when there is none).
+ */
+static int
+first_word(int argc, char **argv, int start, const struct option *opts,
+		   const char *shorts)
+{
+	int			i;
+
+	for (i = start; i < argc; i++)
+	{
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			return i + 1 < argc ? i + 1 : argc;
+		if (a[0] != '-' || a[1] == '\0')
+			return i;
+		if (option_takes_next(a, opts, shorts))
+			i++;
+	}
+	return argc;
+}
 
 /*
  * Length (about 240 lines): one case per option, then the checks that
@@ -311,11 +389,21 @@ main(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"help", no_argument, NULL, OPT_HELP},
+		{"targets", required_argument, NULL, OPT_TARGETS},
+		{"service-group", required_argument, NULL, OPT_SERVICE_GROUP},
+		{"projects", required_argument, NULL, OPT_PROJECTS},
+		{"jobs", required_argument, NULL, 'j'},
+		{"canary", required_argument, NULL, OPT_CANARY},
+		{"stop-on-error", no_argument, NULL, OPT_STOP_ON_ERROR},
 		{NULL, 0, NULL, 0}
 	};
+	static const char shorts[] = "d:m:o:vj:";
 	Opts		o;
 	int			c;
 	const Command *cmd;
+	int			opt_argc = argc;
+	bool		fleet_opt = false;	/* an option of fleet's own */
+	bool		other_opt = false;	/* an option fleet does not take */
 
 	/*
 	 * Relative targets such as "-1" are arguments, not options: hide them
@@ -331,31 +419,86 @@ main(int argc, char **argv)
 			argv[c] = pgm_printf("\001%s", a);
 	}
 
+	/*
+	 * fleet COMMAND [ARG]...: COMMAND's options are its own, passed to it
+	 * as they are, so getopt sees only what comes before COMMAND.
+	 */
+	c = first_word(argc, argv, 1, long_options, shorts);
+	if (c < argc && strcmp(argv[c], "fleet") == 0)
+	{
+		opt_argc = first_word(argc, argv, c + 1, long_options, shorts);
+	}
+
 	memset(&o, 0, sizeof(o));
+	o.jobs = 4;
 	o.project = getenv("PGMIGRATE_PROJECT") ? getenv("PGMIGRATE_PROJECT") : "default";
 	o.dir = getenv("PGMIGRATE_DIR") ? getenv("PGMIGRATE_DIR") : "migrations";
 
 	argv[0] = (char *) pgm_progname;	/* getopt's messages name the program */
-	while ((c = getopt_long(argc, argv, "d:m:o:v", long_options, NULL)) != -1)
+	while ((c = getopt_long(opt_argc, argv, shorts, long_options, NULL)) != -1)
 	{
 		if (optarg && optarg[0] == '\001')
 			optarg++;
+		if (c == OPT_TARGETS || c == OPT_SERVICE_GROUP || c == OPT_PROJECTS ||
+			c == 'j' || c == OPT_CANARY || c == OPT_STOP_ON_ERROR)
+			fleet_opt = true;
+		else if (c != 'd' && c != OPT_PROJECT && c != OPT_JSON &&
+				 c != OPT_VERSION && c != OPT_HELP)
+			other_opt = true;
 		switch (c)
 		{
+			case OPT_TARGETS:
+			case OPT_SERVICE_GROUP:
+			case OPT_PROJECTS:
+				if (o.fleet_source)
+				{
+					pgm_error("fleet: give one of --targets, --service-group and --projects");
+					return PGM_EXIT_USAGE;
+				}
+				o.fleet_source = c == OPT_TARGETS ? "targets" :
+					c == OPT_SERVICE_GROUP ? "service-group" : "projects";
+				o.fleet_arg = optarg;
+				break;
+			case 'j':
+			case OPT_CANARY:
+				{
+					char	   *end;
+					long		v;
+
+					errno = 0;
+					v = strtol(optarg, &end, 10);
+					if (errno || end == optarg || *end ||
+						(c == 'j' ? (v < 1 || v > 64) : (v < 0 || v > 1000000)))
+					{
+						pgm_error(c == 'j' ? "-j must be a number from 1 to 64, not \"%s\"" :
+								  "--canary must be a number of targets, not \"%s\"", optarg);
+						return PGM_EXIT_USAGE;
+					}
+					if (c == 'j')
+						o.jobs = (int) v;
+					else
+						o.canary = (int) v;
+				}
+				break;
+			case OPT_STOP_ON_ERROR:
+				o.stop_on_error = true;
+				break;
 			case 'v':
 				o.verbose = true;
 				break;
 			case 'd':
 				o.conninfo = optarg;
+				o.conninfo_given = true;
+				break;
+			case OPT_PROJECT:
+				o.project = optarg;
+				o.project_given = true;
 				break;
 			case 'm':
 				o.message = optarg;
 				break;
 			case 'o':
 				o.output = optarg;
-				break;
-			case OPT_PROJECT:
-				o.project = optarg;
 				break;
 			case OPT_DIR:
 				o.dir = optarg;
@@ -450,7 +593,7 @@ main(int argc, char **argv)
 				return PGM_EXIT_USAGE;
 		}
 	}
-	if (optind >= argc)
+	if (optind >= opt_argc && opt_argc == argc)
 	{
 		pgm_error("no command given");
 		fprintf(stderr, "Try \"%s --help\" for more information.\n", pgm_progname);
@@ -473,6 +616,17 @@ main(int argc, char **argv)
 	if (o.nargs < cmd->min_args || o.nargs > cmd->max_args)
 	{
 		pgm_error("wrong number of arguments for \"%s\"", cmd->name);
+		fprintf(stderr, "Usage: %s %s\n", pgm_progname, cmd->synopsis);
+		return PGM_EXIT_USAGE;
+	}
+	if (fleet_opt && cmd->fn != cmd_fleet)
+	{
+		pgm_error("--targets, --service-group, --projects, -j, --canary and --stop-on-error apply to fleet only");
+		return PGM_EXIT_USAGE;
+	}
+	if (other_opt && cmd->fn == cmd_fleet)
+	{
+		pgm_error("fleet takes -d, --project and --json before COMMAND; COMMAND's own options go after it");
 		fprintf(stderr, "Usage: %s %s\n", pgm_progname, cmd->synopsis);
 		return PGM_EXIT_USAGE;
 	}

@@ -150,6 +150,10 @@ Commands:
   bundle [--dir D] [-o FILE] [--per-revision]
   import FORMAT SOURCE --dir D [--downgrade-sql FILE] [--versions DIR]
   adopt FORMAT [--dir D] [--table TABLE] [--tool-project NAME]
+  fleet {--targets FILE | --service-group PATTERN | --projects PATTERN} [-j N]
+       [--canary K] [--stop-on-error] [--json] COMMAND [ARG]...
+       (COMMAND: upgrade, status --check, check, push, downgrade or verify, run
+       for every target with -d CONNINFO, or --project NAME, before its ARGs)
   help
 
 Options:
@@ -184,6 +188,15 @@ Options:
                           (otherwise they are written commented out)
       --online            diff: index builds on existing tables go to a second,
                           nontransactional revision, CREATE INDEX CONCURRENTLY
+      --targets=FILE      fleet: a target a line, CONNINFO or NAME = CONNINFO
+                          (blank lines and lines starting with # ignored)
+      --service-group=PATTERN
+                          fleet: every pg_service.conf service matching the glob
+      --projects=PATTERN  fleet: every project of -d's database matching the glob
+  -j, --jobs=N            fleet: targets run at once (1 to 64, default 4)
+      --canary=K          fleet: run the first K targets first, one at a time,
+                          and nothing else when one of them fails
+      --stop-on-error     fleet: start no further target after a failure
       --version           show the version and exit
       --help              show this help and exit
 
@@ -193,6 +206,9 @@ Exit status: 0 success, 1 not up to date (status --check), not as expected
 (diff: also files written with steps left to do by hand), 3 connection
 failure, 4 error reported by the server (offline: the same refusal), 5 file
 or source error; diff interrupted by a signal: 128 + its number (SIGINT 130).
+fleet: 0 when every target succeeded, 1 when a target failed or was skipped,
+2 usage error (also: no target matched), 5 unreadable or bad targets file,
+130 interrupted (after the report).
 EOT
 
 my $try = qq{Try "pg_migrate --help" for more information.\n};
