@@ -30,8 +30,8 @@ SELECT step, revision, direction FROM migrate.upgrade('t1', 'tn_b');
 CALL migrate.apply('heads', 'tn_b');
 RESET client_min_messages;
 SHOW search_path;
-SELECT schemaname, tablename FROM pg_tables WHERE tablename = 'items' ORDER BY 1;
-SELECT schemaname, indexname FROM pg_indexes WHERE indexname = 'items_name' ORDER BY 1;
+SELECT schemaname, tablename FROM pg_tables WHERE tablename = 'items' AND schemaname IN ('tn_a', 'Tn B') ORDER BY 1;
+SELECT schemaname, indexname FROM pg_indexes WHERE indexname = 'items_name' AND schemaname IN ('tn_a', 'Tn B') ORDER BY 1;
 
 -- a script's own SET wins over the project's search_path
 SELECT migrate.revision('t3', 'SET search_path = public; CREATE TABLE tn_marker (x int)', 'DROP TABLE public.tn_marker',
@@ -44,7 +44,7 @@ SET client_min_messages = warning;
 CALL migrate.apply('base', 'tn_a');
 CALL migrate.apply('base', 'tn_b');
 RESET client_min_messages;
-SELECT count(*) AS items_left FROM pg_tables WHERE tablename = 'items';
+SELECT count(*) AS items_left FROM pg_tables WHERE tablename = 'items' AND schemaname IN ('tn_a', 'Tn B');
 
 -- NULL: the caller's search_path again
 SELECT migrate.set_search_path('tn_a', NULL);
