@@ -4,7 +4,6 @@
 -- says blocking all the same.)
 -- expect forward: blocking
 -- expect backward: none
--- todo: an exclusion constraint cannot be added USING INDEX, so its step cannot hold a CREATE INDEX for --online; blocking or not is open
 -- diff:from
 CREATE TABLE bookings (id int PRIMARY KEY, room int NOT NULL, during tstzrange NOT NULL);
 -- diff:to
